@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_identity';
+
+/**
+ * Every migration, by name, in order. Listed statically (rather than read from
+ * the file system) so that the same list works under tsx, vitest and a bundle.
+ */
+export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
+  '0001_identity': m0001,
+});

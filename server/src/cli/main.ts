@@ -1,0 +1,49 @@
+import { loadConfig, readEnvironment, type Config } from '../config';
+import { createLogger } from '../observability/create-logger';
+import { migrateCommand } from './commands/migrate';
+import type { CliCommand, CliIo } from './cli-command';
+
+const COMMANDS: readonly CliCommand[] = [migrateCommand];
+
+function help(): string {
+  const lines = COMMANDS.map((c) => `  ${c.usage.padEnd(36)} ${c.summary}`);
+  return `Usage: pnpm gatehouse <command> [options]
+
+Commands:
+${lines.join('\n')}
+
+Configuration comes from the environment, as for the server (.env.example).
+`;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const io: CliIo = {
+    out: (s) => process.stdout.write(s),
+    err: (s) => process.stderr.write(s),
+    stdin: process.stdin,
+  };
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(help());
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    io.err(`gatehouse: unknown command "${name}"\n\n${help()}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(`Usage: pnpm gatehouse ${command.usage}\n\n${command.help}\n`);
+    return 0;
+  }
+  const loaded = loadConfig(readEnvironment());
+  if (!loaded.ok) {
+    io.err(`gatehouse: invalid configuration:\n${loaded.problems.map((p) => `  - ${p}`).join('\n')}\n`);
+    return 1;
+  }
+  const config: Config = loaded.config;
+  const log = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, destination: process.stderr as never });
+  return command.run(rest, { config, log, io });
+}
+
+process.exitCode = await main(process.argv.slice(2));

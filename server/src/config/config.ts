@@ -1,0 +1,54 @@
+/** The validated, frozen configuration every part of the server receives. */
+export interface Config {
+  readonly env: 'development' | 'test' | 'production';
+  /** Development only: stacks and internal messages may reach the client. */
+  readonly isDev: boolean;
+  readonly http: {
+    readonly host: string;
+    readonly port: number;
+    readonly publicUrl: string | undefined;
+    readonly tls: { readonly certFile: string; readonly keyFile: string } | undefined;
+    readonly redirectPort: number | undefined;
+    readonly trustProxy: { readonly hops: number; readonly cidrs: readonly string[] } | undefined;
+    readonly corsOrigins: readonly string[];
+    readonly bodyLimitBytes: number;
+    readonly maxBatchSize: number;
+    readonly maxUrlLength: number;
+    readonly maxJsonDepth: number;
+    readonly headersTimeoutMs: number;
+    readonly requestTimeoutMs: number;
+    readonly keepAliveTimeoutMs: number;
+    readonly shutdownTimeoutMs: number;
+    readonly maxConcurrentPerIp: number;
+  };
+  readonly database: {
+    /** Unset: the embedded PGlite database under `dataDir`. */
+    readonly url: string | undefined;
+    readonly poolSize: number;
+    readonly dataDir: string;
+  };
+  readonly redisUrl: string | undefined;
+  /** Newest first; the first one encrypts, all of them decrypt. */
+  readonly encryptionKeys: readonly { readonly id: string; readonly key: Buffer }[];
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly metrics: { readonly token: string | undefined; readonly port: number | undefined };
+  readonly mail: { readonly smtpUrl: string | undefined; readonly from: string };
+  readonly auth: {
+    readonly passwordMinLength: number;
+    readonly sessionIdleMs: number;
+    readonly sessionAbsoluteMs: number;
+    readonly sessionCache: boolean;
+    readonly stepUpWindowMs: number;
+    readonly argon2Concurrency: number;
+  };
+  readonly apiKeys: { readonly maxDays: number };
+  readonly jwt: { readonly ttlSeconds: number };
+  readonly rateLimits: {
+    readonly ipPerMinute: number;
+    readonly principalPerMinute: number;
+    readonly auth: number;
+    readonly write: number;
+    readonly read: number;
+    readonly admin: number;
+  };
+}

@@ -1,0 +1,126 @@
+import { z } from 'zod';
+
+const DEV_KEY_PREFIX = 'dev';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const flag = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1');
+
+/** `kid:base64(32 bytes)` pairs, comma separated, newest first. */
+const encryptionKeys = z.string().transform((raw, ctx) => {
+  const keys: { id: string; key: Buffer }[] = [];
+  for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const sep = part.indexOf(':');
+    const id = part.slice(0, sep);
+    const key = Buffer.from(part.slice(sep + 1), 'base64');
+    if (sep < 1 || !/^[A-Za-z0-9_-]{1,32}$/.test(id)) {
+      ctx.addIssue({ code: 'custom', message: 'each key must be "<id>:<base64 key>" with an id of [A-Za-z0-9_-]{1,32}' });
+      return z.NEVER;
+    }
+    if (key.length !== 32) {
+      ctx.addIssue({ code: 'custom', message: `key "${id}" must be 32 bytes, base64-encoded` });
+      return z.NEVER;
+    }
+    if (keys.some((k) => k.id === id)) {
+      ctx.addIssue({ code: 'custom', message: `key id "${id}" is listed twice` });
+      return z.NEVER;
+    }
+    keys.push({ id, key });
+  }
+  if (keys.length === 0) {
+    ctx.addIssue({ code: 'custom', message: 'at least one key is required' });
+    return z.NEVER;
+  }
+  return keys;
+});
+
+/** `TRUST_PROXY`: a hop count, or a comma-separated list of IPs/CIDRs. */
+const trustProxy = z.string().transform((raw, ctx) => {
+  const trimmed = raw.trim();
+  if (/^\d+$/.test(trimmed)) return { hops: Number(trimmed), cidrs: [] as string[] };
+  const cidrs = trimmed.split(',').map((p) => p.trim()).filter(Boolean);
+  for (const c of cidrs) {
+    if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(c)) {
+      ctx.addIssue({ code: 'custom', message: `"${c}" is neither a hop count nor an IP/CIDR` });
+      return z.NEVER;
+    }
+  }
+  return { hops: 0, cidrs };
+});
+
+const origins = z.string().transform((raw, ctx) => {
+  const list = raw.split(',').map((p) => p.trim()).filter(Boolean);
+  for (const o of list) {
+    if (o === '*') continue;
+    let url: URL;
+    try {
+      url = new URL(o);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `"${o}" is not an origin (scheme://host[:port])` });
+      return z.NEVER;
+    }
+    if (url.origin !== o) {
+      ctx.addIssue({ code: 'custom', message: `"${o}" is not an exact origin; write "${url.origin}"` });
+      return z.NEVER;
+    }
+  }
+  return list;
+});
+
+/**
+ * Every environment variable Gatehouse reads, with its default. The shape of
+ * this object is documented in `.env.example` and the README.
+ */
+export const EnvSchema = z.object({
+  GATEHOUSE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PUBLIC_URL: z.url().optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  DATABASE_POOL_SIZE: positiveInt.max(200).default(10),
+  GATEHOUSE_DATA_DIR: z.string().min(1).default('.gatehouse'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  TLS_CERT_FILE: z.string().min(1).optional(),
+  TLS_KEY_FILE: z.string().min(1).optional(),
+  HTTP_REDIRECT_PORT: port.optional(),
+  TRUST_PROXY: trustProxy.optional(),
+  CORS_ORIGINS: origins.default([]),
+  GATEHOUSE_ENCRYPTION_KEYS: encryptionKeys.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT_BYTES: positiveInt.max(50 * 1024 * 1024).default(1024 * 1024),
+  MAX_BATCH_SIZE: positiveInt.max(100).default(10),
+  MAX_URL_LENGTH: positiveInt.max(65536).default(8192),
+  MAX_JSON_DEPTH: positiveInt.max(256).default(32),
+  HEADERS_TIMEOUT_MS: positiveInt.default(10_000),
+  REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
+  KEEP_ALIVE_TIMEOUT_MS: positiveInt.default(5_000),
+  SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
+  METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+  METRICS_PORT: port.optional(),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  MAIL_FROM: z.string().min(3).default('Gatehouse <no-reply@localhost>'),
+  PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(256).default(15),
+  SESSION_IDLE_TIMEOUT_HOURS: positiveInt.default(24 * 10),
+  SESSION_ABSOLUTE_TIMEOUT_HOURS: positiveInt.default(24 * 30),
+  SESSION_CACHE: flag.default(true),
+  STEP_UP_WINDOW_MINUTES: positiveInt.default(10),
+  API_KEY_MAX_DAYS: positiveInt.default(365),
+  JWT_TTL_SECONDS: positiveInt.max(900).default(900),
+  RATE_LIMIT_IP_PER_MINUTE: positiveInt.default(600),
+  RATE_LIMIT_PRINCIPAL_PER_MINUTE: positiveInt.default(1200),
+  RATE_LIMIT_AUTH_PER_MINUTE: positiveInt.default(30),
+  RATE_LIMIT_WRITE_PER_MINUTE: positiveInt.default(300),
+  RATE_LIMIT_READ_PER_MINUTE: positiveInt.default(1200),
+  RATE_LIMIT_ADMIN_PER_MINUTE: positiveInt.default(120),
+  MAX_CONCURRENT_PER_IP: positiveInt.default(64),
+  ARGON2_CONCURRENCY: positiveInt.max(64).default(4),
+});
+
+export type RawEnv = z.infer<typeof EnvSchema>;
+
+export { DEV_KEY_PREFIX };

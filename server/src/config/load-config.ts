@@ -1,0 +1,135 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { Config } from './config';
+import { DEV_KEY_PREFIX, EnvSchema, type RawEnv } from './env-schema';
+
+export type LoadConfigResult =
+  | { readonly ok: true; readonly config: Config }
+  | { readonly ok: false; readonly problems: readonly string[] };
+
+const HOUR = 3_600_000;
+
+/** A fixed key for development and tests only; production refuses it. */
+function developmentKey(): { id: string; key: Buffer } {
+  return { id: `${DEV_KEY_PREFIX}`, key: createHash('sha256').update('gatehouse development key').digest() };
+}
+
+/**
+ * Parses the environment into a frozen {@link Config}. Never throws: every
+ * problem is collected so that one message can name them all.
+ *
+ * @example
+ * const result = loadConfig({ PORT: '8080' });
+ * if (!result.ok) console.error(result.problems.join('\n'));
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): LoadConfigResult {
+  const cleaned: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') cleaned[k] = v;
+
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    return { ok: false, problems: parsed.error.issues.map(describeIssue) };
+  }
+  const problems = crossChecks(parsed.data);
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, config: deepFreeze(toConfig(parsed.data)) };
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const name = issue.path.join('.') || '(environment)';
+  if (issue.code === 'invalid_type' && issue.input === undefined) return `${name}: required`;
+  // Never echo the offending value: it may be a secret.
+  const message = issue.code === 'invalid_value' ? `must be one of ${issue.values.map(String).join(', ')}` : issue.message;
+  return `${name}: ${message}`;
+}
+
+function crossChecks(e: RawEnv): string[] {
+  const problems: string[] = [];
+  if ((e.TLS_CERT_FILE === undefined) !== (e.TLS_KEY_FILE === undefined)) {
+    problems.push('TLS_CERT_FILE and TLS_KEY_FILE: set both or neither');
+  }
+  if (e.HTTP_REDIRECT_PORT !== undefined && e.TLS_CERT_FILE === undefined) {
+    problems.push('HTTP_REDIRECT_PORT: only meaningful with TLS_CERT_FILE/TLS_KEY_FILE');
+  }
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT !== 0 && e.METRICS_PORT === e.PORT) {
+    problems.push('METRICS_PORT: must differ from PORT');
+  }
+  if (e.GATEHOUSE_ENV === 'production') {
+    if (e.TLS_CERT_FILE === undefined && e.TRUST_PROXY === undefined) {
+      problems.push('production: no TLS (TLS_CERT_FILE/TLS_KEY_FILE) and no TRUST_PROXY; refusing to serve credentials over plain HTTP');
+    }
+    if (e.CORS_ORIGINS.includes('*')) problems.push('production: CORS_ORIGINS must list exact origins, not "*"');
+    if (e.GATEHOUSE_ENCRYPTION_KEYS === undefined) {
+      problems.push('production: GATEHOUSE_ENCRYPTION_KEYS is required');
+    } else if (e.GATEHOUSE_ENCRYPTION_KEYS.some((k) => k.id.startsWith(DEV_KEY_PREFIX) || k.key.equals(developmentKey().key))) {
+      problems.push('production: GATEHOUSE_ENCRYPTION_KEYS holds a development key');
+    }
+    if (e.DATABASE_URL === undefined) problems.push('production: DATABASE_URL is required (the embedded database is for development)');
+    if (e.LOG_LEVEL === 'debug' || e.LOG_LEVEL === 'trace') {
+      problems.push(`production: LOG_LEVEL=${e.LOG_LEVEL} may log request details; use info or above`);
+    }
+    if (e.METRICS_TOKEN === undefined && e.METRICS_PORT === undefined) {
+      problems.push('production: /metrics needs a guard: set METRICS_TOKEN or METRICS_PORT (loopback)');
+    }
+  } else if (e.CORS_ORIGINS.includes('*')) {
+    // Tolerated outside production, but never combined with credentials (see http/cors).
+  }
+  return problems;
+}
+
+function toConfig(e: RawEnv): Config {
+  return {
+    env: e.GATEHOUSE_ENV,
+    isDev: e.GATEHOUSE_ENV === 'development',
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      publicUrl: e.PUBLIC_URL,
+      tls: e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE } : undefined,
+      redirectPort: e.HTTP_REDIRECT_PORT,
+      trustProxy: e.TRUST_PROXY,
+      corsOrigins: e.CORS_ORIGINS,
+      bodyLimitBytes: e.BODY_LIMIT_BYTES,
+      maxBatchSize: e.MAX_BATCH_SIZE,
+      maxUrlLength: e.MAX_URL_LENGTH,
+      maxJsonDepth: e.MAX_JSON_DEPTH,
+      headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
+      shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+      maxConcurrentPerIp: e.MAX_CONCURRENT_PER_IP,
+    },
+    database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, dataDir: e.GATEHOUSE_DATA_DIR },
+    redisUrl: e.REDIS_URL,
+    encryptionKeys: e.GATEHOUSE_ENCRYPTION_KEYS ?? [developmentKey()],
+    logLevel: e.LOG_LEVEL,
+    metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
+    auth: {
+      passwordMinLength: e.PASSWORD_MIN_LENGTH,
+      sessionIdleMs: e.SESSION_IDLE_TIMEOUT_HOURS * HOUR,
+      sessionAbsoluteMs: e.SESSION_ABSOLUTE_TIMEOUT_HOURS * HOUR,
+      sessionCache: e.SESSION_CACHE,
+      stepUpWindowMs: e.STEP_UP_WINDOW_MINUTES * 60_000,
+      argon2Concurrency: e.ARGON2_CONCURRENCY,
+    },
+    apiKeys: { maxDays: e.API_KEY_MAX_DAYS },
+    jwt: { ttlSeconds: e.JWT_TTL_SECONDS },
+    rateLimits: {
+      ipPerMinute: e.RATE_LIMIT_IP_PER_MINUTE,
+      principalPerMinute: e.RATE_LIMIT_PRINCIPAL_PER_MINUTE,
+      auth: e.RATE_LIMIT_AUTH_PER_MINUTE,
+      write: e.RATE_LIMIT_WRITE_PER_MINUTE,
+      read: e.RATE_LIMIT_READ_PER_MINUTE,
+      admin: e.RATE_LIMIT_ADMIN_PER_MINUTE,
+    },
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Buffer.isBuffer(value) && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

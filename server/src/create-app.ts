@@ -1,0 +1,111 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { Logger } from 'pino';
+import type { AppDeps } from './app-deps';
+import { appRouter } from './app-router';
+import type { Config } from './config';
+import { createDatabase, type DatabaseHandle } from './db/create-database';
+import { migrateToLatest, migrationStatus } from './db/migrator';
+import { createRequestHandler, type RequestHandler } from './http/create-request-handler';
+import { createServer } from './http/create-server';
+import { createTrpcEndpoint } from './http/trpc-endpoint';
+import { assertProcedurePolicies } from './pipeline/assert-procedure-policies';
+import { VERSION } from './version';
+
+export interface CreateAppOptions {
+  readonly config: Config;
+  readonly log: Logger;
+  /** Apply pending migrations to an external database (the embedded one always migrates). */
+  readonly migrate?: boolean;
+  /** Use this database instead of opening one from the config (tests). */
+  readonly database?: DatabaseHandle;
+}
+
+export interface App {
+  readonly deps: AppDeps;
+  readonly server: Server;
+  readonly handler: RequestHandler;
+  listen(): Promise<AddressInfo>;
+  /** Stops accepting, lets in-flight requests finish (bounded), closes the database. */
+  close(): Promise<void>;
+}
+
+/** Thrown when an external database has migrations that were not applied. */
+export class PendingMigrationsError extends Error {
+  constructor(readonly pending: readonly string[]) {
+    super(`the database has pending migrations: ${pending.join(', ')}; run \`pnpm gatehouse migrate latest\` or start with --migrate`);
+    this.name = 'PendingMigrationsError';
+  }
+}
+
+/** The composition root: builds every dependency once and wires the server. */
+export async function createApp(options: CreateAppOptions): Promise<App> {
+  const { config, log } = options;
+  assertProcedurePolicies(appRouter);
+
+  const database = options.database ?? (await createDatabase(config.database, log));
+  try {
+    await prepareSchema(database, options.migrate === true || database.kind === 'pglite', log);
+  } catch (err) {
+    if (!options.database) await database.destroy();
+    throw err;
+  }
+
+  const deps: AppDeps = {
+    config,
+    log,
+    database,
+    db: database.db,
+    version: VERSION,
+    authenticators: [],
+  };
+  const handler = createRequestHandler(deps, createTrpcEndpoint({ router: appRouter, deps }));
+  const server = createServer(config, handler);
+  let closing: Promise<void> | undefined;
+
+  return {
+    deps,
+    server,
+    handler,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.http.port, config.http.host, () => {
+          server.off('error', reject);
+          resolve(server.address() as AddressInfo);
+        });
+      }),
+    close: () => {
+      closing ??= shutdown(server, handler, config.http.shutdownTimeoutMs, async () => {
+        if (!options.database) await database.destroy();
+      });
+      return closing;
+    },
+  };
+}
+
+async function prepareSchema(database: DatabaseHandle, migrate: boolean, log: Logger): Promise<void> {
+  if (migrate) {
+    const { error, results } = await migrateToLatest(database.db);
+    for (const r of results ?? []) log.info({ migration: r.migrationName, status: r.status }, 'migration');
+    if (error) throw error instanceof Error ? error : new Error(String(error));
+    return;
+  }
+  const { pending } = await migrationStatus(database.db);
+  if (pending.length > 0) throw new PendingMigrationsError(pending);
+}
+
+async function shutdown(server: Server, handler: RequestHandler, timeoutMs: number, closeResources: () => Promise<void>): Promise<void> {
+  handler.startDraining();
+  const closed = new Promise<void>((resolve) => {
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+  });
+  server.closeIdleConnections();
+  const idleSweep = setInterval(() => server.closeIdleConnections(), 100);
+  const deadline = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), timeoutMs).unref());
+  if ((await Promise.race([closed, deadline])) === 'timeout') server.closeAllConnections();
+  clearInterval(idleSweep);
+  await closed;
+  await closeResources();
+}

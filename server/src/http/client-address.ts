@@ -1,0 +1,66 @@
+import { BlockList, isIP } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+
+export interface TrustProxy {
+  readonly hops: number;
+  readonly cidrs: readonly string[];
+}
+
+export interface ClientAddress {
+  readonly ip: string;
+  /** Whether the request reached the first trusted hop over HTTPS. */
+  readonly secure: boolean;
+}
+
+/**
+ * Resolves the client address and scheme. Forwarded headers are believed only
+ * when `TRUST_PROXY` says so: the client is the right-most address that is not
+ * a trusted proxy (or the one `hops` from the right). Without it they are
+ * ignored, so a spoofed `X-Forwarded-For` changes nothing.
+ */
+export function createClientAddressResolver(trust: TrustProxy | undefined): (req: IncomingMessage) => ClientAddress {
+  const blocks = new BlockList();
+  for (const c of trust?.cidrs ?? []) {
+    const [addr, bits] = c.split('/');
+    const family = isIP(addr ?? '') === 6 ? 'ipv6' : 'ipv4';
+    if (bits === undefined) blocks.addAddress(addr ?? '', family);
+    else blocks.addSubnet(addr ?? '', Number(bits), family);
+  }
+  const isTrusted = (ip: string): boolean => {
+    const plain = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+    const family = isIP(plain) === 6 ? 'ipv6' : 'ipv4';
+    return isIP(plain) !== 0 && blocks.check(plain, family);
+  };
+
+  return function clientAddress(req) {
+    const socketIp = normalize(req.socket.remoteAddress ?? '');
+    const direct = { ip: socketIp, secure: isEncrypted(req) };
+    if (!trust) return direct;
+    const byHops = trust.hops > 0;
+    if (!byHops && !isTrusted(socketIp)) return direct;
+
+    const header = req.headers['x-forwarded-for'];
+    const chain = (Array.isArray(header) ? header.join(',') : (header ?? ''))
+      .split(',')
+      .map((s) => normalize(s.trim()))
+      .filter((s) => isIP(s) !== 0);
+    const hops = [...chain, socketIp];
+    let index = hops.length - 1;
+    if (byHops) {
+      index = Math.max(0, hops.length - 1 - trust.hops);
+    } else {
+      while (index > 0 && isTrusted(hops[index] ?? '')) index--;
+    }
+    const proto = req.headers['x-forwarded-proto'];
+    const lastProto = (Array.isArray(proto) ? proto.join(',') : (proto ?? '')).split(',').pop()?.trim().toLowerCase();
+    return { ip: hops[index] ?? socketIp, secure: direct.secure || lastProto === 'https' };
+  };
+}
+
+function normalize(ip: string): string {
+  return ip.startsWith('::ffff:') && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip;
+}
+
+function isEncrypted(req: IncomingMessage): boolean {
+  return 'encrypted' in req.socket && (req.socket as { encrypted?: boolean }).encrypted === true;
+}

@@ -1,0 +1,56 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Reason } from '@gatehouse/shared';
+import type { AppDeps } from '../app-deps';
+import type { AuthRequest } from '../pipeline/authenticator';
+import type { Context } from '../pipeline/context';
+import type { Principal } from '../pipeline/principal';
+import { parseCookies } from './parse-cookies';
+import type { RequestState } from './request-state';
+
+/**
+ * Builds a request's context: authentication runs here, once per HTTP
+ * request (not once per batched call), through the configured authenticators.
+ */
+export function createContextFactory(deps: AppDeps) {
+  return async function createContext(req: IncomingMessage, res: ServerResponse, state: RequestState): Promise<Context> {
+    const authReq: AuthRequest = {
+      headers: req.headers,
+      cookies: parseCookies(req.headers.cookie),
+      secure: state.secure,
+      ip: state.ip,
+      requestId: state.requestId,
+    };
+    let principal: Principal | null = null;
+    let authError: Reason | null = null;
+    for (const authenticate of deps.authenticators) {
+      const outcome = await authenticate(authReq);
+      if (outcome === undefined) continue;
+      if ('principal' in outcome) principal = outcome.principal;
+      else authError = outcome.error;
+      break;
+    }
+    return {
+      requestId: state.requestId,
+      ip: state.ip,
+      secure: state.secure,
+      method: req.method ?? 'GET',
+      headers: req.headers,
+      userAgent: req.headers['user-agent'],
+      log: state.log,
+      deps,
+      principal,
+      authError,
+      response: {
+        setHeader: (name, value) => {
+          if (!res.headersSent) res.setHeader(name, value);
+        },
+        appendCookie: (cookie) => {
+          if (res.headersSent) return;
+          const existing = res.getHeader('set-cookie');
+          const list = Array.isArray(existing) ? existing : typeof existing === 'string' ? [existing] : [];
+          res.setHeader('set-cookie', [...list, cookie]);
+        },
+      },
+    };
+  };
+}

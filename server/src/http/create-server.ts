@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type { Config } from '../config';
+
+/**
+ * A `node:http` server, or `node:https` when a certificate is configured,
+ * with timeouts that cut slow clients loose (slowloris) and TLS limited to
+ * 1.2+ with forward-secret AEAD suites.
+ */
+export function createServer(config: Config, handler: http.RequestListener): http.Server {
+  const { http: h } = config;
+  const common: http.ServerOptions = {
+    headersTimeout: h.headersTimeoutMs,
+    requestTimeout: h.requestTimeoutMs,
+    keepAliveTimeout: h.keepAliveTimeoutMs,
+    maxHeaderSize: 16 * 1024,
+    connectionsCheckingInterval: Math.min(1_000, h.headersTimeoutMs),
+  };
+  const server = h.tls
+    ? https.createServer(
+        {
+          ...common,
+          cert: readFileSync(h.tls.certFile),
+          key: readFileSync(h.tls.keyFile),
+          minVersion: 'TLSv1.2',
+          ciphers: TLS12_CIPHERS,
+          honorCipherOrder: true,
+        },
+        handler,
+      )
+    : http.createServer(common, handler);
+  server.keepAliveTimeout = h.keepAliveTimeoutMs;
+  server.headersTimeout = h.headersTimeoutMs;
+  server.requestTimeout = h.requestTimeoutMs;
+  return server;
+}
+
+/** TLS 1.2 suites: ECDHE (forward secret) with AEAD ciphers only. TLS 1.3 suites are all AEAD. */
+export const TLS12_CIPHERS = [
+  'TLS_AES_256_GCM_SHA384',
+  'TLS_CHACHA20_POLY1305_SHA256',
+  'TLS_AES_128_GCM_SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+].join(':');

@@ -1,0 +1,82 @@
+import { DataDirLockedError } from './db/data-dir-lock';
+import { loadConfig, readEnvironment } from './config';
+import { createApp, PendingMigrationsError } from './create-app';
+import { createLogger } from './observability/create-logger';
+
+const HELP = `Usage: pnpm start [-- --migrate]
+
+Starts the Gatehouse server. Configuration comes from the environment (see
+.env.example); a .env file is read in development only.
+
+Options:
+  --migrate   apply pending migrations to DATABASE_URL before serving
+              (the embedded database always migrates itself)
+  --help      show this help
+`;
+
+async function main(argv: readonly string[]): Promise<void> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const unknown = argv.filter((a) => a !== '--migrate');
+  if (unknown.length > 0) {
+    process.stderr.write(`gatehouse: unknown option ${unknown.join(' ')}\n\n${HELP}`);
+    process.exitCode = 2;
+    return;
+  }
+  const loaded = loadConfig(readEnvironment());
+  if (!loaded.ok) {
+    process.stderr.write(
+      `gatehouse: invalid configuration (${loaded.problems.length} problem${loaded.problems.length === 1 ? '' : 's'}):\n${loaded.problems.map((p) => `  - ${p}`).join('\n')}\n`,
+    );
+    process.exitCode = 1;
+    return;
+  }
+  const { config } = loaded;
+  const log = createLogger({ level: config.logLevel });
+
+  let app;
+  try {
+    app = await createApp({ config, log, migrate: argv.includes('--migrate') });
+  } catch (err) {
+    if (err instanceof PendingMigrationsError || err instanceof DataDirLockedError) {
+      process.stderr.write(`gatehouse: ${err.message}\n`);
+    } else {
+      log.fatal({ err }, 'start-up failed');
+    }
+    process.exitCode = 1;
+    return;
+  }
+  const address = await app.listen();
+  const scheme = config.http.tls ? 'https' : 'http';
+  log.info(
+    { url: `${scheme}://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`, port: address.port, env: config.env, database: app.deps.database.kind },
+    'listening',
+  );
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    app
+      .close()
+      .then(() => {
+        log.info('stopped');
+        process.exit(0);
+      })
+      .catch((err: unknown) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+process.on('unhandledRejection', (reason) => {
+  process.stderr.write(`gatehouse: unhandled rejection: ${reason instanceof Error ? reason.message : String(reason)}\n`);
+});
+
+await main(process.argv.slice(2));

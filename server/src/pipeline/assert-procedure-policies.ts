@@ -1,0 +1,47 @@
+import type { AnyRouter } from '@trpc/server';
+import type { Meta } from './meta';
+
+export interface ProcedurePolicy {
+  readonly path: string;
+  readonly type: 'query' | 'mutation' | 'subscription';
+  readonly meta: Meta | undefined;
+  readonly hasInput: boolean;
+  readonly hasOutput: boolean;
+}
+
+/** Every procedure in the router with what it declares. */
+export function listProcedures(router: AnyRouter): ProcedurePolicy[] {
+  const procedures = router._def.procedures as Record<string, { _def: { type: ProcedurePolicy['type']; meta?: Meta; inputs: unknown[]; output?: unknown } }>;
+  return Object.entries(procedures)
+    .map(([path, proc]) => ({
+      path,
+      type: proc._def.type,
+      meta: proc._def.meta,
+      hasInput: proc._def.inputs.length > 0,
+      hasOutput: proc._def.output !== undefined,
+    }))
+    .sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/** What is wrong with each procedure's declaration; empty when all are sound. */
+export function findPolicyProblems(router: AnyRouter): string[] {
+  const problems: string[] = [];
+  for (const p of listProcedures(router)) {
+    const meta = p.meta;
+    if (!meta) problems.push(`${p.path}: no meta (needs a permission or public: true)`);
+    else if (meta.public === true && meta.permission !== undefined) problems.push(`${p.path}: both public and a permission`);
+    else if (meta.public !== true && meta.permission === undefined) problems.push(`${p.path}: neither a permission nor public: true`);
+    if (!p.hasInput) problems.push(`${p.path}: no input schema`);
+    if (!p.hasOutput) problems.push(`${p.path}: no output schema`);
+    if (p.type === 'subscription') problems.push(`${p.path}: subscriptions are not served`);
+  }
+  return problems;
+}
+
+/** Default deny at start-up: throws naming every procedure without a full policy. */
+export function assertProcedurePolicies(router: AnyRouter): void {
+  const problems = findPolicyProblems(router);
+  if (problems.length > 0) {
+    throw new Error(`refusing to start: procedures without a complete policy:\n  ${problems.join('\n  ')}`);
+  }
+}

@@ -1,0 +1,27 @@
+import type { Permission } from '@gatehouse/shared';
+
+/** Rate classes; each has its own per-principal budget. */
+export type RateClass = 'auth' | 'read' | 'write' | 'admin';
+
+interface MetaBase {
+  /** Per-principal rate class; defaults to `read` for queries, `write` for mutations. */
+  readonly rate?: RateClass;
+  /** Audit action recorded for mutations, e.g. `project.create`. */
+  readonly audit?: string;
+  /** Requires a recently re-verified session (step-up). */
+  readonly stepUp?: boolean;
+  /** Requires a verified email address. */
+  readonly requireVerifiedEmail?: boolean;
+  /** The procedure is org-scoped: its input carries `orgId` and `permission` is checked against the caller's membership. */
+  readonly orgScoped?: boolean;
+  /** Short description for the generated procedure table and OpenAPI. */
+  readonly summary?: string;
+}
+
+/**
+ * What every procedure declares. Exactly one of `permission` or `public`:
+ * a procedure with neither is refused at start-up (default deny).
+ */
+export type Meta =
+  | (MetaBase & { readonly permission: Permission; readonly public?: never })
+  | (MetaBase & { readonly public: true; readonly permission?: never });

@@ -1,0 +1,23 @@
+import type { Permission } from '@gatehouse/shared';
+
+export type GlobalRole = 'user' | 'admin';
+
+/** Who is calling, resolved once per request by the authenticators. */
+export interface Principal {
+  readonly kind: 'session' | 'apiKey' | 'jwt';
+  readonly userId: string;
+  readonly email: string;
+  readonly role: GlobalRole;
+  /** Effective global permissions: the role's, narrowed by a key's scopes. */
+  readonly permissions: ReadonlySet<Permission>;
+  /** For API keys and JWTs: the granted scopes (before intersecting with the role). */
+  readonly scopes: ReadonlySet<Permission> | undefined;
+  readonly emailVerified: boolean;
+  readonly sessionId: string | undefined;
+  readonly apiKeyId: string | undefined;
+  /** For API keys and JWTs bound to one org. */
+  readonly orgId: string | undefined;
+  readonly authLevel: 'password' | 'mfa' | undefined;
+  /** When the session last verified a password or second factor. */
+  readonly reauthenticatedAt: Date | undefined;
+}

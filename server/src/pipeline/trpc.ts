@@ -1,0 +1,73 @@
+import { isReason, type Reason } from '@gatehouse/shared';
+import { initTRPC, TRPCError } from '@trpc/server';
+import { ZodError } from 'zod';
+import { AppError } from './app-error';
+import type { Context } from './context';
+import type { Meta } from './meta';
+import { defaultReason } from './reason-codes';
+
+export interface ErrorData {
+  readonly code: string;
+  readonly httpStatus: number;
+  readonly path?: string;
+  readonly reason: Reason;
+  readonly requestId?: string;
+  readonly retryAfterSeconds?: number;
+  /** Input validation problems: where and what kind, never the rule's text. */
+  readonly issues?: readonly { readonly path: string; readonly code: string; readonly reason?: Reason }[];
+  readonly stack?: string;
+}
+
+/**
+ * The only `initTRPC`. `isDev` is fixed to false: tRPC's default
+ * (`NODE_ENV !== 'production'`) would send stacks; the formatter adds them
+ * itself, in development only, from the validated config.
+ */
+const t = initTRPC
+  .context<Context>()
+  .meta<Meta>()
+  .create({
+    isDev: false,
+    isServer: true,
+    errorFormatter({ shape, error, ctx, path }) {
+      const isDev = ctx?.deps.config.isDev ?? false;
+      // Input validation only: an output validation failure is an internal error.
+      const zod = error.code === 'BAD_REQUEST' && error.cause instanceof ZodError ? error.cause : undefined;
+      const issues = zod?.issues.map((i) => {
+        const custom = i.code === 'custom' && isReason((i.params as { reason?: unknown } | undefined)?.reason);
+        return {
+          path: i.path.map(String).join('.'),
+          code: i.code,
+          ...(custom ? { reason: (i.params as { reason: Reason }).reason } : {}),
+        };
+      });
+      const reason: Reason =
+        error instanceof AppError
+          ? error.reason
+          : zod
+            ? (issues?.find((i) => i.reason)?.reason ?? 'VALIDATION_FAILED')
+            : defaultReason(error.code);
+      const hideMessage = error.code === 'INTERNAL_SERVER_ERROR' && !(error instanceof AppError) && !isDev;
+      const message = zod ? 'Input validation failed' : hideMessage ? 'Internal server error' : error.message;
+      const data: ErrorData = {
+        code: shape.data.code,
+        httpStatus: shape.data.httpStatus,
+        ...(path !== undefined ? { path } : {}),
+        reason,
+        ...(ctx ? { requestId: ctx.requestId } : {}),
+        ...(error instanceof AppError && error.retryAfterSeconds !== undefined
+          ? { retryAfterSeconds: error.retryAfterSeconds }
+          : {}),
+        ...(issues ? { issues } : {}),
+        ...(isDev && error.stack ? { stack: error.stack } : {}),
+      };
+      return { code: shape.code, message, data };
+    },
+  });
+
+export const router = t.router;
+export const middleware = t.middleware;
+export const mergeRouters = t.mergeRouters;
+export const createCallerFactory = t.createCallerFactory;
+export const baseProcedure = t.procedure;
+export { TRPCError };

@@ -1,0 +1,3 @@
+export { REASONS, isReason, type Reason } from './reasons';
+export { PERMISSIONS, isPermission, type Permission } from './permissions';
+export * from './schemas/system';

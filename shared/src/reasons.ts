@@ -1,0 +1,68 @@
+/**
+ * The closed set of machine-readable error reasons. Every error that leaves the
+ * server carries exactly one of these in `error.data.reason`; clients branch on
+ * them, never on messages.
+ */
+export const REASONS = [
+  // transport and protocol
+  'BAD_REQUEST',
+  'MALFORMED_JSON',
+  'VALIDATION_FAILED',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'BATCH_TOO_LARGE',
+  'URL_TOO_LONG',
+  'JSON_TOO_DEEP',
+  'METHOD_NOT_SUPPORTED',
+  'NOT_FOUND',
+  'PROCEDURE_NOT_FOUND',
+  'HTTPS_REQUIRED',
+  'TIMEOUT',
+  'INTERNAL',
+  'SERVICE_UNAVAILABLE',
+  // abuse
+  'RATE_LIMITED',
+  'TOO_MANY_ATTEMPTS',
+  'CSRF_REJECTED',
+  'CORS_REJECTED',
+  // authentication
+  'UNAUTHENTICATED',
+  'INVALID_CREDENTIALS',
+  'ACCOUNT_LOCKED',
+  'SESSION_INVALID',
+  'TOKEN_INVALID',
+  'TOKEN_EXPIRED',
+  'EMAIL_NOT_VERIFIED',
+  'PASSWORD_TOO_SHORT',
+  'PASSWORD_TOO_LONG',
+  'PASSWORD_TOO_COMMON',
+  'API_KEY_IN_QUERY',
+  'API_KEY_INVALID',
+  'BASIC_AUTH_UNSUPPORTED',
+  'JWT_INVALID',
+  'MFA_REQUIRED',
+  'MFA_INVALID_CODE',
+  'MFA_ALREADY_ENABLED',
+  'MFA_NOT_ENABLED',
+  'REAUTH_REQUIRED',
+  'MFA_REQUIRED_BY_ORG',
+  // authorization and resources
+  'FORBIDDEN',
+  'SCOPE_EXCEEDS_GRANT',
+  'ROLE_TOO_HIGH',
+  'LAST_OWNER',
+  'LAST_ADMIN',
+  'ALREADY_MEMBER',
+  'CONFLICT',
+  'IDEMPOTENCY_KEY_REUSED',
+  'IDEMPOTENCY_KEY_IN_USE',
+] as const;
+
+export type Reason = (typeof REASONS)[number];
+
+const reasonSet: ReadonlySet<string> = new Set(REASONS);
+
+/** Whether a value is one of the known {@link Reason}s. */
+export function isReason(value: unknown): value is Reason {
+  return typeof value === 'string' && reasonSet.has(value);
+}
