@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import type { AnyRouter } from '@trpc/server';
 import type { Logger } from 'pino';
 import type { AppDeps } from './app-deps';
 import { appRouter } from './app-router';
@@ -19,6 +20,8 @@ export interface CreateAppOptions {
   readonly migrate?: boolean;
   /** Use this database instead of opening one from the config (tests). */
   readonly database?: DatabaseHandle;
+  /** Serve this router instead of the app's (tests of the pipeline itself). */
+  readonly router?: AnyRouter;
 }
 
 export interface App {
@@ -41,7 +44,8 @@ export class PendingMigrationsError extends Error {
 /** The composition root: builds every dependency once and wires the server. */
 export async function createApp(options: CreateAppOptions): Promise<App> {
   const { config, log } = options;
-  assertProcedurePolicies(appRouter);
+  const router = options.router ?? appRouter;
+  assertProcedurePolicies(router);
 
   const database = options.database ?? (await createDatabase(config.database, log));
   try {
@@ -59,7 +63,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     version: VERSION,
     authenticators: [],
   };
-  const handler = createRequestHandler(deps, createTrpcEndpoint({ router: appRouter, deps }));
+  const handler = createRequestHandler(deps, createTrpcEndpoint({ router, deps }));
   const server = createServer(config, handler);
   let closing: Promise<void> | undefined;
 
@@ -88,7 +92,7 @@ async function prepareSchema(database: DatabaseHandle, migrate: boolean, log: Lo
   if (migrate) {
     const { error, results } = await migrateToLatest(database.db);
     for (const r of results ?? []) log.info({ migration: r.migrationName, status: r.status }, 'migration');
-    if (error) throw error instanceof Error ? error : new Error(String(error));
+    if (error) throw error instanceof Error ? error : new Error(JSON.stringify(error));
     return;
   }
   const { pending } = await migrationStatus(database.db);

@@ -42,7 +42,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 1;
   }
   const config: Config = loaded.config;
-  const log = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, destination: process.stderr as never });
+  const log = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, destination: process.stderr });
   return command.run(rest, { config, log, io });
 }
 

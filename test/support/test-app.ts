@@ -1,0 +1,40 @@
+import pino from 'pino';
+import { loadConfig, type Config } from '../../server/src/config';
+import { createApp, type App } from '../../server/src/create-app';
+import { createTestDatabase, type DatabaseKind, type TestDatabase } from './test-database';
+
+export interface TestApp {
+  readonly app: App;
+  readonly url: string;
+  readonly database: TestDatabase;
+  readonly config: Config;
+  close(): Promise<void>;
+}
+
+/** Builds a config for tests from environment-style overrides. */
+export function testConfig(overrides: Record<string, string | undefined> = {}): Config {
+  const loaded = loadConfig({ GATEHOUSE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...overrides });
+  if (!loaded.ok) throw new Error(`bad test config: ${loaded.problems.join('; ')}`);
+  return loaded.config;
+}
+
+/**
+ * The real server in this process, listening on an ephemeral loopback port,
+ * over a fresh database of the given kind.
+ */
+export async function startTestApp(kind: DatabaseKind, overrides: Record<string, string | undefined> = {}): Promise<TestApp> {
+  const database = await createTestDatabase(kind);
+  const config = testConfig(overrides);
+  const app = await createApp({ config, log: pino({ level: 'silent' }), database: database.handle });
+  const address = await app.listen();
+  return {
+    app,
+    url: `http://127.0.0.1:${address.port}`,
+    database,
+    config,
+    close: async () => {
+      await app.close();
+      await database.destroy();
+    },
+  };
+}
