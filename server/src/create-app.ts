@@ -11,6 +11,7 @@ import { createRequestHandler, type RequestHandler } from './http/create-request
 import { createServer } from './http/create-server';
 import { createTrpcEndpoint } from './http/trpc-endpoint';
 import { assertProcedurePolicies } from './pipeline/assert-procedure-policies';
+import { createRateLimiter } from './ratelimit/rate-limiter';
 import { VERSION } from './version';
 
 export interface CreateAppOptions {
@@ -61,6 +62,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     database,
     db: database.db,
     version: VERSION,
+    rateLimiter: createRateLimiter({ limits: config.rateLimits, redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix, log }),
     authenticators: [],
   };
   const handler = createRequestHandler(deps, createTrpcEndpoint({ router, deps }));
@@ -81,6 +83,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
       }),
     close: () => {
       closing ??= shutdown(server, handler, config.http.shutdownTimeoutMs, async () => {
+        deps.rateLimiter.close();
         if (!options.database) await database.destroy();
       });
       return closing;

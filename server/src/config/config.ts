@@ -28,6 +28,8 @@ export interface Config {
     readonly dataDir: string;
   };
   readonly redisUrl: string | undefined;
+  /** Prefix of every Redis key, so deployments (or test runs) sharing one Redis keep apart. */
+  readonly redisKeyPrefix: string;
   /** Newest first; the first one encrypts, all of them decrypt. */
   readonly encryptionKeys: readonly { readonly id: string; readonly key: Buffer }[];
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';

@@ -85,6 +85,7 @@ export const EnvSchema = z.object({
   DATABASE_POOL_SIZE: positiveInt.max(200).default(10),
   GATEHOUSE_DATA_DIR: z.string().min(1).default('.gatehouse'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, 'must be 1-64 of [A-Za-z0-9:_-]').default('gatehouse'),
   TLS_CERT_FILE: z.string().min(1).optional(),
   TLS_KEY_FILE: z.string().min(1).optional(),
   HTTP_REDIRECT_PORT: port.optional(),

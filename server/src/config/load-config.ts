@@ -101,6 +101,7 @@ function toConfig(e: RawEnv): Config {
     },
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, dataDir: e.GATEHOUSE_DATA_DIR },
     redisUrl: e.REDIS_URL,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
     encryptionKeys: e.GATEHOUSE_ENCRYPTION_KEYS ?? [developmentKey()],
     logLevel: e.LOG_LEVEL,
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },

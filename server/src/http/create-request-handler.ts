@@ -2,7 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { AppDeps } from '../app-deps';
 import { migrationStatus } from '../db/migrator';
+import { createConcurrencyCap } from '../ratelimit/concurrency-cap';
 import { createClientAddressResolver } from './client-address';
+import { createCors } from './cors';
+import { createCsrfGuard } from './csrf';
 import { resolveRequestId } from './request-id';
 import type { RequestState } from './request-state';
 import { createSecurityHeaders, HSTS_VALUE } from './security-headers';
@@ -17,14 +20,19 @@ export interface RequestHandler {
 }
 
 /**
- * The HTTP front door, in this order: request id, security headers, URL
- * length, routing (`/trpc/*`, `/healthz`, `/readyz`), and a JSON 404 for
- * anything else. One access-log line per request.
+ * The HTTP front door, in this order: request id, security headers (HSTS
+ * over HTTPS), CORS, URL length, concurrent requests per IP, rate limit per
+ * IP (a batch spends one unit per call), CORS preflight, CSRF, routing
+ * (`/trpc/*`, `/healthz`, `/readyz`), and a JSON 404 for anything else.
+ * One access-log line per request.
  */
 export function createRequestHandler(deps: AppDeps, trpc: TrpcEndpoint): RequestHandler {
   const securityHeaders = createSecurityHeaders();
   const clientAddress = createClientAddressResolver(deps.config.http.trustProxy);
-  const { maxUrlLength } = deps.config.http;
+  const { maxUrlLength, maxBatchSize } = deps.config.http;
+  const cors = createCors(deps.config.http.corsOrigins);
+  const csrf = createCsrfGuard({ allowlist: deps.config.http.corsOrigins, publicUrl: deps.config.http.publicUrl });
+  const concurrency = createConcurrencyCap(deps.config.http.maxConcurrentPerIp);
   let draining = false;
 
   const handler = function handleRequest(req: IncomingMessage, res: ServerResponse): void {
@@ -43,6 +51,7 @@ export function createRequestHandler(deps: AppDeps, trpc: TrpcEndpoint): Request
     securityHeaders(req, res);
     if (address.secure) res.setHeader('strict-transport-security', HSTS_VALUE);
     if (draining) res.setHeader('connection', 'close');
+    cors.apply(req, res);
 
     const url = req.url ?? '/';
     const q = url.indexOf('?');
@@ -68,6 +77,59 @@ export function createRequestHandler(deps: AppDeps, trpc: TrpcEndpoint): Request
       sendJson(res, 414, body);
       return;
     }
+    if (pathname === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
+      // Liveness probes come from the orchestrator: never limited.
+      res.setHeader('cache-control', 'no-store');
+      sendJson(res, 200, { status: 'ok' });
+      return;
+    }
+    if (!concurrency.enter(state.ip)) {
+      state.reason = 'RATE_LIMITED';
+      const { status, body } = trpcErrorBody('RATE_LIMITED', 'Too many concurrent requests from this address', requestId);
+      sendJson(res, status, body, { 'retry-after': '1' });
+      return;
+    }
+    res.once('close', () => concurrency.leave(state.ip));
+    const units = pathname.startsWith('/trpc/') ? countCalls(pathname.slice(6), q === -1 ? '' : url.slice(q + 1), maxBatchSize) : 1;
+    deps.rateLimiter
+      .limitRequest({ headers: req.headers, ip: state.ip }, res, units)
+      .then((verdict) => {
+        if (!verdict.allowed) {
+          state.reason = 'RATE_LIMITED';
+          const { status, body } = trpcErrorBody('RATE_LIMITED', 'Too many requests from this address; retry later', requestId);
+          sendJson(res, status, body, { 'retry-after': String(verdict.retryAfterSeconds) });
+          return;
+        }
+        route(req, res, state, url, pathname, q);
+      })
+      .catch((err: unknown) => {
+        state.log.error({ err }, 'rate limiter failed');
+        const { status, body } = trpcErrorBody('INTERNAL', 'Internal server error', requestId);
+        sendJson(res, status, body);
+      });
+  } as RequestHandler;
+
+  function route(req: IncomingMessage, res: ServerResponse, state: RequestState, url: string, pathname: string, q: number): void {
+    const { requestId } = state;
+    if (cors.isPreflight(req)) {
+      const outcome = cors.answerPreflight(req, res);
+      if (outcome === 'refused') {
+        state.reason = 'CORS_REJECTED';
+        const { status, body } = trpcErrorBody('CORS_REJECTED', 'This origin may not call the API', requestId);
+        sendJson(res, status, body);
+        return;
+      }
+      res.statusCode = 204;
+      res.end();
+      return;
+    }
+    if (csrf(req, state.secure) !== undefined) {
+      state.reason = 'CSRF_REJECTED';
+      req.resume();
+      const { status, body } = trpcErrorBody('CSRF_REJECTED', 'Cross-site request refused: a cookie-authenticated call needs an allowed Origin', requestId);
+      sendJson(res, status, body, { connection: 'close' });
+      return;
+    }
     if (pathname.startsWith('/trpc/')) {
       res.setHeader('cache-control', 'no-store');
       trpc(req, res, state, pathname.slice(6), q === -1 ? '' : url.slice(q + 1)).catch((err: unknown) => {
@@ -78,11 +140,6 @@ export function createRequestHandler(deps: AppDeps, trpc: TrpcEndpoint): Request
       return;
     }
     if (req.method === 'GET' || req.method === 'HEAD') {
-      if (pathname === '/healthz') {
-        res.setHeader('cache-control', 'no-store');
-        sendJson(res, 200, { status: 'ok' });
-        return;
-      }
       if (pathname === '/readyz') {
         res.setHeader('cache-control', 'no-store');
         void readiness(deps, draining).then(({ ready, detail }) => sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable', ...detail }));
@@ -91,12 +148,24 @@ export function createRequestHandler(deps: AppDeps, trpc: TrpcEndpoint): Request
     }
     state.reason = 'NOT_FOUND';
     sendJson(res, 404, { error: { message: 'Not found', reason: 'NOT_FOUND', requestId } });
-  } as RequestHandler;
+  }
 
   handler.startDraining = () => {
     draining = true;
   };
   return handler;
+}
+
+/** Calls in a `/trpc/` request, as the endpoint counts them (`a,,b` is three); at most one past the batch limit. */
+function countCalls(path: string, search: string, maxBatchSize: number): number {
+  if (new URLSearchParams(search).get('batch') !== '1') return 1;
+  let decoded = path;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    return 1;
+  }
+  return Math.min(decoded.split(',').length, maxBatchSize + 1);
 }
 
 async function readiness(deps: AppDeps, draining: boolean): Promise<{ ready: boolean; detail: Record<string, unknown> }> {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import type tls from 'node:tls';
 import type { Config } from '../config';
 
 /**
@@ -17,23 +18,26 @@ export function createServer(config: Config, handler: http.RequestListener): htt
     maxHeaderSize: 16 * 1024,
     connectionsCheckingInterval: Math.min(1_000, h.headersTimeoutMs),
   };
-  const server = h.tls
-    ? https.createServer(
-        {
-          ...common,
-          cert: readFileSync(h.tls.certFile),
-          key: readFileSync(h.tls.keyFile),
-          minVersion: 'TLSv1.2',
-          ciphers: TLS12_CIPHERS,
-          honorCipherOrder: true,
-        },
-        handler,
-      )
-    : http.createServer(common, handler);
+  const server = h.tls ? https.createServer({ ...common, ...tlsContextOptions(h.tls) }, handler) : http.createServer(common, handler);
   server.keepAliveTimeout = h.keepAliveTimeoutMs;
   server.headersTimeout = h.headersTimeoutMs;
   server.requestTimeout = h.requestTimeoutMs;
   return server;
+}
+
+/**
+ * The certificate and the protocol settings, read fresh from disk: used at
+ * start-up and again on SIGHUP (`reload-certificate.ts`), so a reload can
+ * never loosen the TLS floor or the cipher list.
+ */
+export function tlsContextOptions(files: { readonly certFile: string; readonly keyFile: string }): tls.SecureContextOptions {
+  return {
+    cert: readFileSync(files.certFile),
+    key: readFileSync(files.keyFile),
+    minVersion: 'TLSv1.2',
+    ciphers: TLS12_CIPHERS,
+    honorCipherOrder: true,
+  };
 }
 
 /** TLS 1.2 suites: ECDHE (forward secret) with AEAD ciphers only. TLS 1.3 suites are all AEAD. */

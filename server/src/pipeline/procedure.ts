@@ -1,3 +1,4 @@
+import { enforceCallRate } from '../ratelimit/enforce-call-rate';
 import { AppError } from './app-error';
 import { baseProcedure, middleware } from './trpc';
 
@@ -7,11 +8,12 @@ import { baseProcedure, middleware } from './trpc';
  * global permission from `meta`. Org membership and resource policies follow
  * in the org-scoped builders, once the input is validated.
  */
-const enforcePolicy = middleware(async function enforcePolicy({ ctx, meta, next }) {
+const enforcePolicy = middleware(async function enforcePolicy({ ctx, meta, type, next }) {
   if (!meta || (meta.public !== true && meta.permission === undefined)) {
     // Unreachable: start-up refuses such procedures. Deny all the same.
     throw new AppError('FORBIDDEN');
   }
+  await enforceCallRate(ctx, type, meta.rate); // per principal and per class (ratelimit/)
   if (meta.public === true) return next();
   const principal = ctx.principal;
   if (!principal) throw new AppError(ctx.authError ?? 'UNAUTHENTICATED');
