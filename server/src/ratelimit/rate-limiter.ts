@@ -154,15 +154,17 @@ function connectRedis(url: string): Redis {
 /** Logs once when rate limits fall back to per-instance insurance, and once when they are shared again. */
 function watchRedis(redis: Redis, log: Logger): () => void {
   let degraded = false;
+  let connected = false;
   const down = (): void => {
     if (degraded) return;
     degraded = true;
     log.warn('rate limits: Redis unavailable, per-instance insurance limiter in use');
   };
   const up = (): void => {
-    if (!degraded) return;
+    if (!connected) log.info('rate limits: shared across instances through Redis');
+    else if (degraded) log.info('rate limits: Redis back, limits shared across instances');
+    connected = true;
     degraded = false;
-    log.info('rate limits: Redis back, limits shared across instances');
   };
   redis.on('error', down);
   redis.on('close', down);
