@@ -3,9 +3,16 @@ import type { Logger } from 'pino';
 import type { Config } from './config';
 import type { Database } from './db/database';
 import type { DatabaseHandle } from './db/create-database';
+import type { Redis } from 'ioredis';
+import type { AttemptLimiter } from './auth/attempt-limiter';
+import type { PasswordHasher } from './auth/password-hasher';
+import type { PayloadCipher } from './mail/mail-message';
+import type { OutboxSender } from './mail/outbox-sender';
+import type { AuditSink } from './pipeline/audit-sink';
 import type { Authenticator } from './pipeline/authenticator';
 import type { ExposedCredentialRevoker } from './http/credential-over-plain-http';
 import type { RateLimiter } from './ratelimit/rate-limiter';
+import type { SessionService } from './sessions/session-service';
 
 /**
  * Everything built once in the composition root (`create-app.ts`) and handed
@@ -23,4 +30,14 @@ export interface AppDeps {
   readonly rateLimiter: RateLimiter;
   /** Revokes a session token or API key that arrived over the plain-HTTP listener; owners of sessions and API keys plug in here. */
   readonly exposedCredentialRevoker?: ExposedCredentialRevoker;
+  /** Shared Redis connection when REDIS_URL is set. */
+  readonly redis: Redis | undefined;
+  /** Encrypts secrets at rest (AES-256-GCM under GATEHOUSE_ENCRYPTION_KEYS). */
+  readonly keyRing: PayloadCipher;
+  readonly audit: AuditSink;
+  readonly passwords: PasswordHasher;
+  readonly sessions: SessionService;
+  readonly loginLimits: { readonly account: AttemptLimiter; readonly ip: AttemptLimiter };
+  readonly resetLimits: { readonly email: AttemptLimiter; readonly ip: AttemptLimiter };
+  readonly outbox: OutboxSender;
 }

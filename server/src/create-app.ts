@@ -13,6 +13,18 @@ import { createTrpcEndpoint } from './http/trpc-endpoint';
 import { assertProcedurePolicies } from './pipeline/assert-procedure-policies';
 import { createRateLimiter } from './ratelimit/rate-limiter';
 import { VERSION } from './version';
+import { createAttemptLimiter } from './auth/attempt-limiter';
+import { preloadCommonPasswords } from './auth/common-passwords';
+import { createPasswordHasher } from './auth/password-hasher';
+import { createAuditSink } from './audit/audit-sink-adapter';
+import { createKeyRing } from './crypto/key-ring';
+import { createLogTransport, createSmtpTransport, type MailTransport } from './mail/mail-transport';
+import { createOutboxSender } from './mail/outbox-sender';
+import { createRedis } from './redis/create-redis';
+import { createRedisRevocationBus } from './sessions/redis-revocation-bus';
+import { createLocalRevocationBus } from './sessions/revocation-bus';
+import { createSessionAuthenticator } from './sessions/session-authenticator';
+import { createSessionService } from './sessions/session-service';
 
 export interface CreateAppOptions {
   readonly config: Config;
@@ -23,6 +35,8 @@ export interface CreateAppOptions {
   readonly database?: DatabaseHandle;
   /** Serve this router instead of the app's (tests of the pipeline itself). */
   readonly router?: AnyRouter;
+  /** Deliver mail here instead of the configured transport (tests). */
+  readonly mailTransport?: MailTransport;
 }
 
 export interface App {
@@ -56,6 +70,19 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     throw err;
   }
 
+  const redis = config.redisUrl ? createRedis(config.redisUrl, log) : undefined;
+  const keyRing = createKeyRing(config.encryptionKeys);
+  const bus = redis ? createRedisRevocationBus(redis, log) : createLocalRevocationBus();
+  // Cached sessions are safe only while revocations reach every instance at
+  // once: pub/sub with Redis, or a single process on the embedded database.
+  const cacheTtlMs = !config.auth.sessionCache ? 0 : redis || database.kind === 'pglite' ? 10_000 : 1_000;
+  const sessions = createSessionService({ db: database.db, idleMs: config.auth.sessionIdleMs, absoluteMs: config.auth.sessionAbsoluteMs, bus, cacheTtlMs });
+  preloadCommonPasswords();
+  const passwords = await createPasswordHasher({ concurrency: config.auth.argon2Concurrency });
+  const lockout = config.auth.loginLockoutSeconds;
+  const transport = options.mailTransport ?? (config.mail.smtpUrl ? createSmtpTransport(config.mail.smtpUrl, config.mail.from) : createLogTransport(log));
+  const outbox = createOutboxSender({ db: database.db, cipher: keyRing, transport, log });
+
   const deps: AppDeps = {
     config,
     log,
@@ -63,8 +90,23 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     db: database.db,
     version: VERSION,
     rateLimiter: createRateLimiter({ limits: config.rateLimits, redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix, log }),
-    authenticators: [],
+    authenticators: [createSessionAuthenticator(sessions)],
+    redis,
+    keyRing,
+    audit: createAuditSink(log),
+    passwords,
+    sessions,
+    loginLimits: {
+      account: createAttemptLimiter({ prefix: 'login-account', points: config.auth.loginMaxFailuresPerAccount, windowSeconds: lockout, redis }),
+      ip: createAttemptLimiter({ prefix: 'login-ip', points: config.auth.loginMaxFailuresPerIp, windowSeconds: lockout, redis }),
+    },
+    resetLimits: {
+      email: createAttemptLimiter({ prefix: 'reset-email', points: config.auth.passwordResetPerEmailPerHour, windowSeconds: 3600, redis }),
+      ip: createAttemptLimiter({ prefix: 'reset-ip', points: config.auth.passwordResetPerIpPerHour, windowSeconds: 3600, redis }),
+    },
+    outbox,
   };
+  outbox.start();
   const handler = createRequestHandler(deps, createTrpcEndpoint({ router, deps }));
   const server = createServer(config, handler);
   let closing: Promise<void> | undefined;
@@ -84,6 +126,9 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     close: () => {
       closing ??= shutdown(server, handler, config.http.shutdownTimeoutMs, async () => {
         deps.rateLimiter.close();
+        await outbox.stop();
+        await bus.close();
+        redis?.disconnect();
         if (!options.database) await database.destroy();
       });
       return closing;

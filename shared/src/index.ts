@@ -1,3 +1,5 @@
 export { REASONS, isReason, type Reason } from './reasons';
 export { PERMISSIONS, isPermission, type Permission } from './permissions';
 export * from './schemas/system';
+export * from './schemas/password';
+export * from './schemas/auth';

@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { loadConfig, type Config } from '../../server/src/config';
 import { createApp, type App } from '../../server/src/create-app';
+import type { MailTransport } from '../../server/src/mail/mail-transport';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './test-database';
 
 export interface TestApp {
@@ -22,10 +23,14 @@ export function testConfig(overrides: Record<string, string | undefined> = {}): 
  * The real server in this process, listening on an ephemeral loopback port,
  * over a fresh database of the given kind.
  */
-export async function startTestApp(kind: DatabaseKind, overrides: Record<string, string | undefined> = {}): Promise<TestApp> {
+export async function startTestApp(
+  kind: DatabaseKind,
+  overrides: Record<string, string | undefined> = {},
+  extra: { mailTransport?: MailTransport } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase(kind);
   const config = testConfig(overrides);
-  const app = await createApp({ config, log: pino({ level: 'silent' }), database: database.handle });
+  const app = await createApp({ config, log: pino({ level: 'silent' }), database: database.handle, ...(extra.mailTransport ? { mailTransport: extra.mailTransport } : {}) });
   const address = await app.listen();
   return {
     app,

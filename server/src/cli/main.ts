@@ -1,9 +1,10 @@
 import { loadConfig, readEnvironment, type Config } from '../config';
 import { createLogger } from '../observability/create-logger';
+import { adminCommand } from './commands/admin';
 import { migrateCommand } from './commands/migrate';
 import type { CliCommand, CliIo } from './cli-command';
 
-const COMMANDS: readonly CliCommand[] = [migrateCommand];
+const COMMANDS: readonly CliCommand[] = [migrateCommand, adminCommand];
 
 function help(): string {
   const lines = COMMANDS.map((c) => `  ${c.usage.padEnd(36)} ${c.summary}`);

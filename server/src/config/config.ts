@@ -42,6 +42,11 @@ export interface Config {
     readonly sessionCache: boolean;
     readonly stepUpWindowMs: number;
     readonly argon2Concurrency: number;
+    readonly loginMaxFailuresPerAccount: number;
+    readonly loginMaxFailuresPerIp: number;
+    readonly loginLockoutSeconds: number;
+    readonly passwordResetPerEmailPerHour: number;
+    readonly passwordResetPerIpPerHour: number;
   };
   readonly apiKeys: { readonly maxDays: number };
   readonly jwt: { readonly ttlSeconds: number };

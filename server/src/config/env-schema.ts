@@ -120,6 +120,11 @@ export const EnvSchema = z.object({
   RATE_LIMIT_ADMIN_PER_MINUTE: positiveInt.default(120),
   MAX_CONCURRENT_PER_IP: positiveInt.default(64),
   ARGON2_CONCURRENCY: positiveInt.max(64).default(4),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt.default(5),
+  LOGIN_MAX_FAILURES_PER_IP: positiveInt.default(50),
+  LOGIN_LOCKOUT_SECONDS: positiveInt.default(900),
+  PASSWORD_RESET_PER_EMAIL_PER_HOUR: positiveInt.default(3),
+  PASSWORD_RESET_PER_IP_PER_HOUR: positiveInt.default(20),
 });
 
 export type RawEnv = z.infer<typeof EnvSchema>;

@@ -4,6 +4,7 @@ import type { AppDeps } from '../app-deps';
 import type { AuthRequest } from '../pipeline/authenticator';
 import type { Context } from '../pipeline/context';
 import type { Principal } from '../pipeline/principal';
+import type { ValidatedSession } from '../sessions/session-service';
 import { parseCookies } from './parse-cookies';
 import type { RequestState } from './request-state';
 
@@ -22,11 +23,16 @@ export function createContextFactory(deps: AppDeps) {
     };
     let principal: Principal | null = null;
     let authError: Reason | null = null;
+    let session: ValidatedSession | undefined;
     for (const authenticate of deps.authenticators) {
       const outcome = await authenticate(authReq);
       if (outcome === undefined) continue;
-      if ('principal' in outcome) principal = outcome.principal;
-      else authError = outcome.error;
+      if ('principal' in outcome) {
+        principal = outcome.principal;
+        session = outcome.session;
+      } else {
+        authError = outcome.error;
+      }
       break;
     }
     return {
@@ -39,6 +45,7 @@ export function createContextFactory(deps: AppDeps) {
       log: state.log,
       deps,
       principal,
+      session,
       authError,
       response: {
         setHeader: (name, value) => {

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Reason } from '@gatehouse/shared';
 import type { Logger } from 'pino';
 import type { AppDeps } from '../app-deps';
+import type { ValidatedSession } from '../sessions/session-service';
 import type { Principal } from './principal';
 
 /** Lets procedures set cookies and headers on the HTTP response. */
@@ -22,6 +23,8 @@ export interface Context {
   readonly log: Logger;
   readonly deps: AppDeps;
   readonly principal: Principal | null;
+  /** The validated session, when the principal came from a session cookie. */
+  readonly session: ValidatedSession | undefined;
   /** Why presented credentials were refused, if they were. */
   readonly authError: Reason | null;
   readonly response: ResponseControl;

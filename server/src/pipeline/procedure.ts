@@ -3,28 +3,46 @@ import { AppError } from './app-error';
 import { baseProcedure, middleware } from './trpc';
 
 /**
- * The pipeline's policy step, one middleware layer (each layer costs tens of
- * microseconds, so the checks share one): authentication outcome, then the
- * global permission from `meta`. Org membership and resource policies follow
- * in the org-scoped builders, once the input is validated.
+ * The pipeline's policy step for procedures that need a caller, in one
+ * middleware layer (each layer costs tens of microseconds, so the checks
+ * share one): rate, authentication outcome, global permission, verified
+ * email, step-up. Org membership and resource policies follow in the
+ * org-scoped builder, once the input is validated.
  */
 const enforcePolicy = middleware(async function enforcePolicy({ ctx, meta, type, next }) {
-  if (!meta || (meta.public !== true && meta.permission === undefined)) {
-    // Unreachable: start-up refuses such procedures. Deny all the same.
-    throw new AppError('FORBIDDEN');
+  if (!meta || meta.permission === undefined || meta.public === true) {
+    // Start-up refuses procedures without a policy; a public one built here
+    // (instead of from publicProcedure) is refused rather than let through.
+    throw new AppError('FORBIDDEN', { message: 'This procedure has no usable policy' });
   }
   await enforceCallRate(ctx, type, meta.rate); // per principal and per class (ratelimit/)
-  if (meta.public === true) return next();
   const principal = ctx.principal;
   if (!principal) throw new AppError(ctx.authError ?? 'UNAUTHENTICATED');
   if (!principal.permissions.has(meta.permission)) throw new AppError('FORBIDDEN');
   if (meta.requireVerifiedEmail === true && !principal.emailVerified) throw new AppError('EMAIL_NOT_VERIFIED');
+  if (meta.stepUp === true) {
+    // Sensitive acts need a recent interactive proof; a key or token cannot give one.
+    const at = principal.kind === 'session' ? principal.reauthenticatedAt : undefined;
+    if (!at || Date.now() - at.getTime() > ctx.deps.config.auth.stepUpWindowMs) {
+      throw new AppError('REAUTH_REQUIRED', { message: 'Confirm your password or second factor to continue' });
+    }
+  }
   return next({ ctx: { principal } });
 });
 
+/** The policy step for `public: true` procedures: rate only; the caller may be anonymous. */
+const enforcePublic = middleware(async function enforcePublic({ ctx, meta, type, next }) {
+  if (meta?.public !== true || meta.permission !== undefined) {
+    throw new AppError('FORBIDDEN', { message: 'This procedure has no usable policy' });
+  }
+  await enforceCallRate(ctx, type, meta.rate);
+  return next();
+});
+
 /**
- * Every procedure starts here. Its `meta` must name a `permission` or say
- * `public: true`; the server refuses to start otherwise.
+ * Every procedure that needs a caller starts here. Its `meta` must name a
+ * `permission` (default deny: the server refuses to start otherwise), and
+ * `ctx.principal` is non-null in the handler.
  *
  * @example
  * get: procedure
@@ -34,3 +52,9 @@ const enforcePolicy = middleware(async function enforcePolicy({ ctx, meta, type,
  *   .query(({ ctx, input }) => projects.get(ctx, input)),
  */
 export const procedure = baseProcedure.use(enforcePolicy);
+
+/**
+ * Procedures anyone may call (`meta: { public: true }`), still rate-limited,
+ * validated and audited like the rest. `ctx.principal` may be null.
+ */
+export const publicProcedure = baseProcedure.use(enforcePublic);

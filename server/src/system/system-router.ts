@@ -1,10 +1,10 @@
 import { NoInput, VersionInfo } from '@gatehouse/shared';
-import { procedure } from '../pipeline/procedure';
+import { publicProcedure } from '../pipeline/procedure';
 import { router } from '../pipeline/trpc';
 
 /** Public facts about the running server. */
 export const systemRouter = router({
-  version: procedure
+  version: publicProcedure
     .meta({ public: true, summary: 'Name and version of the running server' })
     .input(NoInput)
     .output(VersionInfo)

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { procedure } from '../../src/pipeline/procedure';
+import { publicProcedure } from '../../src/pipeline/procedure';
 import { router } from '../../src/pipeline/trpc';
 import { appRouter } from '../../src/app-router';
 import { startTestApp, type TestApp } from '../../../test/support/test-app';
@@ -140,19 +140,19 @@ describe('HTTP front door', () => {
 
 describe('errors outside development', () => {
   const leaky = router({
-    boom: procedure
+    boom: publicProcedure
       .meta({ public: true })
       .input(z.object({}).optional())
       .output(z.object({}))
       .query(() => {
         throw new Error('connection to 10.0.0.5 failed: SELECT password_hash FROM users');
       }),
-    badOutput: procedure
+    badOutput: publicProcedure
       .meta({ public: true })
       .input(z.object({}).optional())
       .output(z.strictObject({ id: z.string() }))
       .query(() => ({ id: 'x', passwordHash: 'argon2id$...' }) as unknown as { id: string }),
-    pattern: procedure
+    pattern: publicProcedure
       .meta({ public: true })
       .input(z.object({ code: z.string().regex(/^SECRET-[0-9]{4}$/) }))
       .output(z.object({}))

@@ -1,0 +1,71 @@
+import {
+  Accepted,
+  changePasswordInputSchema,
+  Me,
+  NoInput,
+  Ok,
+  RequestPasswordResetInput,
+  resetPasswordInputSchema,
+  SignInInput,
+  SignInResult,
+  signUpInputSchema,
+  VerifyEmailInput,
+} from '@gatehouse/shared';
+import { procedure, publicProcedure } from '../pipeline/procedure';
+import { router } from '../pipeline/trpc';
+import { changePassword } from './change-password';
+import { me } from './me';
+import { requestPasswordReset } from './request-password-reset';
+import { resetPassword } from './reset-password';
+import { signIn } from './sign-in';
+import { signOut } from './sign-out';
+import { signUp } from './sign-up';
+import { verifyEmail } from './verify-email';
+
+// The schemas accept the lowest allowed minimum (8); the configured minimum
+// (PASSWORD_MIN_LENGTH, default 15) is enforced by the password policy.
+const FLOOR = 8;
+
+/** Accounts, passwords and the caller's own identity. */
+export const authRouter = router({
+  signUp: publicProcedure
+    .meta({ public: true, rate: 'auth', summary: 'Create an account (same answer whether or not the email exists)' })
+    .input(signUpInputSchema(FLOOR))
+    .output(Accepted)
+    .mutation(({ ctx, input }) => signUp(ctx, input)),
+  signIn: publicProcedure
+    .meta({ public: true, rate: 'auth', summary: 'Sign in with email and password; sets the session cookie' })
+    .input(SignInInput)
+    .output(SignInResult)
+    .mutation(({ ctx, input }) => signIn(ctx, input)),
+  signOut: publicProcedure
+    .meta({ public: true, rate: 'auth', summary: 'End the current session and clear the cookie' })
+    .input(NoInput)
+    .output(Ok)
+    .mutation(({ ctx }) => signOut(ctx)),
+  me: procedure
+    .meta({ permission: 'self:read', summary: 'The caller and the current session' })
+    .input(NoInput)
+    .output(Me)
+    .query(({ ctx }) => me(ctx)),
+  changePassword: procedure
+    .meta({ permission: 'self:write', rate: 'auth', stepUp: true, summary: 'Change the password; signs out every other session' })
+    .input(changePasswordInputSchema(FLOOR))
+    .output(Ok)
+    .mutation(({ ctx, input }) => changePassword(ctx, input)),
+  requestPasswordReset: publicProcedure
+    .meta({ public: true, rate: 'auth', summary: 'Mail a reset link if the account exists (same answer either way)' })
+    .input(RequestPasswordResetInput)
+    .output(Accepted)
+    .mutation(({ ctx, input }) => requestPasswordReset(ctx, input)),
+  resetPassword: publicProcedure
+    .meta({ public: true, rate: 'auth', summary: 'Set a new password from a reset token; signs out every session' })
+    .input(resetPasswordInputSchema(FLOOR))
+    .output(Ok)
+    .mutation(({ ctx, input }) => resetPassword(ctx, input)),
+  verifyEmail: publicProcedure
+    .meta({ public: true, rate: 'auth', summary: 'Confirm the email address from a verification token' })
+    .input(VerifyEmailInput)
+    .output(Ok)
+    .mutation(({ ctx, input }) => verifyEmail(ctx, input)),
+});

@@ -1,0 +1,57 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../db/database';
+import { generateToken, sha256 } from '../crypto/random-token';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export type TokenPurpose = 'password_reset' | 'email_verification' | 'org_invitation' | 'mfa_challenge';
+
+/** Mints a 256-bit single-use token; only its SHA-256 is stored. Returns the token to send. */
+export async function createOneTimeToken(db: Db, purpose: TokenPurpose, userId: string | null, ttlMs: number, data: Record<string, unknown> = {}): Promise<string> {
+  const token = generateToken(32);
+  await db
+    .insertInto('one_time_tokens')
+    .values({ token_hash: sha256(token), purpose, user_id: userId, data: JSON.stringify(data), expires_at: new Date(Date.now() + ttlMs) })
+    .execute();
+  return token;
+}
+
+export type ConsumeResult =
+  | { readonly ok: true; readonly userId: string | null; readonly data: Record<string, unknown> }
+  | { readonly ok: false; readonly reason: 'TOKEN_INVALID' | 'TOKEN_EXPIRED' };
+
+/**
+ * Consumes a token atomically: one UPDATE that only matches an unused,
+ * unexpired row, so of two concurrent uses exactly one wins.
+ */
+export async function consumeOneTimeToken(db: Db, purpose: TokenPurpose, token: string): Promise<ConsumeResult> {
+  const hash = sha256(token);
+  const row = await db
+    .updateTable('one_time_tokens')
+    .set({ consumed_at: sql`now()` })
+    .where('token_hash', '=', hash)
+    .where('purpose', '=', purpose)
+    .where('consumed_at', 'is', null)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .returning(['user_id', 'data'])
+    .executeTakeFirst();
+  if (row) return { ok: true, userId: row.user_id, data: row.data };
+  const stale = await db
+    .selectFrom('one_time_tokens')
+    .select(['consumed_at', 'expires_at'])
+    .where('token_hash', '=', hash)
+    .where('purpose', '=', purpose)
+    .executeTakeFirst();
+  return { ok: false, reason: stale && stale.consumed_at === null ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID' };
+}
+
+/** Voids a user's unused tokens of one purpose (e.g. older reset links after a reset). */
+export function voidUserTokens(db: Db, userId: string, purpose: TokenPurpose) {
+  return db
+    .updateTable('one_time_tokens')
+    .set({ consumed_at: sql`now()` })
+    .where('user_id', '=', userId)
+    .where('purpose', '=', purpose)
+    .where('consumed_at', 'is', null)
+    .execute();
+}

@@ -1,0 +1,63 @@
+import { hash, parseOptions, verify } from '@node-rs/argon2';
+import { AppError } from '../pipeline/app-error';
+
+/** OWASP's argon2id parameters: m=19456 KiB, t=2, p=1. */
+export const ARGON2_PARAMS = Object.freeze({ algorithm: 2 /* Argon2id */, memoryCost: 19456, timeCost: 2, parallelism: 1 });
+
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  /** Verifies against the stored hash, or against a dummy hash when there is none (same cost either way). */
+  verify(stored: string | undefined, password: string): Promise<boolean>;
+  /** Whether a stored hash uses other parameters than today's. */
+  needsRehash(stored: string): boolean;
+}
+
+/**
+ * argon2id on libuv's thread pool (the event loop stays free), with at most
+ * `concurrency` hashes at once and a short queue; past that, callers get a
+ * fast RATE_LIMITED instead of piling up memory and latency.
+ */
+export async function createPasswordHasher(options: { concurrency: number; maxQueue?: number }): Promise<PasswordHasher> {
+  const maxQueue = options.maxQueue ?? options.concurrency * 4;
+  let running = 0;
+  const waiting: (() => void)[] = [];
+
+  const withSlot = async <T>(work: () => Promise<T>): Promise<T> => {
+    if (running >= options.concurrency) {
+      if (waiting.length >= maxQueue) throw new AppError('RATE_LIMITED', { message: 'Too many password checks at once; retry shortly', retryAfterSeconds: 1 });
+      await new Promise<void>((resolve) => waiting.push(resolve));
+    } else {
+      running++;
+    }
+    try {
+      return await work();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
+  };
+
+  const dummy = await hash('gatehouse dummy password for unknown accounts', ARGON2_PARAMS);
+
+  return {
+    hash: (password) => withSlot(() => hash(password, ARGON2_PARAMS)),
+    verify: (stored, password) =>
+      withSlot(async () => {
+        try {
+          const ok = await verify(stored ?? dummy, password);
+          return stored !== undefined && ok;
+        } catch {
+          return false;
+        }
+      }),
+    needsRehash(stored) {
+      try {
+        const p = parseOptions(stored);
+        return Number(p.algorithm) !== ARGON2_PARAMS.algorithm || p.memoryCost !== ARGON2_PARAMS.memoryCost || p.timeCost !== ARGON2_PARAMS.timeCost || p.parallelism !== ARGON2_PARAMS.parallelism;
+      } catch {
+        return true;
+      }
+    },
+  };
+}

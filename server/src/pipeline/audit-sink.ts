@@ -1,0 +1,23 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../db/database';
+
+/** One security-relevant act, as features report it to the audit log. */
+export interface AuditEventInput {
+  readonly action: string;
+  readonly actor: { readonly type: 'user' | 'api_key' | 'system' | 'anonymous'; readonly id: string | null };
+  readonly target?: { readonly type: string; readonly id: string } | undefined;
+  readonly orgId?: string | undefined;
+  readonly outcome: 'success' | 'failure' | 'denied';
+  readonly ip?: string | undefined;
+  readonly requestId?: string | undefined;
+  /** Redacted by the writer; never put secrets here anyway. */
+  readonly details?: Record<string, unknown> | undefined;
+}
+
+/**
+ * Where features record audit events: inside their own transaction (the
+ * event commits with the change) or on the plain database handle.
+ */
+export interface AuditSink {
+  append(db: Kysely<Database> | Transaction<Database>, event: AuditEventInput): Promise<void>;
+}

@@ -1,0 +1,38 @@
+import type { Authenticator } from '../pipeline/authenticator';
+import { permissionsOfRole } from '../pipeline/global-roles';
+import type { Principal } from '../pipeline/principal';
+import { readSessionCookie } from './session-cookie';
+import type { SessionService, ValidatedSession } from './session-service';
+
+/** The principal a valid session stands for. */
+export function sessionPrincipal(session: ValidatedSession): Principal {
+  return {
+    kind: 'session',
+    userId: session.userId,
+    email: session.user.email,
+    role: session.user.role,
+    permissions: permissionsOfRole(session.user.role),
+    scopes: undefined,
+    emailVerified: session.user.emailVerified,
+    sessionId: session.id,
+    apiKeyId: undefined,
+    orgId: undefined,
+    authLevel: session.authLevel,
+    reauthenticatedAt: session.reauthenticatedAt,
+  };
+}
+
+/**
+ * Resolves the session cookie (the one matching the transport) into a
+ * principal. A cookie that is malformed, unknown, forged, expired or revoked
+ * makes the request anonymous with reason SESSION_INVALID.
+ */
+export function createSessionAuthenticator(sessions: SessionService): Authenticator {
+  return async function sessionAuthenticator(req) {
+    const token = readSessionCookie(req.cookies, req.secure);
+    if (token === undefined) return undefined;
+    const session = await sessions.validate(token);
+    if (!session) return { error: 'SESSION_INVALID' };
+    return { principal: sessionPrincipal(session), session };
+  };
+}

@@ -1,0 +1,87 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../db/database';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** The session and its user in one indexed query (primary key join). */
+export function findSessionWithUser(db: Db, id: string) {
+  return db
+    .selectFrom('sessions as s')
+    .innerJoin('users as u', 'u.id', 's.user_id')
+    .select([
+      's.id',
+      's.secret_hash',
+      's.user_id',
+      's.auth_level',
+      's.created_at',
+      's.last_used_at',
+      's.reauthenticated_at',
+      's.expires_at',
+      's.ip',
+      's.user_agent',
+      'u.email',
+      'u.name',
+      'u.role',
+      'u.email_verified_at',
+      'u.locked_at',
+      'u.created_at as user_created_at',
+    ])
+    .where('s.id', '=', id)
+    .executeTakeFirst();
+}
+
+export type SessionWithUserRow = NonNullable<Awaited<ReturnType<typeof findSessionWithUser>>>;
+
+export function insertSession(
+  db: Db,
+  row: { id: string; secretHash: Buffer; userId: string; authLevel: 'password' | 'mfa'; now: Date; expiresAt: Date; ip: string | null; userAgent: string | null },
+) {
+  return db
+    .insertInto('sessions')
+    .values({
+      id: row.id,
+      secret_hash: row.secretHash,
+      user_id: row.userId,
+      auth_level: row.authLevel,
+      last_used_at: row.now,
+      reauthenticated_at: row.now,
+      expires_at: row.expiresAt,
+      ip: row.ip,
+      user_agent: row.userAgent,
+    })
+    .returning(['id', 'created_at', 'last_used_at', 'expires_at', 'ip', 'user_agent', 'auth_level'])
+    .executeTakeFirstOrThrow();
+}
+
+export function touchSession(db: Db, id: string, now: Date) {
+  return db.updateTable('sessions').set({ last_used_at: now }).where('id', '=', id).execute();
+}
+
+export function deleteSession(db: Db, id: string) {
+  return db.deleteFrom('sessions').where('id', '=', id).executeTakeFirst();
+}
+
+/** Deletes a session only if it belongs to `userId` (a caller can revoke only their own). */
+export function deleteUserSession(db: Db, userId: string, id: string) {
+  return db.deleteFrom('sessions').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+}
+
+/** Deletes every session of a user, optionally keeping one; returns the deleted ids. */
+export async function deleteUserSessions(db: Db, userId: string, exceptId?: string): Promise<string[]> {
+  let q = db.deleteFrom('sessions').where('user_id', '=', userId);
+  if (exceptId !== undefined) q = q.where('id', '!=', exceptId);
+  const rows = await q.returning('id').execute();
+  return rows.map((r) => r.id);
+}
+
+export function listUserSessions(db: Db, userId: string, now: Date) {
+  return db
+    .selectFrom('sessions')
+    .select(['id', 'created_at', 'last_used_at', 'expires_at', 'ip', 'user_agent', 'auth_level'])
+    .where('user_id', '=', userId)
+    .where('expires_at', '>', now)
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .limit(100)
+    .execute();
+}

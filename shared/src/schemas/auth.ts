@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { newPasswordSchema, passwordContainsEmailName, PresentedPassword } from './password';
+
+/** An email address: trimmed, lower-cased, at most 254 characters. */
+export const Email = z.string().trim().toLowerCase().max(254).pipe(z.email());
+
+/** A single-use token from a mail link (256 bits, base64url). */
+export const OneTimeToken = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
+
+const IsoDate = z.iso.datetime();
+
+/** Sign-up input; `minLength` follows the server's PASSWORD_MIN_LENGTH. */
+export function signUpInputSchema(minLength?: number) {
+  return z
+    .strictObject({
+      email: Email,
+      password: newPasswordSchema(minLength),
+      name: z.string().trim().min(1).max(100).optional(),
+    })
+    .superRefine((v, ctx) => {
+      if (passwordContainsEmailName(v.password, v.email)) {
+        ctx.addIssue({ code: 'custom', path: ['password'], message: 'Do not use your email name in the password', params: { reason: 'PASSWORD_CONTAINS_EMAIL' } });
+      }
+    });
+}
+export const SignUpInput = signUpInputSchema();
+export type SignUpInput = z.infer<typeof SignUpInput>;
+
+/** The same answer whether or not the email already had an account. */
+export const Accepted = z.strictObject({ accepted: z.literal(true) });
+export type Accepted = z.infer<typeof Accepted>;
+
+export const Ok = z.strictObject({ ok: z.literal(true) });
+export type Ok = z.infer<typeof Ok>;
+
+export const SignInInput = z.strictObject({ email: Email, password: PresentedPassword });
+export type SignInInput = z.infer<typeof SignInInput>;
+
+export const PublicUser = z.strictObject({
+  id: z.uuid(),
+  email: z.string(),
+  name: z.string().nullable(),
+  role: z.enum(['user', 'admin']),
+  emailVerified: z.boolean(),
+  createdAt: IsoDate,
+});
+export type PublicUser = z.infer<typeof PublicUser>;
+
+export const SessionInfo = z.strictObject({
+  id: z.string(),
+  createdAt: IsoDate,
+  lastUsedAt: IsoDate,
+  expiresAt: IsoDate,
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  authLevel: z.enum(['password', 'mfa']),
+  current: z.boolean(),
+});
+export type SessionInfo = z.infer<typeof SessionInfo>;
+
+export const SignInResult = z.strictObject({ user: PublicUser, session: SessionInfo });
+export type SignInResult = z.infer<typeof SignInResult>;
+
+export const Me = z.strictObject({ user: PublicUser, session: SessionInfo.nullable() });
+export type Me = z.infer<typeof Me>;
+
+export function changePasswordInputSchema(minLength?: number) {
+  return z.strictObject({ currentPassword: PresentedPassword, newPassword: newPasswordSchema(minLength) });
+}
+export const ChangePasswordInput = changePasswordInputSchema();
+export type ChangePasswordInput = z.infer<typeof ChangePasswordInput>;
+
+export const RequestPasswordResetInput = z.strictObject({ email: Email });
+
+export function resetPasswordInputSchema(minLength?: number) {
+  return z.strictObject({ token: OneTimeToken, newPassword: newPasswordSchema(minLength) });
+}
+export const ResetPasswordInput = resetPasswordInputSchema();
+export type ResetPasswordInput = z.infer<typeof ResetPasswordInput>;
+
+export const VerifyEmailInput = z.strictObject({ token: OneTimeToken });
+
+export const SessionRef = z.strictObject({ id: z.string().min(1).max(64) });
+export const SessionList = z.strictObject({ sessions: z.array(SessionInfo) });
+export const RevokedCount = z.strictObject({ revoked: z.number().int().nonnegative() });

@@ -1,0 +1,37 @@
+import type { MailMessage } from '../../server/src/mail/mail-message';
+import type { MailTransport } from '../../server/src/mail/mail-transport';
+
+export interface MailCapture extends MailTransport {
+  readonly messages: MailMessage[];
+  /** Waits for a message to `to` whose subject matches, and returns it. */
+  waitFor(to: string, subject: RegExp, timeoutMs?: number): Promise<MailMessage>;
+}
+
+/** A mail transport that keeps what it is given, for tests to read links from. */
+export function createMailCapture(): MailCapture {
+  const messages: MailMessage[] = [];
+  return {
+    kind: 'log',
+    messages,
+    send: async (m) => {
+      messages.push(m);
+    },
+    close: () => undefined,
+    async waitFor(to, subject, timeoutMs = 5_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = messages.find((m) => m.to === to && subject.test(m.subject));
+        if (found) return found;
+        if (Date.now() > deadline) throw new Error(`no mail to ${to} matching ${String(subject)}; got: ${messages.map((m) => `${m.to}: ${m.subject}`).join(', ')}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
+  };
+}
+
+/** The token in a mailed link (`?token=...`). */
+export function tokenFromMail(message: MailMessage): string {
+  const m = /[?&]token=([A-Za-z0-9_-]{43})/.exec(message.text);
+  if (!m?.[1]) throw new Error(`no token in mail: ${message.text}`);
+  return m[1];
+}
