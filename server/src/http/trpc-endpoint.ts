@@ -1,9 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
 import type { AnyRouter } from '@trpc/server';
 import type { Reason } from '@gatehouse/shared';
 import type { AppDeps } from '../app-deps';
-import { AppError } from '../pipeline/app-error';
 import type { ErrorData } from '../pipeline/trpc';
 import { createContextFactory } from './create-context-factory';
 import { exceedsJsonDepth } from './json-depth';
@@ -11,6 +9,8 @@ import { readBody } from './read-body';
 import type { RequestState } from './request-state';
 import { sendJson } from './send-json';
 import { trpcErrorBody } from './trpc-error-body';
+import { createTrpcRequestHooks } from './trpc-request-hooks';
+import { createTrpcProtocolHandler } from './trpc-protocol/create-trpc-protocol-handler';
 
 export interface TrpcEndpointOptions {
   readonly router: AnyRouter;
@@ -21,8 +21,9 @@ export type TrpcEndpoint = (req: IncomingMessage, res: ServerResponse, state: Re
 
 /**
  * `/trpc/<path>`: the checks tRPC does not make safely by default (media
- * type, body size, JSON depth, batch size counted in calls) and then tRPC's
- * own node handler.
+ * type, body size, JSON depth, batch size counted in calls), then our own
+ * `node:http` handler for tRPC's protocol (no fetch `Request` per call),
+ * handed the input this endpoint already parsed.
  */
 export function createTrpcEndpoint(options: TrpcEndpointOptions): TrpcEndpoint {
   const { router, deps } = options;
@@ -34,6 +35,8 @@ export function createTrpcEndpoint(options: TrpcEndpointOptions): TrpcEndpoint {
     const { status, body } = trpcErrorBody(reason, message, state.requestId);
     sendJson(res, status, body, headers);
   };
+
+  const handle = createTrpcProtocolHandler({ router, maxBatchSize });
 
   return async function trpcEndpoint(req, res, state, path, search) {
     const params = new URLSearchParams(search);
@@ -51,7 +54,7 @@ export function createTrpcEndpoint(options: TrpcEndpointOptions): TrpcEndpoint {
       return refuse(res, state, 'BATCH_TOO_LARGE', `A batch may hold at most ${maxBatchSize} calls`);
     }
     const method = req.method ?? 'GET';
-    let body: string | undefined;
+    let input: unknown;
     if (method === 'POST') {
       const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
       if (type !== 'application/json') {
@@ -63,56 +66,36 @@ export function createTrpcEndpoint(options: TrpcEndpointOptions): TrpcEndpoint {
         if (read.tooLarge) return refuse(res, state, 'PAYLOAD_TOO_LARGE', `The body exceeds ${bodyLimitBytes} bytes`, { connection: 'close' });
         return;
       }
-      body = read.body;
-      if (body.length > 0) {
-        const problem = checkJson(body, maxJsonDepth);
-        if (problem) return refuse(res, state, problem, problem === 'MALFORMED_JSON' ? 'The body is not valid JSON' : `JSON nests deeper than ${maxJsonDepth} levels`);
+      if (read.body.length > 0) {
+        const parsed = parseJson(read.body, maxJsonDepth);
+        if (!parsed.ok) return refuse(res, state, parsed.reason, parsed.reason === 'MALFORMED_JSON' ? 'The body is not valid JSON' : `JSON nests deeper than ${maxJsonDepth} levels`);
+        input = parsed.value;
       }
     } else if (method === 'GET') {
-      const input = params.get('input');
-      if (input !== null) {
-        const problem = checkJson(input, maxJsonDepth);
-        if (problem) return refuse(res, state, problem, problem === 'MALFORMED_JSON' ? 'The input parameter is not valid JSON' : `JSON nests deeper than ${maxJsonDepth} levels`);
+      // As tRPC: an empty `?input=` is no input.
+      const text = params.get('input');
+      if (text) {
+        const parsed = parseJson(text, maxJsonDepth);
+        if (!parsed.ok) return refuse(res, state, parsed.reason, parsed.reason === 'MALFORMED_JSON' ? 'The input parameter is not valid JSON' : `JSON nests deeper than ${maxJsonDepth} levels`);
+        input = parsed.value;
       }
     } else {
       return refuse(res, state, 'METHOD_NOT_SUPPORTED', 'Use GET for queries and POST for mutations', { allow: 'GET, POST' });
     }
-    if (body !== undefined) (req as IncomingMessage & { body?: unknown }).body = body;
-
-    await nodeHTTPRequestHandler({
-      router,
-      req,
-      res,
-      path: procPath,
-      maxBodySize: bodyLimitBytes,
-      maxBatchSize,
-      allowBatching: true,
-      allowMethodOverride: false,
-      createContext: () => createContext(req, res, state),
-      responseMeta({ errors }) {
-        const first = errors[0];
-        if (!first) return {};
-        state.reason = first instanceof AppError ? first.reason : first.code;
-        const retry = errors.find((e): e is AppError => e instanceof AppError && e.retryAfterSeconds !== undefined);
-        return retry ? { headers: { 'retry-after': String(retry.retryAfterSeconds) } } : {};
-      },
-      onError({ error, path: errPath }) {
-        if (error.code === 'INTERNAL_SERVER_ERROR') {
-          state.log.error({ err: error.cause ?? error, path: errPath }, 'procedure failed');
-        }
-      },
-    });
+    await handle(req, res, { path: procPath, isBatch, input, createContext: () => createContext(req, res, state), ...createTrpcRequestHooks(state) });
   };
 }
 
-function checkJson(text: string, maxDepth: number): Reason | undefined {
-  let parsed: unknown;
+type ParsedJson = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: Reason };
+
+function parseJson(text: string, maxDepth: number): ParsedJson {
+  let value: unknown;
   try {
-    parsed = JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
-    return 'MALFORMED_JSON';
+    return { ok: false, reason: 'MALFORMED_JSON' };
   }
-  return exceedsJsonDepth(parsed, maxDepth) ? 'JSON_TOO_DEEP' : undefined;
+  return exceedsJsonDepth(value, maxDepth) ? { ok: false, reason: 'JSON_TOO_DEEP' } : { ok: true, value };
 }
 
 export type { ErrorData };

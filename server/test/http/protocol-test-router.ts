@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { NoInput } from '@gatehouse/shared';
+import { AppError } from '../../src/pipeline/app-error';
+import { procedure } from '../../src/pipeline/procedure';
+import { router } from '../../src/pipeline/trpc';
+import { systemRouter } from '../../src/system/system-router';
+
+const Echo = z.strictObject({ text: z.string().max(10) });
+let aborted: ((reason: unknown) => void) | undefined;
+
+/** Resolves when `t.waitForAbort` sees its signal abort. */
+export function onAbortSeen(): Promise<unknown> {
+  return new Promise((resolve) => {
+    aborted = resolve;
+  });
+}
+
+/** Every kind of answer tRPC's protocol has, behind Gatehouse's pipeline. */
+export const protocolTestRouter = router({
+  system: systemRouter,
+  t: router({
+    echo: procedure.meta({ public: true }).input(Echo).output(Echo).query(({ input }) => input),
+    none: procedure
+      .meta({ public: true })
+      .input(NoInput)
+      .output(z.strictObject({ got: z.boolean() }))
+      .query(({ input }) => ({ got: input !== undefined })),
+    add: procedure
+      .meta({ public: true })
+      .input(z.strictObject({ a: z.number(), b: z.number() }))
+      .output(z.strictObject({ sum: z.number() }))
+      .mutation(({ input }) => ({ sum: input.a + input.b })),
+    limited: procedure
+      .meta({ public: true })
+      .input(NoInput)
+      .output(z.strictObject({}))
+      .query(() => {
+        throw new AppError('RATE_LIMITED', { retryAfterSeconds: 7 });
+      }),
+    conflict: procedure
+      .meta({ public: true })
+      .input(NoInput)
+      .output(z.strictObject({}))
+      .mutation(() => {
+        throw new AppError('CONFLICT', { message: 'Already there' });
+      }),
+    plain: procedure
+      .meta({ public: true })
+      .input(NoInput)
+      .output(z.strictObject({}))
+      .query(() => {
+        throw new Error('connection to 10.0.0.5 refused: SELECT secret FROM keys');
+      }),
+    leaky: procedure
+      .meta({ public: true })
+      .input(NoInput)
+      .output(z.strictObject({ id: z.string() }))
+      .query(() => ({ id: 'x', passwordHash: 'argon2id$' }) as unknown as { id: string }),
+    mine: procedure
+      .meta({ permission: 'self:read' })
+      .input(NoInput)
+      .output(z.strictObject({}))
+      .query(() => ({})),
+    waitForAbort: procedure
+      .meta({ public: true })
+      .input(NoInput)
+      .output(z.strictObject({}))
+      .query(
+        ({ signal }) =>
+          new Promise<Record<string, never>>((resolve) => {
+            signal?.addEventListener('abort', () => {
+              aborted?.(signal.reason);
+              resolve({});
+            });
+          }),
+      ),
+  }),
+});
