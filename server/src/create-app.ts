@@ -25,6 +25,7 @@ import { createRedisRevocationBus } from './sessions/redis-revocation-bus';
 import { createLocalRevocationBus } from './sessions/revocation-bus';
 import { createSessionAuthenticator } from './sessions/session-authenticator';
 import { createSessionService } from './sessions/session-service';
+import { combineRevokers, createExposedSessionRevoker } from './sessions/exposed-session-revoker';
 
 export interface CreateAppOptions {
   readonly config: Config;
@@ -81,6 +82,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const passwords = await createPasswordHasher({ concurrency: config.auth.argon2Concurrency });
   const lockout = config.auth.loginLockoutSeconds;
   const transport = options.mailTransport ?? (config.mail.smtpUrl ? createSmtpTransport(config.mail.smtpUrl, config.mail.from) : createLogTransport(log));
+  const audit = createAuditSink(log);
   const outbox = createOutboxSender({ db: database.db, cipher: keyRing, transport, log });
 
   const deps: AppDeps = {
@@ -93,7 +95,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     authenticators: [createSessionAuthenticator(sessions)],
     redis,
     keyRing,
-    audit: createAuditSink(log),
+    audit,
     passwords,
     sessions,
     loginLimits: {
@@ -105,6 +107,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
       ip: createAttemptLimiter({ prefix: 'reset-ip', points: config.auth.passwordResetPerIpPerHour, windowSeconds: 3600, redis }),
     },
     outbox,
+    exposedCredentialRevoker: combineRevokers([createExposedSessionRevoker({ sessions, audit, db: database.db })]),
   };
   outbox.start();
   const handler = createRequestHandler(deps, createTrpcEndpoint({ router, deps }));

@@ -1,0 +1,78 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
+import https from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnServer, type SpawnedServer } from '../support/spawn-server';
+import { createSelfSignedCertificate, type TestCertificate } from './self-signed-certificate';
+import { waitForLog } from './wait-for-log';
+
+interface Answer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+function collect(res: http.IncomingMessage, resolve: (a: Answer) => void): void {
+  let body = '';
+  res.on('data', (c: Buffer) => (body += c.toString('utf8')));
+  res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+}
+
+describe('a session cookie sent over the plain-HTTP listener', () => {
+  let dir: string;
+  let cert: TestCertificate;
+  let server: SpawnedServer;
+  let redirectPort: number;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'gatehouse-exposed-'));
+    cert = await createSelfSignedCertificate(dir, 'exposed');
+    server = await spawnServer({ GATEHOUSE_DATA_DIR: 'memory://', TLS_CERT_FILE: cert.certFile, TLS_KEY_FILE: cert.keyFile, HTTP_REDIRECT_PORT: '0' });
+    redirectPort = (await waitForLog(server.output, (l) => l.msg === 'plain HTTP redirect listening')).redirectPort as number;
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const secure = (method: string, path: string, headers: http.OutgoingHttpHeaders = {}, body?: string): Promise<Answer> =>
+    new Promise((resolve, reject) => {
+      const req = https.request({ host: '127.0.0.1', port: server.port, method, path, headers, ca: [cert.cert], servername: 'localhost' }, (res) => collect(res, resolve));
+      req.on('error', reject);
+      req.end(body);
+    });
+
+  it('is revoked: the same cookie no longer works over HTTPS', async () => {
+    const json = { 'content-type': 'application/json' };
+    const credentials = JSON.stringify({ email: 'exposed@example.com', password: 'a long enough passphrase here' });
+    expect((await secure('POST', '/trpc/auth.signUp', json, credentials)).status).toBe(200);
+    const signIn = await secure('POST', '/trpc/auth.signIn', json, credentials);
+    expect(signIn.status).toBe(200);
+    const setCookie = ([] as string[]).concat(signIn.headers['set-cookie'] ?? [])[0] ?? '';
+    // Over HTTPS the cookie carries the __Host- prefix and Secure.
+    expect(setCookie).toMatch(/^__Host-gatehouse_session=/);
+    expect(setCookie).toContain('Secure');
+    const cookie = setCookie.split(';')[0] ?? '';
+    expect((await secure('GET', '/trpc/auth.me', { cookie })).status).toBe(200);
+
+    const plain = await new Promise<Answer>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port: redirectPort, method: 'GET', path: '/trpc/auth.me', headers: { cookie } }, (res) => collect(res, resolve));
+      req.on('error', reject);
+      req.end();
+    });
+    expect(plain.status).toBe(403);
+    expect((JSON.parse(plain.body) as { error: { data: { reason: string } } }).error.data.reason).toBe('HTTPS_REQUIRED');
+
+    await waitForLog(server.output, (l) => l.msg === 'credential sent over plain HTTP; revoking it');
+    const deadline = Date.now() + 5_000;
+    let after = await secure('GET', '/trpc/auth.me', { cookie });
+    while (after.status === 200 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      after = await secure('GET', '/trpc/auth.me', { cookie });
+    }
+    expect(after.status).toBe(401);
+    expect(server.output.join('\n')).not.toContain(cookie.split('=')[1] ?? 'x');
+  });
+});
