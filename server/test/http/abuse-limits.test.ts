@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { z } from 'zod';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { procedure } from '../../src/pipeline/procedure';
+import { publicProcedure } from '../../src/pipeline/procedure';
 import { router } from '../../src/pipeline/trpc';
 import { startRouterApp, type RouterApp } from './start-router-app';
 
@@ -13,12 +13,12 @@ let gate: Promise<void> = Promise.resolve();
 let entered = 0;
 let signIns = 0;
 const testRouter = router({
-  ping: procedure
+  ping: publicProcedure
     .meta({ public: true })
     .input(z.strictObject({}).optional())
     .output(z.strictObject({ ok: z.boolean() }))
     .query(() => ({ ok: true })),
-  slow: procedure
+  slow: publicProcedure
     .meta({ public: true })
     .input(z.strictObject({}).optional())
     .output(z.strictObject({ ok: z.boolean() }))
@@ -27,7 +27,7 @@ const testRouter = router({
       await gate;
       return { ok: true };
     }),
-  signIn: procedure
+  signIn: publicProcedure
     .meta({ public: true, rate: 'auth' })
     .input(z.strictObject({ email: z.string() }))
     .output(z.strictObject({ ok: z.boolean() }))

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRouter } from '../../src/app-router';
 import { listProcedures } from '../../src/pipeline/assert-procedure-policies';
-import { procedure } from '../../src/pipeline/procedure';
+import { publicProcedure } from '../../src/pipeline/procedure';
 import { router } from '../../src/pipeline/trpc';
 import { startRouterApp, type RouterApp } from './start-router-app';
 
@@ -16,12 +16,12 @@ const SESSION = 'gatehouse_session=fake-session.token';
 let writes = 0;
 const testRouter = router({
   things: router({
-    create: procedure
+    create: publicProcedure
       .meta({ public: true })
       .input(z.strictObject({ name: z.string() }))
       .output(z.strictObject({ writes: z.number() }))
       .mutation(() => ({ writes: ++writes })),
-    count: procedure
+    count: publicProcedure
       .meta({ public: true })
       .input(z.strictObject({}).optional())
       .output(z.strictObject({ writes: z.number() }))
