@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { AppDeps } from '../app-deps';
 import { migrationStatus } from '../db/migrator';
 import { createConcurrencyCap } from '../ratelimit/concurrency-cap';
+import { ipRateKey } from '../ratelimit/ip-rate-key';
 import { createClientAddressResolver } from './client-address';
 import { createCors } from './cors';
 import { createCsrfGuard } from './csrf';
@@ -83,13 +84,14 @@ export function createRequestHandler(deps: AppDeps, trpc: TrpcEndpoint): Request
       sendJson(res, 200, { status: 'ok' });
       return;
     }
-    if (!concurrency.enter(state.ip)) {
+    const slot = ipRateKey(state.ip);
+    if (!concurrency.enter(slot)) {
       state.reason = 'RATE_LIMITED';
       const { status, body } = trpcErrorBody('RATE_LIMITED', 'Too many concurrent requests from this address', requestId);
       sendJson(res, status, body, { 'retry-after': '1' });
       return;
     }
-    res.once('close', () => concurrency.leave(state.ip));
+    res.once('close', () => concurrency.leave(slot));
     const units = pathname.startsWith('/trpc/') ? countCalls(pathname.slice(6), q === -1 ? '' : url.slice(q + 1), maxBatchSize) : 1;
     deps.rateLimiter
       .limitRequest({ headers: req.headers, ip: state.ip }, res, units)

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Config } from '../config';
 import type { RateClass } from '../pipeline/meta';
+import { ipRateKey } from './ip-rate-key';
 import { rateLimitFields, type PolicyState } from './rate-limit-fields';
 
 const WINDOW_SECONDS = 60;
@@ -118,7 +119,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
 
   return {
     store: redis ? 'redis' : 'memory',
-    limitRequest: (request, response, units) => spend(ip, request.ip, Math.max(1, units), request.headers, response),
+    limitRequest: (request, response, units) => spend(ip, ipRateKey(request.ip), Math.max(1, units), request.headers, response),
     async limitCall(call, rateClass) {
       const who = call.principal ? `${call.principal.kind}:${call.principal.apiKeyId ?? call.principal.userId}` : undefined;
       if (who) {
@@ -126,7 +127,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
         if (!verdict.allowed) return verdict;
       }
       // Anonymous calls (sign-in, sign-up...) share their class budget per IP.
-      return spend(classes[rateClass], who ?? `ip:${call.ip}`, 1, call.headers, call.response);
+      return spend(classes[rateClass], who ?? `ip:${ipRateKey(call.ip)}`, 1, call.headers, call.response);
     },
     close,
   };
