@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_identity';
+import * as m0005 from './0005_mfa';
 
 /**
  * Every migration, by name, in order. Listed statically (rather than read from
@@ -7,4 +8,5 @@ import * as m0001 from './0001_identity';
  */
 export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_identity': m0001,
+  '0005_mfa': m0005,
 });

@@ -1,5 +1,6 @@
 import { router } from './pipeline/trpc';
 import { authRouter } from './auth/auth-router';
+import { mfaRouter } from './mfa/mfa-router';
 import { sessionsRouter } from './sessions/sessions-router';
 import { systemRouter } from './system/system-router';
 
@@ -8,6 +9,7 @@ export const appRouter = router({
   system: systemRouter,
   auth: authRouter,
   sessions: sessionsRouter,
+  mfa: mfaRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -3,3 +3,4 @@ export { PERMISSIONS, isPermission, type Permission } from './permissions';
 export * from './schemas/system';
 export * from './schemas/password';
 export * from './schemas/auth';
+export * from './schemas/mfa';

@@ -4,16 +4,21 @@ import {
   Me,
   NoInput,
   Ok,
+  ReauthenticateInput,
   RequestPasswordResetInput,
   resetPasswordInputSchema,
   SignInInput,
+  SignedIn,
   SignInResult,
   signUpInputSchema,
   VerifyEmailInput,
+  VerifyMfaInput,
 } from '@gatehouse/shared';
 import { procedure, publicProcedure } from '../pipeline/procedure';
 import { router } from '../pipeline/trpc';
 import { changePassword } from './change-password';
+import { reauthenticate } from '../mfa/reauthenticate';
+import { verifyMfa } from '../mfa/verify-mfa';
 import { me } from './me';
 import { requestPasswordReset } from './request-password-reset';
 import { resetPassword } from './reset-password';
@@ -38,6 +43,16 @@ export const authRouter = router({
     .input(SignInInput)
     .output(SignInResult)
     .mutation(({ ctx, input }) => signIn(ctx, input)),
+  verifyMfa: publicProcedure
+    .meta({ public: true, rate: 'auth', summary: 'Second sign-in step: a challenge plus a TOTP or recovery code; sets the session cookie' })
+    .input(VerifyMfaInput)
+    .output(SignedIn)
+    .mutation(({ ctx, input }) => verifyMfa(ctx, input)),
+  reauthenticate: procedure
+    .meta({ permission: 'self:read', rate: 'auth', summary: 'Prove the password or a TOTP code again to open step-up procedures' })
+    .input(ReauthenticateInput)
+    .output(Ok)
+    .mutation(({ ctx, input }) => reauthenticate(ctx, input)),
   signOut: publicProcedure
     .meta({ public: true, rate: 'auth', summary: 'End the current session and clear the cookie' })
     .input(NoInput)

@@ -2,7 +2,7 @@ import type { Me } from '@gatehouse/shared';
 import { AppError } from '../pipeline/app-error';
 import type { Context } from '../pipeline/context';
 import type { Principal } from '../pipeline/principal';
-import { toPublicUser, toSessionInfo } from './public-user';
+import { publicUserFromRow, toPublicUser, toSessionInfo } from './public-user';
 import { findUserById } from './user-queries';
 
 /** The caller and, for a session, the current session. Served from the validated session when there is one. */
@@ -15,7 +15,7 @@ export async function me(ctx: Context & { principal: Principal }): Promise<Me> {
   const user = await findUserById(deps.db, principal.userId);
   if (!user) throw new AppError('UNAUTHENTICATED');
   return {
-    user: toPublicUser({ id: user.id, email: user.email, name: user.name, role: user.role, emailVerified: user.email_verified_at !== null, createdAt: new Date(user.created_at) }),
+    user: publicUserFromRow(user),
     session: null,
   };
 }

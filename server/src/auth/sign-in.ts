@@ -1,15 +1,16 @@
 import type { SignInInput, SignInResult } from '@gatehouse/shared';
 import { AppError } from '../pipeline/app-error';
 import type { Context } from '../pipeline/context';
-import { serializeSessionCookie } from '../sessions/session-cookie';
-import { toPublicUser, toSessionInfo } from './public-user';
+import { startMfaChallenge } from '../mfa/mfa-challenge';
+import { issueSession } from './issue-session';
 import { findUserByEmail, updatePasswordHash } from './user-queries';
 
 /**
  * Password sign-in. Unknown email and wrong password give the same
  * INVALID_CREDENTIALS after the same argon2id work; consecutive failures per
  * account+IP and failures per IP lock sign-in (TOO_MANY_ATTEMPTS, even for the
- * right password) until the window passes. Every sign-in gets a new session.
+ * right password) until the window passes. Every sign-in gets a new session;
+ * with MFA enabled the answer is a challenge for `auth.verifyMfa` instead.
  */
 export async function signIn(ctx: Context, input: SignInInput): Promise<SignInResult> {
   const { deps } = ctx;
@@ -44,13 +45,6 @@ export async function signIn(ctx: Context, input: SignInInput): Promise<SignInRe
   if (deps.passwords.needsRehash(user.password_hash)) {
     await updatePasswordHash(deps.db, user.id, await deps.passwords.hash(input.password));
   }
-  // A sign-in never continues an earlier session (fixation): drop the one presented.
-  if (ctx.principal?.sessionId) await deps.sessions.revoke(ctx.principal.sessionId);
-  const { token, session } = await deps.sessions.create(user.id, { ip: ctx.ip, userAgent: ctx.userAgent ?? null, authLevel: 'password' });
-  ctx.response.appendCookie(serializeSessionCookie(token, { secure: ctx.secure, maxAgeSeconds: deps.config.auth.sessionAbsoluteMs / 1000 }));
-  await deps.audit.append(deps.db, { action: 'auth.sign_in', actor: { type: 'user', id: user.id }, target: { type: 'session', id: session.id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId });
-  return {
-    user: toPublicUser({ id: user.id, email: user.email, name: user.name, role: user.role, emailVerified: user.email_verified_at !== null, createdAt: new Date(user.created_at) }),
-    session: toSessionInfo(session, session.id),
-  };
+  if (user.mfa_enabled_at !== null) return startMfaChallenge(ctx, user.id);
+  return issueSession(ctx, user, 'password');
 }

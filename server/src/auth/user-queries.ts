@@ -4,7 +4,7 @@ import type { Database } from '../db/database';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-const USER_COLUMNS = ['id', 'email', 'name', 'role', 'password_hash', 'email_verified_at', 'locked_at', 'created_at'] as const;
+const USER_COLUMNS = ['id', 'email', 'name', 'role', 'password_hash', 'email_verified_at', 'locked_at', 'mfa_enabled_at', 'created_at'] as const;
 
 export function findUserByEmail(db: Db, email: string) {
   return db.selectFrom('users').select(USER_COLUMNS).where('email', '=', email).executeTakeFirst();

@@ -11,6 +11,7 @@ export interface UsersTable {
   role: Generated<'user' | 'admin'>;
   email_verified_at: Date | null;
   locked_at: Date | null;
+  mfa_enabled_at: Date | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -50,10 +51,27 @@ export interface MailOutboxTable {
   last_error: string | null;
 }
 
+export interface MfaTotpTable {
+  user_id: string;
+  secret: string;
+  enabled_at: Date | null;
+  last_used_step: number | null;
+  created_at: CreatedAt;
+}
+
+export interface MfaRecoveryCodesTable {
+  code_hash: Uint8Array;
+  user_id: string;
+  used_at: Date | null;
+  created_at: CreatedAt;
+}
+
 /** The tables Kysely knows about; each feature's migration adds its own. */
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   one_time_tokens: OneTimeTokensTable;
   mail_outbox: MailOutboxTable;
+  mfa_totp: MfaTotpTable;
+  mfa_recovery_codes: MfaRecoveryCodesTable;
 }

@@ -24,6 +24,7 @@ export function findSessionWithUser(db: Db, id: string) {
       'u.role',
       'u.email_verified_at',
       'u.locked_at',
+      'u.mfa_enabled_at',
       'u.created_at as user_created_at',
     ])
     .where('s.id', '=', id)
@@ -83,5 +84,14 @@ export function listUserSessions(db: Db, userId: string, now: Date) {
     .orderBy('created_at', 'desc')
     .orderBy('id')
     .limit(100)
+    .execute();
+}
+
+/** Records a fresh password or second-factor proof on a session (step-up). */
+export function markSessionReauthenticated(db: Db, id: string, now: Date, authLevel: 'password' | 'mfa' | undefined) {
+  return db
+    .updateTable('sessions')
+    .set({ reauthenticated_at: now, ...(authLevel === 'mfa' ? { auth_level: 'mfa' as const } : {}) })
+    .where('id', '=', id)
     .execute();
 }

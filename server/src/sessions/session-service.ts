@@ -9,6 +9,7 @@ import {
   findSessionWithUser,
   insertSession,
   listUserSessions,
+  markSessionReauthenticated,
   type SessionWithUserRow,
   touchSession,
 } from './session-queries';
@@ -33,6 +34,7 @@ export interface ValidatedSession {
     readonly name: string | null;
     readonly role: 'user' | 'admin';
     readonly emailVerified: boolean;
+    readonly mfaEnabled: boolean;
     readonly createdAt: Date;
   };
 }
@@ -69,6 +71,8 @@ export interface SessionService {
   /** Drops cached copies of a user's sessions everywhere (after a change to the user). */
   forgetUser(userId: string): Promise<void>;
   list(userId: string): Promise<SessionListItem[]>;
+  /** Records that the session just proved a password or second factor (step-up). */
+  markReauthenticated(sessionId: string, authLevel?: 'password' | 'mfa'): Promise<void>;
   /** Seconds until the session's cookie should expire. */
   cookieMaxAgeSeconds(session: { expiresAt: Date }): number;
 }
@@ -126,6 +130,7 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
         name: row.name,
         role: row.role,
         emailVerified: row.email_verified_at !== null,
+        mfaEnabled: row.mfa_enabled_at !== null,
         createdAt: new Date(row.user_created_at),
       },
     };
@@ -239,6 +244,11 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
           authLevel: r.auth_level,
         };
       });
+    },
+
+    async markReauthenticated(sessionId, authLevel) {
+      await markSessionReauthenticated(db, sessionId, now(), authLevel);
+      await bus.publish({ sessionIds: [sessionId] });
     },
 
     cookieMaxAgeSeconds(session) {

@@ -42,6 +42,7 @@ export const PublicUser = z.strictObject({
   name: z.string().nullable(),
   role: z.enum(['user', 'admin']),
   emailVerified: z.boolean(),
+  mfaEnabled: z.boolean(),
   createdAt: IsoDate,
 });
 export type PublicUser = z.infer<typeof PublicUser>;
@@ -58,8 +59,15 @@ export const SessionInfo = z.strictObject({
 });
 export type SessionInfo = z.infer<typeof SessionInfo>;
 
-export const SignInResult = z.strictObject({ user: PublicUser, session: SessionInfo });
+/** Signed in, or (MFA enabled) a short-lived challenge for `auth.verifyMfa`. */
+export const SignInResult = z.discriminatedUnion('status', [
+  z.strictObject({ status: z.literal('signed_in'), user: PublicUser, session: SessionInfo }),
+  z.strictObject({ status: z.literal('mfa_required'), challenge: z.string(), expiresAt: IsoDate }),
+]);
 export type SignInResult = z.infer<typeof SignInResult>;
+
+export const SignedIn = z.strictObject({ status: z.literal('signed_in'), user: PublicUser, session: SessionInfo });
+export type SignedIn = z.infer<typeof SignedIn>;
 
 export const Me = z.strictObject({ user: PublicUser, session: SessionInfo.nullable() });
 export type Me = z.infer<typeof Me>;

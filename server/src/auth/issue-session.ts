@@ -1,0 +1,18 @@
+import type { SignedIn } from '@gatehouse/shared';
+import type { Context } from '../pipeline/context';
+import { serializeSessionCookie } from '../sessions/session-cookie';
+import { publicUserFromRow, toSessionInfo } from './public-user';
+import type { UserRow } from './user-queries';
+
+/**
+ * Starts a new session for a user who has fully authenticated: drops the
+ * session the request came with (no fixation), sets the cookie, audits.
+ */
+export async function issueSession(ctx: Context, user: UserRow, authLevel: 'password' | 'mfa'): Promise<SignedIn> {
+  const { deps } = ctx;
+  if (ctx.principal?.sessionId) await deps.sessions.revoke(ctx.principal.sessionId);
+  const { token, session } = await deps.sessions.create(user.id, { ip: ctx.ip, userAgent: ctx.userAgent ?? null, authLevel });
+  ctx.response.appendCookie(serializeSessionCookie(token, { secure: ctx.secure, maxAgeSeconds: deps.config.auth.sessionAbsoluteMs / 1000 }));
+  await deps.audit.append(deps.db, { action: 'auth.sign_in', actor: { type: 'user', id: user.id }, target: { type: 'session', id: session.id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId, details: { authLevel } });
+  return { status: 'signed_in', user: publicUserFromRow(user), session: toSessionInfo(session, session.id) };
+}

@@ -1,0 +1,35 @@
+import type { Context } from '../pipeline/context';
+import { claimTotpStep, findTotp, useRecoveryCode } from './mfa-queries';
+import { hashRecoveryCode } from './recovery-codes';
+import { matchTotpStep } from './totp';
+import { openTotpKey } from './totp-secret';
+
+/**
+ * Checks a TOTP code (once per time step, ±1 step of skew) or a recovery
+ * code (once ever) for a user with MFA enabled. Every use and failure is
+ * audited.
+ */
+export async function checkSecondFactor(ctx: Context, userId: string, proof: { code: string } | { recoveryCode: string }): Promise<boolean> {
+  const { deps } = ctx;
+  const totp = await findTotp(deps.db, userId);
+  if (!totp || totp.enabled_at === null) return false;
+  let ok: boolean;
+  let method: 'totp' | 'recovery_code';
+  if ('code' in proof) {
+    method = 'totp';
+    const step = matchTotpStep(openTotpKey(deps.keyRing, userId, totp.secret), proof.code);
+    ok = step !== undefined && (await claimTotpStep(deps.db, userId, step));
+  } else {
+    method = 'recovery_code';
+    ok = await useRecoveryCode(deps.db, userId, hashRecoveryCode(proof.recoveryCode));
+  }
+  await deps.audit.append(deps.db, {
+    action: method === 'totp' ? 'mfa.verify' : 'mfa.recovery_code_use',
+    actor: { type: 'user', id: userId },
+    target: { type: 'user', id: userId },
+    outcome: ok ? 'success' : 'failure',
+    ip: ctx.ip,
+    requestId: ctx.requestId,
+  });
+  return ok;
+}

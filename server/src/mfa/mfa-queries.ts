@@ -1,0 +1,64 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../db/database';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export function findTotp(db: Db, userId: string) {
+  return db.selectFrom('mfa_totp').select(['user_id', 'secret', 'enabled_at', 'last_used_step']).where('user_id', '=', userId).executeTakeFirst();
+}
+
+/** Stores a pending secret, replacing an earlier pending one; never an enabled one. Returns false if MFA is already on. */
+export async function savePendingTotp(db: Db, userId: string, secret: string): Promise<boolean> {
+  const row = await db
+    .insertInto('mfa_totp')
+    .values({ user_id: userId, secret })
+    .onConflict((oc) => oc.column('user_id').doUpdateSet({ secret, last_used_step: null }).where('mfa_totp.enabled_at', 'is', null))
+    .returning('user_id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * Accepts a time step once: succeeds only if it is later than the last
+ * accepted one (one UPDATE, so concurrent replays have a single winner).
+ */
+export async function claimTotpStep(db: Db, userId: string, step: number): Promise<boolean> {
+  const r = await db
+    .updateTable('mfa_totp')
+    .set({ last_used_step: step })
+    .where('user_id', '=', userId)
+    .where((eb) => eb.or([eb('last_used_step', 'is', null), eb('last_used_step', '<', step)]))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function enableTotp(db: Db, userId: string): Promise<void> {
+  await db.updateTable('mfa_totp').set({ enabled_at: sql`now()` }).where('user_id', '=', userId).execute();
+  await db.updateTable('users').set({ mfa_enabled_at: sql`now()`, updated_at: sql`now()` }).where('id', '=', userId).execute();
+}
+
+export async function disableTotp(db: Db, userId: string): Promise<void> {
+  await db.deleteFrom('mfa_totp').where('user_id', '=', userId).execute();
+  await db.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).execute();
+  await db.updateTable('users').set({ mfa_enabled_at: null, updated_at: sql`now()` }).where('id', '=', userId).execute();
+}
+
+export async function replaceRecoveryCodes(db: Db, userId: string, hashes: readonly Buffer[]): Promise<void> {
+  await db.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).execute();
+  await db
+    .insertInto('mfa_recovery_codes')
+    .values(hashes.map((code_hash) => ({ code_hash, user_id: userId })))
+    .execute();
+}
+
+/** Uses a recovery code once (one UPDATE: concurrent uses have a single winner). */
+export async function useRecoveryCode(db: Db, userId: string, hash: Buffer): Promise<boolean> {
+  const r = await db
+    .updateTable('mfa_recovery_codes')
+    .set({ used_at: sql`now()` })
+    .where('user_id', '=', userId)
+    .where('code_hash', '=', hash)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
