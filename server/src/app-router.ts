@@ -1,4 +1,5 @@
 import { router } from './pipeline/trpc';
+import { adminRouter } from './admin/admin-router';
 import { authRouter } from './auth/auth-router';
 import { mfaRouter } from './mfa/mfa-router';
 import { sessionsRouter } from './sessions/sessions-router';
@@ -10,6 +11,7 @@ export const appRouter = router({
   auth: authRouter,
   sessions: sessionsRouter,
   mfa: mfaRouter,
+  admin: adminRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -4,3 +4,4 @@ export * from './schemas/system';
 export * from './schemas/password';
 export * from './schemas/auth';
 export * from './schemas/mfa';
+export * from './schemas/admin';

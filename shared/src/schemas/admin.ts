@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+const IsoDate = z.iso.datetime();
+
+/** An opaque keyset cursor returned by list procedures. */
+export const Cursor = z.string().regex(/^[A-Za-z0-9_-]{1,512}$/);
+
+export const AdminUserListInput = z.strictObject({
+  /** Case-insensitive substring of the email. */
+  emailContains: z.string().trim().min(1).max(254).optional(),
+  cursor: Cursor.optional(),
+  limit: z.number().int().min(1).max(100).default(20),
+});
+export type AdminUserListInput = z.input<typeof AdminUserListInput>;
+
+/** A user as an administrator sees them: still never a hash or secret. */
+export const AdminUser = z.strictObject({
+  id: z.uuid(),
+  email: z.string(),
+  name: z.string().nullable(),
+  role: z.enum(['user', 'admin']),
+  emailVerified: z.boolean(),
+  mfaEnabled: z.boolean(),
+  lockedAt: IsoDate.nullable(),
+  createdAt: IsoDate,
+});
+export type AdminUser = z.infer<typeof AdminUser>;
+
+export const AdminUserPage = z.strictObject({ users: z.array(AdminUser), nextCursor: Cursor.nullable() });
+
+export const UserRef = z.strictObject({ id: z.uuid() });
+export const SetRoleInput = z.strictObject({ id: z.uuid(), role: z.enum(['user', 'admin']) });
