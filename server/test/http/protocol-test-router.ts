@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { NoInput } from '@gatehouse/shared';
 import { AppError } from '../../src/pipeline/app-error';
-import { procedure } from '../../src/pipeline/procedure';
+import { procedure, publicProcedure } from '../../src/pipeline/procedure';
 import { router } from '../../src/pipeline/trpc';
 import { systemRouter } from '../../src/system/system-router';
 
@@ -19,39 +19,39 @@ export function onAbortSeen(): Promise<unknown> {
 export const protocolTestRouter = router({
   system: systemRouter,
   t: router({
-    echo: procedure.meta({ public: true }).input(Echo).output(Echo).query(({ input }) => input),
-    none: procedure
+    echo: publicProcedure.meta({ public: true }).input(Echo).output(Echo).query(({ input }) => input),
+    none: publicProcedure
       .meta({ public: true })
       .input(NoInput)
       .output(z.strictObject({ got: z.boolean() }))
       .query(({ input }) => ({ got: input !== undefined })),
-    add: procedure
+    add: publicProcedure
       .meta({ public: true })
       .input(z.strictObject({ a: z.number(), b: z.number() }))
       .output(z.strictObject({ sum: z.number() }))
       .mutation(({ input }) => ({ sum: input.a + input.b })),
-    limited: procedure
+    limited: publicProcedure
       .meta({ public: true })
       .input(NoInput)
       .output(z.strictObject({}))
       .query(() => {
         throw new AppError('RATE_LIMITED', { retryAfterSeconds: 7 });
       }),
-    conflict: procedure
+    conflict: publicProcedure
       .meta({ public: true })
       .input(NoInput)
       .output(z.strictObject({}))
       .mutation(() => {
         throw new AppError('CONFLICT', { message: 'Already there' });
       }),
-    plain: procedure
+    plain: publicProcedure
       .meta({ public: true })
       .input(NoInput)
       .output(z.strictObject({}))
       .query(() => {
         throw new Error('connection to 10.0.0.5 refused: SELECT secret FROM keys');
       }),
-    leaky: procedure
+    leaky: publicProcedure
       .meta({ public: true })
       .input(NoInput)
       .output(z.strictObject({ id: z.string() }))
@@ -61,7 +61,7 @@ export const protocolTestRouter = router({
       .input(NoInput)
       .output(z.strictObject({}))
       .query(() => ({})),
-    waitForAbort: procedure
+    waitForAbort: publicProcedure
       .meta({ public: true })
       .input(NoInput)
       .output(z.strictObject({}))

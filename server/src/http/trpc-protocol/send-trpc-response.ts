@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { transformTRPCResponse, type AnyTRPCRouter, type inferRouterContext, type TRPCError } from '@trpc/server';
 import { getHTTPStatusCode, type ResponseMetaFn, type TRPCRequestInfo } from '@trpc/server/http';
 import type { TRPCResponse } from '@trpc/server/rpc';
+import { defaultTransformer } from '@trpc/server/unstable-core-do-not-import';
 
 /** Response headers gathered while answering (lower-case names); `set-cookie` may hold several. */
 export type HeaderBag = Record<string, string | string[]>;
@@ -41,7 +42,10 @@ export function sendTrpcResponse<TRouter extends AnyTRPCRouter>(options: SendTrp
     if (meta.headers) mergeHeaders(headers, meta.headers);
     if (meta.status) status = meta.status;
   }
-  const payload = JSON.stringify(transformTRPCResponse(router._def._config, json));
+  const config = router._def._config;
+  // With no transformer (ours: plain JSON on the wire) tRPC's transform only
+  // copies the envelopes; skipping it sends the same bytes.
+  const payload = JSON.stringify(config.transformer === defaultTransformer ? json : transformTRPCResponse(config, json));
   if (res.headersSent) {
     res.end();
     return;
