@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_identity';
+import * as m0003 from './0003_audit';
 import * as m0005 from './0005_mfa';
 
 /**
@@ -8,5 +9,6 @@ import * as m0005 from './0005_mfa';
  */
 export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_identity': m0001,
+  '0003_audit': m0003,
   '0005_mfa': m0005,
 });

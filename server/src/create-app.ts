@@ -16,7 +16,7 @@ import { VERSION } from './version';
 import { createAttemptLimiter } from './auth/attempt-limiter';
 import { preloadCommonPasswords } from './auth/common-passwords';
 import { createPasswordHasher } from './auth/password-hasher';
-import { createAuditSink } from './audit/audit-sink-adapter';
+import { createAuditWriter } from './audit/audit-writer';
 import { createKeyRing } from './crypto/key-ring';
 import { createLogTransport, createSmtpTransport, type MailTransport } from './mail/mail-transport';
 import { createOutboxSender } from './mail/outbox-sender';
@@ -82,7 +82,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const passwords = await createPasswordHasher({ concurrency: config.auth.argon2Concurrency });
   const lockout = config.auth.loginLockoutSeconds;
   const transport = options.mailTransport ?? (config.mail.smtpUrl ? createSmtpTransport(config.mail.smtpUrl, config.mail.from) : createLogTransport(log));
-  const audit = createAuditSink(log);
+  const audit = createAuditWriter();
   const outbox = createOutboxSender({ db: database.db, cipher: keyRing, transport, log });
 
   const deps: AppDeps = {

@@ -101,4 +101,28 @@ describe.each(DATABASE_KINDS)('admin procedures (%s)', (kind) => {
     expect((await admin.trpc.admin.users.revokeSessions.mutate({ id: target.userId })).revoked).toBe(1);
     expect(await refusal(target.trpc.auth.me.query())).toMatchObject({ httpStatus: 401 });
   });
+
+  it('admin.audit.list filters by actor, action and time, and records sign-ins, failures and denials', async () => {
+    const admin = await signInUser(t.url, 'auditor@example.com', { db: db(), admin: true });
+    const member = await signInUser(t.url, 'audited@example.com');
+    const stranger = createTestClient(t.url);
+    await refusal(stranger.trpc.auth.signIn.mutate({ email: 'audited@example.com', password: 'definitely the wrong one' }));
+    await refusal(member.trpc.admin.users.list.query({}));
+    const since = new Date(Date.now() - 60_000).toISOString();
+
+    const signIns = await admin.trpc.admin.audit.list.query({ action: 'auth.sign_in', from: since });
+    expect(signIns.events.some((e) => e.outcome === 'success' && e.actorId === member.userId)).toBe(true);
+    expect(signIns.events.some((e) => e.outcome === 'failure' && e.targetId === member.userId)).toBe(true);
+    const byMember = await admin.trpc.admin.audit.list.query({ actorId: member.userId });
+    expect(byMember.events.every((e) => e.actorId === member.userId)).toBe(true);
+    expect(byMember.events.some((e) => e.action === 'authz.denied' && e.outcome === 'denied' && e.details.procedure === 'admin.users.list')).toBe(true);
+    const future = await admin.trpc.admin.audit.list.query({ from: new Date(Date.now() + 3_600_000).toISOString() });
+    expect(future.events).toEqual([]);
+    const page1 = await admin.trpc.admin.audit.list.query({ limit: 2 });
+    const page2 = await admin.trpc.admin.audit.list.query({ limit: 2, cursor: page1.nextCursor ?? undefined });
+    expect(Number(page2.events[0]?.id)).toBeLessThan(Number(page1.events[1]?.id));
+    const text = JSON.stringify(await admin.trpc.admin.audit.list.query({ limit: 100 }));
+    expect(text).not.toMatch(/definitely the wrong one|argon2|gatehouse_session=/);
+    expect(await refusal(member.trpc.admin.audit.list.query({}))).toMatchObject({ httpStatus: 403, reason: 'FORBIDDEN' });
+  });
 });

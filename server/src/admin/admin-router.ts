@@ -1,4 +1,5 @@
-import { AdminUser, AdminUserListInput, AdminUserPage, RevokedCount, SetRoleInput, UserRef } from '@gatehouse/shared';
+import { AdminUser, AdminUserListInput, AdminUserPage, AuditListInput, AuditPage, RevokedCount, SetRoleInput, UserRef } from '@gatehouse/shared';
+import { listAuditEvents } from '../audit/list-audit-events';
 import { AppError } from '../pipeline/app-error';
 import { procedure } from '../pipeline/procedure';
 import { router } from '../pipeline/trpc';
@@ -44,5 +45,12 @@ export const adminRouter = router({
       .input(UserRef)
       .output(RevokedCount)
       .mutation(({ ctx, input }) => revokeUserSessions(ctx, input.id)),
+  }),
+  audit: router({
+    list: procedure
+      .meta({ permission: 'audit:read', rate: 'admin', summary: 'Audit events, newest first, filtered by actor, action, target, org and time; cursor-paginated' })
+      .input(AuditListInput)
+      .output(AuditPage)
+      .query(({ ctx, input }) => listAuditEvents(ctx.deps.db, input)),
   }),
 });

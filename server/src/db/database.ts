@@ -66,6 +66,29 @@ export interface MfaRecoveryCodesTable {
   created_at: CreatedAt;
 }
 
+export interface AuditEventsTable {
+  id: string;
+  occurred_at: Date;
+  actor_type: 'user' | 'api_key' | 'system' | 'anonymous';
+  actor_id: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  org_id: string | null;
+  ip: string | null;
+  request_id: string | null;
+  outcome: 'success' | 'failure' | 'denied';
+  details: ColumnType<Record<string, unknown>, string, never>;
+  prev_hash: Uint8Array;
+  hash: Uint8Array;
+}
+
+export interface AuditChainHeadTable {
+  id: number;
+  last_id: string;
+  last_hash: Uint8Array;
+}
+
 /** The tables Kysely knows about; each feature's migration adds its own. */
 export interface Database {
   users: UsersTable;
@@ -73,5 +96,7 @@ export interface Database {
   one_time_tokens: OneTimeTokensTable;
   mail_outbox: MailOutboxTable;
   mfa_totp: MfaTotpTable;
+  audit_events: AuditEventsTable;
+  audit_chain_head: AuditChainHeadTable;
   mfa_recovery_codes: MfaRecoveryCodesTable;
 }

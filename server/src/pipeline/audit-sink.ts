@@ -21,3 +21,10 @@ export interface AuditEventInput {
 export interface AuditSink {
   append(db: Kysely<Database> | Transaction<Database>, event: AuditEventInput): Promise<void>;
 }
+
+/** The audit actor for a principal: the API key for key and token callers, else the user. */
+export function actorOf(principal: { kind: string; userId: string; apiKeyId: string | undefined } | null): AuditEventInput['actor'] {
+  if (!principal) return { type: 'anonymous', id: null };
+  if ((principal.kind === 'apiKey' || principal.kind === 'jwt') && principal.apiKeyId) return { type: 'api_key', id: principal.apiKeyId };
+  return { type: 'user', id: principal.userId };
+}

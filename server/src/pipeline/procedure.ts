@@ -1,5 +1,6 @@
 import { enforceCallRate } from '../ratelimit/enforce-call-rate';
 import { AppError } from './app-error';
+import { actorOf } from './audit-sink';
 import { baseProcedure, middleware } from './trpc';
 
 /**
@@ -9,7 +10,7 @@ import { baseProcedure, middleware } from './trpc';
  * email, step-up. Org membership and resource policies follow in the
  * org-scoped builder, once the input is validated.
  */
-const enforcePolicy = middleware(async function enforcePolicy({ ctx, meta, type, next }) {
+const enforcePolicy = middleware(async function enforcePolicy({ ctx, meta, type, path, next }) {
   if (!meta || meta.permission === undefined || meta.public === true) {
     // Start-up refuses procedures without a policy; a public one built here
     // (instead of from publicProcedure) is refused rather than let through.
@@ -18,7 +19,11 @@ const enforcePolicy = middleware(async function enforcePolicy({ ctx, meta, type,
   await enforceCallRate(ctx, type, meta.rate); // per principal and per class (ratelimit/)
   const principal = ctx.principal;
   if (!principal) throw new AppError(ctx.authError ?? 'UNAUTHENTICATED');
-  if (!principal.permissions.has(meta.permission)) throw new AppError('FORBIDDEN');
+  if (!principal.permissions.has(meta.permission)) {
+    // Every authorization denial is recorded (rate limits above bound the cost).
+    await ctx.deps.audit.append(ctx.deps.db, { action: 'authz.denied', actor: actorOf(principal), outcome: 'denied', ip: ctx.ip, requestId: ctx.requestId, details: { procedure: path, permission: meta.permission } });
+    throw new AppError('FORBIDDEN');
+  }
   if (meta.requireVerifiedEmail === true && !principal.emailVerified) throw new AppError('EMAIL_NOT_VERIFIED');
   if (meta.stepUp === true) {
     // Sensitive acts need a recent interactive proof; a key or token cannot give one.

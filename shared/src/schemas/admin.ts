@@ -30,3 +30,34 @@ export const AdminUserPage = z.strictObject({ users: z.array(AdminUser), nextCur
 
 export const UserRef = z.strictObject({ id: z.uuid() });
 export const SetRoleInput = z.strictObject({ id: z.uuid(), role: z.enum(['user', 'admin']) });
+
+export const AuditListInput = z.strictObject({
+  actorId: z.string().min(1).max(100).optional(),
+  action: z.string().min(1).max(100).optional(),
+  targetType: z.string().min(1).max(50).optional(),
+  targetId: z.string().min(1).max(100).optional(),
+  orgId: z.string().min(1).max(100).optional(),
+  from: IsoDate.optional(),
+  to: IsoDate.optional(),
+  cursor: Cursor.optional(),
+  limit: z.number().int().min(1).max(100).default(50),
+});
+export type AuditListInput = z.input<typeof AuditListInput>;
+
+export const AuditEvent = z.strictObject({
+  id: z.string(),
+  occurredAt: IsoDate,
+  actorType: z.enum(['user', 'api_key', 'system', 'anonymous']),
+  actorId: z.string().nullable(),
+  action: z.string(),
+  targetType: z.string().nullable(),
+  targetId: z.string().nullable(),
+  orgId: z.string().nullable(),
+  ip: z.string().nullable(),
+  requestId: z.string().nullable(),
+  outcome: z.enum(['success', 'failure', 'denied']),
+  details: z.record(z.string(), z.unknown()),
+});
+export type AuditEvent = z.infer<typeof AuditEvent>;
+
+export const AuditPage = z.strictObject({ events: z.array(AuditEvent), nextCursor: Cursor.nullable() });

@@ -1,0 +1,31 @@
+import { verifyAuditChain } from '../../audit/verify-audit-chain';
+import { createDatabase } from '../../db/create-database';
+import type { CliCommand } from '../cli-command';
+
+/** `gatehouse audit verify` */
+export const auditCommand: CliCommand = {
+  name: 'audit',
+  usage: 'audit verify',
+  summary: 'check the audit log hash chain; names the first broken row',
+  help: `verify   walk the audit log in order, recomputing every row's hash from the
+         previous one. Exit 0 when the chain holds; exit 1 naming the first row
+         whose content or link was changed.`,
+  async run(args, { config, log, io }) {
+    if (args[0] !== 'verify') {
+      io.err('gatehouse audit: expected "verify"\n');
+      return 2;
+    }
+    const database = await createDatabase(config.database, log);
+    try {
+      const verdict = await verifyAuditChain(database.db);
+      if (verdict.ok) {
+        io.out(`audit chain intact: ${verdict.count} events\n`);
+        return 0;
+      }
+      io.err(`audit chain BROKEN at event ${verdict.brokenId} (${verdict.problem}); ${verdict.count} events before it verify\n`);
+      return 1;
+    } finally {
+      await database.destroy();
+    }
+  },
+};
