@@ -3,6 +3,9 @@ import { generateHOTP } from '@oslojs/otp';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeyRing } from '../../server/src/crypto/key-ring';
+import { ENCRYPTED_COLUMNS } from '../../server/src/crypto/encrypted-columns';
+import { reencryptColumns } from '../../server/src/crypto/reencrypt-columns';
+import { runCli } from '../support/spawn-server';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { DATABASE_KINDS } from '../support/test-env';
 import { createTestClient, refusal, type TestClient } from '../support/trpc-test-client';
@@ -123,5 +126,28 @@ describe.each(DATABASE_KINDS)('multi-factor authentication (%s)', (kind) => {
     expect(ring.decrypt(row.secret, `user:${user.id}:totp`)).toBe(base64Key);
     expect(() => ring.decrypt(row.secret, 'user:someone-else:totp')).toThrow();
     expect(() => createKeyRing([{ id: t.config.encryptionKeys[0]?.id ?? 'dev', key: Buffer.alloc(32, 9) }]).decrypt(row.secret, `user:${user.id}:totp`)).toThrow();
+  });
+
+  it('still decrypts after `keys reencrypt` moves the secret to a new key', async () => {
+    const { key } = await enrolled('rotate@example.com');
+    const user = await db().selectFrom('users').select('id').where('email', '=', 'rotate@example.com').executeTakeFirstOrThrow();
+    const old = t.config.encryptionKeys[0];
+    if (!old) throw new Error('no key');
+    const fresh = { id: 'k2', key: Buffer.alloc(32, 42) };
+    const rotated = createKeyRing([fresh, old]);
+    if (t.database.url) {
+      const env = { DATABASE_URL: t.database.url, GATEHOUSE_ENCRYPTION_KEYS: `k2:${fresh.key.toString('base64')},${old.id}:${old.key.toString('base64')}` };
+      const cli = await runCli(['keys', 'reencrypt'], env);
+      expect(cli.stdout).toContain('mfa_totp.secret:');
+      expect(cli.code).toBe(0);
+    } else {
+      await reencryptColumns(db(), rotated, ENCRYPTED_COLUMNS);
+    }
+    const row = await db().selectFrom('mfa_totp').select('secret').where('user_id', '=', user.id).executeTakeFirstOrThrow();
+    expect(row.secret).toMatch(/^v1\.k2\./);
+    // Only the new key is needed now.
+    expect(createKeyRing([fresh]).decrypt(row.secret, `user:${user.id}:totp`)).toBe(Buffer.from(key).toString('base64'));
+    const again = await reencryptColumns(db(), rotated, ENCRYPTED_COLUMNS);
+    expect(again.every((r) => r.reencrypted === 0)).toBe(true);
   });
 });

@@ -2,10 +2,11 @@ import { loadConfig, readEnvironment, type Config } from '../config';
 import { createLogger } from '../observability/create-logger';
 import { adminCommand } from './commands/admin';
 import { auditCommand } from './commands/audit';
+import { keysCommand } from './commands/keys';
 import { migrateCommand } from './commands/migrate';
 import type { CliCommand, CliIo } from './cli-command';
 
-const COMMANDS: readonly CliCommand[] = [migrateCommand, adminCommand, auditCommand];
+const COMMANDS: readonly CliCommand[] = [migrateCommand, adminCommand, auditCommand, keysCommand];
 
 function help(): string {
   const lines = COMMANDS.map((c) => `  ${c.usage.padEnd(36)} ${c.summary}`);

@@ -1,0 +1,17 @@
+/**
+ * Every column that holds key-ring ciphertext, with the associated data its
+ * rows were sealed with. `pnpm gatehouse keys reencrypt` walks this list;
+ * a feature that stores a new kind of secret registers its column here.
+ */
+export interface EncryptedColumn {
+  readonly table: string;
+  readonly idColumn: string;
+  readonly column: string;
+  /** The associated data, from the row's id. */
+  aad(id: string): string;
+}
+
+export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
+  { table: 'mail_outbox', idColumn: 'id', column: 'payload', aad: (id) => `mail:${id}` },
+  { table: 'mfa_totp', idColumn: 'user_id', column: 'secret', aad: (id) => `user:${id}:totp` },
+];
