@@ -46,10 +46,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     end
     $$`.execute(db);
   await sql`create trigger audit_events_no_update before update or delete on audit_events for each row execute function audit_events_refuse_change()`.execute(db);
+  // Tenant-scoped transactions run as gatehouse_app (0002) and audit in the same transaction.
+  await sql`grant select, insert on audit_events to gatehouse_app`.execute(db);
+  await sql`grant select, update on audit_chain_head to gatehouse_app`.execute(db);
+  await sql`grant usage on sequence audit_events_id_seq to gatehouse_app`.execute(db);
   await sql`create trigger audit_events_no_truncate before truncate on audit_events for each statement execute function audit_events_refuse_change()`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await sql`revoke all on audit_events, audit_chain_head from gatehouse_app`.execute(db);
+  await sql`revoke all on sequence audit_events_id_seq from gatehouse_app`.execute(db);
   await sql`drop trigger if exists audit_events_no_truncate on audit_events`.execute(db);
   await sql`drop trigger if exists audit_events_no_update on audit_events`.execute(db);
   await sql`drop function if exists audit_events_refuse_change()`.execute(db);

@@ -2,6 +2,8 @@ import { router } from './pipeline/trpc';
 import { adminRouter } from './admin/admin-router';
 import { authRouter } from './auth/auth-router';
 import { mfaRouter } from './mfa/mfa-router';
+import { orgsRouter } from './orgs/orgs-router';
+import { projectsRouter } from './projects/projects-router';
 import { sessionsRouter } from './sessions/sessions-router';
 import { systemRouter } from './system/system-router';
 
@@ -12,6 +14,8 @@ export const appRouter = router({
   sessions: sessionsRouter,
   mfa: mfaRouter,
   admin: adminRouter,
+  orgs: orgsRouter,
+  projects: projectsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -5,3 +5,5 @@ export * from './schemas/password';
 export * from './schemas/auth';
 export * from './schemas/mfa';
 export * from './schemas/admin';
+export * from './schemas/orgs';
+export * from './schemas/projects';

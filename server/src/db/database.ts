@@ -89,12 +89,43 @@ export interface AuditChainHeadTable {
   last_hash: Uint8Array;
 }
 
+export type OrgRole = 'owner' | 'admin' | 'member' | 'viewer';
+
+export interface OrgsTable {
+  id: Generated<string>;
+  name: string;
+  require_mfa: Generated<boolean>;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface MembershipsTable {
+  org_id: string;
+  user_id: string;
+  role: OrgRole;
+  created_at: CreatedAt;
+}
+
+export interface ProjectsTable {
+  id: Generated<string>;
+  org_id: string;
+  owner_id: string | null;
+  name: string;
+  description: string | null;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
 /** The tables Kysely knows about; each feature's migration adds its own. */
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   one_time_tokens: OneTimeTokensTable;
   mail_outbox: MailOutboxTable;
+  orgs: OrgsTable;
+  memberships: MembershipsTable;
+  projects: ProjectsTable;
   mfa_totp: MfaTotpTable;
   audit_events: AuditEventsTable;
   audit_chain_head: AuditChainHeadTable;

@@ -1,0 +1,64 @@
+import type { Permission } from '@gatehouse/shared';
+import { z } from 'zod';
+import { membershipsOf } from '../orgs/membership-queries';
+import { ORG_ROLE_PERMISSIONS } from '../orgs/org-roles';
+import { AppError } from './app-error';
+import { actorOf } from './audit-sink';
+import { procedure } from './procedure';
+import { dropToAppRole, setTenantSettings, type Tenant } from './tenant-scope';
+
+const ROLLBACK = Symbol('rollback');
+
+/**
+ * The org-scoped step: the input's `orgId` must be one of the caller's orgs
+ * (else NOT_FOUND, exactly like a missing org, so ids cannot be probed), the
+ * caller's role there must grant `meta.permission` (else FORBIDDEN), and an
+ * org that requires MFA refuses sessions without it. The handler then runs
+ * in one transaction as `gatehouse_app`, with row-level security scoped to
+ * the caller's orgs; an error rolls everything back.
+ */
+export const orgProcedure = procedure.input(z.object({ orgId: z.uuid() })).use(async function enforceOrgPolicy({ ctx, input, meta, path, next }) {
+  const { principal, deps } = ctx;
+  const permission = meta?.permission as Permission;
+  // A key bound to one org acts only there.
+  if (principal.orgId !== undefined && principal.orgId !== input.orgId) throw new AppError('NOT_FOUND', { message: 'No such organization' });
+
+  const proceed = (tenant: Tenant) => next({ ctx: { tenant } });
+  let result: Awaited<ReturnType<typeof proceed>> | undefined;
+  let denied: { reason: 'NOT_FOUND' | 'FORBIDDEN'; orgRole: string | null } | undefined;
+  try {
+    await deps.db.transaction().execute(async (trx) => {
+      await setTenantSettings(trx, principal.userId, []);
+      const memberships = await membershipsOf(trx, principal.userId);
+      const membership = memberships.find((m) => m.org_id === input.orgId);
+      if (!membership) {
+        denied = { reason: 'NOT_FOUND', orgRole: null };
+        return;
+      }
+      const orgPermissions = ORG_ROLE_PERMISSIONS[membership.role];
+      if (!orgPermissions.has(permission)) {
+        denied = { reason: 'FORBIDDEN', orgRole: membership.role };
+        return;
+      }
+      if (membership.require_mfa && principal.kind === 'session' && principal.authLevel !== 'mfa') {
+        throw new AppError('MFA_REQUIRED_BY_ORG', { message: 'This organization requires two-factor authentication' });
+      }
+      const orgIds = principal.orgId !== undefined ? [principal.orgId] : memberships.map((m) => m.org_id);
+      await setTenantSettings(trx, principal.userId, orgIds);
+      await dropToAppRole(trx);
+      const permissions = new Set([...orgPermissions].filter((p) => principal.permissions.has(p)));
+      const tenant: Tenant = { db: trx, orgId: input.orgId, role: membership.role, permissions, requireMfa: membership.require_mfa };
+      result = await proceed(tenant);
+      if (!result.ok) throw ROLLBACK;
+    });
+  } catch (err) {
+    if (err !== ROLLBACK) throw err;
+  }
+  if (denied) {
+    // Recorded outside the (empty) transaction so the record survives the refusal.
+    await deps.audit.append(deps.db, { action: 'authz.denied', actor: actorOf(principal), orgId: input.orgId, outcome: 'denied', ip: ctx.ip, requestId: ctx.requestId, details: { procedure: path, permission, orgRole: denied.orgRole } });
+    throw denied.reason === 'NOT_FOUND' ? new AppError('NOT_FOUND', { message: 'No such organization' }) : new AppError('FORBIDDEN');
+  }
+  if (!result) throw new AppError('INTERNAL');
+  return result;
+});

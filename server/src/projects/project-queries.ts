@@ -1,0 +1,55 @@
+import { sql, type Transaction } from 'kysely';
+import type { Database } from '../db/database';
+
+type Trx = Transaction<Database>;
+
+const COLUMNS = ['id', 'org_id', 'owner_id', 'name', 'description', 'version', 'created_at', 'updated_at'] as const;
+
+// Every query takes the org: a project id alone never finds a row.
+
+export function findProject(db: Trx, orgId: string, id: string) {
+  return db.selectFrom('projects').select(COLUMNS).where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+}
+
+export type ProjectRow = NonNullable<Awaited<ReturnType<typeof findProject>>>;
+
+export function insertProject(db: Trx, row: { orgId: string; ownerId: string; name: string; description: string | null }) {
+  return db.insertInto('projects').values({ org_id: row.orgId, owner_id: row.ownerId, name: row.name, description: row.description }).returning(COLUMNS).executeTakeFirstOrThrow();
+}
+
+/** Escapes LIKE metacharacters so a filter matches literally. */
+function likeLiteral(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** A page newest-first, after the (created_at, id) keyset cursor: no OFFSET, no COUNT. */
+export function listProjects(db: Trx, options: { orgId: string; nameContains: string | undefined; after: { createdAt: string; id: string } | undefined; limit: number }) {
+  let q = db.selectFrom('projects').select(COLUMNS).where('org_id', '=', options.orgId);
+  if (options.nameContains !== undefined) q = q.where('name', 'ilike', likeLiteral(options.nameContains));
+  if (options.after) {
+    const { createdAt, id } = options.after;
+    q = q.where((eb) => eb.or([eb('created_at', '<', new Date(createdAt)), eb.and([eb('created_at', '=', new Date(createdAt)), eb('id', '<', id)])]));
+  }
+  return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(options.limit + 1).execute();
+}
+
+/** Applies a change only at the expected version (optimistic concurrency); undefined when stale or gone. */
+export function updateProjectAtVersion(db: Trx, orgId: string, id: string, version: number, patch: { name?: string | undefined; description?: string | null | undefined }) {
+  return db
+    .updateTable('projects')
+    .set({
+      ...(patch.name !== undefined ? { name: patch.name } : {}),
+      ...(patch.description !== undefined ? { description: patch.description } : {}),
+      version: sql`version + 1`,
+      updated_at: sql`now()`,
+    })
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .returning(COLUMNS)
+    .executeTakeFirst();
+}
+
+export function deleteProject(db: Trx, orgId: string, id: string) {
+  return db.deleteFrom('projects').where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+}

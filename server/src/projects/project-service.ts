@@ -1,0 +1,67 @@
+import type { CreateProjectInput, Ok, Project, UpdateProjectInput } from '@gatehouse/shared';
+import { decodeCursor, encodeCursor } from '../admin/keyset-cursor';
+import { AppError } from '../pipeline/app-error';
+import { actorOf } from '../pipeline/audit-sink';
+import type { Context } from '../pipeline/context';
+import type { Principal } from '../pipeline/principal';
+import type { Tenant } from '../pipeline/tenant-scope';
+import { canDeleteProject, canEditProject } from './project-policy';
+import { deleteProject, findProject, insertProject, listProjects, updateProjectAtVersion } from './project-queries';
+import { toProject } from './to-project';
+
+/** What every project operation receives: the caller and their tenant transaction. */
+export type ProjectContext = Context & { principal: Principal; tenant: Tenant };
+
+const NOT_FOUND = (): AppError => new AppError('NOT_FOUND', { message: 'No such project' });
+
+function caller(ctx: ProjectContext): { userId: string; permissions: Tenant['permissions'] } {
+  return { userId: ctx.principal.userId, permissions: ctx.tenant.permissions };
+}
+
+export async function createProject(ctx: ProjectContext, input: CreateProjectInput): Promise<Project> {
+  const row = await insertProject(ctx.tenant.db, { orgId: ctx.tenant.orgId, ownerId: ctx.principal.userId, name: input.name, description: input.description ?? null });
+  await ctx.deps.audit.append(ctx.tenant.db, { action: 'project.create', actor: actorOf(ctx.principal), target: { type: 'project', id: row.id }, orgId: ctx.tenant.orgId, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId });
+  return toProject(row);
+}
+
+export async function getProject(ctx: ProjectContext, id: string): Promise<Project> {
+  const row = await findProject(ctx.tenant.db, ctx.tenant.orgId, id);
+  if (!row) throw NOT_FOUND();
+  return toProject(row);
+}
+
+export async function listProjectPage(ctx: ProjectContext, input: { nameContains?: string | undefined; cursor?: string | undefined; limit: number }): Promise<{ projects: Project[]; nextCursor: string | null }> {
+  const cursor = input.cursor !== undefined ? decodeCursor(input.cursor) : undefined;
+  const after = cursor && typeof cursor[0] === 'string' && typeof cursor[1] === 'string' ? { createdAt: cursor[0], id: cursor[1] } : undefined;
+  if (cursor && !after) throw new AppError('VALIDATION_FAILED', { message: 'Malformed cursor' });
+  const rows = await listProjects(ctx.tenant.db, { orgId: ctx.tenant.orgId, nameContains: input.nameContains, after, limit: input.limit });
+  const page = rows.slice(0, input.limit);
+  const last = page[page.length - 1];
+  return { projects: page.map(toProject), nextCursor: rows.length > input.limit && last ? encodeCursor([new Date(last.created_at).toISOString(), last.id]) : null };
+}
+
+/**
+ * Updates name/description at the version the caller read. The resource
+ * policy runs on the loaded row; a stale version answers CONFLICT and
+ * changes nothing.
+ */
+export async function updateProject(ctx: ProjectContext, input: UpdateProjectInput): Promise<Project> {
+  const { db, orgId } = ctx.tenant;
+  const current = await findProject(db, orgId, input.id);
+  if (!current) throw NOT_FOUND();
+  if (!canEditProject(caller(ctx), current)) throw new AppError('FORBIDDEN', { message: 'You may only edit your own projects' });
+  const updated = await updateProjectAtVersion(db, orgId, input.id, input.version, input.patch);
+  if (!updated) throw new AppError('CONFLICT', { message: `The project changed since version ${input.version}; reload it and retry` });
+  await ctx.deps.audit.append(db, { action: 'project.update', actor: actorOf(ctx.principal), target: { type: 'project', id: updated.id }, orgId, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId, details: { version: updated.version } });
+  return toProject(updated);
+}
+
+export async function removeProject(ctx: ProjectContext, id: string): Promise<Ok> {
+  const { db, orgId } = ctx.tenant;
+  const current = await findProject(db, orgId, id);
+  if (!current) throw NOT_FOUND();
+  if (!canDeleteProject(caller(ctx), current)) throw new AppError('FORBIDDEN', { message: 'You may only delete your own projects' });
+  await deleteProject(db, orgId, id);
+  await ctx.deps.audit.append(db, { action: 'project.delete', actor: actorOf(ctx.principal), target: { type: 'project', id }, orgId, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId });
+  return { ok: true };
+}

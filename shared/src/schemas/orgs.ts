@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { Email, OneTimeToken } from './auth';
+
+const IsoDate = z.iso.datetime();
+
+export const ORG_ROLES = ['owner', 'admin', 'member', 'viewer'] as const;
+export const OrgRole = z.enum(ORG_ROLES);
+export type OrgRole = z.infer<typeof OrgRole>;
+
+const OrgName = z.string().trim().min(1).max(100);
+
+export const OrgRef = z.strictObject({ orgId: z.uuid() });
+export const CreateOrgInput = z.strictObject({ name: OrgName });
+export const UpdateOrgInput = z.strictObject({
+  orgId: z.uuid(),
+  patch: z.strictObject({ name: OrgName.optional(), requireMfa: z.boolean().optional() }),
+});
+
+export const Org = z.strictObject({
+  id: z.uuid(),
+  name: z.string(),
+  requireMfa: z.boolean(),
+  /** The caller's role in it. */
+  role: OrgRole,
+  createdAt: IsoDate,
+});
+export type Org = z.infer<typeof Org>;
+export const OrgList = z.strictObject({ orgs: z.array(Org) });
+
+export const Member = z.strictObject({ userId: z.uuid(), email: z.string(), name: z.string().nullable(), role: OrgRole, joinedAt: IsoDate });
+export type Member = z.infer<typeof Member>;
+export const MemberList = z.strictObject({ members: z.array(Member) });
+
+export const InviteInput = z.strictObject({ orgId: z.uuid(), email: Email, role: OrgRole });
+export const Invitation = z.strictObject({ email: z.string(), role: OrgRole, expiresAt: IsoDate });
+export type Invitation = z.infer<typeof Invitation>;
+export const AcceptInvitationInput = z.strictObject({ token: OneTimeToken });
+export const MemberRef = z.strictObject({ orgId: z.uuid(), userId: z.uuid() });
+export const SetMemberRoleInput = z.strictObject({ orgId: z.uuid(), userId: z.uuid(), role: OrgRole });
