@@ -3,10 +3,11 @@ import { createLogger } from '../observability/create-logger';
 import { adminCommand } from './commands/admin';
 import { auditCommand } from './commands/audit';
 import { keysCommand } from './commands/keys';
+import { proceduresCommand } from './commands/procedures';
 import { migrateCommand } from './commands/migrate';
 import type { CliCommand, CliIo } from './cli-command';
 
-const COMMANDS: readonly CliCommand[] = [migrateCommand, adminCommand, auditCommand, keysCommand];
+const COMMANDS: readonly CliCommand[] = [migrateCommand, adminCommand, auditCommand, keysCommand, proceduresCommand];
 
 function help(): string {
   const lines = COMMANDS.map((c) => `  ${c.usage.padEnd(36)} ${c.summary}`);

@@ -17,7 +17,10 @@ const ROLLBACK = Symbol('rollback');
  * in one transaction as `gatehouse_app`, with row-level security scoped to
  * the caller's orgs; an error rolls everything back.
  */
-export const orgProcedure = procedure.input(z.object({ orgId: z.uuid() })).use(async function enforceOrgPolicy({ ctx, input, meta, path, next }) {
+/** The input every org-scoped procedure starts with (also how the procedure table recognises them). */
+export const OrgScopeInput = z.object({ orgId: z.uuid() });
+
+export const orgProcedure = procedure.input(OrgScopeInput).use(async function enforceOrgPolicy({ ctx, input, meta, path, next }) {
   const { principal, deps } = ctx;
   const permission = meta?.permission as Permission;
   // A key bound to one org acts only there.
