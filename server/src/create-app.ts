@@ -13,6 +13,7 @@ import { createTrpcEndpoint } from './http/trpc-endpoint';
 import { assertProcedurePolicies } from './pipeline/assert-procedure-policies';
 import { createRateLimiter } from './ratelimit/rate-limiter';
 import { VERSION } from './version';
+import { createDocsRoutes } from './openapi/docs-routes';
 import { createAttemptLimiter } from './auth/attempt-limiter';
 import { preloadCommonPasswords } from './auth/common-passwords';
 import { createPasswordHasher } from './auth/password-hasher';
@@ -110,7 +111,8 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     exposedCredentialRevoker: combineRevokers([createExposedSessionRevoker({ sessions, audit, db: database.db })]),
   };
   outbox.start();
-  const handler = createRequestHandler(deps, createTrpcEndpoint({ router, deps }));
+  const docs = createDocsRoutes({ router, version: VERSION, publicUrl: config.http.publicUrl });
+  const handler = createRequestHandler(deps, createTrpcEndpoint({ router, deps }), [docs]);
   const server = createServer(config, handler);
   let closing: Promise<void> | undefined;
 

@@ -3,11 +3,12 @@ import { createLogger } from '../observability/create-logger';
 import { adminCommand } from './commands/admin';
 import { auditCommand } from './commands/audit';
 import { keysCommand } from './commands/keys';
+import { openapiCommand } from './commands/openapi';
 import { proceduresCommand } from './commands/procedures';
 import { migrateCommand } from './commands/migrate';
 import type { CliCommand, CliIo } from './cli-command';
 
-const COMMANDS: readonly CliCommand[] = [migrateCommand, adminCommand, auditCommand, keysCommand, proceduresCommand];
+const COMMANDS: readonly CliCommand[] = [migrateCommand, adminCommand, auditCommand, keysCommand, proceduresCommand, openapiCommand];
 
 function help(): string {
   const lines = COMMANDS.map((c) => `  ${c.usage.padEnd(36)} ${c.summary}`);

@@ -12,6 +12,7 @@ import type { RequestState } from './request-state';
 import { createSecurityHeaders, HSTS_VALUE } from './security-headers';
 import { sendJson } from './send-json';
 import { trpcErrorBody } from './trpc-error-body';
+import type { PlainRoute } from './plain-route';
 import type { TrpcEndpoint } from './trpc-endpoint';
 
 export interface RequestHandler {
@@ -27,7 +28,7 @@ export interface RequestHandler {
  * (`/trpc/*`, `/healthz`, `/readyz`), and a JSON 404 for anything else.
  * One access-log line per request.
  */
-export function createRequestHandler(deps: AppDeps, trpc: TrpcEndpoint): RequestHandler {
+export function createRequestHandler(deps: AppDeps, trpc: TrpcEndpoint, plainRoutes: readonly PlainRoute[] = []): RequestHandler {
   const securityHeaders = createSecurityHeaders();
   const clientAddress = createClientAddressResolver(deps.config.http.trustProxy);
   const { maxUrlLength, maxBatchSize } = deps.config.http;
@@ -141,6 +142,7 @@ export function createRequestHandler(deps: AppDeps, trpc: TrpcEndpoint): Request
       });
       return;
     }
+    for (const plain of plainRoutes) if (plain(req, res, state, pathname)) return;
     if (req.method === 'GET' || req.method === 'HEAD') {
       if (pathname === '/readyz') {
         res.setHeader('cache-control', 'no-store');

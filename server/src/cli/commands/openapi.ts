@@ -1,0 +1,25 @@
+import { writeFileSync } from 'node:fs';
+import { appRouter } from '../../app-router';
+import { buildOpenApiDocument } from '../../openapi/build-openapi-document';
+import { VERSION } from '../../version';
+import type { CliCommand } from '../cli-command';
+
+/** `gatehouse openapi [--out file]` */
+export const openapiCommand: CliCommand = {
+  name: 'openapi',
+  usage: 'openapi [--out <file>]',
+  summary: 'print (or write) the OpenAPI 3.1 document of every procedure',
+  help: 'Generates the document the server serves at GET /openapi.json, with PUBLIC_URL as its server.',
+  async run(args, { config, io }) {
+    const i = args.indexOf('--out');
+    const out = i === -1 ? undefined : args[i + 1];
+    if (i !== -1 && !out) {
+      io.err('gatehouse openapi: --out needs a file\n');
+      return 2;
+    }
+    const doc = `${JSON.stringify(buildOpenApiDocument(appRouter, { version: VERSION, servers: config.http.publicUrl ? [config.http.publicUrl] : [] }), null, 2)}\n`;
+    if (out) writeFileSync(out, doc);
+    else io.out(doc);
+    return 0;
+  },
+};
