@@ -43,7 +43,7 @@ export function buildOpenApiDocument(router: AnyRouter, options: OpenApiOptions)
   const defs = router._def.procedures as unknown as Record<string, { _def: { inputs: unknown[]; output?: unknown } }>;
   for (const p of listProcedures(router)) {
     const def = defs[p.path]?._def;
-    const meta = p.meta as Meta | undefined;
+    const meta = p.meta;
     const inputParser = def?.inputs[def.inputs.length - 1];
     const input = inputParser ? schemaOf(inputParser, 'input') : {};
     const inputOptional = inputParser ? (inputParser as { safeParse(v: unknown): { success: boolean } }).safeParse(undefined).success : true;
