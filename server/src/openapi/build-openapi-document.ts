@@ -15,7 +15,6 @@ import { REASONS } from '@gatehouse/shared';
 import type { AnyRouter } from '@trpc/server';
 import { toJSONSchema } from 'zod';
 import { listProcedures } from '../pipeline/assert-procedure-policies';
-import type { Meta } from '../pipeline/meta';
 
 type JsonObject = Record<string, unknown>;
 
