@@ -8,6 +8,7 @@ import { reencryptColumns } from '../../server/src/crypto/reencrypt-columns';
 import { runCli } from '../support/spawn-server';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { DATABASE_KINDS } from '../support/test-env';
+import { createMailCapture, tokenFromMail, type MailCapture } from '../support/mail-capture';
 import { createTestClient, refusal, type TestClient } from '../support/trpc-test-client';
 
 const PASSWORD = 'a long enough passphrase for mfa';
@@ -16,8 +17,10 @@ const codeAt = (key: Uint8Array, s: number): string => generateHOTP(key, BigInt(
 
 describe.each(DATABASE_KINDS)('multi-factor authentication (%s)', (kind) => {
   let t: TestApp;
+  let mail: MailCapture;
   beforeAll(async () => {
-    t = await startTestApp(kind, { RATE_LIMIT_AUTH_PER_MINUTE: '10000', LOGIN_MAX_FAILURES_PER_ACCOUNT: '50' });
+    mail = createMailCapture();
+    t = await startTestApp(kind, { RATE_LIMIT_AUTH_PER_MINUTE: '10000', LOGIN_MAX_FAILURES_PER_ACCOUNT: '50' }, { mailTransport: mail });
   });
   afterAll(async () => t?.close());
   const db = () => t.database.handle.db;
@@ -149,5 +152,29 @@ describe.each(DATABASE_KINDS)('multi-factor authentication (%s)', (kind) => {
     expect(createKeyRing([fresh]).decrypt(row.secret, `user:${user.id}:totp`)).toBe(Buffer.from(key).toString('base64'));
     const again = await reencryptColumns(db(), rotated, ENCRYPTED_COLUMNS);
     expect(again.every((r) => r.reencrypted === 0)).toBe(true);
+  });
+
+  it('an org that requires MFA refuses a member without it, and accepts them after MFA sign-in', async () => {
+    const { client: owner } = await enrolled('org-owner-mfa@example.com');
+    const org = await owner.trpc.orgs.create.mutate({ name: 'Strict Org' });
+    const member = createTestClient(t.url);
+    await member.trpc.auth.signUp.mutate({ email: 'org-member-mfa@example.com', password: PASSWORD });
+    await member.trpc.auth.signIn.mutate({ email: 'org-member-mfa@example.com', password: PASSWORD });
+    await owner.trpc.orgs.members.invite.mutate({ orgId: org.id, email: 'org-member-mfa@example.com', role: 'member' });
+    await member.trpc.orgs.invitations.accept.mutate({ token: tokenFromMail(await mail.waitFor('org-member-mfa@example.com', /invited/)) });
+    expect((await member.trpc.projects.list.query({ orgId: org.id })).projects).toEqual([]);
+    await owner.trpc.orgs.update.mutate({ orgId: org.id, patch: { requireMfa: true } });
+    expect(await refusal(member.trpc.projects.list.query({ orgId: org.id }))).toMatchObject({ reason: 'MFA_REQUIRED_BY_ORG', httpStatus: 403 });
+    // The owner's session is at level mfa (it confirmed TOTP), so it keeps working.
+    expect((await owner.trpc.projects.list.query({ orgId: org.id })).projects).toEqual([]);
+    // The member enrols and signs in again with the second factor.
+    const setup = await member.trpc.mfa.totp.begin.mutate();
+    const key = decodeBase32IgnorePadding(setup.secret);
+    await member.trpc.mfa.totp.confirm.mutate({ code: codeAt(key, step()) });
+    const fresh = createTestClient(t.url);
+    const first = await fresh.trpc.auth.signIn.mutate({ email: 'org-member-mfa@example.com', password: PASSWORD });
+    if (first.status !== 'mfa_required') throw new Error('expected a challenge');
+    await fresh.trpc.auth.verifyMfa.mutate({ challenge: first.challenge, code: codeAt(key, step(1)) });
+    expect((await fresh.trpc.projects.list.query({ orgId: org.id })).projects).toEqual([]);
   });
 });
