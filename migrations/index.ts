@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_identity';
 import * as m0002 from './0002_orgs_projects';
 import * as m0003 from './0003_audit';
+import * as m0004 from './0004_api_keys';
 import * as m0005 from './0005_mfa';
 
 /**
@@ -12,5 +13,6 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_identity': m0001,
   '0002_orgs_projects': m0002,
   '0003_audit': m0003,
+  '0004_api_keys': m0004,
   '0005_mfa': m0005,
 });

@@ -1,5 +1,6 @@
 import { router } from './pipeline/trpc';
 import { adminRouter } from './admin/admin-router';
+import { apiKeysRouter } from './api-keys/api-keys-router';
 import { authRouter } from './auth/auth-router';
 import { mfaRouter } from './mfa/mfa-router';
 import { orgsRouter } from './orgs/orgs-router';
@@ -16,6 +17,7 @@ export const appRouter = router({
   admin: adminRouter,
   orgs: orgsRouter,
   projects: projectsRouter,
+  apiKeys: apiKeysRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -26,6 +26,8 @@ import { createRedisRevocationBus } from './sessions/redis-revocation-bus';
 import { createLocalRevocationBus } from './sessions/revocation-bus';
 import { createSessionAuthenticator } from './sessions/session-authenticator';
 import { createSessionService } from './sessions/session-service';
+import { createApiKeyAuthenticator } from './api-keys/api-key-authenticator';
+import { createExposedApiKeyRevoker } from './api-keys/exposed-api-key-revoker';
 import { combineRevokers, createExposedSessionRevoker } from './sessions/exposed-session-revoker';
 
 export interface CreateAppOptions {
@@ -93,7 +95,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     db: database.db,
     version: VERSION,
     rateLimiter: createRateLimiter({ limits: config.rateLimits, redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix, log }),
-    authenticators: [createSessionAuthenticator(sessions)],
+    authenticators: [createApiKeyAuthenticator({ db: database.db, audit, log }), createSessionAuthenticator(sessions)],
     redis,
     keyRing,
     audit,
@@ -108,7 +110,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
       ip: createAttemptLimiter({ prefix: 'reset-ip', points: config.auth.passwordResetPerIpPerHour, windowSeconds: 3600, redis }),
     },
     outbox,
-    exposedCredentialRevoker: combineRevokers([createExposedSessionRevoker({ sessions, audit, db: database.db })]),
+    exposedCredentialRevoker: combineRevokers([createExposedSessionRevoker({ sessions, audit, db: database.db }), createExposedApiKeyRevoker({ db: database.db, audit })]),
   };
   outbox.start();
   const docs = createDocsRoutes({ router, version: VERSION, publicUrl: config.http.publicUrl });

@@ -7,3 +7,4 @@ export * from './schemas/mfa';
 export * from './schemas/admin';
 export * from './schemas/orgs';
 export * from './schemas/projects';
+export * from './schemas/api-keys';

@@ -14,4 +14,5 @@ export interface EncryptedColumn {
 export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
   { table: 'mail_outbox', idColumn: 'id', column: 'payload', aad: (id) => `mail:${id}` },
   { table: 'mfa_totp', idColumn: 'user_id', column: 'secret', aad: (id) => `user:${id}:totp` },
+  { table: 'jwt_signing_keys', idColumn: 'kid', column: 'private_key', aad: (id) => `jwt:${id}` },
 ];

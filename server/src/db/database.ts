@@ -117,6 +117,29 @@ export interface ProjectsTable {
   updated_at: Timestamp;
 }
 
+export interface ApiKeysTable {
+  id: string;
+  user_id: string;
+  org_id: string | null;
+  name: string;
+  scopes: ColumnType<string[], string, string>;
+  secret_hash: Uint8Array;
+  previous_secret_hash: Uint8Array | null;
+  previous_expires_at: Date | null;
+  expires_at: Date;
+  created_at: CreatedAt;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+export interface JwtSigningKeysTable {
+  kid: string;
+  public_jwk: ColumnType<Record<string, unknown>, string, string>;
+  private_key: string;
+  created_at: CreatedAt;
+  retired_at: Date | null;
+}
+
 /** The tables Kysely knows about; each feature's migration adds its own. */
 export interface Database {
   users: UsersTable;
@@ -126,6 +149,8 @@ export interface Database {
   orgs: OrgsTable;
   memberships: MembershipsTable;
   projects: ProjectsTable;
+  api_keys: ApiKeysTable;
+  jwt_signing_keys: JwtSigningKeysTable;
   mfa_totp: MfaTotpTable;
   audit_events: AuditEventsTable;
   audit_chain_head: AuditChainHeadTable;

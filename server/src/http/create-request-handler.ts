@@ -6,6 +6,7 @@ import { createConcurrencyCap } from '../ratelimit/concurrency-cap';
 import { ipRateKey } from '../ratelimit/ip-rate-key';
 import { createClientAddressResolver } from './client-address';
 import { createCors } from './cors';
+import { hasCredentialInQuery } from './credential-in-query';
 import { createCsrfGuard } from './csrf';
 import { resolveRequestId } from './request-id';
 import type { RequestState } from './request-state';
@@ -77,6 +78,16 @@ export function createRequestHandler(deps: AppDeps, trpc: TrpcEndpoint, plainRou
       const { body } = trpcErrorBody('URL_TOO_LONG', `The URL exceeds ${maxUrlLength} characters`, requestId);
       state.reason = 'URL_TOO_LONG';
       sendJson(res, 414, body);
+      return;
+    }
+    if (q !== -1 && hasCredentialInQuery(url.slice(q + 1))) {
+      state.reason = 'API_KEY_IN_QUERY';
+      const { status, body } = trpcErrorBody(
+        'API_KEY_IN_QUERY',
+        'Credentials must not be sent in the URL: URLs end up in logs, browser history and Referer headers. Send the key as "Authorization: Bearer <key>" or "X-API-Key: <key>", and rotate this one.',
+        requestId,
+      );
+      sendJson(res, status, body);
       return;
     }
     if (pathname === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {

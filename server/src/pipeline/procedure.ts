@@ -18,7 +18,9 @@ const enforcePolicy = middleware(async function enforcePolicy({ ctx, meta, type,
   }
   await enforceCallRate(ctx, type, meta.rate); // per principal and per class (ratelimit/)
   const principal = ctx.principal;
-  if (!principal) throw new AppError(ctx.authError ?? 'UNAUTHENTICATED');
+  if (!principal) {
+    throw new AppError(ctx.authError ?? 'UNAUTHENTICATED', ctx.authError === 'BASIC_AUTH_UNSUPPORTED' ? { message: 'HTTP Basic is not accepted: send "Authorization: Bearer <api key>" (or a JWT from /oauth/token)' } : {});
+  }
   if (!principal.permissions.has(meta.permission)) {
     // Every authorization denial is recorded (rate limits above bound the cost).
     await ctx.deps.audit.append(ctx.deps.db, { action: 'authz.denied', actor: actorOf(principal), outcome: 'denied', ip: ctx.ip, requestId: ctx.requestId, details: { procedure: path, permission: meta.permission } });

@@ -1,0 +1,80 @@
+import type { Permission } from '@gatehouse/shared';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { constantTimeEqual } from '../crypto/random-token';
+import type { Database } from '../db/database';
+import type { AuditSink } from '../pipeline/audit-sink';
+import type { Authenticator } from '../pipeline/authenticator';
+import { permissionsOfRole } from '../pipeline/global-roles';
+import type { Principal } from '../pipeline/principal';
+import { findKeyWithOwner, touchKey } from './api-key-queries';
+import { looksLikeApiKey, parseApiKey } from './api-key-token';
+
+const MINUTE = 60_000;
+
+/** The presented API key: `Authorization: Bearer gth_live_…` or `X-API-Key`. */
+export function presentedApiKey(headers: Record<string, string | string[] | undefined>): string | undefined {
+  const auth = headers.authorization;
+  const bearer = typeof auth === 'string' ? /^Bearer[ \t]+(\S+)\s*$/i.exec(auth)?.[1] : undefined;
+  if (bearer && looksLikeApiKey(bearer)) return bearer;
+  const header = headers['x-api-key'];
+  const value = Array.isArray(header) ? header[0] : header;
+  return value?.trim() || undefined;
+}
+
+/**
+ * API keys: shape and checksum first (a forged or mistyped key costs no
+ * database read), then one query for the key and its owner. The key acts
+ * with its scopes intersected with the owner's CURRENT role: a demoted or
+ * locked owner's keys shrink or stop at once. Last use is written at most
+ * once a minute per key.
+ */
+export function createApiKeyAuthenticator(deps: { db: Kysely<Database>; audit: AuditSink; log: Logger }): Authenticator {
+  const lastTouched = new Map<string, number>();
+  const deny = async (id: string, reason: string, ip: string, requestId: string): Promise<{ error: 'API_KEY_INVALID' }> => {
+    await deps.audit.append(deps.db, { action: 'api_key.use', actor: { type: 'api_key', id }, outcome: 'denied', ip, requestId, details: { reason } });
+    return { error: 'API_KEY_INVALID' };
+  };
+
+  return async function apiKeyAuthenticator(req) {
+    const auth = req.headers.authorization;
+    if (typeof auth === 'string' && /^basic\s/i.test(auth)) return { error: 'BASIC_AUTH_UNSUPPORTED' };
+    const presented = presentedApiKey(req.headers);
+    if (presented === undefined) return undefined;
+    const parsed = parseApiKey(presented);
+    if (!parsed) return { error: 'API_KEY_INVALID' };
+    const row = await findKeyWithOwner(deps.db, parsed.id);
+    if (!row) return { error: 'API_KEY_INVALID' };
+    const now = Date.now();
+    const current = constantTimeEqual(Buffer.from(row.secret_hash), parsed.secretHash);
+    const previous =
+      !current && row.previous_secret_hash !== null && row.previous_expires_at !== null && new Date(row.previous_expires_at).getTime() > now && constantTimeEqual(Buffer.from(row.previous_secret_hash), parsed.secretHash);
+    if (!current && !previous) return deny(row.id, 'wrong secret', req.ip, req.requestId);
+    if (row.revoked_at !== null) return deny(row.id, 'revoked', req.ip, req.requestId);
+    if (new Date(row.expires_at).getTime() <= now) return deny(row.id, 'expired', req.ip, req.requestId);
+    if (row.locked_at !== null) return deny(row.id, 'owner locked', req.ip, req.requestId);
+
+    if (now - (lastTouched.get(row.id) ?? 0) >= MINUTE) {
+      lastTouched.set(row.id, now);
+      if (lastTouched.size > 10_000) lastTouched.clear();
+      touchKey(deps.db, row.id).catch((err: unknown) => deps.log.warn({ err: { message: (err as Error).message } }, 'recording API key use failed'));
+    }
+    const scopes = new Set(row.scopes as Permission[]);
+    const rolePermissions = permissionsOfRole(row.role);
+    const principal: Principal = {
+      kind: 'apiKey',
+      userId: row.user_id,
+      email: row.email,
+      role: row.role,
+      permissions: new Set([...scopes].filter((p) => rolePermissions.has(p))),
+      scopes,
+      emailVerified: row.email_verified_at !== null,
+      sessionId: undefined,
+      apiKeyId: row.id,
+      orgId: row.org_id ?? undefined,
+      authLevel: undefined,
+      reauthenticatedAt: undefined,
+    };
+    return { principal };
+  };
+}

@@ -1,0 +1,61 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../db/database';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+const INFO = ['k.id', 'k.name', 'k.scopes', 'k.org_id', 'k.expires_at', 'k.created_at', 'k.last_used_at', 'k.revoked_at', 'k.previous_expires_at'] as const;
+
+/** The key with its owner, for authentication: one primary-key join. */
+export function findKeyWithOwner(db: Db, id: string) {
+  return db
+    .selectFrom('api_keys as k')
+    .innerJoin('users as u', 'u.id', 'k.user_id')
+    .select([...INFO, 'k.user_id', 'k.secret_hash', 'k.previous_secret_hash', 'u.email', 'u.role', 'u.locked_at', 'u.email_verified_at'])
+    .where('k.id', '=', id)
+    .executeTakeFirst();
+}
+
+export function listUserKeys(db: Db, userId: string) {
+  return db.selectFrom('api_keys as k').select(INFO).where('k.user_id', '=', userId).orderBy('k.created_at', 'desc').orderBy('k.id').limit(200).execute();
+}
+
+export function findUserKey(db: Db, userId: string, id: string) {
+  return db.selectFrom('api_keys as k').select(INFO).where('k.user_id', '=', userId).where('k.id', '=', id).executeTakeFirst();
+}
+
+export type ApiKeyInfoRow = NonNullable<Awaited<ReturnType<typeof findUserKey>>>;
+
+export function insertKey(db: Db, row: { id: string; userId: string; orgId: string | null; name: string; scopes: readonly string[]; secretHash: Buffer; expiresAt: Date }) {
+  return db
+    .insertInto('api_keys')
+    .values({ id: row.id, user_id: row.userId, org_id: row.orgId, name: row.name, scopes: JSON.stringify(row.scopes), secret_hash: row.secretHash, expires_at: row.expiresAt })
+    .execute();
+}
+
+/** Revokes a key of this user (only theirs). Returns whether one was revoked now. */
+export async function revokeUserKey(db: Db, userId: string, id: string): Promise<boolean> {
+  const r = await db.updateTable('api_keys').set({ revoked_at: sql`now()` }).where('id', '=', id).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** A new secret; the old one keeps working until `graceUntil`. */
+export async function rotateUserKey(db: Db, userId: string, id: string, secretHash: Buffer, graceUntil: Date): Promise<boolean> {
+  const r = await db
+    .updateTable('api_keys')
+    .set((eb) => ({ previous_secret_hash: eb.ref('secret_hash'), previous_expires_at: graceUntil, secret_hash: secretHash }))
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Records use at most once a minute per key (the caller also throttles in memory). */
+export function touchKey(db: Db, id: string) {
+  return db
+    .updateTable('api_keys')
+    .set({ last_used_at: sql`now()` })
+    .where('id', '=', id)
+    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', sql<Date>`now() - interval '1 minute'`)]))
+    .execute();
+}

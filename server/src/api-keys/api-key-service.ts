@@ -1,0 +1,78 @@
+import type { ApiKeyInfo, CreateApiKeyInput, Ok, Permission } from '@gatehouse/shared';
+import { membershipsOf } from '../orgs/membership-queries';
+import { AppError } from '../pipeline/app-error';
+import { actorOf } from '../pipeline/audit-sink';
+import type { Context } from '../pipeline/context';
+import type { Principal } from '../pipeline/principal';
+import { setTenantSettings } from '../pipeline/tenant-scope';
+import { findUserKey, insertKey, listUserKeys, revokeUserKey, rotateUserKey, type ApiKeyInfoRow } from './api-key-queries';
+import { mintApiKey } from './api-key-token';
+
+type Authed = Context & { principal: Principal };
+
+export function toApiKeyInfo(row: ApiKeyInfoRow): ApiKeyInfo {
+  const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
+  return {
+    id: row.id,
+    name: row.name,
+    scopes: row.scopes as Permission[],
+    orgId: row.org_id,
+    expiresAt: new Date(row.expires_at).toISOString(),
+    createdAt: new Date(row.created_at).toISOString(),
+    lastUsedAt: iso(row.last_used_at),
+    revokedAt: iso(row.revoked_at),
+    previousSecretValidUntil: row.previous_expires_at && new Date(row.previous_expires_at).getTime() > Date.now() ? iso(row.previous_expires_at) : null,
+  };
+}
+
+/**
+ * Issues a key whose scopes are a subset of the caller's own permissions,
+ * expiring within API_KEY_MAX_DAYS, optionally bound to one of the caller's
+ * orgs. The full key is returned once; only its id and SHA-256 are kept.
+ */
+export async function createApiKey(ctx: Authed, input: CreateApiKeyInput): Promise<{ key: string; apiKey: ApiKeyInfo }> {
+  const { deps, principal } = ctx;
+  const beyond = input.scopes.filter((s) => !principal.permissions.has(s));
+  if (beyond.length > 0) throw new AppError('SCOPE_EXCEEDS_GRANT', { message: `You do not hold: ${beyond.join(', ')}` });
+  const expiresAt = new Date(input.expiresAt);
+  const max = Date.now() + deps.config.apiKeys.maxDays * 86_400_000;
+  if (expiresAt.getTime() <= Date.now() || expiresAt.getTime() > max) {
+    throw new AppError('VALIDATION_FAILED', { message: `expiresAt must be in the future and at most ${deps.config.apiKeys.maxDays} days ahead` });
+  }
+  const minted = mintApiKey();
+  await deps.db.transaction().execute(async (trx) => {
+    if (input.orgId !== undefined) {
+      await setTenantSettings(trx, principal.userId, []);
+      const mine = await membershipsOf(trx, principal.userId);
+      if (!mine.some((m) => m.org_id === input.orgId)) throw new AppError('NOT_FOUND', { message: 'No such organization' });
+    }
+    await insertKey(trx, { id: minted.id, userId: principal.userId, orgId: input.orgId ?? null, name: input.name, scopes: [...new Set(input.scopes)], secretHash: minted.secretHash, expiresAt });
+    await deps.audit.append(trx, { action: 'api_key.create', actor: actorOf(principal), target: { type: 'api_key', id: minted.id }, orgId: input.orgId, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId, details: { scopes: input.scopes, expiresAt: input.expiresAt } });
+  });
+  const row = await findUserKey(deps.db, principal.userId, minted.id);
+  if (!row) throw new AppError('INTERNAL');
+  return { key: minted.key, apiKey: toApiKeyInfo(row) };
+}
+
+export async function listApiKeys(ctx: Authed): Promise<{ apiKeys: ApiKeyInfo[] }> {
+  return { apiKeys: (await listUserKeys(ctx.deps.db, ctx.principal.userId)).map(toApiKeyInfo) };
+}
+
+export async function revokeApiKey(ctx: Authed, id: string): Promise<Ok> {
+  const { deps, principal } = ctx;
+  if (!(await revokeUserKey(deps.db, principal.userId, id))) throw new AppError('NOT_FOUND', { message: 'No such API key' });
+  await deps.audit.append(deps.db, { action: 'api_key.revoke', actor: actorOf(principal), target: { type: 'api_key', id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId });
+  return { ok: true };
+}
+
+/** A new secret for the same key id; the old secret works for `graceSeconds` more (at most 7 days). */
+export async function rotateApiKey(ctx: Authed, id: string, graceSeconds: number): Promise<{ key: string; apiKey: ApiKeyInfo }> {
+  const { deps, principal } = ctx;
+  const minted = mintApiKey(id);
+  const graceUntil = new Date(Date.now() + graceSeconds * 1000);
+  if (!(await rotateUserKey(deps.db, principal.userId, id, minted.secretHash, graceUntil))) throw new AppError('NOT_FOUND', { message: 'No such API key' });
+  await deps.audit.append(deps.db, { action: 'api_key.rotate', actor: actorOf(principal), target: { type: 'api_key', id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId, details: { graceSeconds } });
+  const row = await findUserKey(deps.db, principal.userId, id);
+  if (!row) throw new AppError('INTERNAL');
+  return { key: minted.key, apiKey: toApiKeyInfo(row) };
+}

@@ -1,0 +1,160 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { sql } from 'kysely';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKeyAuthenticator } from '../../server/src/api-keys/api-key-authenticator';
+import { mintApiKey, parseApiKey } from '../../server/src/api-keys/api-key-token';
+import { signInUser } from '../support/sign-in-user';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { DATABASE_KINDS } from '../support/test-env';
+import { refusal } from '../support/trpc-test-client';
+import { twoOrgs, type TwoOrgs } from '../support/two-orgs';
+
+const run = promisify(execFile);
+const inAYear = () => new Date(Date.now() + 300 * 86_400_000).toISOString();
+
+describe('API key format', () => {
+  it('has a prefix, an id, a 256-bit secret and a checksum; a wrong checksum is refused without any database read', async () => {
+    const { key, id } = mintApiKey();
+    expect(key).toMatch(/^gth_live_[a-z2-7]{16}_[a-z2-7]{59}$/);
+    expect(parseApiKey(key)?.id).toBe(id);
+    const last = key.at(-1) === 'a' ? 'b' : 'a';
+    const badSum = `${key.slice(0, -1)}${last}`;
+    expect(parseApiKey(badSum)).toBeUndefined();
+    const explodingDb = new Proxy({}, { get: () => { throw new Error('the database was read'); } });
+    const authenticate = createApiKeyAuthenticator({ db: explodingDb as never, audit: { append: async () => undefined }, log: pino({ level: 'silent' }) });
+    const outcome = await authenticate({ headers: { authorization: `Bearer ${badSum}` }, cookies: {}, secure: false, ip: '127.0.0.1', requestId: 'r' });
+    expect(outcome).toEqual({ error: 'API_KEY_INVALID' });
+  });
+});
+
+describe.each(DATABASE_KINDS)('API keys over HTTP (%s)', (kind) => {
+  let t: TestApp;
+  let cast: TwoOrgs;
+  beforeAll(async () => {
+    t = await startTestApp(kind, { RATE_LIMIT_AUTH_PER_MINUTE: '10000', RATE_LIMIT_IP_PER_MINUTE: '100000' });
+    cast = await twoOrgs(t, 'keys');
+  });
+  afterAll(async () => t?.close());
+  const db = () => t.database.handle.db;
+  const call = (path: string, headers: Record<string, string>, input?: unknown, method: 'GET' | 'POST' = 'GET') =>
+    method === 'GET'
+      ? fetch(`${t.url}/trpc/${path}${input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`}`, { headers })
+      : fetch(`${t.url}/trpc/${path}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(input ?? {}) });
+  const reason = async (res: Response) => ((await res.json()) as { error: { data: { reason: string } } }).error.data.reason;
+
+  async function readKey(): Promise<{ key: string; id: string }> {
+    const created = await cast.alice.trpc.apiKeys.create.mutate({ name: 'reader', scopes: ['project:read'], expiresAt: inAYear(), orgId: cast.orgA });
+    return { key: created.key, id: created.apiKey.id };
+  }
+
+  it('works as Bearer and as X-API-Key; in the query string it is refused with API_KEY_IN_QUERY', async () => {
+    const { key } = await readKey();
+    const input = { orgId: cast.orgA };
+    expect((await call('projects.list', { authorization: `Bearer ${key}` }, input)).status).toBe(200);
+    expect((await call('projects.list', { 'x-api-key': key }, input)).status).toBe(200);
+    for (const param of ['api_key', 'apikey', 'key', 'token']) {
+      const res = await fetch(`${t.url}/trpc/projects.list?input=${encodeURIComponent(JSON.stringify(input))}&${param}=${key}`);
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { error: { message: string; data: { reason: string } } };
+      expect(body.error.data.reason).toBe('API_KEY_IN_QUERY');
+      expect(body.error.message).toMatch(/logs/);
+    }
+  });
+
+  it('a key scoped project:read can read but not write, and never outside its org', async () => {
+    const { key } = await readKey();
+    const h = { authorization: `Bearer ${key}` };
+    const res = await call('projects.create', h, { orgId: cast.orgA, name: 'by key' }, 'POST');
+    expect(res.status).toBe(403);
+    expect(await reason(res)).toBe('FORBIDDEN');
+    expect((await call('projects.get', h, { orgId: cast.orgB, id: cast.projectB.id })).status).toBe(404);
+    expect((await call('apiKeys.list', h)).status).toBe(403);
+    expect((await call('admin.users.list', h, {})).status).toBe(403);
+  });
+
+  it('scopes cannot exceed the creator’s permissions', async () => {
+    expect(await refusal(cast.alice.trpc.apiKeys.create.mutate({ name: 'greedy', scopes: ['user:manage'], expiresAt: inAYear() }))).toMatchObject({ reason: 'SCOPE_EXCEEDS_GRANT', httpStatus: 403 });
+    expect(await refusal(cast.alice.trpc.apiKeys.create.mutate({ name: 'forever', scopes: ['project:read'], expiresAt: new Date(Date.now() + 400 * 86_400_000).toISOString() }))).toMatchObject({ reason: 'VALIDATION_FAILED' });
+  });
+
+  it('a demoted owner’s key loses the permission on the next call', async () => {
+    const admin = await signInUser(t.url, 'keys-admin@example.com', { db: db(), admin: true });
+    const { key } = await admin.trpc.apiKeys.create.mutate({ name: 'ops', scopes: ['user:read'], expiresAt: inAYear() });
+    const h = { authorization: `Bearer ${key}` };
+    expect((await call('admin.users.list', h, {})).status).toBe(200);
+    await db().updateTable('users').set({ role: 'user' }).where('id', '=', admin.userId).execute();
+    expect((await call('admin.users.list', h, {})).status).toBe(403);
+  });
+
+  it('a revoked key is refused at once; a locked owner’s key stops', async () => {
+    const { key, id } = await readKey();
+    const h = { 'x-api-key': key };
+    await cast.alice.trpc.apiKeys.revoke.mutate({ id });
+    const res = await call('projects.list', h, { orgId: cast.orgA });
+    expect(res.status).toBe(401);
+    expect(await reason(res)).toBe('API_KEY_INVALID');
+    const other = await readKey();
+    await db().updateTable('users').set({ locked_at: new Date() }).where('id', '=', cast.alice.userId).execute();
+    expect((await call('projects.list', { 'x-api-key': other.key }, { orgId: cast.orgA })).status).toBe(401);
+    await db().updateTable('users').set({ locked_at: null }).where('id', '=', cast.alice.userId).execute();
+    const denied = await db().selectFrom('audit_events').select('details').where('action', '=', 'api_key.use').where('actor_id', '=', id).execute();
+    expect(denied.some((d) => (d.details as { reason?: string }).reason === 'revoked')).toBe(true);
+  });
+
+  it('after rotation the old secret works inside the grace period and fails after it', async () => {
+    const { key, id } = await readKey();
+    const rotated = await cast.alice.trpc.apiKeys.rotate.mutate({ id, graceSeconds: 1 });
+    expect(rotated.key).not.toBe(key);
+    expect(rotated.apiKey.id).toBe(id);
+    expect((await call('projects.list', { 'x-api-key': key }, { orgId: cast.orgA })).status).toBe(200);
+    expect((await call('projects.list', { 'x-api-key': rotated.key }, { orgId: cast.orgA })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1_200));
+    expect((await call('projects.list', { 'x-api-key': key }, { orgId: cast.orgA })).status).toBe(401);
+    expect((await call('projects.list', { 'x-api-key': rotated.key }, { orgId: cast.orgA })).status).toBe(200);
+  });
+
+  it('an expired key is refused', async () => {
+    const { key, id } = await readKey();
+    await db().updateTable('api_keys').set({ expires_at: sql<Date>`now() - interval '1 second'` }).where('id', '=', id).execute();
+    expect((await call('projects.list', { 'x-api-key': key }, { orgId: cast.orgA })).status).toBe(401);
+  });
+
+  it('the database holds no usable secret, and lists never show one', async () => {
+    const { key } = await readKey();
+    const rows = await db().selectFrom('api_keys').selectAll().execute();
+    expect(JSON.stringify(rows)).not.toContain(key.slice(26, 70));
+    for (const row of rows) {
+      const hash = Buffer.from(row.secret_hash).toString('hex');
+      const forged = `gth_live_${row.id}_${hash.slice(0, 52)}`;
+      expect((await call('projects.list', { 'x-api-key': forged }, { orgId: cast.orgA })).status).toBe(401);
+    }
+    const listed = JSON.stringify(await cast.alice.trpc.apiKeys.list.query());
+    expect(listed).not.toContain(key);
+    expect(listed).not.toMatch(/secret_hash|secretHash/);
+  });
+
+  it('Authorization: Basic is refused with a reason pointing to Bearer', async () => {
+    const res = await call('auth.me', { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` });
+    expect(res.status).toBe(401);
+    const body = (await res.json()) as { error: { message: string; data: { reason: string } } };
+    expect(body.error.data.reason).toBe('BASIC_AUTH_UNSUPPORTED');
+    expect(body.error.message).toContain('Bearer');
+  });
+
+  it('a Python standard-library script calls projects.list with the key', async () => {
+    const { key } = await readKey();
+    const script = `
+import json, sys, urllib.parse, urllib.request
+base, key, org = sys.argv[1], sys.argv[2], sys.argv[3]
+url = base + "/trpc/projects.list?input=" + urllib.parse.quote(json.dumps({"orgId": org}))
+req = urllib.request.Request(url, headers={"Authorization": "Bearer " + key})
+with urllib.request.urlopen(req) as res:
+    data = json.load(res)["result"]["data"]
+print(",".join(p["name"] for p in data["projects"]))
+`;
+    const { stdout } = await run('python3', ['-c', script, t.url, key, cast.orgA]);
+    expect(stdout.trim()).toBe('alpha');
+  });
+});
