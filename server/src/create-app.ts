@@ -28,6 +28,10 @@ import { createSessionAuthenticator } from './sessions/session-authenticator';
 import { createSessionService } from './sessions/session-service';
 import { createApiKeyAuthenticator } from './api-keys/api-key-authenticator';
 import { createExposedApiKeyRevoker } from './api-keys/exposed-api-key-revoker';
+import { publicBaseUrl } from './auth/base-url';
+import { createJwtAuthenticator } from './oauth/jwt-authenticator';
+import { loadSigningKeys } from './oauth/signing-keys';
+import { createJwksRoute, createTokenEndpoint } from './oauth/token-endpoint';
 import { combineRevokers, createExposedSessionRevoker } from './sessions/exposed-session-revoker';
 
 export interface CreateAppOptions {
@@ -86,6 +90,9 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const lockout = config.auth.loginLockoutSeconds;
   const transport = options.mailTransport ?? (config.mail.smtpUrl ? createSmtpTransport(config.mail.smtpUrl, config.mail.from) : createLogTransport(log));
   const audit = createAuditWriter();
+  const apiKeyAuthenticator = createApiKeyAuthenticator({ db: database.db, audit, log });
+  const signingKeys = await loadSigningKeys({ db: database.db, ring: keyRing, publishRetiredMs: (config.jwt.ttlSeconds + 60) * 1000 });
+  const tokenSettings = { issuer: publicBaseUrl(config), audience: `${publicBaseUrl(config)}/trpc`, ttlSeconds: config.jwt.ttlSeconds };
   const outbox = createOutboxSender({ db: database.db, cipher: keyRing, transport, log });
 
   const deps: AppDeps = {
@@ -95,7 +102,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     db: database.db,
     version: VERSION,
     rateLimiter: createRateLimiter({ limits: config.rateLimits, redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix, log }),
-    authenticators: [createApiKeyAuthenticator({ db: database.db, audit, log }), createSessionAuthenticator(sessions)],
+    authenticators: [apiKeyAuthenticator, createJwtAuthenticator(signingKeys, tokenSettings), createSessionAuthenticator(sessions)],
     redis,
     keyRing,
     audit,
@@ -114,7 +121,10 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   };
   outbox.start();
   const docs = createDocsRoutes({ router, version: VERSION, publicUrl: config.http.publicUrl });
-  const handler = createRequestHandler(deps, createTrpcEndpoint({ router, deps }), [docs]);
+  const oauth = createTokenEndpoint({ deps, audit, apiKeys: apiKeyAuthenticator, keys: signingKeys, settings: tokenSettings });
+  const handler = createRequestHandler(deps, createTrpcEndpoint({ router, deps }), [docs, oauth, createJwksRoute(signingKeys)]);
+  const keyRefresh = setInterval(() => void signingKeys.refresh().catch(() => undefined), 60_000);
+  keyRefresh.unref();
   const server = createServer(config, handler);
   let closing: Promise<void> | undefined;
 
@@ -133,6 +143,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     close: () => {
       closing ??= shutdown(server, handler, config.http.shutdownTimeoutMs, async () => {
         deps.rateLimiter.close();
+        clearInterval(keyRefresh);
         await outbox.stop();
         await bus.close();
         redis?.disconnect();

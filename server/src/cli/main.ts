@@ -2,13 +2,14 @@ import { loadConfig, readEnvironment, type Config } from '../config';
 import { createLogger } from '../observability/create-logger';
 import { adminCommand } from './commands/admin';
 import { auditCommand } from './commands/audit';
+import { jwtCommand } from './commands/jwt';
 import { keysCommand } from './commands/keys';
 import { openapiCommand } from './commands/openapi';
 import { proceduresCommand } from './commands/procedures';
 import { migrateCommand } from './commands/migrate';
 import type { CliCommand, CliIo } from './cli-command';
 
-const COMMANDS: readonly CliCommand[] = [migrateCommand, adminCommand, auditCommand, keysCommand, proceduresCommand, openapiCommand];
+const COMMANDS: readonly CliCommand[] = [migrateCommand, adminCommand, auditCommand, keysCommand, proceduresCommand, openapiCommand, jwtCommand];
 
 function help(): string {
   const lines = COMMANDS.map((c) => `  ${c.usage.padEnd(36)} ${c.summary}`);

@@ -1,0 +1,36 @@
+import type { Authenticator } from '../pipeline/authenticator';
+import type { Principal } from '../pipeline/principal';
+import { verifyAccessToken, type TokenSettings } from './access-token';
+import type { SigningKeys } from './signing-keys';
+
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+/**
+ * `Authorization: Bearer <jwt>` from the token endpoint. The token carries
+ * the key's scopes as they were at issue (≤ JWT_TTL_SECONDS ago): no
+ * database read on this path.
+ */
+export function createJwtAuthenticator(keys: SigningKeys, settings: TokenSettings): Authenticator {
+  return async function jwtAuthenticator(req) {
+    const auth = req.headers.authorization;
+    const bearer = typeof auth === 'string' ? /^Bearer[ \t]+(\S+)\s*$/i.exec(auth)?.[1] : undefined;
+    if (!bearer || !JWT_SHAPE.test(bearer)) return undefined;
+    const verified = await verifyAccessToken(keys, settings, bearer);
+    if (!verified) return { error: 'JWT_INVALID' };
+    const principal: Principal = {
+      kind: 'jwt',
+      userId: verified.userId,
+      email: '',
+      role: 'user',
+      permissions: verified.scopes,
+      scopes: verified.scopes,
+      emailVerified: true,
+      sessionId: undefined,
+      apiKeyId: verified.clientId,
+      orgId: verified.orgId,
+      authLevel: undefined,
+      reauthenticatedAt: undefined,
+    };
+    return { principal };
+  };
+}
