@@ -13,6 +13,7 @@ import type { Authenticator } from './pipeline/authenticator';
 import type { ExposedCredentialRevoker } from './http/credential-over-plain-http';
 import type { RateLimiter } from './ratelimit/rate-limiter';
 import type { SessionService } from './sessions/session-service';
+import type { Metrics } from './observability/metrics';
 
 /**
  * Everything built once in the composition root (`create-app.ts`) and handed
@@ -40,4 +41,5 @@ export interface AppDeps {
   readonly loginLimits: { readonly account: AttemptLimiter; readonly ip: AttemptLimiter };
   readonly resetLimits: { readonly email: AttemptLimiter; readonly ip: AttemptLimiter };
   readonly outbox: OutboxSender;
+  readonly metrics: Metrics;
 }

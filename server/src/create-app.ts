@@ -14,6 +14,10 @@ import { assertProcedurePolicies } from './pipeline/assert-procedure-policies';
 import { createRateLimiter } from './ratelimit/rate-limiter';
 import { VERSION } from './version';
 import { createDocsRoutes } from './openapi/docs-routes';
+import { createMetrics } from './observability/metrics';
+import { createMetricsRoute, metricsListener } from './observability/metrics-route';
+import { listProcedures } from './pipeline/assert-procedure-policies';
+import http from 'node:http';
 import { createAttemptLimiter } from './auth/attempt-limiter';
 import { preloadCommonPasswords } from './auth/common-passwords';
 import { createPasswordHasher } from './auth/password-hasher';
@@ -52,6 +56,8 @@ export interface App {
   readonly server: Server;
   readonly handler: RequestHandler;
   listen(): Promise<AddressInfo>;
+  /** Where the loopback-only metrics listener (METRICS_PORT) listens, once listening. */
+  metricsAddress(): AddressInfo | undefined;
   /** Stops accepting, lets in-flight requests finish (bounded), closes the database. */
   close(): Promise<void>;
 }
@@ -90,6 +96,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const lockout = config.auth.loginLockoutSeconds;
   const transport = options.mailTransport ?? (config.mail.smtpUrl ? createSmtpTransport(config.mail.smtpUrl, config.mail.from) : createLogTransport(log));
   const audit = createAuditWriter();
+  const metrics = createMetrics({ procedures: listProcedures(router).map((p) => p.path), database });
   const apiKeyAuthenticator = createApiKeyAuthenticator({ db: database.db, audit, log });
   const signingKeys = await loadSigningKeys({ db: database.db, ring: keyRing, publishRetiredMs: (config.jwt.ttlSeconds + 60) * 1000 });
   const tokenSettings = { issuer: publicBaseUrl(config), audience: `${publicBaseUrl(config)}/trpc`, ttlSeconds: config.jwt.ttlSeconds };
@@ -117,15 +124,18 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
       ip: createAttemptLimiter({ prefix: 'reset-ip', points: config.auth.passwordResetPerIpPerHour, windowSeconds: 3600, redis }),
     },
     outbox,
+    metrics,
     exposedCredentialRevoker: combineRevokers([createExposedSessionRevoker({ sessions, audit, db: database.db }), createExposedApiKeyRevoker({ db: database.db, audit })]),
   };
   outbox.start();
   const docs = createDocsRoutes({ router, version: VERSION, publicUrl: config.http.publicUrl });
   const oauth = createTokenEndpoint({ deps, audit, apiKeys: apiKeyAuthenticator, keys: signingKeys, settings: tokenSettings });
-  const handler = createRequestHandler(deps, createTrpcEndpoint({ router, deps }), [docs, oauth, createJwksRoute(signingKeys)]);
+  const handler = createRequestHandler(deps, createTrpcEndpoint({ router, deps }), [docs, oauth, createJwksRoute(signingKeys), createMetricsRoute({ metrics, token: config.metrics.token, separatePort: config.metrics.port !== undefined })]);
   const keyRefresh = setInterval(() => void signingKeys.refresh().catch(() => undefined), 60_000);
   keyRefresh.unref();
   const server = createServer(config, handler);
+  // METRICS_PORT: a separate listener bound to loopback only.
+  const metricsServer = config.metrics.port !== undefined ? http.createServer(metricsListener(metrics)) : undefined;
   let closing: Promise<void> | undefined;
 
   return {
@@ -137,13 +147,17 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
         server.once('error', reject);
         server.listen(config.http.port, config.http.host, () => {
           server.off('error', reject);
-          resolve(server.address() as AddressInfo);
+          if (!metricsServer) return resolve(server.address() as AddressInfo);
+          metricsServer.once('error', reject);
+          metricsServer.listen(config.metrics.port, '127.0.0.1', () => resolve(server.address() as AddressInfo));
         });
       }),
+    metricsAddress: () => (metricsServer?.listening ? (metricsServer.address() as AddressInfo) : undefined),
     close: () => {
       closing ??= shutdown(server, handler, config.http.shutdownTimeoutMs, async () => {
         deps.rateLimiter.close();
         clearInterval(keyRefresh);
+        metricsServer?.close();
         await outbox.stop();
         await bus.close();
         redis?.disconnect();

@@ -56,6 +56,8 @@ async function main(argv: readonly string[]): Promise<void> {
     { url: `${scheme}://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`, port: address.port, env: config.env, database: app.deps.database.kind },
     'listening',
   );
+  const metricsAt = app.metricsAddress();
+  if (metricsAt) log.info({ metricsPort: metricsAt.port }, 'metrics listening on loopback');
 
   // HTTP_REDIRECT_PORT: a plain listener that only redirects pages and refuses the API.
   const redirect =

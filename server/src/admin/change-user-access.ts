@@ -1,4 +1,5 @@
 import type { AdminUser } from '@gatehouse/shared';
+import { securityEvent } from '../observability/security-events';
 import { AppError } from '../pipeline/app-error';
 import type { Context } from '../pipeline/context';
 import type { Principal } from '../pipeline/principal';
@@ -33,6 +34,7 @@ export async function setUserRole(ctx: Admin, input: { id: string; role: 'user' 
     await deps.audit.append(trx, { action: 'admin.user.set_role', actor: { type: 'user', id: ctx.principal.userId }, target: { type: 'user', id: target.id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId, details: { from: target.role, to: input.role } });
     return { ...target, role: input.role };
   });
+  securityEvent(ctx.log, { type: 'privilege.changed', requestId: ctx.requestId, ip: ctx.ip, principal: ctx.principal, details: { scope: 'global', targetUserId: updated.id, role: input.role } });
   await revokeEverywhere(ctx, updated.id, 'role_change');
   return toAdminUser(updated);
 }

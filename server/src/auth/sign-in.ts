@@ -1,4 +1,5 @@
 import type { SignInInput, SignInResult } from '@gatehouse/shared';
+import { securityEvent } from '../observability/security-events';
 import { AppError } from '../pipeline/app-error';
 import type { Context } from '../pipeline/context';
 import { startMfaChallenge } from '../mfa/mfa-challenge';
@@ -17,6 +18,7 @@ export async function signIn(ctx: Context, input: SignInInput): Promise<SignInRe
   const accountKey = `${input.email}|${ctx.ip}`;
   const blockedMs = Math.max(await deps.loginLimits.account.blockedFor(accountKey), await deps.loginLimits.ip.blockedFor(ctx.ip));
   if (blockedMs > 0) {
+    securityEvent(ctx.log, { type: 'auth.locked_out', requestId: ctx.requestId, ip: ctx.ip, details: { retryAfterSeconds: Math.ceil(blockedMs / 1000) } });
     await deps.audit.append(deps.db, { action: 'auth.sign_in', actor: { type: 'anonymous', id: null }, outcome: 'denied', ip: ctx.ip, requestId: ctx.requestId, details: { reason: 'TOO_MANY_ATTEMPTS' } });
     throw new AppError('TOO_MANY_ATTEMPTS', { message: 'Too many failed sign-ins; try again later', retryAfterSeconds: Math.ceil(blockedMs / 1000) });
   }
@@ -35,6 +37,7 @@ export async function signIn(ctx: Context, input: SignInInput): Promise<SignInRe
       requestId: ctx.requestId,
       details: { reason: 'INVALID_CREDENTIALS', lockedOut },
     });
+    securityEvent(ctx.log, { type: 'auth.sign_in_failed', requestId: ctx.requestId, ip: ctx.ip, details: { knownAccount: user !== undefined, lockedOut } });
     throw new AppError('INVALID_CREDENTIALS', { message: 'Email or password is incorrect' });
   }
   if (user.locked_at !== null) {

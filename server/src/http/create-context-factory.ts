@@ -5,6 +5,7 @@ import type { AuthRequest } from '../pipeline/authenticator';
 import type { Context } from '../pipeline/context';
 import type { Principal } from '../pipeline/principal';
 import type { ValidatedSession } from '../sessions/session-service';
+import { securityEvent } from '../observability/security-events';
 import { parseCookies } from './parse-cookies';
 import type { RequestState } from './request-state';
 
@@ -35,6 +36,9 @@ export function createContextFactory(deps: AppDeps) {
       }
       break;
     }
+    deps.metrics.authOutcome(principal ? principal.kind : (authError ?? 'anonymous'));
+    // A presented credential that did not verify: forged, tampered, revoked or expired.
+    if (authError) securityEvent(state.log, { type: 'auth.credential_invalid', requestId: state.requestId, ip: state.ip, details: { reason: authError } });
     return {
       requestId: state.requestId,
       ip: state.ip,

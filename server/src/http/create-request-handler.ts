@@ -6,6 +6,7 @@ import { createConcurrencyCap } from '../ratelimit/concurrency-cap';
 import { ipRateKey } from '../ratelimit/ip-rate-key';
 import { createClientAddressResolver } from './client-address';
 import { createCors } from './cors';
+import { securityEvent } from '../observability/security-events';
 import { hasCredentialInQuery } from './credential-in-query';
 import { createCsrfGuard } from './csrf';
 import { resolveRequestId } from './request-id';
@@ -29,6 +30,9 @@ export interface RequestHandler {
  * (`/trpc/*`, `/healthz`, `/readyz`), and a JSON 404 for anything else.
  * One access-log line per request.
  */
+/** Non-tRPC paths with their own metric label (anything else is `other`). */
+const PLAIN_ROUTES = new Set(['/healthz', '/readyz', '/metrics', '/openapi.json', '/docs', '/oauth/token', '/.well-known/jwks.json']);
+
 export function createRequestHandler(deps: AppDeps, trpc: TrpcEndpoint, plainRoutes: readonly PlainRoute[] = []): RequestHandler {
   const securityHeaders = createSecurityHeaders();
   const clientAddress = createClientAddressResolver(deps.config.http.trustProxy);
@@ -60,6 +64,8 @@ export function createRequestHandler(deps: AppDeps, trpc: TrpcEndpoint, plainRou
     const q = url.indexOf('?');
     const pathname = q === -1 ? url : url.slice(0, q);
     res.once('finish', () => {
+      const seconds = (performance.now() - state.startedAt) / 1000;
+      deps.metrics.observeRequest(PLAIN_ROUTES.has(pathname) ? pathname : 'other', state.procedures, res.statusCode, seconds);
       state.log.info(
         {
           method: req.method,
@@ -99,6 +105,7 @@ export function createRequestHandler(deps: AppDeps, trpc: TrpcEndpoint, plainRou
     const slot = ipRateKey(state.ip);
     if (!concurrency.enter(slot)) {
       state.reason = 'RATE_LIMITED';
+      deps.metrics.rateLimited('concurrency');
       const { status, body } = trpcErrorBody('RATE_LIMITED', 'Too many concurrent requests from this address', requestId);
       sendJson(res, status, body, { 'retry-after': '1' });
       return;
@@ -110,6 +117,8 @@ export function createRequestHandler(deps: AppDeps, trpc: TrpcEndpoint, plainRou
       .then((verdict) => {
         if (!verdict.allowed) {
           state.reason = 'RATE_LIMITED';
+          deps.metrics.rateLimited('ip');
+          securityEvent(state.log, { type: 'rate_limit.rejected', requestId, ip: state.ip, details: { class: 'ip' } });
           const { status, body } = trpcErrorBody('RATE_LIMITED', 'Too many requests from this address; retry later', requestId);
           sendJson(res, status, body, { 'retry-after': String(verdict.retryAfterSeconds) });
           return;
@@ -139,6 +148,7 @@ export function createRequestHandler(deps: AppDeps, trpc: TrpcEndpoint, plainRou
     }
     if (csrf(req, state.secure) !== undefined) {
       state.reason = 'CSRF_REJECTED';
+      securityEvent(state.log, { type: 'csrf.rejected', requestId, ip: state.ip, details: { origin: String(req.headers.origin ?? ''), fetchSite: String(req.headers['sec-fetch-site'] ?? ''), path: pathname.slice(0, 200) } });
       req.resume();
       const { status, body } = trpcErrorBody('CSRF_REJECTED', 'Cross-site request refused: a cookie-authenticated call needs an allowed Origin', requestId);
       sendJson(res, status, body, { connection: 'close' });

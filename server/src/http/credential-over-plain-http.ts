@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
+import { securityEvent } from '../observability/security-events';
 import { parseCookies } from './parse-cookies';
 
 /** A credential seen on the plain-HTTP listener: it crossed the network in clear text. */
@@ -51,6 +52,7 @@ export async function onCredentialOverPlainHttp(
   const found = findCredentials(req);
   for (const credential of found) {
     context.log.warn({ source: credential.source, kind: credential.kind, ip: context.ip }, 'credential sent over plain HTTP; revoking it');
+    securityEvent(context.log, { type: 'credential.exposed', requestId: context.requestId, ip: context.ip, details: { source: credential.source, kind: credential.kind } });
     if (!context.revoker) continue;
     try {
       await context.revoker(credential, { ip: context.ip, requestId: context.requestId });

@@ -3,6 +3,7 @@ import { publicBaseUrl } from '../auth/base-url';
 import { createOneTimeToken } from '../auth/one-time-tokens';
 import { sha256 } from '../crypto/random-token';
 import { enqueueMail } from '../mail/enqueue-mail';
+import { securityEvent } from '../observability/security-events';
 import { AppError } from '../pipeline/app-error';
 import { actorOf } from '../pipeline/audit-sink';
 import type { Context } from '../pipeline/context';
@@ -89,6 +90,7 @@ export async function setMemberRole(ctx: InOrg, input: { userId: string; role: O
   if (target.role === 'owner' && input.role !== 'owner' && owners.length <= 1) throw new AppError('LAST_OWNER', { message: 'The last owner cannot be demoted' });
   await updateMembershipRole(db, orgId, input.userId, input.role);
   await ctx.deps.audit.append(db, { action: 'org.member.set_role', actor: actorOf(ctx.principal), target: { type: 'user', id: input.userId }, orgId, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId, details: { from: target.role, to: input.role } });
+  securityEvent(ctx.log, { type: 'privilege.changed', requestId: ctx.requestId, ip: ctx.ip, principal: ctx.principal, details: { scope: 'org', orgId, targetUserId: input.userId, from: target.role, to: input.role } });
   const member = (await listMembers(db, orgId)).find((m) => m.user_id === input.userId);
   if (!member) throw new AppError('NOT_FOUND', { message: 'No such member' });
   return toMember(member);

@@ -2,6 +2,7 @@ import type { Permission } from '@gatehouse/shared';
 import { z } from 'zod';
 import { membershipsOf } from '../orgs/membership-queries';
 import { ORG_ROLE_PERMISSIONS } from '../orgs/org-roles';
+import { securityEvent } from '../observability/security-events';
 import { AppError } from './app-error';
 import { actorOf } from './audit-sink';
 import { procedure } from './procedure';
@@ -58,6 +59,8 @@ export const orgProcedure = procedure.input(OrgScopeInput).use(async function en
     if (err !== ROLLBACK) throw err;
   }
   if (denied) {
+    deps.metrics.authzDenied(permission);
+    securityEvent(ctx.log, { type: 'authz.denied', requestId: ctx.requestId, ip: ctx.ip, principal, details: { procedure: path, permission, orgId: input.orgId, orgRole: denied.orgRole } });
     // Recorded outside the (empty) transaction so the record survives the refusal.
     await deps.audit.append(deps.db, { action: 'authz.denied', actor: actorOf(principal), orgId: input.orgId, outcome: 'denied', ip: ctx.ip, requestId: ctx.requestId, details: { procedure: path, permission, orgRole: denied.orgRole } });
     throw denied.reason === 'NOT_FOUND' ? new AppError('NOT_FOUND', { message: 'No such organization' }) : new AppError('FORBIDDEN');

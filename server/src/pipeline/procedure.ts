@@ -1,4 +1,5 @@
 import { enforceCallRate } from '../ratelimit/enforce-call-rate';
+import { securityEvent } from '../observability/security-events';
 import { AppError } from './app-error';
 import { actorOf } from './audit-sink';
 import { baseProcedure, middleware } from './trpc';
@@ -23,6 +24,8 @@ const enforcePolicy = middleware(async function enforcePolicy({ ctx, meta, type,
   }
   if (!principal.permissions.has(meta.permission)) {
     // Every authorization denial is recorded (rate limits above bound the cost).
+    ctx.deps.metrics.authzDenied(meta.permission);
+    securityEvent(ctx.log, { type: 'authz.denied', requestId: ctx.requestId, ip: ctx.ip, principal, details: { procedure: path, permission: meta.permission } });
     await ctx.deps.audit.append(ctx.deps.db, { action: 'authz.denied', actor: actorOf(principal), outcome: 'denied', ip: ctx.ip, requestId: ctx.requestId, details: { procedure: path, permission: meta.permission } });
     throw new AppError('FORBIDDEN');
   }

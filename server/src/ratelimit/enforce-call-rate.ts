@@ -1,3 +1,4 @@
+import { securityEvent } from '../observability/security-events';
 import { AppError } from '../pipeline/app-error';
 import type { Context } from '../pipeline/context';
 import type { RateClass } from '../pipeline/meta';
@@ -11,6 +12,8 @@ export async function enforceCallRate(ctx: Context, type: string, rate: RateClas
   const rateClass = rate ?? (type === 'query' ? 'read' : 'write');
   const verdict = await ctx.deps.rateLimiter.limitCall(ctx, rateClass);
   if (!verdict.allowed) {
+    ctx.deps.metrics.rateLimited(rateClass);
+    securityEvent(ctx.log, { type: 'rate_limit.rejected', requestId: ctx.requestId, ip: ctx.ip, principal: ctx.principal, details: { class: rateClass } });
     throw new AppError('RATE_LIMITED', { message: 'Too many requests; retry later', retryAfterSeconds: verdict.retryAfterSeconds });
   }
 }
