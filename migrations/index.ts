@@ -4,6 +4,7 @@ import * as m0002 from './0002_orgs_projects';
 import * as m0003 from './0003_audit';
 import * as m0004 from './0004_api_keys';
 import * as m0005 from './0005_mfa';
+import * as m0006 from './0006_idempotency';
 
 /**
  * Every migration, by name, in order. Listed statically (rather than read from
@@ -15,4 +16,5 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0003_audit': m0003,
   '0004_api_keys': m0004,
   '0005_mfa': m0005,
+  '0006_idempotency': m0006,
 });

@@ -21,7 +21,7 @@ export function toApiKeyInfo(row: ApiKeyInfoRow): ApiKeyInfo {
     createdAt: new Date(row.created_at).toISOString(),
     lastUsedAt: iso(row.last_used_at),
     revokedAt: iso(row.revoked_at),
-    previousSecretValidUntil: row.previous_expires_at && new Date(row.previous_expires_at).getTime() > Date.now() ? iso(row.previous_expires_at) : null,
+    rotationGraceUntil: row.previous_expires_at && new Date(row.previous_expires_at).getTime() > Date.now() ? iso(row.previous_expires_at) : null,
   };
 }
 

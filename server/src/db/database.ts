@@ -140,6 +140,16 @@ export interface JwtSigningKeysTable {
   retired_at: Date | null;
 }
 
+export interface IdempotencyKeysTable {
+  principal: string;
+  key: string;
+  procedure: string;
+  request_hash: Uint8Array;
+  state: 'in_progress' | 'done';
+  response: string | null;
+  created_at: CreatedAt;
+}
+
 /** The tables Kysely knows about; each feature's migration adds its own. */
 export interface Database {
   users: UsersTable;
@@ -150,6 +160,7 @@ export interface Database {
   memberships: MembershipsTable;
   projects: ProjectsTable;
   api_keys: ApiKeysTable;
+  idempotency_keys: IdempotencyKeysTable;
   jwt_signing_keys: JwtSigningKeysTable;
   mfa_totp: MfaTotpTable;
   audit_events: AuditEventsTable;

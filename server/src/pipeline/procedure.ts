@@ -1,5 +1,6 @@
 import { enforceCallRate } from '../ratelimit/enforce-call-rate';
 import { securityEvent } from '../observability/security-events';
+import { withIdempotency } from '../idempotency/with-idempotency';
 import { AppError } from './app-error';
 import { actorOf } from './audit-sink';
 import { baseProcedure, middleware } from './trpc';
@@ -11,7 +12,7 @@ import { baseProcedure, middleware } from './trpc';
  * email, step-up. Org membership and resource policies follow in the
  * org-scoped builder, once the input is validated.
  */
-const enforcePolicy = middleware(async function enforcePolicy({ ctx, meta, type, path, next }) {
+const enforcePolicy = middleware(async function enforcePolicy({ ctx, meta, type, path, next, getRawInput }) {
   if (!meta || meta.permission === undefined || meta.public === true) {
     // Start-up refuses procedures without a policy; a public one built here
     // (instead of from publicProcedure) is refused rather than let through.
@@ -36,6 +37,9 @@ const enforcePolicy = middleware(async function enforcePolicy({ ctx, meta, type,
     if (!at || Date.now() - at.getTime() > ctx.deps.config.auth.stepUpWindowMs) {
       throw new AppError('REAUTH_REQUIRED', { message: 'Confirm your password or second factor to continue' });
     }
+  }
+  if (type === 'mutation' && ctx.headers['idempotency-key'] !== undefined) {
+    return withIdempotency({ ...ctx, principal }, path, await getRawInput(), () => next({ ctx: { principal } }));
   }
   return next({ ctx: { principal } });
 });

@@ -26,7 +26,7 @@ export const ApiKeyInfo = z.strictObject({
   lastUsedAt: IsoDate.nullable(),
   revokedAt: IsoDate.nullable(),
   /** After a rotation: until when the previous secret still works. */
-  previousSecretValidUntil: IsoDate.nullable(),
+  rotationGraceUntil: IsoDate.nullable(),
 });
 export type ApiKeyInfo = z.infer<typeof ApiKeyInfo>;
 

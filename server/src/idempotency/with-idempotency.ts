@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import { canonicalJson } from '../audit/canonical-json';
+import { AppError } from '../pipeline/app-error';
+import type { Context } from '../pipeline/context';
+import type { Principal } from '../pipeline/principal';
+
+const KEY_SHAPE = /^[A-Za-z0-9._:-]{1,255}$/;
+const TTL = sql`interval '24 hours'`;
+
+type Result = { ok: true; data: unknown } | { ok: false; error: unknown };
+
+function principalKey(p: Principal): string {
+  return p.apiKeyId ? `api_key:${p.apiKeyId}` : `user:${p.userId}`;
+}
+
+/**
+ * Stripe-style idempotent mutations: the first response for (principal,
+ * `Idempotency-Key`, procedure) is kept 24 hours and replayed for repeats;
+ * the same key with a different input answers IDEMPOTENCY_KEY_REUSED (422);
+ * while the first is still running a repeat answers IDEMPOTENCY_KEY_IN_USE
+ * (409), so two concurrent requests make one write. Failures are not kept:
+ * the client may retry them with the same key.
+ */
+export async function withIdempotency<R extends Result>(ctx: Context & { principal: Principal }, path: string, rawInput: unknown, run: () => Promise<R>): Promise<R> {
+  const header = ctx.headers['idempotency-key'];
+  const key = Array.isArray(header) ? header[0] : header;
+  if (key === undefined) return run();
+  if (!KEY_SHAPE.test(key)) throw new AppError('VALIDATION_FAILED', { message: 'Idempotency-Key must be 1-255 characters of [A-Za-z0-9._:-]' });
+  const db = ctx.deps.db;
+  const principal = principalKey(ctx.principal);
+  const hash = createHash('sha256').update(canonicalJson(rawInput ?? null)).digest();
+
+  // A stale record (older than 24 hours) no longer counts.
+  await db.deleteFrom('idempotency_keys').where('principal', '=', principal).where('key', '=', key).where('procedure', '=', path).where('created_at', '<', sql<Date>`now() - ${TTL}`).execute();
+  const claimed = await db
+    .insertInto('idempotency_keys')
+    .values({ principal, key, procedure: path, request_hash: hash, state: 'in_progress', response: null })
+    .onConflict((oc) => oc.columns(['principal', 'key', 'procedure']).doNothing())
+    .returning('key')
+    .executeTakeFirst();
+  if (!claimed) {
+    const existing = await db.selectFrom('idempotency_keys').select(['request_hash', 'state', 'response']).where('principal', '=', principal).where('key', '=', key).where('procedure', '=', path).executeTakeFirst();
+    if (!existing) throw new AppError('IDEMPOTENCY_KEY_IN_USE', { message: 'Retry shortly', retryAfterSeconds: 1 });
+    if (!Buffer.from(existing.request_hash).equals(hash)) throw new AppError('IDEMPOTENCY_KEY_REUSED', { message: 'This Idempotency-Key was used with a different input' });
+    if (existing.state === 'in_progress') throw new AppError('IDEMPOTENCY_KEY_IN_USE', { message: 'A request with this Idempotency-Key is still running', retryAfterSeconds: 1 });
+    ctx.response.setHeader('idempotent-replayed', 'true');
+    return { ok: true, data: existing.response === null ? null : JSON.parse(existing.response) } as R;
+  }
+  let result: R;
+  try {
+    result = await run();
+  } catch (err) {
+    await db.deleteFrom('idempotency_keys').where('principal', '=', principal).where('key', '=', key).where('procedure', '=', path).execute();
+    throw err;
+  }
+  if (result.ok) {
+    await db.updateTable('idempotency_keys').set({ state: 'done', response: JSON.stringify(result.data ?? null) }).where('principal', '=', principal).where('key', '=', key).where('procedure', '=', path).execute();
+  } else {
+    await db.deleteFrom('idempotency_keys').where('principal', '=', principal).where('key', '=', key).where('procedure', '=', path).execute();
+  }
+  return result;
+}

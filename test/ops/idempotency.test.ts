@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { DATABASE_KINDS } from '../support/test-env';
+import { twoOrgs, type TwoOrgs } from '../support/two-orgs';
+
+describe.each(DATABASE_KINDS)('Idempotency-Key on mutations (%s)', (kind) => {
+  let t: TestApp;
+  let cast: TwoOrgs;
+  beforeAll(async () => {
+    t = await startTestApp(kind, { RATE_LIMIT_AUTH_PER_MINUTE: '10000', RATE_LIMIT_WRITE_PER_MINUTE: '10000' });
+    cast = await twoOrgs(t, 'idem');
+  });
+  afterAll(async () => t?.close());
+
+  const create = (key: string, name: string) =>
+    cast.alice.jar.fetch(`${t.url}/trpc/projects.create`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify({ orgId: cast.orgA, name }) });
+  const count = async (name: string) => (await t.database.handle.db.selectFrom('projects').select('id').where('name', '=', name).execute()).length;
+
+  it('replays the first response for a repeated key, writing once', async () => {
+    const first = await create('key-replay-1', 'idem once');
+    const second = await create('key-replay-1', 'idem once');
+    expect(first.status).toBe(200);
+    expect(second.status).toBe(200);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect(await second.text()).toBe(await first.text());
+    expect(await count('idem once')).toBe(1);
+  });
+
+  it('answers IDEMPOTENCY_KEY_REUSED (422) for the same key with another input', async () => {
+    await create('key-reuse-1', 'idem first');
+    const res = await create('key-reuse-1', 'idem different');
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as { error: { data: { reason: string } } }).error.data.reason).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(await count('idem different')).toBe(0);
+  });
+
+  it('makes one write from two concurrent requests with one key', async () => {
+    const results = await Promise.all([create('key-concurrent-1', 'idem concurrent'), create('key-concurrent-1', 'idem concurrent')]);
+    const statuses = results.map((r) => r.status).sort();
+    expect(await count('idem concurrent')).toBe(1);
+    expect(statuses[0]).toBe(200);
+    expect([200, 409]).toContain(statuses[1]);
+  });
+
+  it('keys belong to their principal: another user may use the same key', async () => {
+    await create('key-shared-1', 'idem alice');
+    const res = await cast.bob.jar.fetch(`${t.url}/trpc/projects.create`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'key-shared-1' }, body: JSON.stringify({ orgId: cast.orgB, name: 'idem bob' }) });
+    expect(res.status).toBe(200);
+    expect(await count('idem bob')).toBe(1);
+  });
+
+  it('does not keep failures: a refused call can be retried with the same key', async () => {
+    const bad = await cast.alice.jar.fetch(`${t.url}/trpc/projects.update`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': 'key-fail-1' },
+      body: JSON.stringify({ orgId: cast.orgA, id: cast.projectA.id, version: 999, patch: { name: 'x' } }),
+    });
+    expect(bad.status).toBe(409);
+    const retry = await cast.alice.jar.fetch(`${t.url}/trpc/projects.update`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': 'key-fail-1' },
+      body: JSON.stringify({ orgId: cast.orgA, id: cast.projectA.id, version: 999, patch: { name: 'x' } }),
+    });
+    expect(retry.status).toBe(409);
+    expect(((await retry.json()) as { error: { data: { reason: string } } }).error.data.reason).toBe('CONFLICT');
+  });
+});
