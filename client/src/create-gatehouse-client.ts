@@ -1,4 +1,4 @@
-import { createTRPCClientProxy, httpBatchLink, type TRPCClient } from '@trpc/client';
+import { createTRPCClientProxy, httpBatchLink, httpLink, splitLink, type TRPCClient } from '@trpc/client';
 import type { AppRouter } from './app-router';
 import { MAX_BATCH_ITEMS, MAX_URL_LENGTH } from './batch-limits';
 import { createTransportFetch } from './create-transport-fetch';
@@ -35,5 +35,19 @@ export function createGatehouseClient(options: GatehouseClientOptions): Gatehous
     fetch: transportFetch,
     ...(headers === undefined ? {} : { headers: typeof headers === 'function' ? () => headers() : headers }),
   });
-  return createTRPCClientProxy<AppRouter>(new GatehouseUntypedClient({ links: [link] }));
+  // A mutation given `{ context: { idempotencyKey } }` travels alone with an
+  // Idempotency-Key header, and is retried with the same key.
+  const idempotentLink = httpLink<AppRouter>({
+    url: new URL('trpc', options.url.endsWith('/') ? options.url : `${options.url}/`).href,
+    fetch: transportFetch,
+    headers: async ({ op }) => ({
+      ...(typeof headers === 'function' ? await headers() : (headers ?? {})),
+      'idempotency-key': String((op.context as { idempotencyKey?: string }).idempotencyKey),
+    }),
+  });
+  return createTRPCClientProxy<AppRouter>(
+    new GatehouseUntypedClient({
+      links: [splitLink({ condition: (op) => op.type === 'mutation' && typeof (op.context as { idempotencyKey?: unknown }).idempotencyKey === 'string', true: idempotentLink, false: link })],
+    }),
+  );
 }

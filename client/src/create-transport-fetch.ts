@@ -19,8 +19,9 @@ const RETRYABLE_STATUS = new Set([429, 503]);
 
 /**
  * The `fetch` tRPC's link calls: adds credentials, bounds the whole call
- * (retries and body included) by the timeout, and retries GETs (queries;
- * mutations are POSTs and never retried) on 429, 503 and network errors.
+ * (retries and body included) by the timeout, and retries GETs (queries) and
+ * mutations sent with an Idempotency-Key (with the same key) on 429, 503 and
+ * network errors; other mutations are never retried.
  * Failures below tRPC are thrown as {@link TransportFailure}s.
  */
 export function createTransportFetch(options: TransportFetchOptions): typeof globalThis.fetch {
@@ -42,7 +43,9 @@ export function createTransportFetch(options: TransportFetchOptions): typeof glo
         ? setTimeout(() => controller.abort(new TransportFailure('TIMEOUT', `No answer within ${timeoutMs} ms`)), timeoutMs)
         : undefined;
     const signal = controller.signal;
-    const idempotent = (init.method ?? 'GET').toUpperCase() === 'GET';
+    // Queries are safe to repeat; a mutation only when it carries an Idempotency-Key
+    // (the server then replays the first answer instead of writing twice).
+    const idempotent = (init.method ?? 'GET').toUpperCase() === 'GET' || new Headers(init.headers).has('idempotency-key');
     const attempts = idempotent && retry ? Math.max(1, retry.attempts) : 1;
     let renewedToken = false;
 

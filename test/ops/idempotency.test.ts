@@ -1,3 +1,4 @@
+import { createGatehouseClient } from '@gatehouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { DATABASE_KINDS } from '../support/test-env';
@@ -63,5 +64,14 @@ describe.each(DATABASE_KINDS)('Idempotency-Key on mutations (%s)', (kind) => {
     });
     expect(retry.status).toBe(409);
     expect(((await retry.json()) as { error: { data: { reason: string } } }).error.data.reason).toBe('CONFLICT');
+  });
+
+  it('the client SDK attaches a key to a mutation through its call context', async () => {
+    const { key } = await cast.alice.trpc.apiKeys.create.mutate({ name: 'sdk', scopes: ['project:write', 'project:read'], expiresAt: new Date(Date.now() + 86_400_000).toISOString() });
+    const client = createGatehouseClient({ url: t.url, credentials: { apiKey: key } });
+    const a = await client.projects.create.mutate({ orgId: cast.orgA, name: 'idem sdk' }, { context: { idempotencyKey: 'sdk-key-1' } });
+    const b = await client.projects.create.mutate({ orgId: cast.orgA, name: 'idem sdk' }, { context: { idempotencyKey: 'sdk-key-1' } });
+    expect(b.id).toBe(a.id);
+    expect(await count('idem sdk')).toBe(1);
   });
 });
