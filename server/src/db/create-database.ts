@@ -44,6 +44,12 @@ function createPostgres(url: string, poolSize: number, log: Logger): DatabaseHan
   });
   // Without this listener a PostgreSQL restart kills the process.
   pool.on('error', (err) => log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'idle database connection lost'));
+  // A connection that dies while checked out (mid-transaction) emits 'error' on
+  // the client itself; unhandled, that would kill the process. The query in
+  // flight fails on its own and the pool discards the client.
+  pool.on('connect', (client) => {
+    client.on('error', (err) => log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'database connection lost while in use'));
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

@@ -6,6 +6,8 @@ import type { Context } from '../pipeline/context';
 import type { Principal } from '../pipeline/principal';
 import type { ValidatedSession } from '../sessions/session-service';
 import { securityEvent } from '../observability/security-events';
+import { isDatabaseUnavailable } from '../db/is-database-unavailable';
+import { AppError } from '../pipeline/app-error';
 import { parseCookies } from './parse-cookies';
 import type { RequestState } from './request-state';
 
@@ -26,7 +28,10 @@ export function createContextFactory(deps: AppDeps) {
     let authError: Reason | null = null;
     let session: ValidatedSession | undefined;
     for (const authenticate of deps.authenticators) {
-      const outcome = await authenticate(authReq);
+      const outcome = await authenticate(authReq).catch((err: unknown) => {
+        if (isDatabaseUnavailable(err)) throw new AppError('SERVICE_UNAVAILABLE', { message: 'The service is temporarily unavailable; retry shortly', retryAfterSeconds: 1 });
+        throw err;
+      });
       if (outcome === undefined) continue;
       if ('principal' in outcome) {
         principal = outcome.principal;

@@ -1,6 +1,7 @@
 import { enforceCallRate } from '../ratelimit/enforce-call-rate';
 import { securityEvent } from '../observability/security-events';
 import { withIdempotency } from '../idempotency/with-idempotency';
+import { isDatabaseUnavailable } from '../db/is-database-unavailable';
 import { AppError } from './app-error';
 import { actorOf } from './audit-sink';
 import { baseProcedure, middleware } from './trpc';
@@ -39,9 +40,9 @@ const enforcePolicy = middleware(async function enforcePolicy({ ctx, meta, type,
     }
   }
   if (type === 'mutation' && ctx.headers['idempotency-key'] !== undefined) {
-    return withIdempotency({ ...ctx, principal }, path, await getRawInput(), () => next({ ctx: { principal } }));
+    return withIdempotency({ ...ctx, principal }, path, await getRawInput(), () => next({ ctx: { principal } }).then(unavailableAs503));
   }
-  return next({ ctx: { principal } });
+  return unavailableAs503(await next({ ctx: { principal } }));
 });
 
 /** The policy step for `public: true` procedures: rate only; the caller may be anonymous. */
@@ -50,8 +51,16 @@ const enforcePublic = middleware(async function enforcePublic({ ctx, meta, type,
     throw new AppError('FORBIDDEN', { message: 'This procedure has no usable policy' });
   }
   await enforceCallRate(ctx, type, meta.rate);
-  return next();
+  return unavailableAs503(await next());
 });
+
+/** A call that failed because the database is away answers 503 (retry later), not 500. */
+function unavailableAs503<R extends { ok: boolean; error?: unknown }>(result: R): R {
+  if (!result.ok && isDatabaseUnavailable((result.error as { cause?: unknown } | undefined)?.cause)) {
+    return { ...result, error: new AppError('SERVICE_UNAVAILABLE', { message: 'The service is temporarily unavailable; retry shortly', retryAfterSeconds: 1 }) };
+  }
+  return result;
+}
 
 /**
  * Every procedure that needs a caller starts here. Its `meta` must name a

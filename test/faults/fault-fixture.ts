@@ -1,0 +1,62 @@
+import { spawnServer, type SpawnedServer } from '../support/spawn-server';
+import { TEST_PASSWORD } from '../support/sign-in-user';
+
+/** Budgets high enough that load tests measure faults, not rate limits. */
+export const UNLIMITED = {
+  RATE_LIMIT_IP_PER_MINUTE: '1000000',
+  RATE_LIMIT_PRINCIPAL_PER_MINUTE: '1000000',
+  RATE_LIMIT_READ_PER_MINUTE: '1000000',
+  RATE_LIMIT_WRITE_PER_MINUTE: '1000000',
+  RATE_LIMIT_AUTH_PER_MINUTE: '1000000',
+  MAX_CONCURRENT_PER_IP: '1000',
+  LOG_LEVEL: 'info',
+};
+
+export interface Tenant {
+  readonly server: SpawnedServer;
+  readonly cookie: string;
+  readonly orgId: string;
+  readonly apiKey: string;
+  readonly apiKeyId: string;
+}
+
+/** A real server process, one signed-in user with an org and a read/write API key. */
+export async function startTenant(env: Record<string, string>): Promise<Tenant> {
+  const server = await spawnServer({ ...UNLIMITED, ...env }, { args: env.DATABASE_URL ? ['--migrate'] : [] });
+  const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${server.url}/trpc/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', origin: server.url, ...headers }, body: JSON.stringify(body) });
+  const credentials = { email: 'faults@example.com', password: TEST_PASSWORD };
+  await post('auth.signUp', credentials);
+  const signIn = await post('auth.signIn', credentials);
+  const cookie = (signIn.headers.getSetCookie()[0] ?? '').split(';')[0] ?? '';
+  const org = (await (await post('orgs.create', { name: 'Faults' }, { cookie })).json()) as { result: { data: { id: string } } };
+  const key = (await (await post('apiKeys.create', { name: 'load', scopes: ['project:read', 'project:write'], expiresAt: new Date(Date.now() + 86_400_000).toISOString() }, { cookie })).json()) as { result: { data: { key: string; apiKey: { id: string } } } };
+  return { server, cookie, orgId: org.result.data.id, apiKey: key.result.data.key, apiKeyId: key.result.data.apiKey.id };
+}
+
+export interface Outcome {
+  readonly status: number;
+  readonly reason?: string;
+  readonly name?: string;
+  readonly error?: string;
+}
+
+/** Runs `workers` loops of `request` until `signal` aborts; returns every outcome. */
+export async function load(workers: number, signal: AbortSignal, request: (i: number) => Promise<Outcome>): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  let i = 0;
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (!signal.aborted) {
+        try {
+          outcomes.push(await request(i++));
+        } catch (err) {
+          outcomes.push({ status: 0, error: (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message });
+        }
+      }
+    }),
+  );
+  return outcomes;
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
