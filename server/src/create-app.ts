@@ -18,6 +18,7 @@ import { createMetrics } from './observability/metrics';
 import { createMetricsRoute, metricsListener } from './observability/metrics-route';
 import { listProcedures } from './pipeline/assert-procedure-policies';
 import http from 'node:http';
+import net from 'node:net';
 import { createAttemptLimiter } from './auth/attempt-limiter';
 import { preloadCommonPasswords } from './auth/common-passwords';
 import { createPasswordHasher } from './auth/password-hasher';
@@ -181,15 +182,16 @@ async function prepareSchema(database: DatabaseHandle, migrate: boolean, log: Lo
 
 async function shutdown(server: Server, handler: RequestHandler, timeoutMs: number, closeResources: () => Promise<void>): Promise<void> {
   handler.startDraining();
+  // Stop listening without http.Server#close's sweep of idle keep-alive
+  // sockets: a client may be writing its next request on one right now and
+  // would get a reset. Every response from here on says Connection: close,
+  // so each socket ends after its current (or next) answer.
   const closed = new Promise<void>((resolve) => {
     if (!server.listening) return resolve();
-    server.close(() => resolve());
+    net.Server.prototype.close.call(server, () => resolve());
   });
-  server.closeIdleConnections();
-  const idleSweep = setInterval(() => server.closeIdleConnections(), 100);
   const deadline = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), timeoutMs).unref());
   if ((await Promise.race([closed, deadline])) === 'timeout') server.closeAllConnections();
-  clearInterval(idleSweep);
   await closed;
   await closeResources();
 }

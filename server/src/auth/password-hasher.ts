@@ -8,6 +8,8 @@ export interface PasswordHasher {
   hash(password: string): Promise<string>;
   /** Verifies against the stored hash, or against a dummy hash when there is none (same cost either way). */
   verify(stored: string | undefined, password: string): Promise<boolean>;
+  /** Throws RATE_LIMITED at once when the hashing queue is full (check before doing other work). */
+  assertCapacity(): void;
   /** Whether a stored hash uses other parameters than today's. */
   needsRehash(stored: string): boolean;
 }
@@ -41,6 +43,11 @@ export async function createPasswordHasher(options: { concurrency: number; maxQu
   const dummy = await hash('gatehouse dummy password for unknown accounts', ARGON2_PARAMS);
 
   return {
+    assertCapacity() {
+      if (running >= options.concurrency && waiting.length >= maxQueue) {
+        throw new AppError('RATE_LIMITED', { message: 'Too many password checks at once; retry shortly', retryAfterSeconds: 1 });
+      }
+    },
     hash: (password) => withSlot(() => hash(password, ARGON2_PARAMS)),
     verify: (stored, password) =>
       withSlot(async () => {

@@ -15,6 +15,8 @@ import { findUserByEmail, updatePasswordHash } from './user-queries';
  */
 export async function signIn(ctx: Context, input: SignInInput): Promise<SignInResult> {
   const { deps } = ctx;
+  // A flood is refused before it costs a database read.
+  deps.passwords.assertCapacity();
   const accountKey = `${input.email}|${ctx.ip}`;
   const blockedMs = Math.max(await deps.loginLimits.account.blockedFor(accountKey), await deps.loginLimits.ip.blockedFor(ctx.ip));
   if (blockedMs > 0) {
