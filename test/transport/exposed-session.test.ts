@@ -75,4 +75,29 @@ describe('a session cookie sent over the plain-HTTP listener', () => {
     expect(after.status).toBe(401);
     expect(server.output.join('\n')).not.toContain(cookie.split('=')[1] ?? 'x');
   });
+
+  it('an API key sent there is revoked too', async () => {
+    const json = { 'content-type': 'application/json' };
+    const credentials = JSON.stringify({ email: 'exposed-key@example.com', password: 'a long enough passphrase here' });
+    await secure('POST', '/trpc/auth.signUp', json, credentials);
+    const signIn = await secure('POST', '/trpc/auth.signIn', json, credentials);
+    const cookie = (([] as string[]).concat(signIn.headers['set-cookie'] ?? [])[0] ?? '').split(';')[0] ?? '';
+    const created = await secure('POST', '/trpc/apiKeys.create', { ...json, cookie, origin: `https://127.0.0.1:${server.port}` }, JSON.stringify({ name: 'leaky', scopes: ['self:read'], expiresAt: new Date(Date.now() + 86_400_000).toISOString() }));
+    expect(created.status).toBe(200);
+    const key = (JSON.parse(created.body) as { result: { data: { key: string } } }).result.data.key;
+    expect((await secure('GET', '/trpc/auth.me', { 'x-api-key': key })).status).toBe(200);
+    await new Promise<Answer>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port: redirectPort, method: 'GET', path: '/trpc/auth.me', headers: { authorization: `Bearer ${key}` } }, (res) => collect(res, resolve));
+      req.on('error', reject);
+      req.end();
+    });
+    const deadline = Date.now() + 5_000;
+    let after = await secure('GET', '/trpc/auth.me', { 'x-api-key': key });
+    while (after.status === 200 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      after = await secure('GET', '/trpc/auth.me', { 'x-api-key': key });
+    }
+    expect(after.status).toBe(401);
+    expect(server.output.join('\n')).not.toContain(key);
+  });
 });

@@ -1,0 +1,57 @@
+/** What `pnpm bench` was asked to do. */
+export interface BenchOptions {
+  readonly database: 'embedded' | 'postgres';
+  /** Write bench/RESULTS.md. */
+  readonly write: boolean;
+  readonly durationSeconds: number;
+  readonly connections: number;
+  /** Only scenarios whose id contains one of these. */
+  readonly only: readonly string[];
+}
+
+const HELP = `Usage: pnpm bench [-- options]
+
+  --database embedded|postgres  embedded PGlite (default) or PostgreSQL at
+                                DATABASE_URL (default postgres://postgres@127.0.0.1:5432),
+                                in a fresh database that is dropped afterwards
+  --write                       write bench/RESULTS.md
+  --duration <s>                seconds per measurement (default 10)
+  --connections <n>             concurrent connections (default 50)
+  --only <id,...>               run only these scenarios
+`;
+
+/** Parses the command line; exits with the help text on `--help` or a bad option. */
+export function parseBenchOptions(argv: readonly string[]): BenchOptions {
+  let database: BenchOptions['database'] = 'embedded';
+  let write = false;
+  let durationSeconds = 10;
+  let connections = 50;
+  let only: string[] = [];
+  const fail = (message: string): never => {
+    process.stderr.write(`bench: ${message}\n\n${HELP}`);
+    process.exit(2);
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = (): string => argv[++i] ?? fail(`${arg} needs a value`);
+    if (arg === '--') continue;
+    else if (arg === '--help' || arg === '-h') {
+      process.stdout.write(HELP);
+      process.exit(0);
+    } else if (arg === '--write') write = true;
+    else if (arg === '--database') {
+      const v = value();
+      if (v !== 'embedded' && v !== 'postgres') fail('--database is embedded or postgres');
+      database = v as BenchOptions['database'];
+    } else if (arg === '--duration') durationSeconds = positive(value(), fail);
+    else if (arg === '--connections') connections = positive(value(), fail);
+    else if (arg === '--only') only = value().split(',').filter(Boolean);
+    else fail(`unknown option ${arg}`);
+  }
+  return { database, write, durationSeconds, connections, only };
+}
+
+function positive(text: string, fail: (m: string) => never): number {
+  const n = Number(text);
+  return Number.isInteger(n) && n > 0 ? n : fail(`${text} is not a positive integer`);
+}

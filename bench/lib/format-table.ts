@@ -1,0 +1,25 @@
+import type { Measurement } from './measurement';
+
+const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+const num = (x: number): string => Math.round(x).toLocaleString('en-US');
+const ms = (x: number): string => x.toFixed(2);
+
+/** The results as a Markdown table, with ratios to the two baselines and each target's verdict. */
+export function formatTable(rows: readonly Measurement[]): string {
+  const raw = rows.find((r) => r.id === 'raw')?.result.requestsPerSecond;
+  const rawSelect = rows.find((r) => r.id === 'raw-select')?.result.requestsPerSecond;
+  const header = '| # | what | req/s | calls/s | p50 ms | p99 ms | vs raw | vs raw+SELECT | target |';
+  const rule = '|---|---|---:|---:|---:|---:|---:|---:|---|';
+  const lines = rows.map((r) => {
+    const rps = r.result.requestsPerSecond;
+    const base = r.baseline === 'raw-select' ? rawSelect : raw;
+    let target = '';
+    if (r.target !== undefined && base) {
+      const share = rps / base;
+      target = `≥ ${pct(r.target)} of ${r.baseline === 'raw-select' ? 'raw+SELECT' : 'raw'}: ${share >= r.target ? 'met' : `missed (${pct(share)})`}`;
+    }
+    const failures = r.result.failures > 0 ? ` ⚠ ${r.result.failures} failed` : '';
+    return `| ${r.id} | ${r.title}${failures} | ${num(rps)} | ${num(rps * r.callsPerRequest)} | ${ms(r.result.p50Ms)} | ${ms(r.result.p99Ms)} | ${raw ? pct(rps / raw) : ''} | ${rawSelect ? pct(rps / rawSelect) : ''} | ${target} |`;
+  });
+  return [header, rule, ...lines].join('\n');
+}

@@ -1,0 +1,186 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseBenchOptions, type BenchOptions } from './lib/bench-options';
+import { createBenchDatabase, type BenchDatabase } from './lib/bench-database';
+import { ensureWrk } from './lib/ensure-wrk';
+import { formatTable } from './lib/format-table';
+import { machineInfo } from './lib/machine-info';
+import type { Measurement } from './lib/measurement';
+import { runWrk, type WrkRequest, type WrkResult } from './lib/run-wrk';
+import { spawnTarget, type SpawnTargetOptions, type Target } from './lib/spawn-target';
+import { writeResults } from './lib/write-results';
+import { SCENARIOS } from './scenarios';
+
+/**
+ * `pnpm bench`: starts the real server and the baselines, measures every
+ * scenario with wrk in the same run, prints the table and, with `--write`,
+ * records it in bench/RESULTS.md. Benchmarks, not tests: nothing here
+ * asserts a time.
+ */
+const WARMUP_SECONDS = 3;
+const RESULTS_FILE = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
+
+async function main(options: BenchOptions): Promise<void> {
+  ensureWrk();
+  const workDir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
+  const database = await createBenchDatabase(options.database);
+  const running: Target[] = [];
+  const rows: Measurement[] = [];
+  try {
+    const env = serverEnv(database, workDir);
+    log(`database: ${database.kind}${database.url ? ` (${new URL(database.url).pathname.slice(1)})` : ''}; logs in ${workDir}`);
+
+    // The real server first: with PostgreSQL it migrates the fresh database.
+    const gatehouse = await start(running, {
+      name: 'gatehouse',
+      script: 'server/src/main.ts',
+      args: database.kind === 'postgres' ? ['--migrate'] : [],
+      env: { ...env.gatehouse, GATEHOUSE_DATA_DIR: join(workDir, 'data-gatehouse') },
+      logFile: join(workDir, 'gatehouse.log'),
+      readyPath: '/readyz',
+    });
+
+    const measure = async (target: Target, request: WrkRequest): Promise<WrkResult> => {
+      await runWrk({ baseUrl: target.url, request, durationSeconds: WARMUP_SECONDS, connections: options.connections, threads: 1, workDir });
+      return runWrk({ baseUrl: target.url, request, durationSeconds: options.durationSeconds, connections: options.connections, threads: 1, workDir });
+    };
+    // Baselines and references run one at a time, then stop: idle processes still hold memory.
+    const measureProcess = async (spawn: SpawnTargetOptions, request: WrkRequest, row: Omit<Measurement, 'result'>): Promise<void> => {
+      const target = await start(running, spawn);
+      try {
+        await expectOk(target, request);
+        log(`measuring ${row.id}`);
+        rows.push({ ...row, result: await measure(target, request) });
+      } finally {
+        await target.stop();
+        running.splice(running.indexOf(target), 1);
+      }
+    };
+
+    const version: WrkRequest = { method: 'GET', path: '/trpc/system.version' };
+    await measureProcess({ name: 'raw', script: 'bench/targets/raw-json-server.ts', env: {}, logFile: join(workDir, 'raw.log'), readyPath: '/' }, version, {
+      id: 'raw',
+      title: 'baseline: raw node:http JSON',
+      kind: 'baseline',
+      callsPerRequest: 1,
+    });
+    await measureProcess(
+      { name: 'raw-select', script: 'bench/targets/raw-select-server.ts', env: database.url ? { DATABASE_URL: database.url } : {}, logFile: join(workDir, 'raw-select.log'), readyPath: '/' },
+      version,
+      { id: 'raw-select', title: 'baseline: raw node:http + one PK SELECT', kind: 'baseline', callsPerRequest: 1 },
+    );
+    for (const adapter of ['stock', 'ours'] as const) {
+      await measureProcess(
+        {
+          name: `ref-${adapter}`,
+          script: 'bench/targets/trpc-adapter-server.ts',
+          env: { ...env.gatehouse, BENCH_ADAPTER: adapter, GATEHOUSE_DATA_DIR: join(workDir, `data-${adapter}`) },
+          logFile: join(workDir, `ref-${adapter}.log`),
+          readyPath: '/healthz',
+        },
+        version,
+        {
+          id: `ref-${adapter}`,
+          title: adapter === 'stock' ? 'system.version via tRPC’s stock standalone adapter' : 'system.version via Gatehouse’s handler, no front door',
+          kind: 'reference',
+          callsPerRequest: 1,
+        },
+      );
+    }
+
+    const context = { gatehouseUrl: gatehouse.url, database: database.kind, databaseUrl: database.url };
+    for (const scenario of SCENARIOS) {
+      if (options.only.length > 0 && !options.only.some((o) => scenario.id.includes(o))) continue;
+      const request = await scenario.prepare(context);
+      const res = await fetch(`${gatehouse.url}${request.path}`, { method: request.method, headers: request.headers, body: request.body });
+      const text = await res.text();
+      const problem = scenario.check(res.status, safeJson(text));
+      if (problem) throw new Error(`scenario ${scenario.id}: ${problem}: ${text.slice(0, 300)}`);
+      log(`measuring ${scenario.id}`);
+      rows.push({
+        id: scenario.id,
+        title: scenario.title,
+        kind: 'scenario',
+        callsPerRequest: scenario.callsPerRequest,
+        baseline: scenario.baseline,
+        ...(scenario.target !== undefined ? { target: scenario.target } : {}),
+        result: await measure(gatehouse, request),
+      });
+    }
+  } finally {
+    for (const t of running.reverse()) await t.stop();
+    await database.drop();
+  }
+
+  process.stdout.write(`\n${formatTable(rows)}\n\n`);
+  const notes = [
+    database.kind === 'embedded'
+      ? 'Embedded mode runs the server with GATEHOUSE_ENV=test: production refuses the embedded database. Nothing else differs (isDev is off in both).'
+      : 'PostgreSQL mode runs the server with GATEHOUSE_ENV=production, TRUST_PROXY=127.0.0.1 (TLS terminates at a proxy in production), a generated encryption key and metrics token.',
+    'Per-IP and per-principal rate limits stay on, with budgets far above the load, so the limiter runs on every request without refusing.',
+  ];
+  if (options.write) {
+    writeResults(RESULTS_FILE, machineInfo(), options, rows, notes);
+    log(`wrote ${RESULTS_FILE}`);
+  }
+  rmSync(workDir, { recursive: true, force: true });
+}
+
+/** Environment for the server processes: production-like, limits that never refuse the load. */
+function serverEnv(database: BenchDatabase, workDir: string): { gatehouse: Record<string, string> } {
+  const limits = {
+    RATE_LIMIT_IP_PER_MINUTE: '1000000000',
+    RATE_LIMIT_PRINCIPAL_PER_MINUTE: '1000000000',
+    RATE_LIMIT_READ_PER_MINUTE: '1000000000',
+    RATE_LIMIT_WRITE_PER_MINUTE: '1000000000',
+    RATE_LIMIT_ADMIN_PER_MINUTE: '1000000000',
+    MAX_CONCURRENT_PER_IP: '100000',
+  };
+  const common = { LOG_LEVEL: 'info', ...limits };
+  if (database.kind === 'embedded' || !database.url) {
+    return { gatehouse: { ...common, GATEHOUSE_ENV: 'test', GATEHOUSE_DATA_DIR: join(workDir, 'data') } };
+  }
+  return {
+    gatehouse: {
+      ...common,
+      GATEHOUSE_ENV: 'production',
+      DATABASE_URL: database.url,
+      TRUST_PROXY: '127.0.0.1',
+      GATEHOUSE_ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+      METRICS_TOKEN: randomBytes(24).toString('hex'),
+    },
+  };
+}
+
+async function start(running: Target[], options: SpawnTargetOptions): Promise<Target> {
+  log(`starting ${options.name}`);
+  const target = await spawnTarget(options);
+  running.push(target);
+  return target;
+}
+
+async function expectOk(target: Target, request: WrkRequest): Promise<void> {
+  const res = await fetch(`${target.url}${request.path}`, { method: request.method, headers: request.headers, body: request.body });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`${target.name} answered ${res.status}: ${text.slice(0, 300)}`);
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function log(message: string): void {
+  process.stderr.write(`bench: ${message}\n`);
+}
+
+main(parseBenchOptions(process.argv.slice(2))).catch((err: unknown) => {
+  process.stderr.write(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exitCode = 1;
+});
