@@ -13,6 +13,8 @@ import { runWrk, type WrkRequest, type WrkResult } from './lib/run-wrk';
 import { spawnTarget, type SpawnTargetOptions, type Target } from './lib/spawn-target';
 import { writeResults } from './lib/write-results';
 import { SCENARIOS } from './scenarios';
+import { seedTenant } from './scenarios/seed-tenant';
+import { soak, writeSoak } from './soak';
 
 /**
  * `pnpm bench`: starts the real server and the baselines, measures every
@@ -42,6 +44,14 @@ async function main(options: BenchOptions): Promise<void> {
       logFile: join(workDir, 'gatehouse.log'),
       readyPath: '/readyz',
     });
+
+    if (options.soakMinutes !== undefined) {
+      const tenant = await seedTenant(gatehouse.url);
+      const result = await soak(gatehouse, { method: 'GET', path: '/trpc/auth.me', headers: { cookie: tenant.cookie } }, options.soakMinutes, workDir, log);
+      log(`soak: ${result.requests} requests, ${result.non2xx} non-2xx, ${result.errors} errors; RSS ${result.samples.map((x) => x.rssMb.toFixed(0)).join(' ')} MB; open files ${result.samples.map((x) => x.openFiles).join(' ')}`);
+      if (options.write) writeSoak(RESULTS_FILE, result, database.kind);
+      return;
+    }
 
     const measure = async (target: Target, request: WrkRequest): Promise<WrkResult> => {
       await runWrk({ baseUrl: target.url, request, durationSeconds: WARMUP_SECONDS, connections: options.connections, threads: 1, workDir });

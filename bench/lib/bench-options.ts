@@ -7,6 +7,8 @@ export interface BenchOptions {
   readonly connections: number;
   /** Only scenarios whose id contains one of these. */
   readonly only: readonly string[];
+  /** Run the soak (a long steady load at half capacity) instead of the table; minutes. */
+  readonly soakMinutes: number | undefined;
 }
 
 const HELP = `Usage: pnpm bench [-- options]
@@ -18,6 +20,10 @@ const HELP = `Usage: pnpm bench [-- options]
   --duration <s>                seconds per measurement (default 10)
   --connections <n>             concurrent connections (default 50)
   --only <id,...>               run only these scenarios
+  --soak                        instead of the table: 10 minutes of steady load at half
+                                the measured capacity, watching status codes, RSS and open
+                                files (with --write, recorded in bench/RESULTS.md)
+  --soak-minutes <n>            soak length (default 10)
 `;
 
 /** Parses the command line; exits with the help text on `--help` or a bad option. */
@@ -27,6 +33,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   let durationSeconds = 10;
   let connections = 50;
   let only: string[] = [];
+  let soakMinutes: number | undefined;
   const fail = (message: string): never => {
     process.stderr.write(`bench: ${message}\n\n${HELP}`);
     process.exit(2);
@@ -46,9 +53,11 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     } else if (arg === '--duration') durationSeconds = positive(value(), fail);
     else if (arg === '--connections') connections = positive(value(), fail);
     else if (arg === '--only') only = value().split(',').filter(Boolean);
+    else if (arg === '--soak') soakMinutes ??= 10;
+    else if (arg === '--soak-minutes') soakMinutes = positive(value(), fail);
     else fail(`unknown option ${arg}`);
   }
-  return { database, write, durationSeconds, connections, only };
+  return { database, write, durationSeconds, connections, only, soakMinutes };
 }
 
 function positive(text: string, fail: (m: string) => never): number {
