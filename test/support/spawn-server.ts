@@ -30,7 +30,11 @@ export async function spawnServer(env: Record<string, string | undefined>, optio
   createInterface({ input: child.stderr }).on('line', (l) => output.push(l));
   const lines = createInterface({ input: child.stdout });
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output.join('\n')}`)), options?.timeoutMs ?? 30_000);
+    const timer = setTimeout(() => {
+      // Never leave a half-started server behind.
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start:\n${output.join('\n')}`));
+    }, options?.timeoutMs ?? 30_000);
     lines.on('line', (line) => {
       output.push(line);
       try {
