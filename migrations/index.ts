@@ -5,6 +5,7 @@ import * as m0003 from './0003_audit';
 import * as m0004 from './0004_api_keys';
 import * as m0005 from './0005_mfa';
 import * as m0006 from './0006_idempotency';
+import * as m0007 from './0007_token_revocation_indexes';
 
 /**
  * Every migration, by name, in order. Listed statically (rather than read from
@@ -17,4 +18,5 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0004_api_keys': m0004,
   '0005_mfa': m0005,
   '0006_idempotency': m0006,
+  '0007_token_revocation_indexes': m0007,
 });

@@ -14,6 +14,7 @@ import type { ExposedCredentialRevoker } from './http/credential-over-plain-http
 import type { RateLimiter } from './ratelimit/rate-limiter';
 import type { SessionService } from './sessions/session-service';
 import type { Metrics } from './observability/metrics';
+import type { TokenRevocations } from './oauth/token-revocations';
 
 /**
  * Everything built once in the composition root (`create-app.ts`) and handed
@@ -42,4 +43,6 @@ export interface AppDeps {
   readonly resetLimits: { readonly email: AttemptLimiter; readonly ip: AttemptLimiter };
   readonly outbox: OutboxSender;
   readonly metrics: Metrics;
+  /** Stops live JWTs of a revoked key without a database read per call (oauth/). */
+  readonly tokenRevocations?: TokenRevocations;
 }

@@ -36,6 +36,7 @@ import { createExposedApiKeyRevoker } from './api-keys/exposed-api-key-revoker';
 import { publicBaseUrl } from './auth/base-url';
 import { createJwtAuthenticator } from './oauth/jwt-authenticator';
 import { loadSigningKeys } from './oauth/signing-keys';
+import { createTokenRevocations } from './oauth/token-revocations';
 import { createJwksRoute, createTokenEndpoint } from './oauth/token-endpoint';
 import { combineRevokers, createExposedSessionRevoker } from './sessions/exposed-session-revoker';
 
@@ -101,6 +102,9 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const apiKeyAuthenticator = createApiKeyAuthenticator({ db: database.db, audit, log });
   const signingKeys = await loadSigningKeys({ db: database.db, ring: keyRing, publishRetiredMs: (config.jwt.ttlSeconds + 60) * 1000 });
   const tokenSettings = { issuer: publicBaseUrl(config), audience: `${publicBaseUrl(config)}/trpc`, ttlSeconds: config.jwt.ttlSeconds };
+  // Tokens live ttl (+30 s skew): revocations and locks older than that no longer matter.
+  const tokenRevocations = createTokenRevocations({ db: database.db, windowMs: (config.jwt.ttlSeconds + 60) * 1000 });
+  await tokenRevocations.refresh();
   const outbox = createOutboxSender({ db: database.db, cipher: keyRing, transport, log });
 
   const deps: AppDeps = {
@@ -110,7 +114,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     db: database.db,
     version: VERSION,
     rateLimiter: createRateLimiter({ limits: config.rateLimits, redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix, log }),
-    authenticators: [apiKeyAuthenticator, createJwtAuthenticator(signingKeys, tokenSettings), createSessionAuthenticator(sessions)],
+    authenticators: [apiKeyAuthenticator, createJwtAuthenticator(signingKeys, tokenSettings, tokenRevocations), createSessionAuthenticator(sessions)],
     redis,
     keyRing,
     audit,
@@ -126,7 +130,8 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     },
     outbox,
     metrics,
-    exposedCredentialRevoker: combineRevokers([createExposedSessionRevoker({ sessions, audit, db: database.db }), createExposedApiKeyRevoker({ db: database.db, audit })]),
+    tokenRevocations,
+    exposedCredentialRevoker: combineRevokers([createExposedSessionRevoker({ sessions, audit, db: database.db }), createExposedApiKeyRevoker({ db: database.db, audit, tokenRevocations })]),
   };
   outbox.start();
   const docs = createDocsRoutes({ router, version: VERSION, publicUrl: config.http.publicUrl });
@@ -134,6 +139,9 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const handler = createRequestHandler(deps, createTrpcEndpoint({ router, deps }), [docs, oauth, createJwksRoute(signingKeys), createMetricsRoute({ metrics, token: config.metrics.token, separatePort: config.metrics.port !== undefined })]);
   const keyRefresh = setInterval(() => void signingKeys.refresh().catch(() => undefined), 60_000);
   keyRefresh.unref();
+  // Another instance's revocation reaches this one's JWT check within 5 s.
+  const revocationRefresh = setInterval(() => void tokenRevocations.refresh().catch(() => undefined), 5_000);
+  revocationRefresh.unref();
   const server = createServer(config, handler);
   // METRICS_PORT: a separate listener bound to loopback only.
   const metricsServer = config.metrics.port !== undefined ? http.createServer(metricsListener(metrics)) : undefined;
@@ -158,6 +166,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
       closing ??= shutdown(server, handler, config.http.shutdownTimeoutMs, async () => {
         deps.rateLimiter.close();
         clearInterval(keyRefresh);
+        clearInterval(revocationRefresh);
         metricsServer?.close();
         await outbox.stop();
         await bus.close();

@@ -74,9 +74,77 @@ describe.each(DATABASE_KINDS)('API keys over HTTP (%s)', (kind) => {
     expect((await call('admin.users.list', h, {})).status).toBe(403);
   });
 
-  it('scopes cannot exceed the creator’s permissions', async () => {
+  it('scopes cannot exceed the creator’s permissions; expiry is required and bounded; nothing is stored when refused', async () => {
+    const count = async () => Number((await db().selectFrom('api_keys').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const before = await count();
     expect(await refusal(cast.alice.trpc.apiKeys.create.mutate({ name: 'greedy', scopes: ['user:manage'], expiresAt: inAYear() }))).toMatchObject({ reason: 'SCOPE_EXCEEDS_GRANT', httpStatus: 403 });
     expect(await refusal(cast.alice.trpc.apiKeys.create.mutate({ name: 'forever', scopes: ['project:read'], expiresAt: new Date(Date.now() + 400 * 86_400_000).toISOString() }))).toMatchObject({ reason: 'VALIDATION_FAILED' });
+    expect(await refusal(cast.alice.trpc.apiKeys.create.mutate({ name: 'past', scopes: ['project:read'], expiresAt: new Date(Date.now() - 1000).toISOString() }))).toMatchObject({ reason: 'VALIDATION_FAILED' });
+    const noExpiry = { name: 'none', scopes: ['project:read'] } as unknown as Parameters<typeof cast.alice.trpc.apiKeys.create.mutate>[0];
+    expect(await refusal(cast.alice.trpc.apiKeys.create.mutate(noExpiry))).toMatchObject({ reason: 'VALIDATION_FAILED' });
+    expect(await count()).toBe(before);
+  });
+
+  it('an org-bound key acts only in its org, even where its owner is a member, and holds no global scope', async () => {
+    const orgC = (await cast.alice.trpc.orgs.create.mutate({ name: 'keys C' })).id;
+    const { key } = await cast.alice.trpc.apiKeys.create.mutate({ name: 'bound', scopes: ['project:read', 'org:read'], expiresAt: inAYear(), orgId: cast.orgA });
+    const h = { authorization: `Bearer ${key}` };
+    expect((await call('projects.list', h, { orgId: cast.orgA })).status).toBe(200);
+    const elsewhere = await call('projects.list', h, { orgId: orgC });
+    expect(elsewhere.status).toBe(404);
+    expect(await reason(elsewhere)).toBe('NOT_FOUND');
+    expect((await cast.alice.trpc.projects.list.query({ orgId: orgC })).projects).toEqual([]);
+    const orgs = (await (await call('orgs.list', h)).json()) as { result: { data: { orgs: { id: string }[] } } };
+    expect(orgs.result.data.orgs.map((o) => o.id)).toEqual([cast.orgA]);
+    for (const scope of ['org:create', 'apikey:manage', 'session:manage', 'self:write'] as const) {
+      expect(await refusal(cast.alice.trpc.apiKeys.create.mutate({ name: 'wide', scopes: ['project:read', scope], expiresAt: inAYear(), orgId: cast.orgA }))).toMatchObject({ reason: 'VALIDATION_FAILED', httpStatus: 400 });
+    }
+    // Not a member: the same NOT_FOUND as a missing org.
+    expect(await refusal(cast.alice.trpc.apiKeys.create.mutate({ name: 'foreign', scopes: ['project:read'], expiresAt: inAYear(), orgId: cast.orgB }))).toMatchObject({ reason: 'NOT_FOUND' });
+  });
+
+  it('a key cannot mint keys; scoped apikey:manage it may list, rotate and revoke its owner’s keys', async () => {
+    const { key: manager } = await cast.alice.trpc.apiKeys.create.mutate({ name: 'manager', scopes: ['apikey:manage'], expiresAt: inAYear() });
+    const h = { authorization: `Bearer ${manager}` };
+    const mint = await call('apiKeys.create', h, { name: 'child', scopes: ['apikey:manage'], expiresAt: inAYear() }, 'POST');
+    expect(mint.status).toBe(403);
+    expect(await reason(mint)).toBe('REAUTH_REQUIRED');
+    const target = await readKey();
+    expect((await call('apiKeys.list', h)).status).toBe(200);
+    expect((await call('apiKeys.rotate', h, { id: target.id, graceSeconds: 0 }, 'POST')).status).toBe(200);
+    expect((await call('apiKeys.revoke', h, { id: target.id }, 'POST')).status).toBe(200);
+    // Another user's key is not theirs to touch: NOT_FOUND, and it keeps working.
+    const { key: bobs, apiKey } = await cast.bob.trpc.apiKeys.create.mutate({ name: 'bob', scopes: ['project:read'], expiresAt: inAYear() });
+    const other = await call('apiKeys.revoke', h, { id: apiKey.id }, 'POST');
+    expect(other.status).toBe(404);
+    expect((await call('projects.list', { 'x-api-key': bobs }, { orgId: cast.orgB })).status).toBe(200);
+  });
+
+  it('create, rotate, revoke and refused uses are audited with the key id, never the secret', async () => {
+    const { key, id } = await readKey();
+    const rotated = await cast.alice.trpc.apiKeys.rotate.mutate({ id, graceSeconds: 0 });
+    await call('projects.list', { 'x-api-key': key }, { orgId: cast.orgA }); // the old secret, no grace: refused
+    await call('projects.create', { 'x-api-key': rotated.key }, { orgId: cast.orgA, name: 'x' }, 'POST'); // beyond its scope: refused
+    await cast.alice.trpc.apiKeys.revoke.mutate({ id });
+    const rows = await db().selectFrom('audit_events').selectAll().where((eb) => eb.or([eb('target_id', '=', id), eb('actor_id', '=', id)])).orderBy('occurred_at').execute();
+    const seen = rows.map((r) => `${r.action}:${r.outcome}`);
+    expect(seen).toEqual(expect.arrayContaining(['api_key.create:success', 'api_key.rotate:success', 'api_key.use:denied', 'authz.denied:denied', 'api_key.revoke:success']));
+    expect(rows.find((r) => r.action === 'authz.denied')).toMatchObject({ actor_type: 'api_key', actor_id: id });
+    const all = JSON.stringify(await db().selectFrom('audit_events').select(['details', 'target_id', 'actor_id']).execute());
+    for (const secret of [key, rotated.key]) expect(all).not.toContain(secret.slice(26, 78));
+  });
+
+  it('records last use, at most once a minute per key', async () => {
+    const { key, id } = await readKey();
+    const lastUsed = async () => (await db().selectFrom('api_keys').select('last_used_at').where('id', '=', id).executeTakeFirstOrThrow()).last_used_at;
+    expect(await lastUsed()).toBeNull();
+    expect((await call('projects.list', { 'x-api-key': key }, { orgId: cast.orgA })).status).toBe(200);
+    await expect.poll(lastUsed).not.toBeNull();
+    const first = await lastUsed();
+    for (let i = 0; i < 5; i++) expect((await call('projects.list', { 'x-api-key': key }, { orgId: cast.orgA })).status).toBe(200);
+    expect(await lastUsed()).toEqual(first);
+    const listed = (await cast.alice.trpc.apiKeys.list.query()).apiKeys.find((k) => k.id === id);
+    expect(listed?.lastUsedAt).toBe(new Date(first ?? 0).toISOString());
   });
 
   it('a demoted owner’s key loses the permission on the next call', async () => {

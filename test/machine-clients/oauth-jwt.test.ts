@@ -101,6 +101,91 @@ describe.each(DATABASE_KINDS)('OAuth client credentials and JWT access tokens (%
     expect((await list(good)).status).toBe(200);
   });
 
+  it('also refuses HS256 signed with the raw public key bytes, and tokens of the wrong type', async () => {
+    const good = await accessToken();
+    const payload = decodeJwt(good);
+    const jwks = (await (await fetch(`${t.url}/.well-known/jwks.json`)).json()) as JSONWebKeySet;
+    const jwk = jwks.keys[0] as { kid: string; x: string };
+    const raw = Buffer.from(jwk.x, 'base64url');
+    const forged = [
+      await new SignJWT(payload).setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid: jwk.kid }).sign(raw),
+      await new SignJWT(payload).setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid: jwk.kid }).sign(new TextEncoder().encode(jwk.x)),
+      `${Buffer.from(JSON.stringify({ alg: 'none', kid: jwk.kid })).toString('base64url')}.${good.split('.')[1]}.`,
+      `${Buffer.from(JSON.stringify({ alg: 'EdDSA', typ: 'JWT', kid: jwk.kid })).toString('base64url')}.${good.split('.')[1]}.${good.split('.')[2]}`,
+    ];
+    for (const jwt of forged) {
+      const res = await list(jwt);
+      expect(res.status).toBe(401);
+      expect(await reason(res)).toBe('JWT_INVALID');
+    }
+  });
+
+  async function freshClient(scopes: ('project:read' | 'project:write')[] = ['project:read']): Promise<{ id: string; key: string; jwt: string }> {
+    const created = await cast.alice.trpc.apiKeys.create.mutate({ name: 'short', scopes, expiresAt: new Date(Date.now() + 86_400_000).toISOString(), orgId: cast.orgA });
+    const res = await token({ grant_type: 'client_credentials' }, basic(created.apiKey.id, created.key));
+    expect(res.status).toBe(200);
+    return { id: created.apiKey.id, key: created.key, jwt: ((await res.json()) as { access_token: string }).access_token };
+  }
+
+  it('revoking a key stops its live access tokens at once, and new ones are refused', async () => {
+    const c = await freshClient();
+    expect((await list(c.jwt)).status).toBe(200);
+    await cast.alice.trpc.apiKeys.revoke.mutate({ id: c.id });
+    const res = await list(c.jwt);
+    expect(res.status).toBe(401);
+    expect(await reason(res)).toBe('JWT_INVALID');
+    const again = await token({ grant_type: 'client_credentials' }, basic(c.id, c.key));
+    expect(again.status).toBe(401);
+    expect(((await again.json()) as { error: string }).error).toBe('invalid_client');
+  });
+
+  it('a key revoked or an owner locked by another instance stops live tokens on the next refresh (no database read per call)', async () => {
+    const revocations = t.app.deps.tokenRevocations;
+    if (!revocations) throw new Error('tokenRevocations is not wired');
+    const c = await freshClient();
+    // What another instance would have written: this one learns it from the database.
+    await t.database.handle.db.updateTable('api_keys').set({ revoked_at: new Date() }).where('id', '=', c.id).execute();
+    expect((await list(c.jwt)).status).toBe(200);
+    await revocations.refresh();
+    expect((await list(c.jwt)).status).toBe(401);
+
+    const d = await freshClient();
+    await new Promise((r) => setTimeout(r, 1_100)); // the lock must fall after the token's iat second
+    await t.database.handle.db.updateTable('users').set({ locked_at: new Date() }).where('id', '=', cast.alice.userId).execute();
+    await revocations.refresh();
+    expect(await reason(await list(d.jwt))).toBe('JWT_INVALID');
+    await t.database.handle.db.updateTable('users').set({ locked_at: null }).where('id', '=', cast.alice.userId).execute();
+    await revocations.refresh();
+    // Unlocked: tokens issued before the lock stay dead, new ones (from the next second on) work.
+    expect((await list(d.jwt)).status).toBe(401);
+    await new Promise((r) => setTimeout(r, 1_100));
+    const res = await token({ grant_type: 'client_credentials' }, basic(d.id, d.key));
+    expect((await list(((await res.json()) as { access_token: string }).access_token)).status).toBe(200);
+  });
+
+  it('a token never outlives its key', async () => {
+    const created = await cast.alice.trpc.apiKeys.create.mutate({ name: 'brief', scopes: ['project:read'], expiresAt: new Date(Date.now() + 120_000).toISOString() });
+    const res = await token({ grant_type: 'client_credentials' }, basic(created.apiKey.id, created.key));
+    const body = (await res.json()) as { access_token: string; expires_in: number };
+    expect(body.expires_in).toBeLessThanOrEqual(120);
+    const claims = decodeJwt(body.access_token);
+    expect((claims.exp ?? 0) * 1000).toBeLessThanOrEqual(new Date(created.apiKey.expiresAt).getTime());
+  });
+
+  it('refuses repeated parameters and a Basic header with body credentials (invalid_request)', async () => {
+    const twice = await fetch(`${t.url}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...basic(keyId, key) }, body: 'grant_type=client_credentials&scope=project:read&scope=project:write' });
+    expect(twice.status).toBe(400);
+    expect(((await twice.json()) as { error: string }).error).toBe('invalid_request');
+    const both = await token({ grant_type: 'client_credentials', client_id: keyId, client_secret: key }, basic(keyId, key));
+    expect(both.status).toBe(400);
+    expect(((await both.json()) as { error: string }).error).toBe('invalid_request');
+    const missing = await token({ grant_type: 'client_credentials' });
+    expect(missing.status).toBe(401);
+    expect(((await missing.json()) as { error: string }).error).toBe('invalid_client');
+    const mismatched = await token({ grant_type: 'client_credentials', client_id: 'aaaaaaaaaaaaaaaa', client_secret: key });
+    expect(((await mismatched.json()) as { error: string }).error).toBe('invalid_client');
+  });
+
   it('the client SDK fetches, caches and uses client-credentials tokens', async () => {
     const client = createGatehouseClient({ url: t.url, credentials: { clientCredentials: { clientId: keyId, clientSecret: key } } });
     const page = await client.projects.list.query({ orgId: cast.orgA });

@@ -9,6 +9,7 @@ import { permissionsOfRole } from '../pipeline/global-roles';
 import type { Principal } from '../pipeline/principal';
 import { findKeyWithOwner, touchKey } from './api-key-queries';
 import { looksLikeApiKey, parseApiKey } from './api-key-token';
+import { ORG_KEY_SCOPES } from './org-key-scopes';
 
 const MINUTE = 60_000;
 
@@ -66,7 +67,8 @@ export function createApiKeyAuthenticator(deps: { db: Kysely<Database>; audit: A
       userId: row.user_id,
       email: row.email,
       role: row.role,
-      permissions: new Set([...scopes].filter((p) => rolePermissions.has(p))),
+      // An org-bound key never acts outside its org, even if its row says otherwise.
+      permissions: new Set([...scopes].filter((p) => rolePermissions.has(p) && (row.org_id === null || ORG_KEY_SCOPES.has(p)))),
       scopes,
       emailVerified: row.email_verified_at !== null,
       sessionId: undefined,

@@ -7,6 +7,7 @@ import type { Principal } from '../pipeline/principal';
 import { setTenantSettings } from '../pipeline/tenant-scope';
 import { findUserKey, insertKey, listUserKeys, revokeUserKey, rotateUserKey, type ApiKeyInfoRow } from './api-key-queries';
 import { mintApiKey } from './api-key-token';
+import { ORG_KEY_SCOPES } from './org-key-scopes';
 
 type Authed = Context & { principal: Principal };
 
@@ -34,6 +35,10 @@ export async function createApiKey(ctx: Authed, input: CreateApiKeyInput): Promi
   const { deps, principal } = ctx;
   const beyond = input.scopes.filter((s) => !principal.permissions.has(s));
   if (beyond.length > 0) throw new AppError('SCOPE_EXCEEDS_GRANT', { message: `You do not hold: ${beyond.join(', ')}` });
+  if (input.orgId !== undefined) {
+    const global = input.scopes.filter((s) => !ORG_KEY_SCOPES.has(s));
+    if (global.length > 0) throw new AppError('VALIDATION_FAILED', { message: `A key bound to an organization acts only there; it cannot hold: ${global.join(', ')}` });
+  }
   const expiresAt = new Date(input.expiresAt);
   const max = Date.now() + deps.config.apiKeys.maxDays * 86_400_000;
   if (expiresAt.getTime() <= Date.now() || expiresAt.getTime() > max) {
@@ -58,10 +63,14 @@ export async function listApiKeys(ctx: Authed): Promise<{ apiKeys: ApiKeyInfo[] 
   return { apiKeys: (await listUserKeys(ctx.deps.db, ctx.principal.userId)).map(toApiKeyInfo) };
 }
 
+/** Revokes the key at once; its live access tokens stop too (see oauth/token-revocations.ts). */
 export async function revokeApiKey(ctx: Authed, id: string): Promise<Ok> {
   const { deps, principal } = ctx;
-  if (!(await revokeUserKey(deps.db, principal.userId, id))) throw new AppError('NOT_FOUND', { message: 'No such API key' });
-  await deps.audit.append(deps.db, { action: 'api_key.revoke', actor: actorOf(principal), target: { type: 'api_key', id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId });
+  await deps.db.transaction().execute(async (trx) => {
+    if (!(await revokeUserKey(trx, principal.userId, id))) throw new AppError('NOT_FOUND', { message: 'No such API key' });
+    await deps.audit.append(trx, { action: 'api_key.revoke', actor: actorOf(principal), target: { type: 'api_key', id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId });
+  });
+  deps.tokenRevocations?.keyRevoked(id);
   return { ok: true };
 }
 
@@ -70,9 +79,11 @@ export async function rotateApiKey(ctx: Authed, id: string, graceSeconds: number
   const { deps, principal } = ctx;
   const minted = mintApiKey(id);
   const graceUntil = new Date(Date.now() + graceSeconds * 1000);
-  if (!(await rotateUserKey(deps.db, principal.userId, id, minted.secretHash, graceUntil))) throw new AppError('NOT_FOUND', { message: 'No such API key' });
-  await deps.audit.append(deps.db, { action: 'api_key.rotate', actor: actorOf(principal), target: { type: 'api_key', id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId, details: { graceSeconds } });
-  const row = await findUserKey(deps.db, principal.userId, id);
+  const row = await deps.db.transaction().execute(async (trx) => {
+    if (!(await rotateUserKey(trx, principal.userId, id, minted.secretHash, graceUntil))) throw new AppError('NOT_FOUND', { message: 'No such API key' });
+    await deps.audit.append(trx, { action: 'api_key.rotate', actor: actorOf(principal), target: { type: 'api_key', id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId, details: { graceSeconds } });
+    return findUserKey(trx, principal.userId, id);
+  });
   if (!row) throw new AppError('INTERNAL');
   return { key: minted.key, apiKey: toApiKeyInfo(row) };
 }

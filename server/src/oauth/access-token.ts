@@ -4,6 +4,8 @@ import { decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
 import type { SigningKeys } from './signing-keys';
 
 export interface AccessTokenClaims {
+  /** Seconds the token lives: at most `ttlSeconds`, less when the key expires sooner. */
+  readonly lifetimeSeconds?: number;
   readonly sub: string;
   readonly client_id: string;
   readonly scope: string;
@@ -25,7 +27,7 @@ export async function issueAccessToken(keys: SigningKeys, settings: TokenSetting
     .setSubject(claims.sub)
     .setAudience(settings.audience)
     .setIssuedAt()
-    .setExpirationTime(`${settings.ttlSeconds}s`)
+    .setExpirationTime(`${Math.min(settings.ttlSeconds, claims.lifetimeSeconds ?? settings.ttlSeconds)}s`)
     .setJti(randomUUID())
     .sign(key);
 }
@@ -35,6 +37,8 @@ export interface VerifiedToken {
   readonly clientId: string;
   readonly scopes: ReadonlySet<Permission>;
   readonly orgId: string | undefined;
+  /** `iat`, in seconds. */
+  readonly issuedAtSeconds: number;
 }
 
 /**
@@ -62,6 +66,7 @@ export async function verifyAccessToken(keys: SigningKeys, settings: TokenSettin
       clientId: String(payload.client_id),
       scopes: new Set(scope.split(' ').filter(Boolean) as Permission[]),
       orgId: typeof payload.org_id === 'string' ? payload.org_id : undefined,
+      issuedAtSeconds: Number(payload.iat),
     };
   } catch {
     return undefined;

@@ -2,21 +2,24 @@ import type { Authenticator } from '../pipeline/authenticator';
 import type { Principal } from '../pipeline/principal';
 import { verifyAccessToken, type TokenSettings } from './access-token';
 import type { SigningKeys } from './signing-keys';
+import type { TokenRevocations } from './token-revocations';
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
 /**
  * `Authorization: Bearer <jwt>` from the token endpoint. The token carries
  * the key's scopes as they were at issue (≤ JWT_TTL_SECONDS ago): no
- * database read on this path.
+ * database read on this path. Tokens of a since-revoked key or since-locked
+ * owner are refused from the in-memory revocation list.
  */
-export function createJwtAuthenticator(keys: SigningKeys, settings: TokenSettings): Authenticator {
+export function createJwtAuthenticator(keys: SigningKeys, settings: TokenSettings, revocations: TokenRevocations): Authenticator {
   return async function jwtAuthenticator(req) {
     const auth = req.headers.authorization;
     const bearer = typeof auth === 'string' ? /^Bearer[ \t]+(\S+)\s*$/i.exec(auth)?.[1] : undefined;
     if (!bearer || !JWT_SHAPE.test(bearer)) return undefined;
     const verified = await verifyAccessToken(keys, settings, bearer);
     if (!verified) return { error: 'JWT_INVALID' };
+    if (revocations.isRevoked(verified)) return { error: 'JWT_INVALID' };
     const principal: Principal = {
       kind: 'jwt',
       userId: verified.userId,

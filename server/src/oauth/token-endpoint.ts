@@ -67,6 +67,9 @@ export function createTokenEndpoint(options: { deps: Pick<AppDeps, 'db' | 'confi
       const body = await readBody(req, 8 * 1024);
       if (!body.ok) return fail(res, 'invalid_request', 'The body is too large or was cut off');
       const form = new URLSearchParams(body.body);
+      // RFC 6749 §3.2: a parameter sent twice is an invalid request (which one would win is ambiguous).
+      const names = [...form.keys()];
+      if (new Set(names).size !== names.length) return fail(res, 'invalid_request', 'A parameter is repeated');
       const basic = basicCredentials(req.headers.authorization);
       const bodyId = form.get('client_id');
       const bodySecret = form.get('client_secret');
@@ -90,9 +93,13 @@ export function createTokenEndpoint(options: { deps: Pick<AppDeps, 'db' | 'confi
       }
       if (scopes.length === 0) return fail(res, 'invalid_scope', 'This key holds no scope its owner still has');
       const scope = scopes.join(' ');
-      const accessToken = await issueAccessToken(keys, settings, { sub: principal.userId, client_id: client.id, scope, ...(principal.orgId ? { org_id: principal.orgId } : {}) });
+      // A token never outlives the key it was issued to.
+      const key = await deps.db.selectFrom('api_keys').select('expires_at').where('id', '=', client.id).executeTakeFirstOrThrow();
+      const lifetimeSeconds = Math.min(settings.ttlSeconds, Math.floor((new Date(key.expires_at).getTime() - Date.now()) / 1000));
+      if (lifetimeSeconds < 1) return fail(res, 'invalid_client', 'Unknown, revoked or expired client');
+      const accessToken = await issueAccessToken(keys, settings, { lifetimeSeconds, sub: principal.userId, client_id: client.id, scope, ...(principal.orgId ? { org_id: principal.orgId } : {}) });
       await audit.append(deps.db, { action: 'oauth.token', actor: { type: 'api_key', id: client.id }, outcome: 'success', ip: state.ip, requestId: state.requestId, details: { scope } });
-      answer(res, 200, { access_token: accessToken, token_type: 'Bearer', expires_in: settings.ttlSeconds, scope });
+      answer(res, 200, { access_token: accessToken, token_type: 'Bearer', expires_in: lifetimeSeconds, scope });
     })().catch((err: unknown) => {
       state.log.error({ err }, 'token endpoint failed');
       if (!res.headersSent) fail(res, 'server_error', 'Internal error');
