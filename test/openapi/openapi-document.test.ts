@@ -1,26 +1,43 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
+import { REASONS } from '@gatehouse/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fromJSONSchema } from 'zod';
 import { appRouter } from '../../server/src/app-router';
+import { reasonStatus } from '../../server/src/http/trpc-error-body';
 import { listProcedures } from '../../server/src/pipeline/assert-procedure-policies';
 import { startTestApp, type TestApp } from '../support/test-app';
 
+type Json = Record<string, unknown>;
+interface Media {
+  schema: Json;
+}
 interface Operation {
   operationId: string;
-  security: unknown[];
-  parameters?: { name: string; in: string; content: Record<string, { schema: { properties?: Record<string, unknown>; required?: string[] } }> }[];
-  requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown>; required?: string[] } }> };
-  responses: Record<string, { content?: Record<string, { schema: { properties: { result: { properties: { data: { properties?: Record<string, unknown>; required?: string[] } } } } } }> }>;
+  summary: string;
+  security: Record<string, string[]>[];
+  'x-gatehouse-permission'?: string;
+  parameters?: { name: string; in: string; required: boolean; content: Record<string, Media> }[];
+  requestBody?: { required: boolean; content: Record<string, Media> };
+  responses: Record<string, { content?: Record<string, Media> }>;
 }
-type Doc = { openapi: string; paths: Record<string, Record<string, Operation>>; components: { securitySchemes: Record<string, unknown> } };
+interface Doc {
+  openapi: string;
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, Json>; securitySchemes: Record<string, Json>; responses: Record<string, { content: Record<string, Media> }> };
+}
 
 describe('the OpenAPI document', () => {
   let t: TestApp;
   let doc: Doc;
+  /** The same document with every $ref resolved: what a generator works from. */
+  let resolved: Doc;
   beforeAll(async () => {
     t = await startTestApp('pglite', { RATE_LIMIT_AUTH_PER_MINUTE: '10000' });
     const res = await fetch(`${t.url}/openapi.json`);
     expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json');
     doc = (await res.json()) as Doc;
+    resolved = (await SwaggerParser.dereference(structuredClone(doc) as never)) as unknown as Doc;
   });
   afterAll(async () => t?.close());
 
@@ -29,43 +46,99 @@ describe('the OpenAPI document', () => {
     await expect(SwaggerParser.validate(structuredClone(doc) as never)).resolves.toBeDefined();
   });
 
-  it('describes every procedure with its method, security and schemas', () => {
-    for (const p of listProcedures(appRouter)) {
-      const ops = doc.paths[`/trpc/${p.path}`];
-      const op = p.type === 'query' ? ops?.get : ops?.post;
-      expect(op, p.path).toBeDefined();
-      const isPublic = (p.meta as { public?: boolean } | undefined)?.public === true;
-      expect(op?.security.length === 0, p.path).toBe(isPublic);
-      expect(op?.responses['200']).toBeDefined();
+  it('describes every procedure of the router: method, summary, permission, security, schemas, error statuses', () => {
+    const procedures = listProcedures(appRouter);
+    expect(Object.keys(doc.paths).sort()).toEqual(procedures.map((p) => `/trpc/${p.path}`).sort());
+    for (const p of procedures) {
+      const methods = doc.paths[`/trpc/${p.path}`] ?? {};
+      expect(Object.keys(methods), p.path).toEqual([p.type === 'query' ? 'get' : 'post']);
+      const op = Object.values(methods)[0] as Operation;
+      const meta = p.meta as { public?: boolean; permission?: string; stepUp?: boolean; summary?: string } | undefined;
+      expect(op.operationId, p.path).toBe(p.path.replaceAll('.', '_'));
+      expect(op.summary, p.path).toBe(meta?.summary);
+      const schemes = op.security.flatMap((s) => Object.keys(s)).sort();
+      if (meta?.public) expect(schemes, p.path).toEqual([]);
+      else if (meta?.stepUp) expect(schemes, p.path).toEqual(['sessionCookie', 'sessionCookiePlainHttp']);
+      else expect(schemes, p.path).toEqual(['apiKeyHeader', 'bearerApiKey', 'bearerJwt', 'sessionCookie', 'sessionCookiePlainHttp']);
+      expect(op['x-gatehouse-permission'], p.path).toBe(meta?.permission);
+      const input = p.type === 'query' ? op.parameters?.find((q) => q.name === 'input' && q.in === 'query')?.content['application/json'] : op.requestBody?.content['application/json'];
+      expect(input?.schema, p.path).toBeDefined();
+      expect(op.responses['200']?.content?.['application/json']?.schema, p.path).toBeDefined();
+      const statuses = Object.keys(op.responses);
+      for (const s of ['400', '429', '500', '503', 'default']) expect(statuses, p.path).toContain(s);
+      expect(statuses.includes('401') && statuses.includes('403'), p.path).toBe(!meta?.public);
     }
-    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['apiKeyHeader', 'bearerApiKey', 'bearerJwt', 'sessionCookie']);
   });
 
-  it('is enough to call procedures: three calls built only from the document', async () => {
-    const find = (operationId: string): { path: string; method: string; op: Operation } => {
-      for (const [path, methods] of Object.entries(doc.paths)) for (const [method, op] of Object.entries(methods)) if (op.operationId === operationId) return { path, method, op };
-      throw new Error(`no ${operationId}`);
+  it('carries the closed set of reasons: the Error schema lists them all, each status response exactly those it is answered with', () => {
+    const data = ((doc.components.schemas.Error as Json).properties as Json).error as Json;
+    const reason = (((data.properties as Json).data as Json).properties as Json).reason as { enum: string[] };
+    expect(reason.enum).toEqual([...REASONS]);
+    for (const [name, response] of Object.entries(resolved.components.responses)) {
+      if (name === 'Error') continue;
+      const status = Number(name.slice('Error'.length));
+      const narrowed = fromJSONSchema(response.content['application/json']?.schema as never);
+      for (const r of REASONS) {
+        const body = { error: { message: 'x', code: -32600, data: { code: 'X', httpStatus: status, reason: r } } };
+        expect(narrowed.safeParse(body).success, `${name} ${r}`).toBe(reasonStatus(r) === status);
+      }
+    }
+  });
+
+  it('describes org-scoped inputs whole (orgId from the scope step plus the procedure\'s own fields)', () => {
+    const schema = resolved.paths['/trpc/projects.get']?.get?.parameters?.[0]?.content['application/json']?.schema as { required: string[]; additionalProperties: boolean };
+    expect(schema.required.sort()).toEqual(['id', 'orgId']);
+    expect(schema.additionalProperties).toBe(false);
+  });
+
+  it('is enough to call procedures: calls built only from the document succeed or fail exactly as it says', async () => {
+    const values: Record<string, unknown> = { email: 'openapi-caller@example.com', password: 'a passphrase long enough for this', name: 'Made from the document' };
+    const operation = (operationId: string): { path: string; method: string; op: Operation } => {
+      for (const [path, methods] of Object.entries(resolved.paths)) for (const [method, op] of Object.entries(methods)) if (op.operationId === operationId) return { path, method, op };
+      throw new Error(`the document has no operation ${operationId}`);
     };
-    const values: Record<string, unknown> = { email: 'openapi-caller@example.com', password: 'a passphrase long enough for this' };
-    const call = async (operationId: string, cookie?: string) => {
-      const { path, method, op } = find(operationId);
-      const shape = method === 'get' ? op.parameters?.[0]?.content['application/json']?.schema : op.requestBody?.content['application/json']?.schema;
-      const input = Object.fromEntries((shape?.required ?? []).map((k) => [k, values[k]]));
-      const headers: Record<string, string> = { ...(cookie ? { cookie, origin: t.url } : {}) };
+    /** Calls an operation the way the document says, checking the input and the answer against its schemas. */
+    const call = async (operationId: string, options: { cookie?: string; input?: Json } = {}): Promise<{ status: number; body: Json; res: Response }> => {
+      const { path, method, op } = operation(operationId);
+      const shape = method === 'get' ? op.parameters?.find((p) => p.name === 'input')?.content['application/json']?.schema : op.requestBody?.content['application/json']?.schema;
+      const required = (shape?.required ?? []) as string[];
+      const input = options.input ?? Object.fromEntries(required.map((k) => [k, values[k]]));
+      if (!options.input) expect(fromJSONSchema(shape as never).safeParse(input).success, `${operationId}: input the document accepts`).toBe(true);
+      const headers: Record<string, string> = options.cookie ? { cookie: options.cookie, origin: t.url } : {};
+      const sendInput = required.length > 0 || options.input !== undefined;
       const res =
         method === 'get'
-          ? await fetch(`${t.url}${path}${shape?.required?.length ? `?input=${encodeURIComponent(JSON.stringify(input))}` : ''}`, { headers })
+          ? await fetch(`${t.url}${path}${sendInput ? `?input=${encodeURIComponent(JSON.stringify(input))}` : ''}`, { headers })
           : await fetch(`${t.url}${path}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(input) });
-      const body = (await res.json()) as { result: { data: Record<string, unknown> } };
-      const declared = op.responses['200']?.content?.['application/json']?.schema.properties.result.properties.data;
-      for (const key of declared?.required ?? []) expect(body.result.data, `${operationId}.${key}`).toHaveProperty(key);
-      return { res, body };
+      const body = (await res.json()) as Json;
+      const response = op.responses[String(res.status)] ?? op.responses.default;
+      const schema = response?.content?.['application/json']?.schema;
+      expect(schema, `${operationId}: status ${res.status} is documented`).toBeDefined();
+      const check = fromJSONSchema(schema as never).safeParse(body);
+      expect(check.success, `${operationId}: ${res.status} body matches the document: ${JSON.stringify(check.error?.issues ?? [])}`).toBe(true);
+      return { status: res.status, body, res };
     };
-    expect((await call('system_version')).body.result.data.name).toBe('gatehouse');
-    expect((await call('auth_signUp')).body.result.data).toEqual({ accepted: true });
+    const data = (r: { body: Json }): Json => (r.body.result as { data: Json }).data;
+
+    expect(data(await call('system_version')).name).toBe('gatehouse');
+    expect((await call('auth_signUp')).status).toBe(200);
     const signIn = await call('auth_signIn');
+    expect(data(signIn).status).toBe('signed_in');
     const cookie = (signIn.res.headers.getSetCookie()[0] ?? '').split(';')[0] ?? '';
-    const me = await call('auth_me', cookie);
-    expect((me.body.result.data.user as { email: string }).email).toBe('openapi-caller@example.com');
+    expect((data(await call('auth_me', { cookie })).user as Json).email).toBe('openapi-caller@example.com');
+
+    const org = await call('orgs_create', { cookie });
+    values.orgId = data(org).id;
+    const project = await call('projects_create', { cookie });
+    const list = await call('projects_list', { cookie });
+    expect(JSON.stringify(data(list))).toContain(String(data(project).id));
+
+    // Refusals, in the documented error shapes.
+    const anonymous = await call('auth_me');
+    expect(anonymous.status).toBe(401);
+    expect((anonymous.body.error as { data: Json }).data.reason).toBe('UNAUTHENTICATED');
+    const extra = await call('projects_list', { cookie, input: { orgId: values.orgId, extra: 1 } });
+    expect(extra.status).toBe(400);
+    expect((extra.body.error as { data: Json }).data.reason).toBe('VALIDATION_FAILED');
   });
 });

@@ -1,134 +1,137 @@
 /**
- * The OpenAPI 3.1 document, generated from the router and the shared zod
- * schemas with zod 4's own `z.toJSONSchema` (JSON Schema 2020-12, which is
- * OpenAPI 3.1's schema dialect).
+ * The OpenAPI 3.1 document of every procedure, generated at run time from
+ * the router (`listProcedures`, the same walk as the default-deny check)
+ * and each procedure's zod parsers through zod 4's own `z.toJSONSchema`
+ * (JSON Schema 2020-12 is OpenAPI 3.1's schema dialect). A procedure added
+ * to the router appears here with nothing else to do.
  *
- * Why not a library: `trpc-to-openapi` documents (and serves) REST-style
- * routes declared in `meta.openapi`, a second wire format beside tRPC's;
- * `@trpc/openapi` is an 11.18 alpha pinned to another tRPC release and
- * generating through @hey-api. Callers in other languages should speak the
- * same wire format the TypeScript client does — `GET /trpc/<path>?input=`,
- * `POST /trpc/<path>`, `{"result":{"data":...}}` — so this document describes
- * exactly that, walking `listProcedures` like the default-deny check does.
+ * It describes the one wire format Gatehouse has, the one the TypeScript
+ * client speaks: `GET /trpc/<path>?input=<url-encoded JSON>` for queries,
+ * `POST /trpc/<path>` with a JSON body for mutations, `{"result":{"data":…}}`
+ * on success, tRPC's error envelope with `error.data.reason` on failure.
+ *
+ * Why not a library (evaluated against this router):
+ * - `trpc-to-openapi` needs `meta.openapi` on every procedure and serves the
+ *   documented paths through its own REST handler: a second wire format,
+ *   with its own parsing and error shapes, to secure and keep in step.
+ * - `@trpc/openapi` (11.18.0-alpha) does model tRPC's envelope, but it reads
+ *   the router's TypeScript types statically (peers: `typescript`,
+ *   `@hey-api/openapi-ts`, and exactly `@trpc/server` 11.18.0 — we run
+ *   11.25), so it sees neither our meta (public / permission / step-up →
+ *   security) nor our reasons, and loses the zod checks that are not types
+ *   (lengths, formats, patterns).
+ * - Describing the fixed wire format directly takes one small module, no
+ *   dependency, and the tests prove the result: it validates, and calls
+ *   built only from it succeed and fail exactly as it says.
  */
-import { REASONS } from '@gatehouse/shared';
 import type { AnyRouter } from '@trpc/server';
-import { toJSONSchema } from 'zod';
 import { listProcedures } from '../pipeline/assert-procedure-policies';
-
-type JsonObject = Record<string, unknown>;
-
-const SECURITY = [{ sessionCookie: [] }, { bearerApiKey: [] }, { bearerJwt: [] }, { apiKeyHeader: [] }];
-
-function schemaOf(parser: unknown, io: 'input' | 'output'): JsonObject {
-  const json = toJSONSchema(parser as never, { io, unrepresentable: 'any' }) as JsonObject;
-  delete json.$schema;
-  return json;
-}
-
-function errorResponse(description: string): JsonObject {
-  return { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorEnvelope' } } } };
-}
+import { errorResponseComponents, errorResponsesFor } from './error-responses';
+import { ERROR_SCHEMA } from './error-schema';
+import { createJsonSchemaCollector, type JsonSchema } from './json-schema-collector';
+import { mergeInputSchemas } from './merge-input-schemas';
+import { securityFor, SECURITY_SCHEMES } from './security-schemes';
 
 export interface OpenApiOptions {
   readonly version: string;
-  /** Server URLs to list (e.g. the public URL). */
+  /** Server URLs to list (e.g. `PUBLIC_URL`); none means "where this document was fetched from". */
   readonly servers?: readonly string[];
 }
 
+interface ProcedureDef {
+  readonly inputs: readonly unknown[];
+  readonly output?: unknown;
+}
+
+/** Whether a call may omit the input (every parser accepts `undefined`). */
+function inputIsOptional(parsers: readonly unknown[]): boolean {
+  return parsers.every((parser) => {
+    try {
+      return (parser as { safeParse(v: unknown): { success: boolean } }).safeParse(undefined).success;
+    } catch {
+      return false; // async refinements, or not a zod schema: say it is required
+    }
+  });
+}
+
+const DESCRIPTION = [
+  'Every procedure of the Gatehouse tRPC router, as it is called on the wire:',
+  '',
+  '* a **query** is `GET /trpc/<procedure>?input=<URL-encoded JSON>` (omit `input` when the procedure takes none);',
+  '* a **mutation** is `POST /trpc/<procedure>` with the input as a JSON body (`Content-Type: application/json` only);',
+  '* a result is `{"result":{"data": <output>}}`;',
+  '* an error is `{"error":{"message","code","data":{"reason","httpStatus","requestId",...}}}`: branch on `error.data.reason`.',
+  '',
+  'Cookie-authenticated mutations must send an allowed `Origin` (CSRF). API keys in the query string are refused.',
+].join('\n');
+
 /** Builds the document for every procedure in the router. */
-export function buildOpenApiDocument(router: AnyRouter, options: OpenApiOptions): JsonObject {
-  const paths: JsonObject = {};
-  const defs = router._def.procedures as unknown as Record<string, { _def: { inputs: unknown[]; output?: unknown } }>;
+export function buildOpenApiDocument(router: AnyRouter, options: OpenApiOptions): JsonSchema {
+  const schemas = createJsonSchemaCollector();
+  const defs = router._def.procedures as Record<string, { _def: ProcedureDef }>;
+  const paths: Record<string, JsonSchema> = {};
+  const tags = new Set<string>();
+
   for (const p of listProcedures(router)) {
+    if (p.type === 'subscription') continue; // refused at start-up; never served
     const def = defs[p.path]?._def;
+    const parsers = def?.inputs ?? [];
+    const input = mergeInputSchemas(parsers.map((parser) => schemas.schemaOf(parser, 'input')));
+    const required = parsers.length > 0 && !inputIsOptional(parsers);
+    const output = def?.output === undefined ? {} : schemas.schemaOf(def.output, 'output');
     const meta = p.meta;
-    const inputParser = def?.inputs[def.inputs.length - 1];
-    const input = inputParser ? schemaOf(inputParser, 'input') : {};
-    const inputOptional = inputParser ? (inputParser as { safeParse(v: unknown): { success: boolean } }).safeParse(undefined).success : true;
-    const output = def?.output ? schemaOf(def.output, 'output') : {};
     const isPublic = meta?.public === true;
-    const operation: JsonObject = {
+    const tag = p.path.split('.')[0] ?? p.path;
+    tags.add(tag);
+    const operation: JsonSchema = {
       operationId: p.path.replace(/\./g, '_'),
       summary: meta?.summary ?? p.path,
-      tags: [p.path.split('.')[0]],
-      description: isPublic ? 'Public.' : `Requires the \`${meta?.permission ?? ''}\` permission${meta?.stepUp ? ' and a recent re-authentication (step-up)' : ''}.`,
-      security: isPublic ? [] : SECURITY,
-      'x-gatehouse-permission': isPublic ? null : (meta?.permission ?? null),
+      description: [
+        `Procedure \`${p.path}\` (tRPC ${p.type}).`,
+        isPublic ? 'Public: no credentials needed.' : `Requires the \`${meta?.permission ?? '?'}\` permission.`,
+        meta?.stepUp ? 'Step-up: needs a session re-authenticated within the last few minutes (REAUTH_REQUIRED otherwise).' : '',
+        meta?.requireVerifiedEmail ? 'Needs a verified email address (EMAIL_NOT_VERIFIED otherwise).' : '',
+      ]
+        .filter(Boolean)
+        .join(' '),
+      tags: [tag],
+      security: securityFor(meta),
+      ...(isPublic ? {} : { 'x-gatehouse-permission': meta?.permission }),
       responses: {
         '200': {
-          description: 'Success',
-          content: { 'application/json': { schema: { type: 'object', required: ['result'], properties: { result: { type: 'object', required: ['data'], properties: { data: output } } } } } },
-        },
-        '400': errorResponse('Invalid input (VALIDATION_FAILED, MALFORMED_JSON, ...)'),
-        ...(isPublic ? {} : { '401': errorResponse('No valid credentials'), '403': errorResponse('Credentials without the permission (FORBIDDEN, CSRF_REJECTED, ...)') }),
-        '429': errorResponse('Rate limited (RATE_LIMITED, TOO_MANY_ATTEMPTS); see Retry-After'),
-        '500': errorResponse('Internal error (details are never disclosed)'),
-      },
-    };
-    const path = `/trpc/${p.path}`;
-    if (p.type === 'query') {
-      paths[path] = {
-        get: {
-          ...operation,
-          parameters: [{ name: 'input', in: 'query', required: !inputOptional, description: 'The input, as URL-encoded JSON', content: { 'application/json': { schema: input } } }],
-        },
-      };
-    } else {
-      paths[path] = {
-        post: {
-          ...operation,
-          requestBody: { required: !inputOptional, content: { 'application/json': { schema: input } } },
-        },
-      };
-    }
-  }
-  return {
-    openapi: '3.1.0',
-    info: {
-      title: 'Gatehouse API',
-      version: options.version,
-      description:
-        "Every procedure of the tRPC router. Queries are `GET /trpc/<procedure>?input=<url-encoded JSON>`, mutations `POST /trpc/<procedure>` with a JSON body (`Content-Type: application/json` only). Results are `{\"result\":{\"data\":...}}`; errors `{\"error\":{\"message\",\"code\",\"data\":{\"reason\",\"httpStatus\",\"requestId\"}}}`. Cookie-authenticated mutations must send an allowed `Origin`.",
-    },
-    servers: (options.servers ?? []).map((url) => ({ url })),
-    paths,
-    components: {
-      securitySchemes: {
-        sessionCookie: { type: 'apiKey', in: 'cookie', name: 'gatehouse_session', description: 'Session cookie from auth.signIn (`__Host-gatehouse_session` over HTTPS)' },
-        bearerApiKey: { type: 'http', scheme: 'bearer', bearerFormat: 'Gatehouse API key', description: 'An API key as a bearer token' },
-        bearerJwt: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A short-lived access token from POST /oauth/token (client credentials)' },
-        apiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An API key in the X-API-Key header' },
-      },
-      schemas: {
-        ErrorEnvelope: {
-          type: 'object',
-          required: ['error'],
-          properties: {
-            error: {
-              type: 'object',
-              required: ['message', 'code', 'data'],
-              properties: {
-                message: { type: 'string' },
-                code: { type: 'integer', description: 'JSON-RPC 2.0 style error code' },
-                data: {
-                  type: 'object',
-                  required: ['reason', 'httpStatus', 'code'],
-                  properties: {
-                    reason: { type: 'string', enum: [...REASONS] },
-                    httpStatus: { type: 'integer' },
-                    code: { type: 'string' },
-                    requestId: { type: 'string' },
-                    path: { type: 'string' },
-                    retryAfterSeconds: { type: 'integer' },
-                    issues: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, code: { type: 'string' }, reason: { type: 'string' } } } },
-                  },
-                },
-              },
+          description: 'Success: the output in tRPC\'s result envelope',
+          headers: { 'X-Request-Id': { $ref: '#/components/headers/RequestId' } },
+          content: {
+            'application/json': {
+              schema: { type: 'object', required: ['result'], properties: { result: { type: 'object', required: ['data'], properties: { data: output } } } },
             },
           },
         },
+        ...errorResponsesFor({ type: p.type, isPublic }),
       },
+    };
+    const inputContent = { 'application/json': { schema: input } };
+    paths[`/trpc/${p.path}`] =
+      p.type === 'query'
+        ? { get: { ...operation, parameters: [{ name: 'input', in: 'query', required, description: 'The input as JSON, URL-encoded', content: inputContent }] } }
+        : { post: { ...operation, requestBody: { required, description: 'The input as JSON', content: inputContent } } };
+  }
+
+  return {
+    openapi: '3.1.0',
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    info: { title: 'Gatehouse API', version: options.version, description: DESCRIPTION },
+    servers: (options.servers ?? []).map((url) => ({ url })),
+    tags: [...tags].sort().map((name) => ({ name })),
+    paths,
+    components: {
+      schemas: { Error: ERROR_SCHEMA, ...schemas.definitions() },
+      responses: errorResponseComponents(),
+      headers: {
+        RequestId: { description: 'This request\'s id (also in error.data.requestId and the server log)', schema: { type: 'string' } },
+        RetryAfter: { description: 'Seconds to wait before retrying', schema: { type: 'integer' } },
+      },
+      securitySchemes: SECURITY_SCHEMES,
     },
   };
 }
