@@ -76,15 +76,16 @@ export function buildOpenApiDocument(router: AnyRouter, options: OpenApiOptions)
     if (p.type === 'subscription') continue; // refused at start-up; never served
     const def = defs[p.path]?._def;
     const parsers = def?.inputs ?? [];
-    const input = mergeInputSchemas(parsers.map((parser) => schemas.schemaOf(parser, 'input')));
+    const operationId = p.path.replace(/\./g, '_');
+    const input = mergeInputSchemas(parsers.map((parser, i) => schemas.schemaOf(parser, 'input', `${operationId}_input${parsers.length > 1 ? String(i) : ''}`)));
     const required = parsers.length > 0 && !inputIsOptional(parsers);
-    const output = def?.output === undefined ? {} : schemas.schemaOf(def.output, 'output');
+    const output = def?.output === undefined ? {} : schemas.schemaOf(def.output, 'output', `${operationId}_output`);
     const meta = p.meta;
     const isPublic = meta?.public === true;
     const tag = p.path.split('.')[0] ?? p.path;
     tags.add(tag);
     const operation: JsonSchema = {
-      operationId: p.path.replace(/\./g, '_'),
+      operationId,
       summary: meta?.summary ?? p.path,
       description: [
         `Procedure \`${p.path}\` (tRPC ${p.type}).`,

@@ -45,3 +45,17 @@ describe('mergeInputSchemas', () => {
     expect(mergeInputSchemas([scope, other])).toEqual({ allOf: [scope, other] });
   });
 });
+
+describe('createJsonSchemaCollector with a recursive root', () => {
+  it('moves the root itself to components under the given name (a "#" ref would point at the whole document)', () => {
+    interface Node {
+      name: string;
+      children: Node[];
+    }
+    const NodeSchema: z.ZodType<Node> = z.strictObject({ name: z.string(), get children() { return z.array(NodeSchema); } });
+    const collector = createJsonSchemaCollector();
+    expect(collector.schemaOf(NodeSchema, 'output', 'tree.get output')).toEqual({ $ref: '#/components/schemas/tree.get_output' });
+    const def = collector.definitions()['tree.get_output'] as { properties: { children: { items: unknown } } };
+    expect(def.properties.children.items).toEqual({ $ref: '#/components/schemas/tree.get_output' });
+  });
+});
