@@ -1,8 +1,24 @@
 const SECRET_KEY = /pass(word)?|token|secret|hash|key|code|authorization|cookie|otp|challenge/i;
 
 /**
+ * Values shaped like our credentials, whatever member they sit under: an API
+ * key (`gth_live_…`), a session token (`<id>.<secret>`), a JWT, or an
+ * Authorization header value.
+ */
+const SECRET_VALUE = /gth_live_|[a-z2-7]{24}\.[A-Za-z0-9_-]{43}|eyJ[\w-]*\.[\w-]*\.|^\s*(bearer|basic)\s/i;
+
+/** NUL and unpaired surrogates: PostgreSQL's jsonb refuses them, which would fail the caller's transaction. */
+// eslint-disable-next-line no-control-regex
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
  * Audit details with every secret-looking member replaced, recursively: a
  * password, token, hash, key or code never reaches the log, even by mistake.
+ * Strings are also checked by shape, shortened, and made storable.
+ *
+ * @example
+ * redactDetails({ reason: 'x', password: 'p', nested: { apiKey: 'k' } })
+ * // → { reason: 'x', password: '[redacted]', nested: { apiKey: '[redacted]' } }
  */
 export function redactDetails(details: Record<string, unknown> | undefined): Record<string, unknown> {
   return (redact(details ?? {}, 0) as Record<string, unknown>) ?? {};
@@ -14,10 +30,17 @@ function redact(value: unknown, depth: number): unknown {
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      out[k] = SECRET_KEY.test(k) ? '[redacted]' : redact(v, depth + 1);
+      out[storable(k)] = SECRET_KEY.test(k) ? '[redacted]' : redact(v, depth + 1);
     }
     return out;
   }
-  if (typeof value === 'string' && value.length > 1000) return `${value.slice(0, 1000)}…`;
+  if (typeof value === 'string') {
+    if (SECRET_VALUE.test(value)) return '[redacted]';
+    return storable(value.length > 1000 ? `${value.slice(0, 1000)}…` : value);
+  }
   return value;
+}
+
+function storable(s: string): string {
+  return s.replace(UNSTORABLE, '\uFFFD');
 }
