@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { IN_CI } from '../support/test-env';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../support/spawn-server';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -40,8 +41,10 @@ describe('GET /docs', () => {
     }
   });
 
-  // Chromium is Debian's package (.ci/run installs it as root). Never skipped: a machine without it fails here, saying how to fix it.
-  it('renders in headless Chromium with no console errors (screenshots: test/artifacts/docs*.png)', async () => {
+  // Chromium is Debian's package: .ci/run installs it, and under CI=true this test always runs
+  // (failing with install instructions if the browser is missing). A fresh machine with only
+  // Node and npm skips this one test, as the README's test command must pass there.
+  it.runIf(existsSync(CHROMIUM) || IN_CI)('renders in headless Chromium with no console errors (screenshots: test/artifacts/docs*.png)', async () => {
     if (!existsSync(CHROMIUM)) {
       throw new Error(`${CHROMIUM} is missing: this test drives Debian's Chromium. Install it with "sudo apt-get update && sudo apt-get install -y chromium" (.ci/run does this in CI).`);
     }
