@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailCapture, tokenFromMail, type MailCapture } from '../support/mail-capture';
 import { signInUser } from '../support/sign-in-user';
@@ -89,6 +90,30 @@ describe.each(DATABASE_KINDS)('organizations and projects (%s)', (kind) => {
     expect((await alice.trpc.projects.list.query({ orgId: orgA, nameContains: '%_' })).projects.map((p) => p.name)).toEqual(['100%_done']);
     expect((await alice.trpc.projects.list.query({ orgId: orgA, nameContains: "' or 1=1 --" })).projects).toEqual([]);
     expect(await refusal(alice.trpc.projects.list.query({ orgId: orgA, limit: 101 }))).toMatchObject({ reason: 'VALIDATION_FAILED' });
+  });
+
+  it('pages through rows created within one millisecond without skipping any (the cursor keeps microseconds)', async () => {
+    const { alice, orgA } = await twoOrgs(t, 'micro');
+    // JavaScript dates hold milliseconds; PostgreSQL keeps microseconds. Five rows 100 µs apart share one millisecond.
+    for (let i = 1; i <= 5; i++) {
+      await sql`insert into projects (org_id, owner_id, name, created_at) values (${orgA}, ${alice.userId}, ${`micro ${i}`}, ${`2020-01-01T00:00:00.123${i}00Z`}::timestamptz)`.execute(db());
+    }
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await alice.trpc.projects.list.query({ orgId: orgA, limit: 2, cursor });
+      seen.push(...page.projects.map((p) => p.name));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual(['alpha', 'micro 5', 'micro 4', 'micro 3', 'micro 2', 'micro 1']);
+  });
+
+  it('refuses a forged cursor as a validation error, not a database error', async () => {
+    const { alice, orgA } = await twoOrgs(t, 'forged');
+    for (const forged of [['not a date', '00000000-0000-4000-8000-000000000000'], ['2020-02-30T00:00:00.000000Z', '00000000-0000-4000-8000-000000000000'], ['2020-01-01T00:00:00.000000Z', "x' or 1=1"], [1, 2], ['2020-01-01T00:00:00.000000Z']]) {
+      const cursor = Buffer.from(JSON.stringify(forged)).toString('base64url');
+      expect(await refusal(alice.trpc.projects.list.query({ orgId: orgA, cursor }))).toMatchObject({ httpStatus: 400, reason: 'VALIDATION_FAILED' });
+    }
   });
 
   it('a stale update answers CONFLICT and changes nothing', async () => {

@@ -1,5 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../db/database';
+import type { ProjectCursor } from './project-cursor';
 
 type Trx = Transaction<Database>;
 
@@ -22,13 +23,20 @@ function likeLiteral(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** A page newest-first, after the (created_at, id) keyset cursor: no OFFSET, no COUNT. */
-export function listProjects(db: Trx, options: { orgId: string; nameContains: string | undefined; after: { createdAt: string; id: string } | undefined; limit: number }) {
-  let q = db.selectFrom('projects').select(COLUMNS).where('org_id', '=', options.orgId);
+/** `created_at` to the microsecond, for the page cursor (a JavaScript Date keeps only milliseconds). */
+const createdAtExact = sql<string>`to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/**
+ * A page newest-first, after the (created_at, id) keyset position: no
+ * OFFSET, no COUNT; one row more than asked tells whether another page exists.
+ */
+export function listProjects(db: Trx, options: { orgId: string; nameContains: string | undefined; after: ProjectCursor | undefined; limit: number }) {
+  let q = db.selectFrom('projects').select(COLUMNS).select(createdAtExact.as('created_at_exact')).where('org_id', '=', options.orgId);
   if (options.nameContains !== undefined) q = q.where('name', 'ilike', likeLiteral(options.nameContains));
   if (options.after) {
-    const { createdAt, id } = options.after;
-    q = q.where((eb) => eb.or([eb('created_at', '<', new Date(createdAt)), eb.and([eb('created_at', '=', new Date(createdAt)), eb('id', '<', id)])]));
+    const createdAt = sql<Date>`cast(${options.after.createdAt} as timestamptz)`;
+    const id = options.after.id;
+    q = q.where((eb) => eb.or([eb('created_at', '<', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)])]));
   }
   return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(options.limit + 1).execute();
 }

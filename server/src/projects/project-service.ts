@@ -1,10 +1,10 @@
 import type { CreateProjectInput, Ok, Project, UpdateProjectInput } from '@gatehouse/shared';
-import { decodeCursor, encodeCursor } from '../admin/keyset-cursor';
 import { AppError } from '../pipeline/app-error';
 import { actorOf } from '../pipeline/audit-sink';
 import type { Context } from '../pipeline/context';
 import type { Principal } from '../pipeline/principal';
 import type { Tenant } from '../pipeline/tenant-scope';
+import { decodeProjectCursor, encodeProjectCursor } from './project-cursor';
 import { canDeleteProject, canEditProject } from './project-policy';
 import { deleteProject, findProject, insertProject, listProjects, updateProjectAtVersion } from './project-queries';
 import { toProject } from './to-project';
@@ -30,14 +30,13 @@ export async function getProject(ctx: ProjectContext, id: string): Promise<Proje
   return toProject(row);
 }
 
+/** One page of the org's projects, newest first; `nextCursor` is null on the last page. */
 export async function listProjectPage(ctx: ProjectContext, input: { nameContains?: string | undefined; cursor?: string | undefined; limit: number }): Promise<{ projects: Project[]; nextCursor: string | null }> {
-  const cursor = input.cursor !== undefined ? decodeCursor(input.cursor) : undefined;
-  const after = cursor && typeof cursor[0] === 'string' && typeof cursor[1] === 'string' ? { createdAt: cursor[0], id: cursor[1] } : undefined;
-  if (cursor && !after) throw new AppError('VALIDATION_FAILED', { message: 'Malformed cursor' });
+  const after = input.cursor !== undefined ? decodeProjectCursor(input.cursor) : undefined;
   const rows = await listProjects(ctx.tenant.db, { orgId: ctx.tenant.orgId, nameContains: input.nameContains, after, limit: input.limit });
   const page = rows.slice(0, input.limit);
   const last = page[page.length - 1];
-  return { projects: page.map(toProject), nextCursor: rows.length > input.limit && last ? encodeCursor([new Date(last.created_at).toISOString(), last.id]) : null };
+  return { projects: page.map(toProject), nextCursor: rows.length > input.limit && last ? encodeProjectCursor({ createdAt: last.created_at_exact, id: last.id }) : null };
 }
 
 /**
