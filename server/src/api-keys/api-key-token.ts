@@ -24,11 +24,16 @@ export interface MintedApiKey {
   readonly secretHash: Buffer;
 }
 
+/** The full key for an id and a secret (both base32), checksum appended. */
+export function formatApiKey(id: string, secret: string): string {
+  const body = `${API_KEY_PREFIX}${id}_${secret}`;
+  return `${body}${checksum(body)}`;
+}
+
 export function mintApiKey(id?: string): MintedApiKey {
   const keyId = id ?? encodeBase32LowerCaseNoPadding(randomBytes(10));
   const secret = encodeBase32LowerCaseNoPadding(randomBytes(32));
-  const body = `${API_KEY_PREFIX}${keyId}_${secret}`;
-  return { id: keyId, key: `${body}${checksum(body)}`, secretHash: sha256(secret) };
+  return { id: keyId, key: formatApiKey(keyId, secret), secretHash: sha256(secret) };
 }
 
 /** The id and secret hash of a well-formed key with a valid checksum; undefined otherwise (no database read needed to refuse). */
