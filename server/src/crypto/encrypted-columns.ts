@@ -1,3 +1,6 @@
+import { mailAad } from '../mail/enqueue-mail';
+import { totpAad } from '../mfa/totp-secret';
+
 /**
  * Every column that holds key-ring ciphertext, with the associated data its
  * rows were sealed with. `pnpm gatehouse keys reencrypt` walks this list;
@@ -12,7 +15,8 @@ export interface EncryptedColumn {
 }
 
 export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
-  { table: 'mail_outbox', idColumn: 'id', column: 'payload', aad: (id) => `mail:${id}` },
-  { table: 'mfa_totp', idColumn: 'user_id', column: 'secret', aad: (id) => `user:${id}:totp` },
+  { table: 'mail_outbox', idColumn: 'id', column: 'payload', aad: mailAad },
+  { table: 'mfa_totp', idColumn: 'user_id', column: 'secret', aad: totpAad },
+  // Must match signing-keys.ts (`jwt:<kid>`); server/test/crypto/reencrypt-columns.test.ts proves it.
   { table: 'jwt_signing_keys', idColumn: 'kid', column: 'private_key', aad: (id) => `jwt:${id}` },
 ];
