@@ -8,7 +8,15 @@ import { redactDetails } from './redact-details';
  * Appends one event to the hash chain, inside the caller's transaction (the
  * event commits with the change it records) or in its own. The chain head
  * row is locked for the transaction, so appends from any number of writers
- * and instances form one chain, at O(1) cost per event.
+ * and instances form one chain, at O(1) cost per event. The head stays
+ * locked until the caller commits, so append as the last step of a
+ * transaction, never before slow work (hashing a password, calling out).
+ *
+ * @example
+ * await db.transaction().execute(async (trx) => {
+ *   await changeRole(trx, userId, 'admin');
+ *   await appendAuditEvent(trx, { action: 'admin.user.set_role', actor, target: { type: 'user', id: userId }, outcome: 'success' });
+ * });
  */
 export async function appendAuditEvent(db: Kysely<Database> | Transaction<Database>, event: AuditEventInput): Promise<string> {
   if (db.isTransaction) return appendInTransaction(db as Transaction<Database>, event);
