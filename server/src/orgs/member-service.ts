@@ -11,7 +11,7 @@ import type { Principal } from '../pipeline/principal';
 import { enterTenantScope, type Tenant } from '../pipeline/tenant-scope';
 import { sql } from 'kysely';
 import { deleteMembership, findMembership, insertMembership, listMembers, lockOwners, updateMembershipRole } from './membership-queries';
-import { roleAtMost } from './org-roles';
+import { departureRefusal, invitationRefusal, removalRefusal, roleChangeRefusal, type MemberChangeRefusal } from './member-policy';
 import { toMember } from './to-org';
 
 type Authed = Context & { principal: Principal };
@@ -19,14 +19,36 @@ type InOrg = Authed & { tenant: Tenant };
 
 const INVITATION_TTL_MS = 7 * 24 * 3_600_000;
 
+/**
+ * Locks the org's owner rows (every role change, removal, departure and
+ * invitation serialises there, so two owners demoting each other cannot
+ * both win), then re-reads the caller's own role: it may have changed while
+ * this transaction waited, and the policy must judge the role as it is now.
+ */
+async function lockMemberChanges(ctx: InOrg): Promise<{ actor: OrgRole; ownerCount: number }> {
+  const { db, orgId } = ctx.tenant;
+  const owners = await lockOwners(db, orgId);
+  const me = await findMembership(db, orgId, ctx.principal.userId);
+  if (!me) throw new AppError('NOT_FOUND', { message: 'No such organization' });
+  return { actor: me.role, ownerCount: owners.length };
+}
+
+/** Turns a policy refusal into the error the caller sees. */
+function enforce(refusal: MemberChangeRefusal, messages: { ROLE_TOO_HIGH?: string; LAST_OWNER?: string }): void {
+  if (refusal === null) return;
+  const message = refusal === 'FORBIDDEN' ? undefined : messages[refusal];
+  throw new AppError(refusal, message !== undefined ? { message } : {});
+}
+
 export async function listOrgMembers(ctx: InOrg): Promise<{ members: Member[] }> {
   return { members: (await listMembers(ctx.tenant.db, ctx.tenant.orgId)).map(toMember) };
 }
 
 /** Invites an email at a role no higher than the inviter's; the token (256 bits, stored hashed) travels by mail. */
 export async function inviteMember(ctx: InOrg, input: { email: string; role: OrgRole }): Promise<Invitation> {
-  const { db, orgId, role } = ctx.tenant;
-  if (!roleAtMost(input.role, role)) throw new AppError('ROLE_TOO_HIGH', { message: `You cannot grant a role above your own (${role})` });
+  const { db, orgId } = ctx.tenant;
+  const { actor } = await lockMemberChanges(ctx);
+  enforce(invitationRefusal(actor, input.role), { ROLE_TOO_HIGH: `You cannot grant a role above your own (${actor})` });
   const existing = await db
     .selectFrom('memberships as m')
     .innerJoin('users as u', 'u.id', 'm.user_id')
@@ -82,12 +104,14 @@ export async function acceptInvitation(ctx: Authed, token: string): Promise<{ or
  * be demoted, even by two owners acting at once.
  */
 export async function setMemberRole(ctx: InOrg, input: { userId: string; role: OrgRole }): Promise<Member> {
-  const { db, orgId, role } = ctx.tenant;
-  const owners = await lockOwners(db, orgId);
+  const { db, orgId } = ctx.tenant;
+  const { actor, ownerCount } = await lockMemberChanges(ctx);
   const target = await findMembership(db, orgId, input.userId);
   if (!target) throw new AppError('NOT_FOUND', { message: 'No such member' });
-  if (!roleAtMost(input.role, role) || !roleAtMost(target.role, role)) throw new AppError('ROLE_TOO_HIGH', { message: `You cannot manage or grant roles above your own (${role})` });
-  if (target.role === 'owner' && input.role !== 'owner' && owners.length <= 1) throw new AppError('LAST_OWNER', { message: 'The last owner cannot be demoted' });
+  enforce(roleChangeRefusal(actor, target.role, input.role, ownerCount), {
+    ROLE_TOO_HIGH: `You cannot manage or grant roles above your own (${actor})`,
+    LAST_OWNER: 'The last owner cannot be demoted',
+  });
   await updateMembershipRole(db, orgId, input.userId, input.role);
   await ctx.deps.audit.append(db, { action: 'org.member.set_role', actor: actorOf(ctx.principal), target: { type: 'user', id: input.userId }, orgId, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId, details: { from: target.role, to: input.role } });
   securityEvent(ctx.log, { type: 'privilege.changed', requestId: ctx.requestId, ip: ctx.ip, principal: ctx.principal, details: { scope: 'org', orgId, targetUserId: input.userId, from: target.role, to: input.role } });
@@ -97,21 +121,23 @@ export async function setMemberRole(ctx: InOrg, input: { userId: string; role: O
 }
 
 export async function removeMember(ctx: InOrg, userId: string): Promise<Ok> {
-  const { db, orgId, role } = ctx.tenant;
-  const owners = await lockOwners(db, orgId);
+  const { db, orgId } = ctx.tenant;
+  const { actor, ownerCount } = await lockMemberChanges(ctx);
   const target = await findMembership(db, orgId, userId);
   if (!target) throw new AppError('NOT_FOUND', { message: 'No such member' });
-  if (!roleAtMost(target.role, role)) throw new AppError('ROLE_TOO_HIGH', { message: `You cannot remove someone above your own role (${role})` });
-  if (target.role === 'owner' && owners.length <= 1) throw new AppError('LAST_OWNER', { message: 'The last owner cannot be removed' });
+  enforce(removalRefusal(actor, target.role, ownerCount), {
+    ROLE_TOO_HIGH: `You cannot remove someone above your own role (${actor})`,
+    LAST_OWNER: 'The last owner cannot be removed',
+  });
   await deleteMembership(db, orgId, userId);
   await ctx.deps.audit.append(db, { action: 'org.member.remove', actor: actorOf(ctx.principal), target: { type: 'user', id: userId }, orgId, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId, details: { role: target.role } });
   return { ok: true };
 }
 
 export async function leaveOrg(ctx: InOrg): Promise<Ok> {
-  const { db, orgId, role } = ctx.tenant;
-  const owners = await lockOwners(db, orgId);
-  if (role === 'owner' && owners.length <= 1) throw new AppError('LAST_OWNER', { message: 'The last owner cannot leave; transfer ownership first' });
+  const { db, orgId } = ctx.tenant;
+  const { actor, ownerCount } = await lockMemberChanges(ctx);
+  enforce(departureRefusal(actor, ownerCount), { LAST_OWNER: 'The last owner cannot leave; transfer ownership first' });
   await deleteMembership(db, orgId, ctx.principal.userId);
   await ctx.deps.audit.append(db, { action: 'org.member.leave', actor: actorOf(ctx.principal), target: { type: 'user', id: ctx.principal.userId }, orgId, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId });
   return { ok: true };
