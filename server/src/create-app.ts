@@ -37,6 +37,7 @@ import { publicBaseUrl } from './auth/base-url';
 import { createJwtAuthenticator } from './oauth/jwt-authenticator';
 import { loadSigningKeys } from './oauth/signing-keys';
 import { createTokenRevocations } from './oauth/token-revocations';
+import { createExposedAccessTokenRevoker } from './oauth/exposed-access-token-revoker';
 import { createJwksRoute, createTokenEndpoint } from './oauth/token-endpoint';
 import { combineRevokers, createExposedSessionRevoker } from './sessions/exposed-session-revoker';
 
@@ -131,7 +132,11 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     outbox,
     metrics,
     tokenRevocations,
-    exposedCredentialRevoker: combineRevokers([createExposedSessionRevoker({ sessions, audit, db: database.db }), createExposedApiKeyRevoker({ db: database.db, audit, tokenRevocations })]),
+    exposedCredentialRevoker: combineRevokers([
+      createExposedSessionRevoker({ sessions, audit, db: database.db }),
+      createExposedApiKeyRevoker({ db: database.db, audit, tokenRevocations }),
+      createExposedAccessTokenRevoker({ db: database.db, audit, keys: signingKeys, settings: tokenSettings, tokenRevocations }),
+    ]),
   };
   outbox.start();
   const docs = createDocsRoutes({ router, version: VERSION, publicUrl: config.http.publicUrl });
