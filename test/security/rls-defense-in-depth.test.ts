@@ -1,8 +1,19 @@
 // Row-level security: even a query that forgets its WHERE sees only the caller's tenants.
+import { OrgRef } from '@gatehouse/shared';
 import { sql } from 'kysely';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { authRouter } from '../../server/src/auth/auth-router';
+import { createApp } from '../../server/src/create-app';
+import { orgsRouter } from '../../server/src/orgs/orgs-router';
+import { orgProcedure } from '../../server/src/pipeline/org-procedure';
 import { enterTenantScope } from '../../server/src/pipeline/tenant-scope';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { router } from '../../server/src/pipeline/trpc';
+import { projectsRouter } from '../../server/src/projects/projects-router';
+import { signInUser } from '../support/sign-in-user';
+import { startTestApp, testConfig, type TestApp } from '../support/test-app';
+import { createTestDatabase } from '../support/test-database';
 import { DATABASE_KINDS } from '../support/test-env';
 import { twoOrgs, type TwoOrgs } from '../support/two-orgs';
 
@@ -48,5 +59,71 @@ describe.each(DATABASE_KINDS)('row-level security (%s)', (kind) => {
       return (await sql`select * from projects`.execute(trx)).rows;
     });
     expect(rows).toEqual([]);
+  });
+});
+
+/**
+ * A procedure that forgets its WHERE on purpose, built on the real
+ * org-scoped pipeline: what it sees is what row-level security lets through
+ * for the settings and role the pipeline itself put on the transaction.
+ */
+const Rows = z.strictObject({ projects: z.array(z.strictObject({ id: z.string(), orgId: z.string() })), memberships: z.array(z.strictObject({ orgId: z.string(), userId: z.string() })) });
+const probeRouter = router({
+  auth: authRouter,
+  orgs: orgsRouter,
+  projects: projectsRouter,
+  probe: router({
+    unscoped: orgProcedure
+      .meta({ permission: 'project:read' })
+      .input(OrgRef)
+      .output(Rows)
+      .query(async ({ ctx }) => {
+        const projects = await sql<{ id: string; org_id: string }>`select * from projects`.execute(ctx.tenant.db);
+        const memberships = await sql<{ org_id: string; user_id: string }>`select * from memberships`.execute(ctx.tenant.db);
+        return { projects: projects.rows.map((r) => ({ id: r.id, orgId: r.org_id })), memberships: memberships.rows.map((r) => ({ orgId: r.org_id, userId: r.user_id })) };
+      }),
+  }),
+});
+
+describe.each(DATABASE_KINDS)('row-level security through the org-scoped pipeline (%s)', (kind) => {
+  let t: TestApp;
+  let cast: TwoOrgs;
+  let secondOrgOfA: { orgId: string; projectId: string };
+  beforeAll(async () => {
+    const database = await createTestDatabase(kind);
+    const config = testConfig({ RATE_LIMIT_AUTH_PER_MINUTE: '10000' });
+    const app = await createApp({ config, log: pino({ level: 'silent' }), database: database.handle, router: probeRouter });
+    const address = await app.listen();
+    const close = async (): Promise<void> => {
+      await app.close();
+      await database.destroy();
+    };
+    t = { app, url: `http://127.0.0.1:${address.port}`, database, config, close };
+    cast = await twoOrgs(t, 'probe');
+    const orgId = (await cast.alice.trpc.orgs.create.mutate({ name: 'probe A2' })).id;
+    const projectId = (await cast.alice.trpc.projects.create.mutate({ orgId, name: 'alpha two' })).id;
+    secondOrgOfA = { orgId, projectId };
+    // A third user's org, with a project, that nobody else belongs to.
+    const carol = await signInUser(t.url, 'probe-carol@example.com');
+    const orgC = (await carol.trpc.orgs.create.mutate({ name: 'probe C' })).id;
+    await carol.trpc.projects.create.mutate({ orgId: orgC, name: 'charlie' });
+  });
+  afterAll(async () => t?.close());
+
+  async function probe(who: TwoOrgs['alice'], orgId: string): Promise<z.infer<typeof Rows>> {
+    const res = await who.jar.fetch(`${t.url}/trpc/probe.unscoped?input=${encodeURIComponent(JSON.stringify({ orgId }))}`);
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { result: { data: z.infer<typeof Rows> } }).result.data;
+  }
+
+  it("an unscoped SELECT * FROM projects in A's request sees exactly A's tenants' rows", async () => {
+    const total = Number((await sql<{ n: string }>`select count(*) as n from projects`.execute(t.database.handle.db)).rows[0]?.n);
+    expect(total).toBe(4);
+    const seen = await probe(cast.alice, cast.orgA);
+    expect(seen.projects.map((p) => p.id).sort()).toEqual([cast.projectA.id, secondOrgOfA.projectId].sort());
+    expect(new Set(seen.memberships.map((m) => m.orgId))).toEqual(new Set([cast.orgA, secondOrgOfA.orgId]));
+    const bobs = await probe(cast.bob, cast.orgB);
+    expect(bobs.projects.map((p) => p.id)).toEqual([cast.projectB.id]);
+    expect(bobs.memberships).toEqual([{ orgId: cast.orgB, userId: cast.bob.userId }]);
   });
 });
