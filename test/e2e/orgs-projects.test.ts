@@ -78,6 +78,7 @@ describe.each(DATABASE_KINDS)('organizations and projects (%s)', (kind) => {
     const { alice, orgA } = await twoOrgs(t, 'pages');
     for (let i = 0; i < 7; i++) await alice.trpc.projects.create.mutate({ orgId: orgA, name: `item ${i}` });
     await alice.trpc.projects.create.mutate({ orgId: orgA, name: '100%_done' });
+    await alice.trpc.projects.create.mutate({ orgId: orgA, name: 'back\\slash' });
     const seen: string[] = [];
     let cursor: string | undefined;
     do {
@@ -85,10 +86,12 @@ describe.each(DATABASE_KINDS)('organizations and projects (%s)', (kind) => {
       seen.push(...page.projects.map((p) => p.name));
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
-    expect(seen).toHaveLength(9);
-    expect(new Set(seen).size).toBe(9);
+    expect(seen).toHaveLength(10);
+    expect(new Set(seen).size).toBe(10);
     expect((await alice.trpc.projects.list.query({ orgId: orgA, nameContains: '%_' })).projects.map((p) => p.name)).toEqual(['100%_done']);
     expect((await alice.trpc.projects.list.query({ orgId: orgA, nameContains: "' or 1=1 --" })).projects).toEqual([]);
+    expect((await alice.trpc.projects.list.query({ orgId: orgA, nameContains: '\\' })).projects.map((p) => p.name)).toEqual(['back\\slash']);
+    expect((await alice.trpc.projects.list.query({ orgId: orgA, nameContains: '_' })).projects.map((p) => p.name)).toEqual(['100%_done']);
     expect(await refusal(alice.trpc.projects.list.query({ orgId: orgA, limit: 101 }))).toMatchObject({ reason: 'VALIDATION_FAILED' });
   });
 

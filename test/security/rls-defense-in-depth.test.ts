@@ -14,7 +14,7 @@ import { projectsRouter } from '../../server/src/projects/projects-router';
 import { signInUser } from '../support/sign-in-user';
 import { startTestApp, testConfig, type TestApp } from '../support/test-app';
 import { createTestDatabase } from '../support/test-database';
-import { DATABASE_KINDS } from '../support/test-env';
+import { DATABASE_KINDS, TEST_DATABASE_URL } from '../support/test-env';
 import { twoOrgs, type TwoOrgs } from '../support/two-orgs';
 
 describe.each(DATABASE_KINDS)('row-level security (%s)', (kind) => {
@@ -125,5 +125,21 @@ describe.each(DATABASE_KINDS)('row-level security through the org-scoped pipelin
     const bobs = await probe(cast.bob, cast.orgB);
     expect(bobs.projects.map((p) => p.id)).toEqual([cast.projectB.id]);
     expect(bobs.memberships).toEqual([{ orgId: cast.orgB, userId: cast.bob.userId }]);
+  });
+});
+
+describe.runIf(TEST_DATABASE_URL)('the app role is cluster-global (postgres)', () => {
+  it('migrations of several databases of one cluster, run at once, all create or reuse gatehouse_app', async () => {
+    const databases = await Promise.all([createTestDatabase('postgres'), createTestDatabase('postgres'), createTestDatabase('postgres')]);
+    try {
+      for (const d of databases) {
+        const role = await sql<{ rolname: string; rolcanlogin: boolean; rolbypassrls: boolean }>`select rolname, rolcanlogin, rolbypassrls from pg_roles where rolname = 'gatehouse_app'`.execute(d.handle.db);
+        expect(role.rows).toEqual([{ rolname: 'gatehouse_app', rolcanlogin: false, rolbypassrls: false }]);
+        const forced = await sql<{ relname: string }>`select relname from pg_class where relname in ('projects', 'memberships') and relrowsecurity and relforcerowsecurity order by relname`.execute(d.handle.db);
+        expect(forced.rows.map((r) => r.relname)).toEqual(['memberships', 'projects']);
+      }
+    } finally {
+      await Promise.all(databases.map((d) => d.destroy()));
+    }
   });
 });
