@@ -26,6 +26,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     exception when others then null;
     end
     $$`.execute(db);
+  // Without it every org-scoped request would fail at SET ROLE: say so now, with the fix.
+  const usable = await sql<{ ok: boolean; me: string }>`select pg_has_role(current_user, 'gatehouse_app', 'MEMBER') as ok, current_user as me`.execute(db);
+  const me = usable.rows[0];
+  if (!me?.ok) {
+    throw new Error(`database user "${me?.me ?? '?'}" cannot SET ROLE gatehouse_app, which row-level security needs; as a superuser run: GRANT gatehouse_app TO "${me?.me ?? '?'}"; then migrate again`);
+  }
 
   await db.schema
     .createTable('orgs')

@@ -1,6 +1,8 @@
 // Row-level security: even a query that forgets its WHERE sees only the caller's tenants.
 import { OrgRef } from '@gatehouse/shared';
-import { sql } from 'kysely';
+import { randomBytes } from 'node:crypto';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -13,7 +15,8 @@ import { router } from '../../server/src/pipeline/trpc';
 import { projectsRouter } from '../../server/src/projects/projects-router';
 import { signInUser } from '../support/sign-in-user';
 import { startTestApp, testConfig, type TestApp } from '../support/test-app';
-import { createTestDatabase } from '../support/test-database';
+import { migrateToLatest } from '../../server/src/db/migrator';
+import { createPostgresDatabase, createTestDatabase, dropPostgresDatabase } from '../support/test-database';
 import { DATABASE_KINDS, TEST_DATABASE_URL } from '../support/test-env';
 import { twoOrgs, type TwoOrgs } from '../support/two-orgs';
 
@@ -140,6 +143,53 @@ describe.runIf(TEST_DATABASE_URL)('the app role is cluster-global (postgres)', (
       }
     } finally {
       await Promise.all(databases.map((d) => d.destroy()));
+    }
+  });
+
+  it('a non-superuser owner is told how to grant gatehouse_app, and once granted FORCE ROW LEVEL SECURITY scopes even the owner', async () => {
+    const suffix = randomBytes(5).toString('hex');
+    const roleName = `gh_owner_${suffix}`;
+    // A throwaway login on the loopback cluster, dropped at the end (CREATE ROLE takes no bind parameters).
+    const password = 'gatehouse-test-owner';
+    const admin = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 1 }) }) });
+    const dbName = `gh_test_owner_${suffix}`;
+    let owner: Kysely<any> | undefined;
+    try {
+      await sql`create role ${sql.id(roleName)} login password 'gatehouse-test-owner'`.execute(admin);
+      const url = new URL(await createPostgresDatabase(dbName));
+      await sql`alter database ${sql.id(dbName)} owner to ${sql.id(roleName)}`.execute(admin);
+      url.username = roleName;
+      url.password = password;
+      owner = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url.toString(), max: 1 }) }) });
+
+      const refused = await migrateToLatest(owner);
+      expect(String(refused.error)).toContain(`GRANT gatehouse_app TO "${roleName}"`);
+      await sql`grant gatehouse_app to ${sql.id(roleName)}`.execute(admin);
+      expect((await migrateToLatest(owner)).error).toBeUndefined();
+
+      // Two tenants' rows, written (as the owner) under each tenant's settings.
+      const ids: Record<'a' | 'b', string> = { a: '', b: '' };
+      for (const key of ['a', 'b'] as const) {
+        ids[key] = await owner.transaction().execute(async (trx) => {
+          const org = await sql<{ id: string }>`insert into orgs (name) values (${key}) returning id`.execute(trx);
+          const orgId = org.rows[0]?.id ?? '';
+          await sql`select set_config('gatehouse.org_ids', ${orgId}, true)`.execute(trx);
+          await sql`insert into projects (org_id, name) values (${orgId}, ${key})`.execute(trx);
+          return orgId;
+        });
+      }
+      // The owner itself, with no tenant settings, sees no rows; with A's settings, only A's; no SET ROLE involved.
+      expect((await sql`select * from projects`.execute(owner)).rows).toEqual([]);
+      const scoped = await owner.transaction().execute(async (trx) => {
+        await sql`select set_config('gatehouse.org_ids', ${ids.a}, true)`.execute(trx);
+        return (await sql<{ org_id: string }>`select * from projects`.execute(trx)).rows;
+      });
+      expect(scoped.map((r) => r.org_id)).toEqual([ids.a]);
+    } finally {
+      await owner?.destroy();
+      await dropPostgresDatabase(dbName);
+      await sql`drop role if exists ${sql.id(roleName)}`.execute(admin);
+      await admin.destroy();
     }
   });
 });
