@@ -94,7 +94,7 @@ export function createTokenEndpoint(options: { deps: Pick<AppDeps, 'db' | 'confi
       if (scopes.length === 0) return fail(res, 'invalid_scope', 'This key holds no scope its owner still has');
       const scope = scopes.join(' ');
       // A token never outlives the key it was issued to.
-      const key = await deps.db.selectFrom('api_keys').select('expires_at').where('id', '=', client.id).executeTakeFirstOrThrow();
+      const key = await deps.db.selectFrom('api_keys').select('expires_at').where('id', '=', client.id).where('user_id', '=', principal.userId).executeTakeFirstOrThrow();
       const lifetimeSeconds = Math.min(settings.ttlSeconds, Math.floor((new Date(key.expires_at).getTime() - Date.now()) / 1000));
       if (lifetimeSeconds < 1) return fail(res, 'invalid_client', 'Unknown, revoked or expired client');
       const accessToken = await issueAccessToken(keys, settings, { lifetimeSeconds, sub: principal.userId, client_id: client.id, scope, ...(principal.orgId ? { org_id: principal.orgId } : {}) });
