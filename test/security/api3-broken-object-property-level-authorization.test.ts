@@ -78,6 +78,11 @@ describe.each(DATABASE_KINDS)('API3: mass assignment over HTTP (%s)', (kind) => 
       expect(r).toMatchObject({ httpStatus: 400, reason: 'VALIDATION_FAILED' });
     }
     expect(await refusal(alice.trpc.projects.create.mutate({ orgId: orgA, name: 'x', ownerId: cast.bob.userId } as never))).toMatchObject({ reason: 'VALIDATION_FAILED' });
+    // Beside the patch, too: the update's own input is strict.
+    for (const extra of [{ ownerId: cast.bob.userId }, { role: 'owner' }, { createdAt: '2000-01-01T00:00:00.000Z' }]) {
+      const input = { orgId: orgA, id: projectA.id, version: projectA.version, patch: { name: 'x' }, ...extra };
+      expect(await refusal(alice.trpc.projects.update.mutate(input as never))).toMatchObject({ httpStatus: 400, reason: 'VALIDATION_FAILED' });
+    }
     const after = await t.database.handle.db.selectFrom('projects').selectAll().where('id', '=', projectA.id).executeTakeFirstOrThrow();
     expect(after).toEqual(before);
   });

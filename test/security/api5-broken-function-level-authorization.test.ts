@@ -65,4 +65,13 @@ describe.each(DATABASE_KINDS)('API5 over HTTP (%s)', (kind) => {
     const denied = await t.database.handle.db.selectFrom('audit_events').select(['action', 'details']).where('action', '=', 'authz.denied').where('actor_id', '=', viewer.userId).execute();
     expect(denied.some((d) => (d.details as { procedure?: string }).procedure === 'projects.create')).toBe(true);
   });
+
+  it('a denial by a resource policy is audited too, though the handler’s transaction rolls back', async () => {
+    const { orgA, projectA } = cast;
+    expect(await refusal(member.trpc.projects.update.mutate({ orgId: orgA, id: projectA.id, version: projectA.version, patch: { name: 'not mine' } }))).toMatchObject({ httpStatus: 403, reason: 'FORBIDDEN' });
+    const denied = await t.database.handle.db.selectFrom('audit_events').select(['details']).where('action', '=', 'authz.denied').where('actor_id', '=', member.userId).execute();
+    expect(denied.map((d) => d.details)).toContainEqual(expect.objectContaining({ procedure: 'projects.update', policy: 'FORBIDDEN' }));
+    const row = await t.database.handle.db.selectFrom('projects').select(['name', 'version']).where('id', '=', projectA.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ name: 'alpha', version: projectA.version });
+  });
 });

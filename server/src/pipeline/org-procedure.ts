@@ -58,13 +58,20 @@ export const orgProcedure = procedure.input(OrgScopeInput).use(async function en
   } catch (err) {
     if (err !== ROLLBACK) throw err;
   }
-  if (denied) {
+  // Recorded outside the rolled-back transaction so the record survives the refusal.
+  const recordDenial = async (details: Record<string, unknown>): Promise<void> => {
     deps.metrics.authzDenied(permission);
-    securityEvent(ctx.log, { type: 'authz.denied', requestId: ctx.requestId, ip: ctx.ip, principal, details: { procedure: path, permission, orgId: input.orgId, orgRole: denied.orgRole } });
-    // Recorded outside the (empty) transaction so the record survives the refusal.
-    await deps.audit.append(deps.db, { action: 'authz.denied', actor: actorOf(principal), orgId: input.orgId, outcome: 'denied', ip: ctx.ip, requestId: ctx.requestId, details: { procedure: path, permission, orgRole: denied.orgRole } });
+    securityEvent(ctx.log, { type: 'authz.denied', requestId: ctx.requestId, ip: ctx.ip, principal, details: { procedure: path, permission, orgId: input.orgId, ...details } });
+    await deps.audit.append(deps.db, { action: 'authz.denied', actor: actorOf(principal), orgId: input.orgId, outcome: 'denied', ip: ctx.ip, requestId: ctx.requestId, details: { procedure: path, permission, ...details } });
+  };
+  if (denied) {
+    await recordDenial({ orgRole: denied.orgRole });
     throw denied.reason === 'NOT_FOUND' ? new AppError('NOT_FOUND', { message: 'No such organization' }) : new AppError('FORBIDDEN');
   }
   if (!result) throw new AppError('INTERNAL');
+  // A resource policy refused inside the handler (e.g. a member editing another's project).
+  if (!result.ok && result.error instanceof AppError && (result.error.reason === 'FORBIDDEN' || result.error.reason === 'ROLE_TOO_HIGH')) {
+    await recordDenial({ policy: result.error.reason });
+  }
   return result;
 });
