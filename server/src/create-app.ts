@@ -115,7 +115,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     db: database.db,
     version: VERSION,
     rateLimiter: createRateLimiter({ limits: config.rateLimits, redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix, log }),
-    authenticators: [apiKeyAuthenticator, createJwtAuthenticator(signingKeys, tokenSettings, tokenRevocations), createSessionAuthenticator(sessions)],
+    authenticators: [apiKeyAuthenticator, createJwtAuthenticator({ keys: signingKeys, settings: tokenSettings, revocations: tokenRevocations, audit, db: database.db }), createSessionAuthenticator(sessions)],
     redis,
     keyRing,
     audit,

@@ -134,6 +134,9 @@ describe.each(DATABASE_KINDS)('OAuth client credentials and JWT access tokens (%
     const res = await list(c.jwt);
     expect(res.status).toBe(401);
     expect(await reason(res)).toBe('JWT_INVALID');
+    const denied = await t.database.handle.db.selectFrom('audit_events').select(['action', 'outcome', 'details']).where('actor_id', '=', c.id).where('action', '=', 'api_key.use').execute();
+    expect(denied).toEqual([expect.objectContaining({ outcome: 'denied' })]);
+    expect(JSON.stringify(denied)).not.toContain(c.jwt.split('.')[2]);
     const again = await token({ grant_type: 'client_credentials' }, basic(c.id, c.key));
     expect(again.status).toBe(401);
     expect(((await again.json()) as { error: string }).error).toBe('invalid_client');

@@ -40,7 +40,7 @@ describe.each(DATABASE_KINDS)('JWT verification reads no database (%s)', (kind) 
     const keys = await loadSigningKeys({ db, ring, publishRetiredMs: 960_000 });
     const revocations = createTokenRevocations({ db, windowMs: 960_000 });
     await revocations.refresh();
-    const authenticate = createJwtAuthenticator(keys, settings, revocations);
+    const authenticate = createJwtAuthenticator({ keys, settings, revocations, audit: { append: () => Promise.reject(new Error('audited')) }, db });
     const jwt = await issueAccessToken(keys, settings, { sub: '00000000-0000-4000-8000-000000000001', client_id: 'aaaaaaaaaaaaaaaa', scope: 'project:read' });
 
     const atStart = counter.count;
@@ -64,11 +64,13 @@ describe.each(DATABASE_KINDS)('JWT verification reads no database (%s)', (kind) 
   it('a revoked key stops its tokens from memory: revoked here at once, elsewhere on refresh', async () => {
     const keys = await loadSigningKeys({ db: t.handle.db, ring, publishRetiredMs: 960_000 });
     const revocations = createTokenRevocations({ db: t.handle.db, windowMs: 960_000 });
-    const authenticate = createJwtAuthenticator(keys, settings, revocations);
+    const audited: unknown[] = [];
+    const authenticate = createJwtAuthenticator({ keys, settings, revocations, audit: { append: async (_db, event) => void audited.push(event) }, db: t.handle.db });
     const jwt = await issueAccessToken(keys, settings, { sub: '00000000-0000-4000-8000-000000000002', client_id: 'bbbbbbbbbbbbbbbb', scope: 'project:read' });
     expect(await authenticate(request(jwt))).toHaveProperty('principal');
     revocations.keyRevoked('bbbbbbbbbbbbbbbb');
     expect(await authenticate(request(jwt))).toEqual({ error: 'JWT_INVALID' });
+    expect(audited).toEqual([expect.objectContaining({ action: 'api_key.use', outcome: 'denied', actor: { type: 'api_key', id: 'bbbbbbbbbbbbbbbb' } })]);
     // A key revoked long ago (older than any token) is forgotten, so the list stays small.
     const old = createTokenRevocations({ db: t.handle.db, windowMs: 1 });
     old.keyRevoked('cccccccccccccccc');
