@@ -1,31 +1,28 @@
 import pino, { type Logger, type DestinationStream } from 'pino';
-
-const SECRET_KEYS = ['authorization', 'cookie', 'set-cookie', 'password', 'token', 'secret', 'x-api-key'];
-
-/** Redaction paths for every secret-bearing key at the top level and up to four levels down. */
-function redactPaths(): string[] {
-  const paths: string[] = [];
-  for (const key of SECRET_KEYS) {
-    const k = /^[A-Za-z_$][\w$]*$/.test(key) ? key : `["${key}"]`;
-    const join = (prefix: string): string => (k.startsWith('[') ? `${prefix}${k}` : `${prefix}.${k}`);
-    paths.push(k.startsWith('[') ? k : key);
-    paths.push(join('*'), join('*.*'), join('*.*.*'), join('*.*.*.*'));
-  }
-  return paths;
-}
+import { redactLogFields } from './redact-log-fields';
 
 /**
- * The process logger. Secrets are redacted wherever their key appears, so a
- * careless `log.info({ input })` cannot leak a password or token.
+ * The process logger. Secrets are redacted wherever their key appears, and
+ * credential-shaped strings under any key, so a careless `log.info({ input })`
+ * cannot leak a password or token.
  */
 export function createLogger(options: { level: string; destination?: DestinationStream }): Logger {
-  return pino(
+  const root = pino(
     {
       level: options.level,
       base: { service: 'gatehouse' },
-      redact: { paths: redactPaths(), censor: '[redacted]' },
+      // One copy-on-write pass per line (redact-log-fields.ts), for the
+      // fields of each call and the base bindings.
+      formatters: { log: redactLogFields, bindings: redactLogFields },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     options.destination,
   );
+  // pino skips the bindings formatter for children: redact their bindings on
+  // the way in (children inherit this method, so it holds at every level).
+  const child = root.child;
+  root.child = function redactedChild(this: Logger, bindings, childOptions) {
+    return child.call(this, redactLogFields(bindings), childOptions);
+  } as typeof root.child;
+  return root;
 }
