@@ -25,6 +25,15 @@ export const protocolTestRouter = router({
       .input(NoInput)
       .output(z.strictObject({ got: z.boolean() }))
       .query(({ input }) => ({ got: input !== undefined })),
+    // The paths patched in @trpc/server (patches/README.md): two inputs merged,
+    // a middleware extending the context, the output validated and stripped.
+    merged: publicProcedure
+      .meta({ public: true })
+      .input(z.strictObject({ a: z.string() }).passthrough())
+      .input(z.object({ b: z.number() }))
+      .use(({ next }) => next({ ctx: { extra: 'from-middleware' } }))
+      .output(z.object({ a: z.string(), b: z.number(), extra: z.string(), requestId: z.string().length(0) }))
+      .query(({ input, ctx }) => ({ a: input.a, b: input.b, extra: ctx.extra, requestId: '', dropped: 'not in the output schema' })),
     add: publicProcedure
       .meta({ public: true })
       .input(z.strictObject({ a: z.number(), b: z.number() }))

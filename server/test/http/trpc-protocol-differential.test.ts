@@ -38,6 +38,8 @@ const q = (value: unknown): string => encodeURIComponent(JSON.stringify(value));
 // against our handler without the front door.
 const CORPUS: readonly Probe[] = [
   { name: 'valid query', method: 'GET', url: `/trpc/t.echo?input=${q({ text: 'hi' })}` },
+  { name: 'chained inputs merged, context extended, output stripped', method: 'GET', url: `/trpc/t.merged?input=${q({ a: 'x', b: 2 })}` },
+  { name: 'chained inputs: the second one fails', method: 'GET', url: `/trpc/t.merged?input=${q({ a: 'x', b: 'two' })}` },
   { name: 'public query of the app router', method: 'GET', url: '/trpc/system.version' },
   { name: 'valid mutation', method: 'POST', url: '/trpc/t.add', body: JSON.stringify({ a: 1, b: 2 }) },
   { name: 'batch GET', method: 'GET', url: `/trpc/t.echo,system.version,t.none?batch=1&input=${q({ 0: { text: 'a' }, 2: {} })}` },
@@ -197,6 +199,12 @@ describe('tRPC protocol: our handler answers as tRPC’s official adapter', () =
   it.each(CORPUS.map((p) => [p.name, p] as const))('%s', async (_name, probe) => {
     const [a, b] = await Promise.all([send(ours, probe), send(stock, probe)]);
     expect(a).toEqual(b);
+  });
+
+  it('the patched tRPC paths merge chained inputs, extend the context and strip the output (patches/README.md)', async () => {
+    const answer = await send(ours, { name: '', method: 'GET', url: `/trpc/t.merged?input=${q({ a: 'x', b: 2, c: true })}` });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({ result: { data: { a: 'x', b: 2, extra: 'from-middleware', requestId: '' } } });
   });
 
   it('the corpus covers every status family tRPC uses', async () => {
