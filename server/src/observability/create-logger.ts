@@ -20,9 +20,10 @@ export function createLogger(options: { level: string; destination?: Destination
   );
   // pino skips the bindings formatter for children: redact their bindings on
   // the way in (children inherit this method, so it holds at every level).
-  const child = root.child;
-  root.child = function redactedChild(this: Logger, bindings, childOptions) {
-    return child.call(this, redactLogFields(bindings), childOptions);
-  } as typeof root.child;
+  const pinoChild = (Object.getPrototypeOf(root) as { child: (this: Logger, ...args: Parameters<Logger['child']>) => Logger }).child;
+  const redactedChild = function redactedChild(this: Logger, ...[bindings, childOptions]: Parameters<Logger['child']>): Logger {
+    return pinoChild.call(this, redactLogFields(bindings), childOptions);
+  };
+  root.child = redactedChild as unknown as typeof root.child;
   return root;
 }
