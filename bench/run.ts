@@ -5,7 +5,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseBenchOptions, type BenchOptions } from './lib/bench-options';
 import { createBenchDatabase, type BenchDatabase } from './lib/bench-database';
+import { availableParallelism } from 'node:os';
+import { ensureNode, nodeVersion } from './lib/ensure-node';
 import { ensureWrk } from './lib/ensure-wrk';
+import { formatFlood, measureSignInFlood } from './flood/sign-in-flood';
+import { formatRows, type RowsLevel } from './rows/format-rows';
+import { growTables } from './rows/grow-tables';
 import { formatTable } from './lib/format-table';
 import { machineInfo } from './lib/machine-info';
 import type { Measurement } from './lib/measurement';
@@ -13,6 +18,8 @@ import { runWrk, type WrkRequest, type WrkResult } from './lib/run-wrk';
 import { spawnTarget, type SpawnTargetOptions, type Target } from './lib/spawn-target';
 import { writeResults } from './lib/write-results';
 import { SCENARIOS } from './scenarios';
+import { authMeCookie } from './scenarios/02-auth-me-cookie';
+import { projectsListApiKey } from './scenarios/03-projects-list-api-key';
 import { seedTenant } from './scenarios/seed-tenant';
 import { soak, writeSoak } from './soak';
 
@@ -25,18 +32,31 @@ import { soak, writeSoak } from './soak';
 const WARMUP_SECONDS = 3;
 const RESULTS_FILE = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 
+const FLOOD_ID = '6-sign-in-flood';
+const ROWS_ID = '7-table-sizes';
+const ROW_LEVELS = [1_000, 1_000_000];
+
 async function main(options: BenchOptions): Promise<void> {
   ensureWrk();
+  const execPath = ensureNode(options.node);
+  const wanted = (id: string): boolean => options.only.length === 0 || options.only.some((o) => id.includes(o));
+  const extra: { flood?: string; rows?: string } = {};
   const workDir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
   const database = await createBenchDatabase(options.database);
   const running: Target[] = [];
   const rows: Measurement[] = [];
   try {
     const env = serverEnv(database, workDir);
+    const start = async (spawnOptions: SpawnTargetOptions): Promise<Target> => {
+      log(`starting ${spawnOptions.name}`);
+      const target = await spawnTarget({ ...spawnOptions, execPath });
+      running.push(target);
+      return target;
+    };
     log(`database: ${database.kind}${database.url ? ` (${new URL(database.url).pathname.slice(1)})` : ''}; logs in ${workDir}`);
 
     // The real server first: with PostgreSQL it migrates the fresh database.
-    const gatehouse = await start(running, {
+    const gatehouse = await start({
       name: 'gatehouse',
       script: 'server/src/main.ts',
       args: database.kind === 'postgres' ? ['--migrate'] : [],
@@ -59,7 +79,7 @@ async function main(options: BenchOptions): Promise<void> {
     };
     // Baselines and references run one at a time, then stop: idle processes still hold memory.
     const measureProcess = async (spawn: SpawnTargetOptions, request: WrkRequest, row: Omit<Measurement, 'result'>): Promise<void> => {
-      const target = await start(running, spawn);
+      const target = await start(spawn);
       try {
         await expectOk(target, request);
         log(`measuring ${row.id}`);
@@ -102,10 +122,28 @@ async function main(options: BenchOptions): Promise<void> {
     }
 
     const context = { gatehouseUrl: gatehouse.url, database: database.kind, databaseUrl: database.url };
+    // A second server on the same database, with the session cache off, for the scenarios that ask for it.
+    let noCache: Target | undefined;
+    const serverFor = async (kind: 'default' | 'session-cache-off' | undefined): Promise<Target> => {
+      if (kind !== 'session-cache-off') return gatehouse;
+      noCache ??= await start({
+        name: 'gatehouse-no-cache',
+        script: 'server/src/main.ts',
+        env: { ...env.gatehouse, SESSION_CACHE: 'false', GATEHOUSE_DATA_DIR: join(workDir, 'data-no-cache') },
+        logFile: join(workDir, 'gatehouse-no-cache.log'),
+        readyPath: '/readyz',
+      });
+      return noCache;
+    };
     for (const scenario of SCENARIOS) {
-      if (options.only.length > 0 && !options.only.some((o) => scenario.id.includes(o))) continue;
+      if (!wanted(scenario.id)) continue;
+      if (scenario.server === 'session-cache-off' && database.kind === 'embedded') {
+        log(`skipping ${scenario.id}: a second server cannot share an embedded database`);
+        continue;
+      }
+      const server = await serverFor(scenario.server);
       const request = await scenario.prepare(context);
-      const res = await fetch(`${gatehouse.url}${request.path}`, { method: request.method, headers: request.headers, body: request.body });
+      const res = await fetch(`${server.url}${request.path}`, { method: request.method, headers: request.headers, body: request.body });
       const text = await res.text();
       const problem = scenario.check(res.status, safeJson(text));
       if (problem) throw new Error(`scenario ${scenario.id}: ${problem}: ${text.slice(0, 300)}`);
@@ -117,8 +155,42 @@ async function main(options: BenchOptions): Promise<void> {
         callsPerRequest: scenario.callsPerRequest,
         baseline: scenario.baseline,
         ...(scenario.target !== undefined ? { target: scenario.target } : {}),
-        result: await measure(gatehouse, request),
+        result: await measure(server, request),
       });
+    }
+
+    if (wanted(FLOOD_ID)) {
+      log(`measuring ${FLOOD_ID}`);
+      const flood = await measureSignInFlood({
+        gatehouseUrl: gatehouse.url,
+        execPath,
+        argon2Concurrency: Number(env.gatehouse.ARGON2_CONCURRENCY),
+        connections: options.connections,
+        seconds: options.durationSeconds,
+        workDir,
+      });
+      extra.flood = formatFlood(flood);
+      process.stdout.write(`\n${extra.flood}\n`);
+    }
+
+    if (wanted(ROWS_ID)) {
+      if (!database.url) {
+        log(`skipping ${ROWS_ID}: it grows tables to a million rows, on PostgreSQL only (--database postgres)`);
+      } else {
+        const tenant = await seedTenant(gatehouse.url);
+        const me = await authMeCookie.prepare(context);
+        const list = await projectsListApiKey.prepare(context);
+        const levels: RowsLevel[] = [];
+        for (const rowCount of ROW_LEVELS) {
+          log(`${ROWS_ID}: growing sessions, projects and audit_events to ${rowCount.toLocaleString('en-US')} rows`);
+          const sizes = await growTables(database.url, tenant.orgId, rowCount);
+          await expectOk(gatehouse, list);
+          log(`measuring ${ROWS_ID} at ${rowCount.toLocaleString('en-US')} rows`);
+          levels.push({ sizes, authMe: await measure(gatehouse, me), projectsList: await measure(gatehouse, list) });
+        }
+        extra.rows = formatRows(levels);
+        process.stdout.write(`\n${extra.rows}\n`);
+      }
     }
   } finally {
     for (const t of running.reverse()) await t.stop();
@@ -133,7 +205,7 @@ async function main(options: BenchOptions): Promise<void> {
     'Per-IP and per-principal rate limits stay on, with budgets far above the load, so the limiter runs on every request without refusing.',
   ];
   if (options.write) {
-    writeResults(RESULTS_FILE, machineInfo(), options, rows, notes);
+    writeResults(RESULTS_FILE, machineInfo(nodeVersion(execPath)), options, rows, notes, extra);
     log(`wrote ${RESULTS_FILE}`);
   }
   rmSync(workDir, { recursive: true, force: true });
@@ -148,6 +220,12 @@ function serverEnv(database: BenchDatabase, workDir: string): { gatehouse: Recor
     RATE_LIMIT_WRITE_PER_MINUTE: '1000000000',
     RATE_LIMIT_ADMIN_PER_MINUTE: '1000000000',
     MAX_CONCURRENT_PER_IP: '100000',
+    // The sign-in flood measures the argon2 cap alone: no lockouts, no per-class refusal.
+    RATE_LIMIT_AUTH_PER_MINUTE: '1000000000',
+    LOGIN_MAX_FAILURES_PER_IP: '1000000000',
+    LOGIN_MAX_FAILURES_PER_ACCOUNT: '1000000000',
+    // One hash per core: the cap the flood is measured at, stated rather than defaulted.
+    ARGON2_CONCURRENCY: String(availableParallelism()),
   };
   const common = { LOG_LEVEL: 'info', ...limits };
   if (database.kind === 'embedded' || !database.url) {
@@ -163,13 +241,6 @@ function serverEnv(database: BenchDatabase, workDir: string): { gatehouse: Recor
       METRICS_TOKEN: randomBytes(24).toString('hex'),
     },
   };
-}
-
-async function start(running: Target[], options: SpawnTargetOptions): Promise<Target> {
-  log(`starting ${options.name}`);
-  const target = await spawnTarget(options);
-  running.push(target);
-  return target;
 }
 
 async function expectOk(target: Target, request: WrkRequest): Promise<void> {

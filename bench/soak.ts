@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { writeSection } from './lib/results-file';
 import { runWrk, type WrkRequest } from './lib/run-wrk';
 import type { Target } from './lib/spawn-target';
 
@@ -78,23 +79,12 @@ export async function soak(target: Target, request: WrkRequest, minutes: number,
 
 /** Replaces the `## Soak` section of RESULTS.md (the table above it is left alone). */
 export function writeSoak(file: string, result: SoakResult, database: string): void {
-  let text = '';
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    text = '# Benchmark results\n';
-  }
-  text = text.replace(/\n## Soak[\s\S]*$/, '').trimEnd();
   const rss = result.samples.map((s) => s.rssMb);
   const fds = result.samples.map((s) => s.openFiles);
   const firstHalf = rss.slice(1, Math.ceil(rss.length / 2));
   const secondHalf = rss.slice(Math.ceil(rss.length / 2));
   const avg = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
   const section = [
-    '',
-    '',
-    '## Soak',
-    '',
     `\`pnpm bench --soak\` on ${new Date().toISOString()} (${database}): \`auth.me\` with a session cookie at half the measured capacity.`,
     '',
     '| | |',
@@ -108,7 +98,6 @@ export function writeSoak(file: string, result: SoakResult, database: string): v
     `| RSS first / max / last | ${rss[0]?.toFixed(0)} / ${Math.max(...rss).toFixed(0)} / ${rss.at(-1)?.toFixed(0)} MB |`,
     `| RSS mean, first half → second half | ${avg(firstHalf).toFixed(0)} → ${avg(secondHalf).toFixed(0)} MB |`,
     `| open files first / max / last | ${fds[0]} / ${Math.max(...fds)} / ${fds.at(-1)} |`,
-    '',
   ].join('\n');
-  writeFileSync(file, `${text}${section}`);
+  writeSection(file, 'Soak', section);
 }

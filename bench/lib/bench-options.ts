@@ -9,6 +9,8 @@ export interface BenchOptions {
   readonly only: readonly string[];
   /** Run the soak (a long steady load at half capacity) instead of the table; minutes. */
   readonly soakMinutes: number | undefined;
+  /** Node.js for the measured processes: a path, or a major version installed from the npm registry. Default: this one. */
+  readonly node: string | undefined;
 }
 
 const HELP = `Usage: pnpm bench [-- options]
@@ -24,6 +26,10 @@ const HELP = `Usage: pnpm bench [-- options]
                                 the measured capacity, watching status codes, RSS and open
                                 files (with --write, recorded in bench/RESULTS.md)
   --soak-minutes <n>            soak length (default 10)
+  --node <major|path>           run the servers and baselines on another Node.js: a
+                                path to its binary, or a major version (e.g. 24) that is
+                                installed from the npm registry's \`node\` package into
+                                bench/.node/<major> on first use
 `;
 
 /** Parses the command line; exits with the help text on `--help` or a bad option. */
@@ -34,6 +40,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   let connections = 50;
   let only: string[] = [];
   let soakMinutes: number | undefined;
+  let node: string | undefined;
   const fail = (message: string): never => {
     process.stderr.write(`bench: ${message}\n\n${HELP}`);
     process.exit(2);
@@ -55,9 +62,10 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     else if (arg === '--only') only = value().split(',').filter(Boolean);
     else if (arg === '--soak') soakMinutes ??= 10;
     else if (arg === '--soak-minutes') soakMinutes = positive(value(), fail);
+    else if (arg === '--node') node = value();
     else fail(`unknown option ${arg}`);
   }
-  return { database, write, durationSeconds, connections, only, soakMinutes };
+  return { database, write, durationSeconds, connections, only, soakMinutes, node };
 }
 
 function positive(text: string, fail: (m: string) => never): number {

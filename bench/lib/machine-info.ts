@@ -13,7 +13,7 @@ export interface MachineInfo {
   readonly date: string;
 }
 
-export function machineInfo(): MachineInfo {
+export function machineInfo(node: string = process.version): MachineInfo {
   const cpus = os.cpus();
   const wrk = spawnSync('wrk', ['--version'], { encoding: 'utf8' });
   const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
@@ -22,7 +22,7 @@ export function machineInfo(): MachineInfo {
     cores: cpus.length,
     memoryGb: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
     os: `${os.type()} ${os.release()} ${os.arch()}`,
-    node: process.version,
+    node,
     wrk: `${wrk.stdout}${wrk.stderr}`.split('\n')[0]?.trim() ?? 'unknown',
     commit: commit.status === 0 ? commit.stdout.trim() : 'unknown',
     date: new Date().toISOString(),

@@ -24,6 +24,8 @@ export interface SpawnTargetOptions {
   readonly logFile: string;
   /** Polled until it answers 200. */
   readonly readyPath: string;
+  /** The Node.js binary (default: the bench's own). */
+  readonly execPath?: string;
 }
 
 /**
@@ -33,7 +35,7 @@ export interface SpawnTargetOptions {
 export async function spawnTarget(options: SpawnTargetOptions): Promise<Target> {
   const port = await freePort();
   const log = openSync(options.logFile, 'a');
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', options.script, ...(options.args ?? [])], {
+  const child: ChildProcess = spawn(options.execPath ?? process.execPath, ['--import', 'tsx', options.script, ...(options.args ?? [])], {
     cwd: REPO_ROOT,
     env: { PATH: BENCH_ENV.path, HOME: BENCH_ENV.home, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), ...options.env },
     stdio: ['ignore', log, log],

@@ -1,16 +1,24 @@
-import { writeFileSync } from 'node:fs';
 import type { BenchOptions } from './bench-options';
 import { formatTable } from './format-table';
 import type { MachineInfo } from './machine-info';
 import type { Measurement } from './measurement';
+import { writeSection } from './results-file';
 
-/** Writes bench/RESULTS.md: the machine, the run's settings, the table and how to read it. */
-export function writeResults(file: string, machine: MachineInfo, options: BenchOptions, rows: readonly Measurement[], notes: readonly string[]): void {
-  const text = `# Benchmark results
+/** Extra tables of one run: scenario 6 (the flood) and 7 (table sizes), already formatted. */
+export interface ExtraSections {
+  readonly flood?: string;
+  readonly rows?: string;
+}
 
-Written by \`pnpm bench --write\`; every number below comes from one run, baselines included.
+/** The section heading a run writes: one per Node.js major version and database. */
+export function sectionHeading(machine: MachineInfo, database: BenchOptions['database']): string {
+  const major = machine.node.replace(/^v/, '').split('.')[0];
+  return `Node ${major}, ${database === 'embedded' ? 'embedded PGlite' : 'PostgreSQL'}`;
+}
 
-| | |
+/** Writes this run's section of bench/RESULTS.md: the machine, the settings, the tables and how to read them. */
+export function writeResults(file: string, machine: MachineInfo, options: BenchOptions, rows: readonly Measurement[], notes: readonly string[], extra: ExtraSections): void {
+  const body = `| | |
 |---|---|
 | date | ${machine.date} |
 | commit | ${machine.commit} |
@@ -23,9 +31,9 @@ ${formatTable(rows)}
 
 - **raw**: \`node:http\` answering a fixed JSON body. **raw-select**: \`node:http\` plus one primary-key \`SELECT\` through the bare driver on the same kind of database.
 - **ref-stock** / **ref-ours**: the app router with the server's real dependencies and createContext behind tRPC's standalone adapter, and behind Gatehouse's trpc-endpoint; neither has the front door (headers, CORS, rate limits, access log).
-- **Numbered rows** are the issue's scenarios against the real server process: the whole front door and pipeline, an access-log line per request at \`LOG_LEVEL=info\` to a file.
+- **Numbered rows** are the issue's scenarios against the real server process: the whole front door and pipeline, an access-log line per request at \`LOG_LEVEL=info\` to a file. **2b** is a second server process on the same database with \`SESSION_CACHE=false\`.
 - calls/s = req/s × procedure calls per request. Ratios are of req/s.
 ${notes.map((n) => `- ${n}`).join('\n')}
-`;
-  writeFileSync(file, text);
+${extra.flood ? `\n### 6. Sign-in flood\n\n${extra.flood}\n` : ''}${extra.rows ? `\n### 7. Table sizes\n\n${extra.rows}\n` : ''}`;
+  writeSection(file, sectionHeading(machine, options.database), body);
 }

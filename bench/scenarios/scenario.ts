@@ -21,6 +21,12 @@ export interface Scenario {
   readonly baseline: 'raw' | 'raw-select';
   /** The issue's target as a share of that baseline, if it sets one. */
   readonly target?: number;
+  /**
+   * Which server process it is measured against: the default one, or a second
+   * one on the same database with `SESSION_CACHE=false` (every call reads its
+   * session from the database).
+   */
+  readonly server?: 'default' | 'session-cache-off';
   /** Procedure calls per HTTP request (a batch holds several). */
   readonly callsPerRequest: number;
   /** Seeds what the scenario needs (users, sessions, keys, rows) and returns the request to repeat. */
