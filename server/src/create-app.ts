@@ -40,6 +40,7 @@ import { createTokenRevocations } from './oauth/token-revocations';
 import { createExposedAccessTokenRevoker } from './oauth/exposed-access-token-revoker';
 import { createJwksRoute, createTokenEndpoint } from './oauth/token-endpoint';
 import { combineRevokers, createExposedSessionRevoker } from './sessions/exposed-session-revoker';
+import { purgeExpiredIdempotencyKeys } from './idempotency/purge-expired-idempotency-keys';
 
 export interface CreateAppOptions {
   readonly config: Config;
@@ -147,6 +148,16 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   // Another instance's revocation reaches this one's JWT check within 5 s.
   const revocationRefresh = setInterval(() => void tokenRevocations.refresh().catch(() => undefined), 5_000);
   revocationRefresh.unref();
+  // Stored idempotent responses live 24 hours; each instance sweeps the expired ones hourly (an indexed delete).
+  const idempotencyPurge = setInterval(
+    () =>
+      void purgeExpiredIdempotencyKeys(database.db).then(
+        (n) => n > 0 && log.info({ purged: n }, 'expired idempotency keys purged'),
+        (err: unknown) => log.warn({ err }, 'idempotency purge failed; retrying in an hour'),
+      ),
+    60 * 60_000,
+  );
+  idempotencyPurge.unref();
   const server = createServer(config, handler);
   // METRICS_PORT: a separate listener bound to loopback only.
   const metricsServer = config.metrics.port !== undefined ? http.createServer(metricsListener(metrics)) : undefined;
@@ -172,6 +183,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
         deps.rateLimiter.close();
         clearInterval(keyRefresh);
         clearInterval(revocationRefresh);
+        clearInterval(idempotencyPurge);
         metricsServer?.close();
         await outbox.stop();
         await bus.close();

@@ -1,5 +1,9 @@
 import { createGatehouseClient } from '@gatehouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import { canonicalJson } from '../../server/src/audit/canonical-json';
+import { purgeExpiredIdempotencyKeys } from '../../server/src/idempotency/purge-expired-idempotency-keys';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { DATABASE_KINDS } from '../support/test-env';
 import { twoOrgs, type TwoOrgs } from '../support/two-orgs';
@@ -64,6 +68,45 @@ describe.each(DATABASE_KINDS)('Idempotency-Key on mutations (%s)', (kind) => {
     });
     expect(retry.status).toBe(409);
     expect(((await retry.json()) as { error: { data: { reason: string } } }).error.data.reason).toBe('CONFLICT');
+  });
+
+  it('a claim left in progress by a process that died no longer blocks its key after 5 minutes', async () => {
+    const db = t.database.handle.db;
+    const principal = `user:${cast.alice.userId}`;
+    // The claim a first call with this input would have made.
+    const claim = (key: string, minutesAgo: number, name: string) =>
+      db
+        .insertInto('idempotency_keys')
+        .values({ principal, key, procedure: 'projects.create', request_hash: createHash('sha256').update(canonicalJson({ orgId: cast.orgA, name })).digest(), state: 'in_progress', response: null })
+        .execute()
+        .then(() => sql`update idempotency_keys set created_at = now() - make_interval(mins => ${minutesAgo}) where principal = ${principal} and key = ${key}`.execute(db));
+    await claim('key-abandoned-1', 6, 'idem after a crash');
+    await claim('key-live-1', 1, 'idem still running');
+    const taken = await create('key-abandoned-1', 'idem after a crash');
+    expect(taken.status).toBe(200);
+    expect(await count('idem after a crash')).toBe(1);
+    // A recent claim is still someone's call in flight: 409, nothing written.
+    const busy = await create('key-live-1', 'idem still running');
+    expect(busy.status).toBe(409);
+    expect(((await busy.json()) as { error: { data: { reason: string } } }).error.data.reason).toBe('IDEMPOTENCY_KEY_IN_USE');
+    expect(await count('idem still running')).toBe(0);
+  });
+
+  it('the hourly sweep deletes stored responses older than 24 hours and keeps the rest', async () => {
+    const db = t.database.handle.db;
+    await create('key-sweep-fresh', 'idem sweep fresh');
+    await db
+      .insertInto('idempotency_keys')
+      .values({ principal: `user:${cast.alice.userId}`, key: 'key-sweep-old', procedure: 'projects.create', request_hash: Buffer.alloc(32), state: 'done', response: 'null' })
+      .execute();
+    await sql`update idempotency_keys set created_at = now() - interval '25 hours' where key = 'key-sweep-old'`.execute(db);
+    expect(await purgeExpiredIdempotencyKeys(db)).toBeGreaterThanOrEqual(1);
+    const keys = (await db.selectFrom('idempotency_keys').select('key').where('key', 'in', ['key-sweep-old', 'key-sweep-fresh']).execute()).map((r) => r.key);
+    expect(keys).toEqual(['key-sweep-fresh']);
+    // The swept key is free again: a new call with it writes.
+    const again = await create('key-sweep-old', 'idem sweep reused');
+    expect(again.status).toBe(200);
+    expect(await count('idem sweep reused')).toBe(1);
   });
 
   it('the client SDK attaches a key to a mutation through its call context', async () => {

@@ -4,9 +4,17 @@ import { canonicalJson } from '../audit/canonical-json';
 import { AppError } from '../pipeline/app-error';
 import type { Context } from '../pipeline/context';
 import type { Principal } from '../pipeline/principal';
+import { settleLater } from './settle-later';
 
 const KEY_SHAPE = /^[A-Za-z0-9._:-]{1,255}$/;
-const TTL = sql`interval '24 hours'`;
+/** How long a first response is kept and replayed. */
+export const IDEMPOTENCY_TTL = sql`interval '24 hours'`;
+/**
+ * A claim still `in_progress` after this long belongs to a process that died
+ * mid-call (a live one settles its claim, retrying through a database outage):
+ * it no longer blocks the key.
+ */
+const ABANDONED_AFTER = sql`interval '5 minutes'`;
 
 type Result = { ok: true; data: unknown } | { ok: false; error: unknown };
 
@@ -19,8 +27,8 @@ function principalKey(p: Principal): string {
  * `Idempotency-Key`, procedure) is kept 24 hours and replayed for repeats;
  * the same key with a different input answers IDEMPOTENCY_KEY_REUSED (422);
  * while the first is still running a repeat answers IDEMPOTENCY_KEY_IN_USE
- * (409), so two concurrent requests make one write. Failures are not kept:
- * the client may retry them with the same key.
+ * (409, Retry-After: 1), so two concurrent requests make one write. Failures
+ * are not kept: the client may retry them with the same key.
  */
 export async function withIdempotency<R extends Result>(ctx: Context & { principal: Principal }, path: string, rawInput: unknown, run: () => Promise<R>): Promise<R> {
   const header = ctx.headers['idempotency-key'];
@@ -30,14 +38,18 @@ export async function withIdempotency<R extends Result>(ctx: Context & { princip
   const db = ctx.deps.db;
   const principal = principalKey(ctx.principal);
   const hash = createHash('sha256').update(canonicalJson(rawInput ?? null)).digest();
+  const thisKey = db.deleteFrom('idempotency_keys').where('principal', '=', principal).where('key', '=', key).where('procedure', '=', path);
 
-  // A stale record (older than 24 hours) no longer counts.
-  await db.deleteFrom('idempotency_keys').where('principal', '=', principal).where('key', '=', key).where('procedure', '=', path).where('created_at', '<', sql<Date>`now() - ${TTL}`).execute();
+  // An expired record, or a claim abandoned by a dead process, no longer counts.
+  await thisKey
+    .where((eb) => eb.or([eb('created_at', '<', sql<Date>`now() - ${IDEMPOTENCY_TTL}`), eb.and([eb('state', '=', 'in_progress'), eb('created_at', '<', sql<Date>`now() - ${ABANDONED_AFTER}`)])]))
+    .execute();
   const claimed = await db
     .insertInto('idempotency_keys')
     .values({ principal, key, procedure: path, request_hash: hash, state: 'in_progress', response: null })
     .onConflict((oc) => oc.columns(['principal', 'key', 'procedure']).doNothing())
-    .returning('key')
+    // The claim's timestamp (as text, to the microsecond) identifies it: settling touches this claim only.
+    .returning(sql<string>`created_at::text`.as('claimedAt'))
     .executeTakeFirst();
   if (!claimed) {
     const existing = await db.selectFrom('idempotency_keys').select(['request_hash', 'state', 'response']).where('principal', '=', principal).where('key', '=', key).where('procedure', '=', path).executeTakeFirst();
@@ -47,17 +59,25 @@ export async function withIdempotency<R extends Result>(ctx: Context & { princip
     ctx.response.setHeader('idempotent-replayed', 'true');
     return { ok: true, data: existing.response === null ? null : JSON.parse(existing.response) } as R;
   }
+
+  // Settling the claim must not be lost to a database blip: keep trying in the
+  // background (repeats meanwhile get 409 and retry); this caller is answered now.
+  const ours = sql<boolean>`created_at = ${claimed.claimedAt}::timestamptz`;
+  const release = (): Promise<void> => settleLater(ctx.log, 'release idempotency key', () => thisKey.where(ours).execute());
   let result: R;
   try {
     result = await run();
   } catch (err) {
-    await db.deleteFrom('idempotency_keys').where('principal', '=', principal).where('key', '=', key).where('procedure', '=', path).execute();
+    await release();
     throw err;
   }
   if (result.ok) {
-    await db.updateTable('idempotency_keys').set({ state: 'done', response: JSON.stringify(result.data ?? null) }).where('principal', '=', principal).where('key', '=', key).where('procedure', '=', path).execute();
+    const response = JSON.stringify(result.data ?? null);
+    await settleLater(ctx.log, 'store idempotent response', () =>
+      db.updateTable('idempotency_keys').set({ state: 'done', response }).where('principal', '=', principal).where('key', '=', key).where('procedure', '=', path).where(ours).execute(),
+    );
   } else {
-    await db.deleteFrom('idempotency_keys').where('principal', '=', principal).where('key', '=', key).where('procedure', '=', path).execute();
+    await release();
   }
   return result;
 }
