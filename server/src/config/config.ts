@@ -25,6 +25,8 @@ export interface Config {
     /** Unset: the embedded PGlite database under `dataDir`. */
     readonly url: string | undefined;
     readonly poolSize: number;
+    /** PostgreSQL: a query text run this many times becomes a prepared statement; 0: never. */
+    readonly prepareThreshold: number;
     readonly dataDir: string;
   };
   readonly redisUrl: string | undefined;

@@ -83,6 +83,7 @@ export const EnvSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
   DATABASE_POOL_SIZE: positiveInt.max(200).default(10),
+  DATABASE_PREPARE_THRESHOLD: z.coerce.number().int().min(0).max(1000).default(5),
   GATEHOUSE_DATA_DIR: z.string().min(1).default('.gatehouse'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
   REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, 'must be 1-64 of [A-Za-z0-9:_-]').default('gatehouse'),

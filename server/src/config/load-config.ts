@@ -99,7 +99,7 @@ function toConfig(e: RawEnv): Config {
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
       maxConcurrentPerIp: e.MAX_CONCURRENT_PER_IP,
     },
-    database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, dataDir: e.GATEHOUSE_DATA_DIR },
+    database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, prepareThreshold: e.DATABASE_PREPARE_THRESHOLD, dataDir: e.GATEHOUSE_DATA_DIR },
     redisUrl: e.REDIS_URL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     encryptionKeys: e.GATEHOUSE_ENCRYPTION_KEYS ?? [developmentKey()],

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Database } from './database';
+import { autoPreparingPool, createStatementNamer } from './auto-prepare';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock';
 import { PGliteDialect } from './pglite-dialect';
 
@@ -12,6 +13,8 @@ export interface DatabaseOptions {
   /** Unset: embedded PGlite in `dataDir` (`memory://` keeps it in memory). */
   readonly url: string | undefined;
   readonly poolSize: number;
+  /** PostgreSQL: run this many times, a query text becomes a prepared statement (default 5; 0: never). */
+  readonly prepareThreshold?: number;
   readonly dataDir: string;
 }
 
@@ -31,11 +34,15 @@ export interface DatabaseHandle {
  * process opening it).
  */
 export async function createDatabase(options: DatabaseOptions, log: Logger): Promise<DatabaseHandle> {
-  if (options.url !== undefined) return createPostgres(options.url, options.poolSize, log);
+  if (options.url !== undefined) return createPostgres(options.url, options.poolSize, options.prepareThreshold ?? DEFAULT_PREPARE_THRESHOLD, log);
   return createPGlite(options.dataDir, log);
 }
 
-function createPostgres(url: string, poolSize: number, log: Logger): DatabaseHandle {
+const DEFAULT_PREPARE_THRESHOLD = 5;
+/** Prepared statements per connection at most: the app's hot queries, with room to spare. */
+const MAX_PREPARED_STATEMENTS = 256;
+
+function createPostgres(url: string, poolSize: number, prepareThreshold: number, log: Logger): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
@@ -50,7 +57,8 @@ function createPostgres(url: string, poolSize: number, log: Logger): DatabaseHan
   pool.on('connect', (client) => {
     client.on('error', (err) => log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'database connection lost while in use'));
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const nameFor = createStatementNamer({ threshold: prepareThreshold, maxStatements: MAX_PREPARED_STATEMENTS });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: autoPreparingPool(pool, nameFor) }) });
   return {
     db,
     kind: 'postgres',
