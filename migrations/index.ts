@@ -6,6 +6,7 @@ import * as m0004 from './0004_api_keys';
 import * as m0005 from './0005_mfa';
 import * as m0006 from './0006_idempotency';
 import * as m0007 from './0007_token_revocation_indexes';
+import * as m0008 from './0008_tenant_policies_uuid';
 
 /**
  * Every migration, by name, in order. Listed statically (rather than read from
@@ -19,4 +20,5 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0005_mfa': m0005,
   '0006_idempotency': m0006,
   '0007_token_revocation_indexes': m0007,
+  '0008_tenant_policies_uuid': m0008,
 });

@@ -6,7 +6,7 @@ import { securityEvent } from '../observability/security-events';
 import { AppError } from './app-error';
 import { actorOf } from './audit-sink';
 import { procedure } from './procedure';
-import { dropToAppRole, setTenantSettings, type Tenant } from './tenant-scope';
+import { enterTenantScope, setTenantSettings, type Tenant } from './tenant-scope';
 
 const ROLLBACK = Symbol('rollback');
 
@@ -48,8 +48,7 @@ export const orgProcedure = procedure.input(OrgScopeInput).use(async function en
         throw new AppError('MFA_REQUIRED_BY_ORG', { message: 'This organization requires two-factor authentication' });
       }
       const orgIds = principal.orgId !== undefined ? [principal.orgId] : memberships.map((m) => m.org_id);
-      await setTenantSettings(trx, principal.userId, orgIds);
-      await dropToAppRole(trx);
+      await enterTenantScope(trx, principal.userId, orgIds);
       const permissions = new Set([...orgPermissions].filter((p) => principal.permissions.has(p)));
       const tenant: Tenant = { db: trx, orgId: input.orgId, role: membership.role, permissions, requireMfa: membership.require_mfa };
       result = await proceed(tenant);

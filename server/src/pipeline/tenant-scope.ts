@@ -18,16 +18,12 @@ export async function setTenantSettings(trx: Transaction<Database>, userId: stri
 }
 
 /**
- * From here to the end of the transaction, queries run as the non-owner
- * role `gatehouse_app`: row-level security applies to them even when the
- * server connects as the tables' owner or a superuser.
+ * Settings, then the restricted role, in one statement (one round trip):
+ * from here to the end of the transaction, queries run as the non-owner role
+ * `gatehouse_app`, so row-level security applies to them even when the server
+ * connects as the tables' owner or a superuser. `set_config('role', …, true)`
+ * is `SET LOCAL ROLE`, with the same membership check.
  */
-export async function dropToAppRole(trx: Transaction<Database>): Promise<void> {
-  await sql`set local role gatehouse_app`.execute(trx);
-}
-
-/** Settings, then the restricted role: everything the callback does is tenant-scoped. */
 export async function enterTenantScope(trx: Transaction<Database>, userId: string, orgIds: readonly string[]): Promise<void> {
-  await setTenantSettings(trx, userId, orgIds);
-  await dropToAppRole(trx);
+  await sql`select set_config('gatehouse.user_id', ${userId}, true), set_config('gatehouse.org_ids', ${orgIds.join(',')}, true), set_config('role', 'gatehouse_app', true)`.execute(trx);
 }
