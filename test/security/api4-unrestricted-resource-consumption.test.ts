@@ -41,3 +41,32 @@ describe('API4 unrestricted resource consumption', () => {
     expect(limited ? await reason(limited) : '').toBe('RATE_LIMITED');
   });
 });
+
+describe('API4 unrestricted resource consumption: a sign-in flood', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp('pglite', { ARGON2_CONCURRENCY: '1', RATE_LIMIT_AUTH_PER_MINUTE: '10000', LOGIN_MAX_FAILURES_PER_IP: '10000', LOGIN_MAX_FAILURES_PER_ACCOUNT: '10000' });
+  });
+  afterAll(async () => t?.close());
+
+  it('past the argon2 cap and its short queue, sign-ins get 429 RATE_LIMITED with Retry-After, and only the hashed ones reach the database', async () => {
+    const audited = async () => (await t.database.handle.db.selectFrom('audit_events').select('id').where('action', '=', 'auth.sign_in').execute()).length;
+    const before = await audited();
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, async (_, i) => {
+        const res = await fetch(`${t.url}/trpc/auth.signIn`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `flood-${i}@example.com`, password: 'not the right password' }) });
+        const body = (await res.json()) as { error: { message: string; data: { reason: string; httpStatus: number } } };
+        return { status: res.status, retryAfter: res.headers.get('retry-after'), reason: body.error.data.reason, httpStatus: body.error.data.httpStatus };
+      }),
+    );
+    const refused = answers.filter((a) => a.status === 429);
+    const hashed = answers.filter((a) => a.status === 401);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(hashed.length).toBeGreaterThan(0);
+    expect(refused.length + hashed.length).toBe(40);
+    expect(refused.every((a) => a.reason === 'RATE_LIMITED' && a.httpStatus === 429 && a.retryAfter === '1')).toBe(true);
+    expect(hashed.every((a) => a.reason === 'INVALID_CREDENTIALS')).toBe(true);
+    // A refused attempt cost no database work: one audit row per hashed attempt only.
+    expect((await audited()) - before).toBe(hashed.length);
+  });
+});

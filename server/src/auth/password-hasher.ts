@@ -10,6 +10,8 @@ export interface PasswordHasher {
   verify(stored: string | undefined, password: string): Promise<boolean>;
   /** Throws RATE_LIMITED at once when the hashing queue is full (check before doing other work). */
   assertCapacity(): void;
+  /** Whether the hashing queue is full right now (the front door refuses sign-ins before parsing them). */
+  isSaturated(): boolean;
   /** Whether a stored hash uses other parameters than today's. */
   needsRehash(stored: string): boolean;
 }
@@ -42,9 +44,11 @@ export async function createPasswordHasher(options: { concurrency: number; maxQu
 
   const dummy = await hash('gatehouse dummy password for unknown accounts', ARGON2_PARAMS);
 
+  const isSaturated = (): boolean => running >= options.concurrency && waiting.length >= maxQueue;
   return {
+    isSaturated,
     assertCapacity() {
-      if (running >= options.concurrency && waiting.length >= maxQueue) {
+      if (isSaturated()) {
         throw new AppError('RATE_LIMITED', { message: 'Too many password checks at once; retry shortly', retryAfterSeconds: 1 });
       }
     },

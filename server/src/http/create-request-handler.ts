@@ -31,6 +31,8 @@ export interface RequestHandler {
  * One access-log line per request.
  */
 /** Non-tRPC paths with their own metric label (anything else is `other`). */
+/** Refused in the front door while the password-hashing queue is full. */
+const SIGN_IN_PATH = '/trpc/auth.signIn';
 const PLAIN_ROUTES = new Set(['/healthz', '/readyz', '/metrics', '/openapi.json', '/docs', '/oauth/token', '/.well-known/jwks.json']);
 
 export function createRequestHandler(deps: AppDeps, trpc: TrpcEndpoint, plainRoutes: readonly PlainRoute[] = []): RequestHandler {
@@ -152,6 +154,19 @@ export function createRequestHandler(deps: AppDeps, trpc: TrpcEndpoint, plainRou
       req.resume();
       const { status, body } = trpcErrorBody('CSRF_REJECTED', 'Cross-site request refused: a cookie-authenticated call needs an allowed Origin', requestId);
       sendJson(res, status, body, { connection: 'close' });
+      return;
+    }
+    if (pathname === SIGN_IN_PATH && req.method === 'POST' && deps.passwords.isSaturated()) {
+      // A sign-in flood: every argon2 slot and queue place is taken. Refused here,
+      // before the body is read or tRPC runs, so refusing costs the event loop as
+      // little as possible (auth.signIn itself refuses the same way if it races).
+      state.reason = 'RATE_LIMITED';
+      state.procedures = ['auth.signIn'];
+      deps.metrics.rateLimited('password_hashing');
+      securityEvent(state.log, { type: 'rate_limit.rejected', requestId, ip: state.ip, details: { class: 'password_hashing' } });
+      req.resume();
+      const { status, body } = trpcErrorBody('RATE_LIMITED', 'Too many password checks at once; retry shortly', requestId);
+      sendJson(res, status, body, { 'retry-after': '1', 'cache-control': 'no-store' });
       return;
     }
     if (pathname.startsWith('/trpc/')) {
