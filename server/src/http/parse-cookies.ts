@@ -9,6 +9,10 @@ export function parseCookies(header: string | undefined): Record<string, string>
     if (!name || name in out) continue;
     let value = part.slice(eq + 1).trim();
     if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = value.slice(1, -1);
+    if (!value.includes('%')) {
+      out[name] = value;
+      continue;
+    }
     try {
       out[name] = decodeURIComponent(value);
     } catch {

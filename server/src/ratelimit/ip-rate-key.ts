@@ -6,7 +6,8 @@ import { isIPv6 } from 'node:net';
  * per-address keys would let a client rotate through 2^64 budgets).
  */
 export function ipRateKey(ip: string): string {
-  if (!isIPv6(ip) || ip.includes('.')) return ip;
+  // IPv4 (the common case) has no colon: no need for the IPv6 parser.
+  if (!ip.includes(':') || !isIPv6(ip) || ip.includes('.')) return ip;
   const [head = '', tail] = ip.split('::');
   const left = head === '' ? [] : head.split(':');
   const right = tail === undefined || tail === '' ? [] : tail.split(':');

@@ -124,7 +124,9 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       const who = call.principal ? `${call.principal.kind}:${call.principal.apiKeyId ?? call.principal.userId}` : undefined;
       if (who) {
         const verdict = await spend(principal, who, 1, call.headers, call.response);
-        if (!verdict.allowed) return verdict;
+        // A class budget at or above the principal's, over the same window and key, can
+        // never run out first (every call spends both): not spent, not advertised.
+        if (!verdict.allowed || classes[rateClass].quota >= principal.quota) return verdict;
       }
       // Anonymous calls (sign-in, sign-up...) share their class budget per IP.
       return spend(classes[rateClass], who ?? `ip:${ipRateKey(call.ip)}`, 1, call.headers, call.response);

@@ -45,11 +45,25 @@ describe('rate limiter (memory store)', () => {
     expect((await limiter.limitCall(call(alice, '198.51.100.2'), 'write')).allowed).toBe(true);
     const third = call(alice, '198.51.100.3');
     expect((await limiter.limitCall(third, 'read')).allowed).toBe(true);
-    expect(third.response.headers['ratelimit-policy']).toBe('"principal";q=3;w=60, "read";q=10;w=60');
-    expect(third.response.headers['ratelimit']).toMatch(/^"principal";r=0;t=\d+, "read";r=8;t=\d+$/);
+    // read (10) is above the principal's 3: it can never run out first, so it is neither spent nor advertised.
+    expect(third.response.headers['ratelimit-policy']).toBe('"principal";q=3;w=60');
+    expect(third.response.headers['ratelimit']).toMatch(/^"principal";r=0;t=\d+$/);
     expect((await limiter.limitCall(call(alice), 'read')).allowed).toBe(false);
     // An API key of the same user is another principal.
     expect((await limiter.limitCall(call({ kind: 'apiKey', userId: 'alice', apiKeyId: 'k1' }), 'read')).allowed).toBe(true);
+    limiter.close();
+  });
+
+  it('spends and advertises a class budget below the principal\'s, which refuses first', async () => {
+    const limiter = createRateLimiter({ limits, redisUrl: undefined, keyPrefix: 't', log: pino({ level: 'silent' }) });
+    const bob = { kind: 'session', userId: 'bob', apiKeyId: undefined };
+    expect((await limiter.limitCall(call(bob), 'auth')).allowed).toBe(true);
+    const second = call(bob);
+    expect((await limiter.limitCall(second, 'auth')).allowed).toBe(true);
+    expect(second.response.headers['ratelimit-policy']).toBe('"principal";q=3;w=60, "auth";q=2;w=60');
+    expect(second.response.headers['ratelimit']).toMatch(/^"principal";r=1;t=\d+, "auth";r=0;t=\d+$/);
+    // auth (2) runs out before the principal's 3.
+    expect((await limiter.limitCall(call(bob), 'auth')).allowed).toBe(false);
     limiter.close();
   });
 
