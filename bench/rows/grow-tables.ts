@@ -48,26 +48,17 @@ export async function growTables(databaseUrl: string, orgId: string, rows: numbe
         [orgId, projects, rows],
       );
     }
-    // The server appends audit events (ids and hash chain) as it runs: hold
-    // its writers off while the filler takes the ids after the last one.
-    await client.query('begin');
-    try {
-      await client.query('lock table audit_events in exclusive mode');
-      const audit = await count('select count(*)::text as n from audit_events');
-      if (audit < rows) {
-        const maxId = await count('select coalesce(max(id), 0)::text as n from audit_events');
-        await client.query(
-          `insert into audit_events (id, occurred_at, actor_type, actor_id, action, org_id, outcome, details, prev_hash, hash)
-           select $1::bigint + g, now() - g * interval '1 second', 'system', null, 'bench.filler', $2, 'success', '{}'::jsonb,
-                  sha256(('prev ' || g)::bytea), sha256(('hash ' || g)::bytea)
-           from generate_series(1, $3::int - $4::int) g`,
-          [maxId, orgId, rows, audit],
-        );
-      }
-      await client.query('commit');
-    } catch (err) {
-      await client.query('rollback');
-      throw err;
+    // Ids from the table's own sequence, as the server's audit writer takes them,
+    // so the running server's next appends never collide with the filler.
+    const audit = await count('select count(*)::text as n from audit_events');
+    if (audit < rows) {
+      await client.query(
+        `insert into audit_events (id, occurred_at, actor_type, actor_id, action, org_id, outcome, details, prev_hash, hash)
+         select nextval('audit_events_id_seq'), now() - g * interval '1 second', 'system', null, 'bench.filler', $1, 'success', '{}'::jsonb,
+                sha256(('prev ' || g)::bytea), sha256(('hash ' || g)::bytea)
+         from generate_series(1, $2::int - $3::int) g`,
+        [orgId, rows, audit],
+      );
     }
     await client.query('vacuum analyze sessions, projects, audit_events');
     return {
