@@ -1,11 +1,6 @@
-const SECRET_KEY = /pass(word)?|token|secret|hash|key|code|authorization|cookie|otp|challenge/i;
+import { CREDENTIAL_SHAPE } from '../crypto/credential-shape';
 
-/**
- * Values shaped like our credentials, whatever member they sit under: an API
- * key (`gth_live_…`), a session token (`<id>.<secret>`), a JWT, or an
- * Authorization header value.
- */
-const SECRET_VALUE = /gth_live_|[a-z2-7]{24}\.[A-Za-z0-9_-]{43}|eyJ[\w-]*\.[\w-]*\.|^\s*(bearer|basic)\s/i;
+const SECRET_KEY = /pass(word)?|token|secret|hash|key|code|authorization|cookie|otp|challenge/i;
 
 /** NUL and unpaired surrogates: PostgreSQL's jsonb refuses them, which would fail the caller's transaction. */
 // eslint-disable-next-line no-control-regex
@@ -35,7 +30,7 @@ function redact(value: unknown, depth: number): unknown {
     return out;
   }
   if (typeof value === 'string') {
-    if (SECRET_VALUE.test(value)) return '[redacted]';
+    if (CREDENTIAL_SHAPE.test(value)) return '[redacted]';
     return storable(value.length > 1000 ? `${value.slice(0, 1000)}…` : value);
   }
   return value;

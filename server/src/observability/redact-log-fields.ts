@@ -1,3 +1,5 @@
+import { CREDENTIAL_SHAPE } from '../crypto/credential-shape';
+
 /**
  * Member names whose values never reach a log line, at any depth, in any
  * case: `password`, `newPassword`, `token`, `access_token`, `clientSecret`,
@@ -5,10 +7,7 @@
  */
 const SECRET_KEY = /^(?:x-)?(?:authorization|(?:set-)?cookie|(?:current|new|old)?_?password|(?:access|refresh|id|session|reset)?_?token|(?:client)?_?secret|api[-_]?key|otp|totp|(?:mfa|totp|recovery|backup|verification)_?code)$/i;
 
-/** Values shaped like our credentials under any key: an API key, a session token, a JWT, an Authorization value. */
-const SECRET_VALUE = /gth_live_|[a-z2-7]{24}\.[A-Za-z0-9_-]{43}|eyJ[\w-]*\.[\w-]*\.|^\s*(?:bearer|basic)\s/i;
-
-export const CENSOR = '[redacted]';
+const CENSOR = '[redacted]';
 const MAX_DEPTH = 8;
 
 /**
@@ -27,7 +26,7 @@ export function redactLogFields<T extends object>(fields: T): T {
 }
 
 function walk(value: unknown, depth: number): unknown {
-  if (typeof value === 'string') return SECRET_VALUE.test(value) ? CENSOR : value;
+  if (typeof value === 'string') return CREDENTIAL_SHAPE.test(value) ? CENSOR : value;
   if (value === null || typeof value !== 'object') return value;
   if (depth >= MAX_DEPTH) return '[truncated]';
   if (Array.isArray(value)) {
