@@ -4,6 +4,9 @@ import { AppError } from '../pipeline/app-error';
 /** OWASP's argon2id parameters: m=19456 KiB, t=2, p=1. */
 export const ARGON2_PARAMS = Object.freeze({ algorithm: 2 /* Argon2id */, memoryCost: 19456, timeCost: 2, parallelism: 1 });
 
+/** What a caller refused for a full hashing queue is told (by the hasher, or by the front door first). */
+export const HASHING_BUSY = 'Too many password checks at once; retry shortly';
+
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
   /** Verifies against the stored hash, or against a dummy hash when there is none (same cost either way). */
@@ -28,7 +31,7 @@ export async function createPasswordHasher(options: { concurrency: number; maxQu
 
   const withSlot = async <T>(work: () => Promise<T>): Promise<T> => {
     if (running >= options.concurrency) {
-      if (waiting.length >= maxQueue) throw new AppError('RATE_LIMITED', { message: 'Too many password checks at once; retry shortly', retryAfterSeconds: 1 });
+      if (waiting.length >= maxQueue) throw new AppError('RATE_LIMITED', { message: HASHING_BUSY, retryAfterSeconds: 1 });
       await new Promise<void>((resolve) => waiting.push(resolve));
     } else {
       running++;
@@ -49,7 +52,7 @@ export async function createPasswordHasher(options: { concurrency: number; maxQu
     isSaturated,
     assertCapacity() {
       if (isSaturated()) {
-        throw new AppError('RATE_LIMITED', { message: 'Too many password checks at once; retry shortly', retryAfterSeconds: 1 });
+        throw new AppError('RATE_LIMITED', { message: HASHING_BUSY, retryAfterSeconds: 1 });
       }
     },
     hash: (password) => withSlot(() => hash(password, ARGON2_PARAMS)),

@@ -6,6 +6,7 @@ import { createConcurrencyCap } from '../ratelimit/concurrency-cap';
 import { ipRateKey } from '../ratelimit/ip-rate-key';
 import { createClientAddressResolver } from './client-address';
 import { createCors } from './cors';
+import { HASHING_BUSY } from '../auth/password-hasher';
 import { securityEvent } from '../observability/security-events';
 import { hasCredentialInQuery } from './credential-in-query';
 import { createCsrfGuard } from './csrf';
@@ -30,9 +31,9 @@ export interface RequestHandler {
  * (`/trpc/*`, `/healthz`, `/readyz`), and a JSON 404 for anything else.
  * One access-log line per request.
  */
-/** Non-tRPC paths with their own metric label (anything else is `other`). */
 /** Refused in the front door while the password-hashing queue is full. */
 const SIGN_IN_PATH = '/trpc/auth.signIn';
+/** Non-tRPC paths with their own metric label (anything else is `other`). */
 const PLAIN_ROUTES = new Set(['/healthz', '/readyz', '/metrics', '/openapi.json', '/docs', '/oauth/token', '/.well-known/jwks.json']);
 
 export function createRequestHandler(deps: AppDeps, trpc: TrpcEndpoint, plainRoutes: readonly PlainRoute[] = []): RequestHandler {
@@ -165,7 +166,7 @@ export function createRequestHandler(deps: AppDeps, trpc: TrpcEndpoint, plainRou
       deps.metrics.rateLimited('password_hashing');
       securityEvent(state.log, { type: 'rate_limit.rejected', requestId, ip: state.ip, details: { class: 'password_hashing' } });
       req.resume();
-      const { status, body } = trpcErrorBody('RATE_LIMITED', 'Too many password checks at once; retry shortly', requestId);
+      const { status, body } = trpcErrorBody('RATE_LIMITED', HASHING_BUSY, requestId);
       sendJson(res, status, body, { 'retry-after': '1', 'cache-control': 'no-store' });
       return;
     }
