@@ -14,6 +14,7 @@ import type { ExposedCredentialRevoker } from './http/credential-over-plain-http
 import type { RateLimiter } from './ratelimit/rate-limiter';
 import type { SessionService } from './sessions/session-service';
 import type { Metrics } from './observability/metrics';
+import type { SignInAdmission } from './http/sign-in-admission';
 import type { TokenRevocations } from './oauth/token-revocations';
 
 /**
@@ -38,6 +39,8 @@ export interface AppDeps {
   readonly keyRing: PayloadCipher;
   readonly audit: AuditSink;
   readonly passwords: PasswordHasher;
+  /** Sign-ins under way, against the hasher's capacity (refused on arrival when full). */
+  readonly signInAdmission: SignInAdmission;
   readonly sessions: SessionService;
   readonly loginLimits: { readonly account: AttemptLimiter; readonly ip: AttemptLimiter };
   readonly resetLimits: { readonly email: AttemptLimiter; readonly ip: AttemptLimiter };

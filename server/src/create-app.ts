@@ -22,6 +22,7 @@ import net from 'node:net';
 import { createAttemptLimiter } from './auth/attempt-limiter';
 import { preloadCommonPasswords } from './auth/common-passwords';
 import { createPasswordHasher } from './auth/password-hasher';
+import { createSignInAdmission } from './http/sign-in-admission';
 import { createAuditWriter } from './audit/audit-writer';
 import { createKeyRing } from './crypto/key-ring';
 import { createLogTransport, createSmtpTransport, type MailTransport } from './mail/mail-transport';
@@ -121,6 +122,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     keyRing,
     audit,
     passwords,
+    signInAdmission: createSignInAdmission(passwords),
     sessions,
     loginLimits: {
       account: createAttemptLimiter({ prefix: 'login-account', points: config.auth.loginMaxFailuresPerAccount, windowSeconds: lockout, redis }),

@@ -1,6 +1,8 @@
 // OWASP API4:2023 Unrestricted Resource Consumption — batches, bodies, pages, request rates.
+import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { DATABASE_KINDS } from '../support/test-env';
 import { refusal } from '../support/trpc-test-client';
 import { twoOrgs, type TwoOrgs } from '../support/two-orgs';
 
@@ -42,15 +44,23 @@ describe('API4 unrestricted resource consumption', () => {
   });
 });
 
-describe('API4 unrestricted resource consumption: a sign-in flood', () => {
+// On PostgreSQL a sign-in's database reads are real I/O, so a burst is all
+// parsed before the first sign-in reaches argon2: the case a front door that
+// only looked at the hasher's queue let through.
+describe.each(DATABASE_KINDS)('API4 unrestricted resource consumption: a sign-in flood (%s)', (kind) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp('pglite', { ARGON2_CONCURRENCY: '1', RATE_LIMIT_AUTH_PER_MINUTE: '10000', LOGIN_MAX_FAILURES_PER_IP: '10000', LOGIN_MAX_FAILURES_PER_ACCOUNT: '10000' });
+    t = await startTestApp(kind, { ARGON2_CONCURRENCY: '1', RATE_LIMIT_AUTH_PER_MINUTE: '10000', LOGIN_MAX_FAILURES_PER_IP: '10000', LOGIN_MAX_FAILURES_PER_ACCOUNT: '10000', METRICS_TOKEN: METRICS_TOKEN });
   });
   afterAll(async () => t?.close());
+  const audited = async () => (await t.database.handle.db.selectFrom('audit_events').select('id').where('action', '=', 'auth.sign_in').execute()).length;
+  const hashingRefusals = async () => {
+    const text = await (await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+    return Number(/^gatehouse_rate_limit_rejections_total\{class="password_hashing"\} (\d+)/m.exec(text)?.[1] ?? 0);
+  };
+  const port = () => Number(new URL(t.url).port);
 
   it('past the argon2 cap and its short queue, sign-ins get 429 RATE_LIMITED with Retry-After, and only the hashed ones reach the database', async () => {
-    const audited = async () => (await t.database.handle.db.selectFrom('audit_events').select('id').where('action', '=', 'auth.sign_in').execute()).length;
     const before = await audited();
     const answers = await Promise.all(
       Array.from({ length: 40 }, async (_, i) => {
@@ -69,4 +79,70 @@ describe('API4 unrestricted resource consumption: a sign-in flood', () => {
     // A refused attempt cost no database work: one audit row per hashed attempt only.
     expect((await audited()) - before).toBe(hashed.length);
   });
+
+  it('a burst over kept-alive connections is refused at the front door, before tRPC: no more sign-ins under way than the hasher can run or queue', async () => {
+    const sockets = await Promise.all(Array.from({ length: 40 }, () => open(port())));
+    const [auditBefore, refusalsBefore] = [await audited(), await hashingRefusals()];
+    // All 40 written in one turn, as a flood arrives.
+    const answers = await Promise.all(sockets.map((socket, i) => exchange(socket, signInRequest(`burst-${i}@example.com`))));
+    const hashed = answers.filter((a) => a.status === 401);
+    const refused = answers.filter((a) => a.status === 429);
+    expect(hashed.length + refused.length).toBe(40);
+    // 1 hashing + 4 queued are admitted at once; a place frees only when a hash ends.
+    expect(hashed.length).toBeGreaterThanOrEqual(5);
+    expect(refused.length).toBeGreaterThanOrEqual(20);
+    expect(refused.every((a) => a.retryAfter === '1' && a.reason === 'RATE_LIMITED')).toBe(true);
+    // Every refusal is the front door's password_hashing refusal: none reached
+    // auth.signIn's own capacity check, so none ran tRPC or read the database.
+    expect((await hashingRefusals()) - refusalsBefore).toBe(refused.length);
+    expect((await audited()) - auditBefore).toBe(hashed.length);
+  });
+
+  it('a sign-in whose body never arrives holds no place (a slowloris cannot lock everyone out of signing in)', async () => {
+    const slow = await Promise.all(Array.from({ length: 8 }, () => open(port())));
+    const partial = signInRequest('slow@example.com');
+    for (const socket of slow) socket.write(partial.slice(0, partial.length - 10));
+    await new Promise((r) => setTimeout(r, 50));
+    const res = await fetch(`${t.url}/trpc/auth.signIn`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'patient@example.com', password: 'not the right password' }) });
+    expect(res.status).toBe(401);
+    for (const socket of slow) socket.destroy();
+  });
 });
+
+const METRICS_TOKEN = 'metrics-token-for-the-sign-in-flood-tests-0123456789';
+
+function open(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
+function signInRequest(email: string): string {
+  const body = JSON.stringify({ email, password: 'not the right password' });
+  return `POST /trpc/auth.signIn HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+}
+
+/** Writes one raw HTTP request and reads its whole response. */
+function exchange(socket: Socket, request: string): Promise<{ status: number; retryAfter: string | undefined; reason: string }> {
+  return new Promise((resolve, reject) => {
+    let raw = '';
+    socket.on('data', (chunk: Buffer) => {
+      raw += chunk.toString('utf8');
+      const split = raw.indexOf('\r\n\r\n');
+      if (split === -1) return;
+      const head = raw.slice(0, split);
+      const length = Number(/\r\ncontent-length: (\d+)/i.exec(head)?.[1] ?? 0);
+      const body = raw.slice(split + 4);
+      if (Buffer.byteLength(body) < length) return;
+      socket.destroy();
+      resolve({
+        status: Number(/^HTTP\/1\.1 (\d+)/.exec(head)?.[1] ?? 0),
+        retryAfter: /\r\nretry-after: ([^\r]+)/i.exec(head)?.[1],
+        reason: (JSON.parse(body) as { error: { data: { reason: string } } }).error.data.reason,
+      });
+    });
+    socket.once('error', reject);
+    socket.write(request);
+  });
+}

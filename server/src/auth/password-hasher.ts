@@ -15,6 +15,8 @@ export interface PasswordHasher {
   assertCapacity(): void;
   /** Whether the hashing queue is full right now (the front door refuses sign-ins before parsing them). */
   isSaturated(): boolean;
+  /** Hashes that may be running or queued at once (concurrency + queue). */
+  readonly capacity: number;
   /** Whether a stored hash uses other parameters than today's. */
   needsRehash(stored: string): boolean;
 }
@@ -50,6 +52,7 @@ export async function createPasswordHasher(options: { concurrency: number; maxQu
   const isSaturated = (): boolean => running >= options.concurrency && waiting.length >= maxQueue;
   return {
     isSaturated,
+    capacity: options.concurrency + maxQueue,
     assertCapacity() {
       if (isSaturated()) {
         throw new AppError('RATE_LIMITED', { message: HASHING_BUSY, retryAfterSeconds: 1 });

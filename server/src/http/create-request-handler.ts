@@ -6,7 +6,6 @@ import { createConcurrencyCap } from '../ratelimit/concurrency-cap';
 import { ipRateKey } from '../ratelimit/ip-rate-key';
 import { createClientAddressResolver } from './client-address';
 import { createCors } from './cors';
-import { HASHING_BUSY } from '../auth/password-hasher';
 import { securityEvent } from '../observability/security-events';
 import { hasCredentialInQuery } from './credential-in-query';
 import { createCsrfGuard } from './csrf';
@@ -14,6 +13,8 @@ import { resolveRequestId } from './request-id';
 import type { RequestState } from './request-state';
 import { createSecurityHeaders, HSTS_VALUE } from './security-headers';
 import { sendJson } from './send-json';
+import { createRefusalQueue } from './refusal-queue';
+import { refuseSignIn } from './refuse-sign-in';
 import { trpcErrorBody } from './trpc-error-body';
 import type { PlainRoute } from './plain-route';
 import type { TrpcEndpoint } from './trpc-endpoint';
@@ -24,18 +25,20 @@ export interface RequestHandler {
   startDraining(): void;
 }
 
-/**
- * The HTTP front door, in this order: request id, security headers (HSTS
- * over HTTPS), CORS, URL length, concurrent requests per IP, rate limit per
- * IP (a batch spends one unit per call), CORS preflight, CSRF, routing
- * (`/trpc/*`, `/healthz`, `/readyz`), and a JSON 404 for anything else.
- * One access-log line per request.
- */
-/** Refused in the front door while the password-hashing queue is full. */
+/** Refused on arrival while every password-hashing place is taken (as httpLink and httpBatchLink send it). */
 const SIGN_IN_PATH = '/trpc/auth.signIn';
+const SIGN_IN_BATCH_URL = `${SIGN_IN_PATH}?batch=1`;
 /** Non-tRPC paths with their own metric label (anything else is `other`). */
 const PLAIN_ROUTES = new Set(['/healthz', '/readyz', '/metrics', '/openapi.json', '/docs', '/oauth/token', '/.well-known/jwks.json']);
 
+/**
+ * The HTTP front door, in this order: a sign-in refused on arrival during a
+ * flood (answered at low priority), request id, security headers (HSTS over
+ * HTTPS), CORS, URL length, concurrent requests per IP, rate limit per IP (a
+ * batch spends one unit per call), CORS preflight, CSRF, routing (`/trpc/*`,
+ * `/healthz`, `/readyz`), and a JSON 404 for anything else.
+ * One access-log line per request.
+ */
 export function createRequestHandler(deps: AppDeps, trpc: TrpcEndpoint, plainRoutes: readonly PlainRoute[] = []): RequestHandler {
   const securityHeaders = createSecurityHeaders();
   const clientAddress = createClientAddressResolver(deps.config.http.trustProxy);
@@ -43,16 +46,34 @@ export function createRequestHandler(deps: AppDeps, trpc: TrpcEndpoint, plainRou
   const cors = createCors(deps.config.http.corsOrigins);
   const csrf = createCsrfGuard({ allowlist: deps.config.http.corsOrigins, publicUrl: deps.config.http.publicUrl });
   const concurrency = createConcurrencyCap(deps.config.http.maxConcurrentPerIp);
+  const refusals = createRefusalQueue((err) => deps.log.error({ err }, 'answering a refusal failed'));
   let draining = false;
 
   const handler = function handleRequest(req: IncomingMessage, res: ServerResponse): void {
+    const startedAt = performance.now();
+    if (req.method === 'POST' && (req.url === SIGN_IN_PATH || req.url === SIGN_IN_BATCH_URL) && deps.signInAdmission.isFull()) {
+      // A sign-in flood: every password-hashing place is spoken for. Refused
+      // before anything else runs, and answered at low priority, after the
+      // other requests that are ready (see refusal-queue.ts).
+      req.resume();
+      refusals.push(
+        () => res.destroyed,
+        () => refuseSignIn(deps.metrics, res, begin(req, res, startedAt).state),
+      );
+      return;
+    }
+    serve(req, res, startedAt);
+  } as RequestHandler;
+
+  /** What every answered request gets: request id, security and CORS headers, the access-log line. */
+  function begin(req: IncomingMessage, res: ServerResponse, startedAt: number): { state: RequestState; url: string; q: number; pathname: string } {
     const requestId = resolveRequestId(req.headers['x-request-id']);
     const address = clientAddress(req);
     const state: RequestState = {
       requestId,
       ip: address.ip,
       secure: address.secure,
-      startedAt: performance.now(),
+      startedAt,
       log: deps.log.child({ requestId }),
       procedures: [],
       reason: undefined,
@@ -82,6 +103,12 @@ export function createRequestHandler(deps: AppDeps, trpc: TrpcEndpoint, plainRou
         'request',
       );
     });
+    return { state, url, q, pathname };
+  }
+
+  function serve(req: IncomingMessage, res: ServerResponse, startedAt: number): void {
+    const { state, url, q, pathname } = begin(req, res, startedAt);
+    const { requestId } = state;
 
     if (url.length > maxUrlLength) {
       const { body } = trpcErrorBody('URL_TOO_LONG', `The URL exceeds ${maxUrlLength} characters`, requestId);
@@ -133,7 +160,7 @@ export function createRequestHandler(deps: AppDeps, trpc: TrpcEndpoint, plainRou
         const { status, body } = trpcErrorBody('INTERNAL', 'Internal server error', requestId);
         sendJson(res, status, body);
       });
-  } as RequestHandler;
+  }
 
   function route(req: IncomingMessage, res: ServerResponse, state: RequestState, url: string, pathname: string, q: number): void {
     const { requestId } = state;
@@ -155,19 +182,6 @@ export function createRequestHandler(deps: AppDeps, trpc: TrpcEndpoint, plainRou
       req.resume();
       const { status, body } = trpcErrorBody('CSRF_REJECTED', 'Cross-site request refused: a cookie-authenticated call needs an allowed Origin', requestId);
       sendJson(res, status, body, { connection: 'close' });
-      return;
-    }
-    if (pathname === SIGN_IN_PATH && req.method === 'POST' && deps.passwords.isSaturated()) {
-      // A sign-in flood: every argon2 slot and queue place is taken. Refused here,
-      // before the body is read or tRPC runs, so refusing costs the event loop as
-      // little as possible (auth.signIn itself refuses the same way if it races).
-      state.reason = 'RATE_LIMITED';
-      state.procedures = ['auth.signIn'];
-      deps.metrics.rateLimited('password_hashing');
-      securityEvent(state.log, { type: 'rate_limit.rejected', requestId, ip: state.ip, details: { class: 'password_hashing' } });
-      req.resume();
-      const { status, body } = trpcErrorBody('RATE_LIMITED', HASHING_BUSY, requestId);
-      sendJson(res, status, body, { 'retry-after': '1', 'cache-control': 'no-store' });
       return;
     }
     if (pathname.startsWith('/trpc/')) {

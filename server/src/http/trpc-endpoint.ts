@@ -6,11 +6,14 @@ import type { ErrorData } from '../pipeline/trpc';
 import { createContextFactory } from './create-context-factory';
 import { exceedsJsonDepth } from './json-depth';
 import { readBody } from './read-body';
+import { refuseSignIn } from './refuse-sign-in';
 import type { RequestState } from './request-state';
 import { sendJson } from './send-json';
 import { trpcErrorBody } from './trpc-error-body';
 import { createTrpcRequestHooks } from './trpc-request-hooks';
 import { createTrpcProtocolHandler } from './trpc-protocol/create-trpc-protocol-handler';
+
+const SIGN_IN = 'auth.signIn';
 
 export interface TrpcEndpointOptions {
   readonly router: AnyRouter;
@@ -21,7 +24,8 @@ export type TrpcEndpoint = (req: IncomingMessage, res: ServerResponse, state: Re
 
 /**
  * `/trpc/<path>`: the checks tRPC does not make safely by default (media
- * type, body size, JSON depth, batch size counted in calls), then our own
+ * type, body size, JSON depth, batch size counted in calls, a place for each
+ * sign-in in the password hasher's capacity), then our own
  * `node:http` handler for tRPC's protocol (no fetch `Request` per call),
  * handed the input this endpoint already parsed.
  */
@@ -66,6 +70,8 @@ export function createTrpcEndpoint(options: TrpcEndpointOptions): TrpcEndpoint {
         if (read.tooLarge) return refuse(res, state, 'PAYLOAD_TOO_LARGE', `The body exceeds ${bodyLimitBytes} bytes`, { connection: 'close' });
         return;
       }
+      // A sign-in holds a password-hashing place from here (its body is in) until it is answered.
+      if (calls.includes(SIGN_IN) && !deps.signInAdmission.admit(res)) return refuseSignIn(deps.metrics, res, state);
       if (read.body.length > 0) {
         const parsed = parseJson(read.body, maxJsonDepth);
         if (!parsed.ok) return refuse(res, state, parsed.reason, parsed.reason === 'MALFORMED_JSON' ? 'The body is not valid JSON' : `JSON nests deeper than ${maxJsonDepth} levels`);

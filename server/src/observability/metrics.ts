@@ -42,7 +42,7 @@ export function createMetrics(options: { procedures: readonly string[]; database
   });
   const auth = new Counter({ name: 'gatehouse_auth_outcomes_total', help: 'Authentication outcomes per request: session, apiKey, jwt, anonymous, or the refusal reason', labelNames: ['outcome'], registers: [registry] });
   const denials = new Counter({ name: 'gatehouse_authz_denials_total', help: 'Authorization denials by permission', labelNames: ['permission'], registers: [registry] });
-  const limited = new Counter({ name: 'gatehouse_rate_limit_rejections_total', help: 'Rate-limit rejections by class (ip, read, write, auth, admin, concurrency)', labelNames: ['class'], registers: [registry] });
+  const limited = new Counter({ name: 'gatehouse_rate_limit_rejections_total', help: 'Rate-limit rejections by class (ip, read, write, auth, admin, concurrency, password_hashing)', labelNames: ['class'], registers: [registry] });
   new Gauge({
     name: 'gatehouse_db_pool_connections',
     help: 'Database pool connections by state',

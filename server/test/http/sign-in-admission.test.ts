@@ -1,0 +1,37 @@
+import { EventEmitter } from 'node:events';
+import type { ServerResponse } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { createSignInAdmission } from '../../src/http/sign-in-admission';
+
+const response = (destroyed = false): ServerResponse & EventEmitter => Object.assign(new EventEmitter(), { destroyed }) as unknown as ServerResponse & EventEmitter;
+
+describe('sign-in admission', () => {
+  it('admits as many sign-ins as the hasher can run or queue, and frees a place when a response closes', () => {
+    const admission = createSignInAdmission({ capacity: 2, isSaturated: () => false });
+    const first = response();
+    expect(admission.admit(first)).toBe(true);
+    expect(admission.isFull()).toBe(false);
+    expect(admission.admit(response())).toBe(true);
+    expect(admission.isFull()).toBe(true);
+    expect(admission.admit(response())).toBe(false);
+    first.emit('close');
+    expect(admission.isFull()).toBe(false);
+    expect(admission.admit(response())).toBe(true);
+    expect(admission.admit(response())).toBe(false);
+  });
+
+  it('is full while the hasher is saturated by other work (sign-ups, resets)', () => {
+    let saturated = true;
+    const admission = createSignInAdmission({ capacity: 5, isSaturated: () => saturated });
+    expect(admission.isFull()).toBe(true);
+    expect(admission.admit(response())).toBe(false);
+    saturated = false;
+    expect(admission.admit(response())).toBe(true);
+  });
+
+  it('does not count a response that has already closed (it would never give its place back)', () => {
+    const admission = createSignInAdmission({ capacity: 1, isSaturated: () => false });
+    expect(admission.admit(response(true))).toBe(false);
+    expect(admission.admit(response())).toBe(true);
+  });
+});
