@@ -1,26 +1,7 @@
-// Faults 3, 5 and 6: SIGTERM under load; revocation mid-load; a sign-in flood.
-import { readFileSync } from 'node:fs';
+// Faults 3 and 5: SIGTERM under load; revocation mid-load. (6, the sign-in flood, is sign-in-flood.test.ts.)
 import http from 'node:http';
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-
-const PROBE = `
-const url = process.argv[1]; const times = []; let stop = false;
-process.stdin.on('data', () => { stop = true; });
-(async () => { while (!stop) { const t0 = performance.now(); await (await fetch(url)).arrayBuffer(); times.push(performance.now() - t0); await new Promise((r) => setTimeout(r, 2)); }
-process.stdout.write(JSON.stringify(times)); })();
-`;
 import { load, sleep, startTenant, type Outcome } from './fault-fixture';
-
-function rssMb(pid: number | undefined): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
 
 describe('process faults (embedded database)', () => {
   it('3. SIGTERM under load: /readyz fails at once, in-flight requests finish, no resets, exit 0 within 10 s', async () => {
@@ -82,77 +63,6 @@ describe('process faults (embedded database)', () => {
       const outcomes = await running;
       expect(outcomes.every((o) => o.status === 200 || o.status === 401)).toBe(true);
       expect(tenant.server.process.exitCode).toBeNull();
-    } finally {
-      await tenant.server.stop();
-    }
-  });
-
-  it('6. 200 concurrent wrong-password sign-ins: argon2 capped, the excess answered 429 fast, RSS bounded, system.version p99 bounded', async () => {
-    const tenant = await startTenant({ GATEHOUSE_DATA_DIR: 'memory://', ARGON2_CONCURRENCY: '1', LOGIN_MAX_FAILURES_PER_IP: '100000', LOGIN_MAX_FAILURES_PER_ACCOUNT: '100000' });
-    try {
-      const pid = tenant.server.process.pid;
-      const timeVersion = async (): Promise<number> => {
-        const t0 = performance.now();
-        await (await fetch(`${tenant.server.url}/trpc/system.version`)).arrayBuffer();
-        return performance.now() - t0;
-      };
-      for (let i = 0; i < 50; i++) await timeVersion();
-      const idleProbe = spawn(process.execPath, ['-e', PROBE, `${tenant.server.url}/trpc/system.version`], { stdio: ['pipe', 'pipe', 'inherit'] });
-      let idleOut = '';
-      idleProbe.stdout.on('data', (d: Buffer) => (idleOut += d.toString()));
-      await sleep(1_500);
-      idleProbe.stdin.end('stop');
-      await new Promise((r) => idleProbe.once('exit', r));
-      const idle = (JSON.parse(idleOut) as number[]).slice(20);
-      const rssBefore = rssMb(pid);
-
-      // The latency probe runs in its own process, so the flood's client-side work is not measured.
-      const probe = spawn(process.execPath, ['-e', PROBE, `${tenant.server.url}/trpc/system.version`], { stdio: ['pipe', 'pipe', 'inherit'] });
-      let probeOut = '';
-      probe.stdout.on('data', (d: Buffer) => (probeOut += d.toString()));
-      await sleep(300);
-      const signIns = await Promise.all(
-        Array.from({ length: 200 }, async (_, i) => {
-          const t0 = performance.now();
-          const res = await fetch(`${tenant.server.url}/trpc/auth.signIn`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `flood-${i}@example.com`, password: 'not the right password' }) });
-          const body = (await res.json()) as { error: { data: { reason: string } } };
-          return { status: res.status, reason: body.error.data.reason, ms: performance.now() - t0 };
-        }),
-      );
-      probe.stdin.end('stop');
-      await new Promise((r) => probe.once('exit', r));
-      const during = JSON.parse(probeOut) as number[];
-      const rssAfter = rssMb(pid);
-
-      const refused = signIns.filter((s) => s.status === 429);
-      const verified = signIns.filter((s) => s.status === 401);
-      expect(refused.length).toBeGreaterThan(150);
-      expect(refused.every((s) => s.reason === 'RATE_LIMITED')).toBe(true);
-      expect(verified.every((s) => s.reason === 'INVALID_CREDENTIALS')).toBe(true);
-      expect(verified.length + refused.length).toBe(200);
-      // "Fast" measured where it happens, in the server (its access log), not through 200
-      // client sockets opened at once by this process.
-      const serverMs = tenant.server.output
-        .map((l) => {
-          try {
-            return JSON.parse(l) as { msg?: string; path?: string; status?: number; durationMs?: number };
-          } catch {
-            return {};
-          }
-        })
-        .filter((l) => l.msg === 'request' && l.path === '/trpc/auth.signIn' && l.status === 429)
-        .map((l) => l.durationMs ?? Infinity);
-      expect(serverMs.length).toBe(refused.length);
-      expect(percentile(serverMs, 50)).toBeLessThan(50);
-      expect(rssAfter - rssBefore).toBeLessThan(100);
-      // The event loop stays free: argon2 runs on the thread pool, capped, and the
-      // excess is refused before any database work. What remains is the cost of
-      // parsing and refusing 200 requests that arrive at once (~0.15 ms each on
-      // these two cores, more when other work shares them), so the bound is 2× the
-      // idle p99 or 100 ms, whichever is larger; uncapped, p99 here was in whole seconds.
-      const idleP99 = percentile(idle, 99);
-      const duringP99 = percentile(during, 99);
-      expect(duringP99, `idle p99 ${idleP99.toFixed(1)} ms, during p99 ${duringP99.toFixed(1)} ms`).toBeLessThanOrEqual(Math.max(2 * idleP99, 100));
     } finally {
       await tenant.server.stop();
     }

@@ -19,7 +19,7 @@ export interface RefusalQueue {
   readonly pending: number;
 }
 
-export function createRefusalQueue(onError: (err: unknown) => void, sliceMs = 0.25): RefusalQueue {
+export function createRefusalQueue(onError: (err: unknown) => void, sliceMs = 1): RefusalQueue {
   let queue: Array<{ isGone: () => boolean; answer: () => void }> = [];
   let head = 0;
   let scheduled = false;
