@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseBenchOptions, type BenchOptions } from './lib/bench-options';
 import { createBenchDatabase, type BenchDatabase } from './lib/bench-database';
-import { availableParallelism } from 'node:os';
+import { DEFAULT_ARGON2_CONCURRENCY } from '../server/src/config/env-schema';
 import { ensureNode, nodeVersion } from './lib/ensure-node';
 import { ensureWrk } from './lib/ensure-wrk';
 import { formatFlood, measureSignInFlood } from './flood/sign-in-flood';
@@ -226,8 +226,8 @@ function serverEnv(database: BenchDatabase, workDir: string): { gatehouse: Recor
     RATE_LIMIT_AUTH_PER_MINUTE: '1000000000',
     LOGIN_MAX_FAILURES_PER_IP: '1000000000',
     LOGIN_MAX_FAILURES_PER_ACCOUNT: '1000000000',
-    // One hash per core: the cap the flood is measured at, stated rather than defaulted.
-    ARGON2_CONCURRENCY: String(availableParallelism()),
+    // The server's default (cores - 1, 1-3), stated so the flood's raw argon2 rate is measured at the same cap.
+    ARGON2_CONCURRENCY: String(DEFAULT_ARGON2_CONCURRENCY),
   };
   const common = { LOG_LEVEL: 'info', ...limits };
   if (database.kind === 'embedded' || !database.url) {

@@ -1,6 +1,16 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 const DEV_KEY_PREFIX = 'dev';
+
+/**
+ * Password hashes at once when ARGON2_CONCURRENCY is unset: one core fewer
+ * than the machine has, at least 1 and at most 3. argon2id is CPU-bound, so
+ * hashing on every core would leave the event loop (every other request)
+ * waiting for a core during a sign-in flood; and libuv's pool has four
+ * threads, which DNS lookups and file I/O share.
+ */
+export const DEFAULT_ARGON2_CONCURRENCY = Math.min(3, Math.max(1, availableParallelism() - 1));
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -120,7 +130,7 @@ export const EnvSchema = z.object({
   RATE_LIMIT_READ_PER_MINUTE: positiveInt.default(1200),
   RATE_LIMIT_ADMIN_PER_MINUTE: positiveInt.default(120),
   MAX_CONCURRENT_PER_IP: positiveInt.default(64),
-  ARGON2_CONCURRENCY: positiveInt.max(64).default(4),
+  ARGON2_CONCURRENCY: positiveInt.max(64).default(DEFAULT_ARGON2_CONCURRENCY),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt.default(5),
   LOGIN_MAX_FAILURES_PER_IP: positiveInt.default(50),
   LOGIN_LOCKOUT_SECONDS: positiveInt.default(900),
