@@ -111,9 +111,9 @@ export function createRequestHandler(deps: AppDeps, trpc: TrpcEndpoint, plainRou
     const { requestId } = state;
 
     if (url.length > maxUrlLength) {
-      const { body } = trpcErrorBody('URL_TOO_LONG', `The URL exceeds ${maxUrlLength} characters`, requestId);
+      const { status, body } = trpcErrorBody('URL_TOO_LONG', `The URL exceeds ${maxUrlLength} characters`, requestId);
       state.reason = 'URL_TOO_LONG';
-      sendJson(res, 414, body);
+      sendJson(res, status, body);
       return;
     }
     if (q !== -1 && hasCredentialInQuery(url.slice(q + 1))) {

@@ -47,8 +47,8 @@ export function createRedirectServer(options: RedirectServerOptions): http.Serve
       void onCredentialOverPlainHttp(req, { revoker: options.revoker, log, ip, requestId }).then(() => {
         req.resume();
         if (url.length > config.http.maxUrlLength) {
-          const { body } = trpcErrorBody('URL_TOO_LONG', `The URL exceeds ${config.http.maxUrlLength} characters`, requestId);
-          return sendJson(res, 414, body);
+          const { status, body } = trpcErrorBody('URL_TOO_LONG', `The URL exceeds ${config.http.maxUrlLength} characters`, requestId);
+          return sendJson(res, status, body);
         }
         if ((req.method === 'GET' || req.method === 'HEAD') && isBrowserPage(pathname)) {
           const base = fixedBase ?? httpsBase(req.headers.host, httpsPort);

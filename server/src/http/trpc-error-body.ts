@@ -19,9 +19,14 @@ const STATUS: Partial<Record<TRPC_ERROR_CODE_KEY, number>> = {
   SERVICE_UNAVAILABLE: 503,
 };
 
+/** Reasons whose HTTP status is more precise than their tRPC code's (tRPC has no 414). */
+const REASON_STATUS: Partial<Record<Reason, number>> = {
+  URL_TOO_LONG: 414,
+};
+
 /** The HTTP status a reason is answered with. */
 export function reasonStatus(reason: Reason): number {
-  return STATUS[reasonCode(reason)] ?? 500;
+  return REASON_STATUS[reason] ?? STATUS[reasonCode(reason)] ?? 500;
 }
 
 /**

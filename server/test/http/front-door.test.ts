@@ -123,9 +123,11 @@ describe('HTTP front door', () => {
     expect(((await res.json()) as ErrorEnvelope).error.data.reason).toBe('JSON_TOO_DEEP');
   });
 
-  it('refuses an over-long URL with 414', async () => {
+  it('refuses an over-long URL with 414, and the envelope says 414 too', async () => {
     const res = await fetch(`${t.url}/trpc/system.version?input=${'a'.repeat(9000)}`);
     expect(res.status).toBe(414);
+    const { error } = (await res.json()) as ErrorEnvelope;
+    expect(error.data).toMatchObject({ reason: 'URL_TOO_LONG', httpStatus: 414 });
   });
 
   it('rejects unknown input keys (strict schemas) with VALIDATION_FAILED and no rule text', async () => {

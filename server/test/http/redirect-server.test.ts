@@ -68,6 +68,12 @@ describe('plain-HTTP redirect listener', () => {
     }
   });
 
+  it('refuses an over-long URL with 414 in the status line and the envelope', async () => {
+    const res = await fetch(`${url}/docs?q=${'a'.repeat(9000)}`, { redirect: 'manual' });
+    expect(res.status).toBe(414);
+    expect(((await res.json()) as ErrorEnvelope).error.data).toMatchObject({ reason: 'URL_TOO_LONG', httpStatus: 414 });
+  });
+
   it('refuses to build a redirect from a Host header that is not a hostname', async () => {
     for (const host of ['evil.example/@x', 'a b', 'evil.example\\x']) {
       const res = await getWithHost(`${url}/docs`, host);
