@@ -22,6 +22,7 @@ import net from 'node:net';
 import { createAttemptLimiter } from './auth/attempt-limiter';
 import { preloadCommonPasswords } from './auth/common-passwords';
 import { createPasswordHasher } from './auth/password-hasher';
+import { basicAuthRefusal } from './pipeline/basic-auth-refusal';
 import { createSignInAdmission } from './http/sign-in-admission';
 import { createAuditWriter } from './audit/audit-writer';
 import { createKeyRing } from './crypto/key-ring';
@@ -117,7 +118,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     db: database.db,
     version: VERSION,
     rateLimiter: createRateLimiter({ limits: config.rateLimits, redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix, log }),
-    authenticators: [apiKeyAuthenticator, createJwtAuthenticator({ keys: signingKeys, settings: tokenSettings, revocations: tokenRevocations, audit, db: database.db }), createSessionAuthenticator(sessions)],
+    authenticators: [apiKeyAuthenticator, createJwtAuthenticator({ keys: signingKeys, settings: tokenSettings, revocations: tokenRevocations, audit, db: database.db }), createSessionAuthenticator(sessions), basicAuthRefusal],
     redis,
     keyRing,
     audit,

@@ -46,5 +46,24 @@ describe.each(DATABASE_KINDS)('API2 broken authentication (%s)', (kind) => {
   it('Basic authentication is not a way in', async () => {
     const res = await fetch(`${t.url}/trpc/auth.me`, { headers: { authorization: `Basic ${Buffer.from('api2-forge@example.com:a long enough test passphrase').toString('base64')}` } });
     expect(res.status).toBe(401);
+    expect(((await res.json()) as { error: { data: { reason: string } } }).error.data.reason).toBe('BASIC_AUTH_UNSUPPORTED');
+  });
+
+  it('behind a Basic-auth proxy (the browser sends Basic beside the cookie) the cookie authenticates, and a cross-site post is still refused as CSRF', async () => {
+    const email = `api2-basic-proxy-${kind}@example.com`;
+    const user = await signInUser(t.url, email);
+    const cookie = user.jar.header();
+    const orgCount = async () => Number((await t.database.handle.db.selectFrom('orgs').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    for (const authorization of [`Basic ${Buffer.from('staging:gate').toString('base64')}`, 'Negotiate YIIGhgYGKwYBBQUCoIIGejCCBnag', 'Digest username="staging", realm="gate"']) {
+      const me = await fetch(`${t.url}/trpc/auth.me`, { headers: { cookie, authorization } });
+      expect(me.status, authorization).toBe(200);
+      expect(await me.text()).toContain(email);
+      // The browser attaches these credentials by itself, to a cross-site form post too: they exempt nothing from CSRF.
+      const before = await orgCount();
+      const forged = await fetch(`${t.url}/trpc/orgs.create`, { method: 'POST', headers: { cookie, authorization, origin: 'https://evil.example', 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Forged' }) });
+      expect(forged.status, authorization).toBe(403);
+      expect(((await forged.json()) as { error: { data: { reason: string } } }).error.data.reason).toBe('CSRF_REJECTED');
+      expect(await orgCount()).toBe(before);
+    }
   });
 });

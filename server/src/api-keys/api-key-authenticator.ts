@@ -38,8 +38,6 @@ export function createApiKeyAuthenticator(deps: { db: Kysely<Database>; audit: A
   };
 
   return async function apiKeyAuthenticator(req) {
-    const auth = req.headers.authorization;
-    if (typeof auth === 'string' && /^basic\s/i.test(auth)) return { error: 'BASIC_AUTH_UNSUPPORTED' };
     const presented = presentedApiKey(req.headers);
     if (presented === undefined) return undefined;
     const parsed = parseApiKey(presented);

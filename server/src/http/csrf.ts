@@ -3,6 +3,7 @@ import { parseCookies } from './parse-cookies';
 
 const SESSION_COOKIES = ['gatehouse_session', '__Host-gatehouse_session'];
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const BEARER = /^bearer\s/i;
 
 export interface CsrfGuardOptions {
   /** `CORS_ORIGINS`; `*` never counts as listed. */
@@ -16,12 +17,16 @@ export type CsrfGuard = (req: IncomingMessage, secure: boolean) => 'CSRF_REJECTE
 
 /**
  * CSRF for cookie-authenticated calls, before tRPC runs. A request carrying
- * the session cookie and neither `Authorization` nor `X-API-Key` (those are
- * not ambient: a browser never adds them across sites without a preflight)
- * that is not GET/HEAD/OPTIONS must carry an `Origin` that is listed or is
+ * the session cookie and neither `Authorization: Bearer` nor `X-API-Key`
+ * (those are not ambient: a browser never adds them across sites without a
+ * preflight) that is not GET/HEAD/OPTIONS must carry an `Origin` that is listed or is
  * the server's own. `Origin: null` and a missing `Origin` are refused (when
  * in doubt, refuse), and `Sec-Fetch-Site: cross-site|same-site` is refused
- * unless the origin is listed: a sibling subdomain is not us.
+ * unless the origin is listed: a sibling subdomain is not us. Other
+ * `Authorization` schemes exempt nothing: a browser attaches Basic, Digest
+ * and Negotiate credentials by itself, to cross-site form posts too (a
+ * Gatehouse behind a Basic-auth proxy or on an intranet with Windows
+ * sign-in), and such a request is authenticated by its cookie.
  */
 export function createCsrfGuard(options: CsrfGuardOptions): CsrfGuard {
   const listed = new Set(options.allowlist.filter((o) => o !== '*'));
@@ -30,7 +35,7 @@ export function createCsrfGuard(options: CsrfGuardOptions): CsrfGuard {
   return function csrfGuard(req, secure) {
     if (SAFE_METHODS.has(req.method ?? 'GET')) return undefined;
     if (!hasSessionCookie(req)) return undefined;
-    if (req.headers.authorization !== undefined || req.headers['x-api-key'] !== undefined) return undefined;
+    if (BEARER.test(req.headers.authorization ?? '') || req.headers['x-api-key'] !== undefined) return undefined;
 
     const origin = req.headers.origin;
     if (typeof origin !== 'string' || origin === '' || origin === 'null') return 'CSRF_REJECTED';

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { basicAuthRefusal } from '../../src/pipeline/basic-auth-refusal';
 import { createApiKeyAuthenticator } from '../../src/api-keys/api-key-authenticator';
 import { mintApiKey } from '../../src/api-keys/api-key-token';
 import type { AppDeps } from '../../src/app-deps';
@@ -43,7 +44,7 @@ describe.each(DATABASE_KINDS)('refused before any database read (%s)', (kind) =>
       ...real,
       db: exploding,
       database: exploding,
-      authenticators: [createApiKeyAuthenticator({ db: exploding, audit: { append: () => Promise.reject(new Error('audit used')) }, log: real.log })],
+      authenticators: [createApiKeyAuthenticator({ db: exploding, audit: { append: () => Promise.reject(new Error('audit used')) }, log: real.log }), basicAuthRefusal],
       exposedCredentialRevoker: undefined,
     };
     server = http.createServer(createRequestHandler(isolated, createTrpcEndpoint({ router: appRouter, deps: isolated })));

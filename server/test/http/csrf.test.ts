@@ -42,10 +42,14 @@ describe('CSRF guard (cookie-authenticated, non-query requests)', () => {
   it('checks the __Host- cookie too', () => {
     expect(post({ cookie: '__Host-gatehouse_session=x.y', origin: 'https://evil.example' })).toBe('CSRF_REJECTED');
   });
-  it('exempts requests without a session cookie, bearer/API-key requests, and safe methods', () => {
+  it('exempts requests without a session cookie, bearer/API-key requests, and safe methods; not ambient Authorization schemes', () => {
     expect(post({ origin: 'https://evil.example', cookie: 'other=1' })).toBeUndefined();
     expect(post({ cookie, origin: 'https://evil.example', authorization: 'Bearer gh_key' })).toBeUndefined();
     expect(post({ cookie, origin: 'https://evil.example', 'x-api-key': 'gh_key' })).toBeUndefined();
+    // Schemes a browser attaches by itself (Basic, Digest, Negotiate) exempt nothing.
+    for (const authorization of ['Basic c3RhZ2luZzpnYXRl', 'Digest username="u"', 'Negotiate YIIG', 'NTLM TlRMTVNT']) {
+      expect(post({ cookie, origin: 'https://evil.example', authorization }), authorization).toBe('CSRF_REJECTED');
+    }
     for (const method of ['GET', 'HEAD', 'OPTIONS']) {
       expect(guard(fakeRequest({ method, headers: { cookie, origin: 'https://evil.example' } }), true)).toBeUndefined();
     }
