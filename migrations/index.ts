@@ -7,6 +7,7 @@ import * as m0005 from './0005_mfa';
 import * as m0006 from './0006_idempotency';
 import * as m0007 from './0007_token_revocation_indexes';
 import * as m0008 from './0008_tenant_policies_uuid';
+import * as m0009 from './0009_retention_indexes';
 
 /**
  * Every migration, by name, in order. Listed statically (rather than read from
@@ -21,4 +22,5 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0006_idempotency': m0006,
   '0007_token_revocation_indexes': m0007,
   '0008_tenant_policies_uuid': m0008,
+  '0009_retention_indexes': m0009,
 });

@@ -42,7 +42,7 @@ import { createTokenRevocations } from './oauth/token-revocations';
 import { createExposedAccessTokenRevoker } from './oauth/exposed-access-token-revoker';
 import { createJwksRoute, createTokenEndpoint } from './oauth/token-endpoint';
 import { combineRevokers, createExposedSessionRevoker } from './sessions/exposed-session-revoker';
-import { purgeExpiredIdempotencyKeys } from './idempotency/purge-expired-idempotency-keys';
+import { sweepRetention } from './db/retention-sweep';
 
 export interface CreateAppOptions {
   readonly config: Config;
@@ -151,16 +151,10 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   // Another instance's revocation reaches this one's JWT check within 5 s.
   const revocationRefresh = setInterval(() => void tokenRevocations.refresh().catch(() => undefined), 5_000);
   revocationRefresh.unref();
-  // Stored idempotent responses live 24 hours; each instance sweeps the expired ones hourly (an indexed delete).
-  const idempotencyPurge = setInterval(
-    () =>
-      void purgeExpiredIdempotencyKeys(database.db).then(
-        (n) => n > 0 && log.info({ purged: n }, 'expired idempotency keys purged'),
-        (err: unknown) => log.warn({ err }, 'idempotency purge failed; retrying in an hour'),
-      ),
-    60 * 60_000,
-  );
-  idempotencyPurge.unref();
+  // Expired sessions and tokens, old sent mail and idempotent responses past
+  // 24 hours: each instance sweeps them hourly (indexed, batched deletes).
+  const retentionSweep = setInterval(() => void sweepRetention(database.db, log), 60 * 60_000);
+  retentionSweep.unref();
   const server = createServer(config, handler);
   // METRICS_PORT: a separate listener bound to loopback only.
   const metricsServer = config.metrics.port !== undefined ? http.createServer(metricsListener(metrics)) : undefined;
@@ -186,7 +180,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
         deps.rateLimiter.close();
         clearInterval(keyRefresh);
         clearInterval(revocationRefresh);
-        clearInterval(idempotencyPurge);
+        clearInterval(retentionSweep);
         metricsServer?.close();
         await outbox.stop();
         await bus.close();
