@@ -181,14 +181,27 @@ async function main(options: BenchOptions): Promise<void> {
       }
     }
     if (wanted(FLOOD_ID)) {
+      const argon2Concurrency = Number(env.gatehouse.ARGON2_CONCURRENCY);
+      const floor = await start({
+        name: 'floor',
+        script: 'bench/targets/bare-sign-in-server.ts',
+        args: [String(argon2Concurrency)],
+        env: {},
+        logFile: join(workDir, 'floor.log'),
+        readyPath: '/',
+      });
       log(`measuring ${FLOOD_ID}`);
       const flood = await measureSignInFlood({
         gatehouseUrl: gatehouse.url,
+        floorUrl: floor.url,
         execPath,
-        argon2Concurrency: Number(env.gatehouse.ARGON2_CONCURRENCY),
+        argon2Concurrency,
         connections: options.connections,
         seconds: options.durationSeconds,
         workDir,
+      }).finally(async () => {
+        await floor.stop();
+        running.splice(running.indexOf(floor), 1);
       });
       extra.flood = formatFlood(flood);
       process.stdout.write(`\n${extra.flood}\n`);

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { REPO_ROOT } from '../lib/spawn-target';
-import { runWrk } from '../lib/run-wrk';
+import { runWrk, type WrkResult } from '../lib/run-wrk';
 
 /** Scenario 6's numbers: the flood, the raw argon2 rate beside it, and a second client's latency. */
 export interface FloodResult {
@@ -16,6 +16,8 @@ export interface FloodResult {
   readonly otherStatuses: Readonly<Record<string, number>>;
   readonly idle: ProbeResult;
   readonly during: ProbeResult;
+  /** The same probe and flood against the floor (node:http with the same hasher and refusal queue, nothing else). */
+  readonly floor: { readonly idle: ProbeResult; readonly during: ProbeResult };
 }
 
 export interface ProbeResult {
@@ -28,6 +30,8 @@ export interface ProbeResult {
 
 export interface FloodOptions {
   readonly gatehouseUrl: string;
+  /** bench/targets/bare-sign-in-server.ts at the same concurrency. */
+  readonly floorUrl: string;
   readonly execPath: string;
   readonly argon2Concurrency: number;
   readonly connections: number;
@@ -40,26 +44,13 @@ export interface FloodOptions {
  * `seconds`, while a second client calls `system.version` back to back on its
  * own connection; the same probe before the flood gives the idle latency, and
  * argon2 alone at the server's concurrency gives the rate sign-ins can reach.
+ * The floor server takes the same flood and probe first: what the probe sees
+ * there is the machine's share of the latency.
  */
 export async function measureSignInFlood(options: FloodOptions): Promise<FloodResult> {
   const raw = JSON.parse(await runScript(options.execPath, 'bench/targets/argon2-rate.ts', [String(options.argon2Concurrency), '5'])) as { perSecond: number };
-  const probeUrl = `${options.gatehouseUrl}/trpc/system.version`;
-  const idle = JSON.parse(await runScript(options.execPath, 'bench/targets/latency-probe.ts', [probeUrl, '5'])) as ProbeResult;
-
-  const body = JSON.stringify({ email: 'nobody-flood@example.com', password: 'not the right password at all' });
-  const flood = runWrk({
-    baseUrl: options.gatehouseUrl,
-    request: { method: 'POST', path: '/trpc/auth.signIn', headers: { 'content-type': 'application/json' }, body },
-    durationSeconds: options.seconds,
-    connections: options.connections,
-    threads: 1,
-    workDir: options.workDir,
-    countStatuses: true,
-  });
-  // The probe starts once the flood is under way and stops before it ends.
-  await new Promise((r) => setTimeout(r, 1000));
-  const during = JSON.parse(await runScript(options.execPath, 'bench/targets/latency-probe.ts', [probeUrl, String(Math.max(1, options.seconds - 2))])) as ProbeResult;
-  const result = await flood;
+  const floor = await floodWithProbe(options.floorUrl, options);
+  const { idle, during, result } = await floodWithProbe(options.gatehouseUrl, options);
   const statuses = { ...(result.statuses ?? {}) };
   const seconds = result.requests > 0 ? result.requests / result.requestsPerSecond : options.seconds;
   const verified = statuses['401'] ?? 0;
@@ -76,7 +67,28 @@ export async function measureSignInFlood(options: FloodOptions): Promise<FloodRe
     otherStatuses: statuses,
     idle,
     during,
+    floor: { idle: floor.idle, during: floor.during },
   };
+}
+
+/** The probe idle, then the wrk flood with the probe beside it, against `baseUrl`. */
+async function floodWithProbe(baseUrl: string, options: FloodOptions): Promise<{ idle: ProbeResult; during: ProbeResult; result: WrkResult }> {
+  const probeUrl = `${baseUrl}/trpc/system.version`;
+  const idle = JSON.parse(await runScript(options.execPath, 'bench/targets/latency-probe.ts', [probeUrl, '5'])) as ProbeResult;
+  const body = JSON.stringify({ email: 'nobody-flood@example.com', password: 'not the right password at all' });
+  const flood = runWrk({
+    baseUrl,
+    request: { method: 'POST', path: '/trpc/auth.signIn', headers: { 'content-type': 'application/json' }, body },
+    durationSeconds: options.seconds,
+    connections: options.connections,
+    threads: 1,
+    workDir: options.workDir,
+    countStatuses: true,
+  });
+  // The probe starts once the flood is under way and stops before it ends.
+  await new Promise((r) => setTimeout(r, 1000));
+  const during = JSON.parse(await runScript(options.execPath, 'bench/targets/latency-probe.ts', [probeUrl, String(Math.max(1, options.seconds - 2))])) as ProbeResult;
+  return { idle, during, result: await flood };
 }
 
 function runScript(execPath: string, script: string, args: readonly string[]): Promise<string> {
@@ -93,6 +105,7 @@ function runScript(execPath: string, script: string, args: readonly string[]): P
 export function formatFlood(r: FloodResult): string {
   const share = r.signInsPerSecond / r.rawVerifiesPerSecond;
   const latency = r.during.p99Ms / r.idle.p99Ms;
+  const floorLatency = r.floor.during.p99Ms / r.floor.idle.p99Ms;
   const other = Object.entries(r.otherStatuses).map(([k, v]) => `${v}× ${k}`);
   return [
     `\`auth.signIn\` with a wrong password from ${r.floodConnections} connections for ${r.seconds.toFixed(0)} s (ARGON2_CONCURRENCY=${r.argon2Concurrency}), while one more connection calls \`system.version\` back to back.`,
@@ -105,5 +118,6 @@ export function formatFlood(r: FloodResult): string {
     ...(other.length > 0 ? [`| other answers | ${other.join(', ')} | |`] : []),
     `| \`system.version\` idle: p50 / p99 ms (${r.idle.samples} calls) | ${r.idle.p50Ms.toFixed(2)} / ${r.idle.p99Ms.toFixed(2)} | |`,
     `| \`system.version\` during the flood: p50 / p99 ms (${r.during.samples} calls) | ${r.during.p50Ms.toFixed(2)} / ${r.during.p99Ms.toFixed(2)} (${latency.toFixed(1)}× idle p99) | < 2× idle p99: ${latency < 2 ? 'met' : 'missed'} |`,
+    `| floor (node:http with the same hasher and refusal queue, nothing else): idle / during p99 ms | ${r.floor.idle.p99Ms.toFixed(2)} / ${r.floor.during.p99Ms.toFixed(2)} (${floorLatency.toFixed(1)}× idle p99); Gatehouse's during p99 is ${(r.during.p99Ms / r.floor.during.p99Ms).toFixed(1)}× the floor's | what the machine allows |`,
   ].join('\n');
 }
