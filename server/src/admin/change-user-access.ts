@@ -5,13 +5,14 @@ import type { Context } from '../pipeline/context';
 import type { Principal } from '../pipeline/principal';
 import { getUser, lockAdmins, setLocked, setRole } from './admin-user-queries';
 import { toAdminUser } from './to-admin-user';
+import { actorOf } from '../pipeline/audit-sink';
 
 type Admin = Context & { principal: Principal };
 
 async function revokeEverywhere(ctx: Admin, userId: string, cause: string): Promise<number> {
   const revoked = await ctx.deps.sessions.revokeAllForUser(userId);
   await ctx.deps.sessions.forgetUser(userId);
-  await ctx.deps.audit.append(ctx.deps.db, { action: 'session.revoke_all', actor: { type: 'user', id: ctx.principal.userId }, target: { type: 'user', id: userId }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId, details: { count: revoked, cause } });
+  await ctx.deps.audit.append(ctx.deps.db, { action: 'session.revoke_all', actor: actorOf(ctx.principal), target: { type: 'user', id: userId }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId, details: { count: revoked, cause } });
   return revoked;
 }
 
@@ -31,7 +32,7 @@ export async function setUserRole(ctx: Admin, input: { id: string; role: 'user' 
       throw new AppError('LAST_ADMIN', { message: 'The last active administrator cannot be demoted' });
     }
     await setRole(trx, target.id, input.role);
-    await deps.audit.append(trx, { action: 'admin.user.set_role', actor: { type: 'user', id: ctx.principal.userId }, target: { type: 'user', id: target.id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId, details: { from: target.role, to: input.role } });
+    await deps.audit.append(trx, { action: 'admin.user.set_role', actor: actorOf(ctx.principal), target: { type: 'user', id: target.id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId, details: { from: target.role, to: input.role } });
     return { ...target, role: input.role };
   });
   securityEvent(ctx.log, { type: 'privilege.changed', requestId: ctx.requestId, ip: ctx.ip, principal: ctx.principal, details: { scope: 'global', targetUserId: updated.id, role: input.role } });
@@ -51,7 +52,7 @@ export async function lockUser(ctx: Admin, id: string): Promise<AdminUser> {
       throw new AppError('LAST_ADMIN', { message: 'The last active administrator cannot be locked' });
     }
     await setLocked(trx, id, true);
-    await deps.audit.append(trx, { action: 'admin.user.lock', actor: { type: 'user', id: ctx.principal.userId }, target: { type: 'user', id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId });
+    await deps.audit.append(trx, { action: 'admin.user.lock', actor: actorOf(ctx.principal), target: { type: 'user', id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId });
     return (await getUser(trx, id)) ?? target;
   });
   await revokeEverywhere(ctx, id, 'lock');
@@ -64,7 +65,7 @@ export async function unlockUser(ctx: Admin, id: string): Promise<AdminUser> {
     const target = await getUser(trx, id);
     if (!target) throw new AppError('NOT_FOUND', { message: 'No such user' });
     await setLocked(trx, id, false);
-    await deps.audit.append(trx, { action: 'admin.user.unlock', actor: { type: 'user', id: ctx.principal.userId }, target: { type: 'user', id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId });
+    await deps.audit.append(trx, { action: 'admin.user.unlock', actor: actorOf(ctx.principal), target: { type: 'user', id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId });
     return { ...target, locked_at: null };
   });
   await deps.sessions.forgetUser(id);
