@@ -110,7 +110,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const signingKeys = await loadSigningKeys({ db: database.db, ring: keyRing, publishRetiredMs: (config.jwt.ttlSeconds + 60) * 1000 });
   const tokenSettings = { issuer: publicBaseUrl(config), audience: `${publicBaseUrl(config)}/trpc`, ttlSeconds: config.jwt.ttlSeconds };
   // Tokens live ttl (+30 s skew): revocations and locks older than that no longer matter.
-  const tokenRevocations = createTokenRevocations({ db: database.db, windowMs: (config.jwt.ttlSeconds + 60) * 1000 });
+  const tokenRevocations = createTokenRevocations({ db: database.db, windowMs: (config.jwt.ttlSeconds + 60) * 1000, bus });
   await tokenRevocations.refresh();
   const outbox = createOutboxSender({ db: database.db, cipher: keyRing, transport, log });
 
@@ -151,7 +151,8 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const handler = createRequestHandler(deps, createTrpcEndpoint({ router, deps }), [docs, oauth, createJwksRoute(signingKeys), createMetricsRoute({ metrics, token: config.metrics.token, separatePort: config.metrics.port !== undefined })]);
   const keyRefresh = setInterval(() => void signingKeys.refresh().catch(() => undefined), 60_000);
   keyRefresh.unref();
-  // Another instance's revocation reaches this one's JWT check within 5 s.
+  // Another instance's revocation reaches this one's JWT check through the bus
+  // at once, and from the database within 5 s (Redis down, a missed message).
   const revocationRefresh = setInterval(() => void tokenRevocations.refresh().catch(() => undefined), 5_000);
   revocationRefresh.unref();
   const refusalFlush = setInterval(() => void refusals.flush().catch((err: unknown) => log.warn({ err: { message: (err as Error).message } }, 'writing aggregated refusals failed')), 60_000);
