@@ -125,6 +125,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     redis,
     keyRing,
     audit,
+    auditRefusals: refusals,
     passwords,
     signInAdmission: createSignInAdmission(passwords),
     sessions,
