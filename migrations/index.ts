@@ -8,6 +8,8 @@ import * as m0006 from './0006_idempotency';
 import * as m0007 from './0007_token_revocation_indexes';
 import * as m0008 from './0008_tenant_policies_uuid';
 import * as m0009 from './0009_retention_indexes';
+import * as m0010 from './0010_user_token_watermark';
+import * as m0011 from './0011_audit_head_forward_only';
 
 /**
  * Every migration, by name, in order. Listed statically (rather than read from
@@ -23,4 +25,6 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0007_token_revocation_indexes': m0007,
   '0008_tenant_policies_uuid': m0008,
   '0009_retention_indexes': m0009,
+  '0010_user_token_watermark': m0010,
+  '0011_audit_head_forward_only': m0011,
 });

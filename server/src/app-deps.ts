@@ -16,6 +16,7 @@ import type { SessionService } from './sessions/session-service';
 import type { Metrics } from './observability/metrics';
 import type { SignInAdmission } from './http/sign-in-admission';
 import type { TokenRevocations } from './oauth/token-revocations';
+import type { AggregatedAudit } from './audit/aggregated-audit';
 
 /**
  * Everything built once in the composition root (`create-app.ts`) and handed
@@ -38,6 +39,8 @@ export interface AppDeps {
   /** Encrypts secrets at rest (AES-256-GCM under GATEHOUSE_ENCRYPTION_KEYS). */
   readonly keyRing: PayloadCipher;
   readonly audit: AuditSink;
+  /** For refusals a caller can repeat at will: one audit row per kind and minute, with a count (audit/aggregated-audit.ts). */
+  readonly auditRefusals: AggregatedAudit;
   readonly passwords: PasswordHasher;
   /** Sign-ins under way, against the hasher's capacity (refused on arrival when full). */
   readonly signInAdmission: SignInAdmission;

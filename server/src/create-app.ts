@@ -25,6 +25,7 @@ import { createPasswordHasher } from './auth/password-hasher';
 import { basicAuthRefusal } from './pipeline/basic-auth-refusal';
 import { createSignInAdmission } from './http/sign-in-admission';
 import { createAuditWriter } from './audit/audit-writer';
+import { createAggregatedAudit } from './audit/aggregated-audit';
 import { createKeyRing } from './crypto/key-ring';
 import { createLogTransport, createSmtpTransport, type MailTransport } from './mail/mail-transport';
 import { createOutboxSender } from './mail/outbox-sender';
@@ -103,11 +104,13 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const transport = options.mailTransport ?? (config.mail.smtpUrl ? createSmtpTransport(config.mail.smtpUrl, config.mail.from) : createLogTransport(log));
   const audit = createAuditWriter();
   const metrics = createMetrics({ procedures: listProcedures(router).map((p) => p.path), database });
-  const apiKeyAuthenticator = createApiKeyAuthenticator({ db: database.db, audit, log });
+  // Refused uses of known key ids and replayed tokens: one audit row per key, reason and minute, with a count.
+  const refusals = createAggregatedAudit({ audit, db: database.db, windowMs: 60_000 });
+  const apiKeyAuthenticator = createApiKeyAuthenticator({ db: database.db, audit, log, refusals });
   const signingKeys = await loadSigningKeys({ db: database.db, ring: keyRing, publishRetiredMs: (config.jwt.ttlSeconds + 60) * 1000 });
   const tokenSettings = { issuer: publicBaseUrl(config), audience: `${publicBaseUrl(config)}/trpc`, ttlSeconds: config.jwt.ttlSeconds };
   // Tokens live ttl (+30 s skew): revocations and locks older than that no longer matter.
-  const tokenRevocations = createTokenRevocations({ db: database.db, windowMs: (config.jwt.ttlSeconds + 60) * 1000 });
+  const tokenRevocations = createTokenRevocations({ db: database.db, windowMs: (config.jwt.ttlSeconds + 60) * 1000, bus });
   await tokenRevocations.refresh();
   const outbox = createOutboxSender({ db: database.db, cipher: keyRing, transport, log });
 
@@ -118,10 +121,11 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     db: database.db,
     version: VERSION,
     rateLimiter: createRateLimiter({ limits: config.rateLimits, redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix, log }),
-    authenticators: [apiKeyAuthenticator, createJwtAuthenticator({ keys: signingKeys, settings: tokenSettings, revocations: tokenRevocations, audit, db: database.db }), createSessionAuthenticator(sessions), basicAuthRefusal],
+    authenticators: [apiKeyAuthenticator, createJwtAuthenticator({ keys: signingKeys, settings: tokenSettings, revocations: tokenRevocations, audit, db: database.db, refusals }), createSessionAuthenticator(sessions), basicAuthRefusal],
     redis,
     keyRing,
     audit,
+    auditRefusals: refusals,
     passwords,
     signInAdmission: createSignInAdmission(passwords),
     sessions,
@@ -148,9 +152,12 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const handler = createRequestHandler(deps, createTrpcEndpoint({ router, deps }), [docs, oauth, createJwksRoute(signingKeys), createMetricsRoute({ metrics, token: config.metrics.token, separatePort: config.metrics.port !== undefined })]);
   const keyRefresh = setInterval(() => void signingKeys.refresh().catch(() => undefined), 60_000);
   keyRefresh.unref();
-  // Another instance's revocation reaches this one's JWT check within 5 s.
+  // Another instance's revocation reaches this one's JWT check through the bus
+  // at once, and from the database within 5 s (Redis down, a missed message).
   const revocationRefresh = setInterval(() => void tokenRevocations.refresh().catch(() => undefined), 5_000);
   revocationRefresh.unref();
+  const refusalFlush = setInterval(() => void refusals.flush().catch((err: unknown) => log.warn({ err: { message: (err as Error).message } }, 'writing aggregated refusals failed')), 60_000);
+  refusalFlush.unref();
   // Expired sessions and tokens, old sent mail and idempotent responses past
   // 24 hours: each instance sweeps them hourly (indexed, batched deletes).
   const retentionSweep = setInterval(() => void sweepRetention(database.db, log), 60 * 60_000);
@@ -180,6 +187,8 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
         deps.rateLimiter.close();
         clearInterval(keyRefresh);
         clearInterval(revocationRefresh);
+        clearInterval(refusalFlush);
+        await refusals.flush({ all: true }).catch((err: unknown) => log.warn({ err: { message: (err as Error).message } }, 'writing aggregated refusals failed'));
         clearInterval(retentionSweep);
         metricsServer?.close();
         await outbox.stop();

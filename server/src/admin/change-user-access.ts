@@ -1,17 +1,19 @@
 import type { AdminUser } from '@gatehouse/shared';
+import { markUserTokensRevoked } from '../oauth/mark-user-tokens-revoked';
 import { securityEvent } from '../observability/security-events';
 import { AppError } from '../pipeline/app-error';
 import type { Context } from '../pipeline/context';
 import type { Principal } from '../pipeline/principal';
 import { getUser, lockAdmins, setLocked, setRole } from './admin-user-queries';
 import { toAdminUser } from './to-admin-user';
+import { actorOf } from '../pipeline/audit-sink';
 
 type Admin = Context & { principal: Principal };
 
 async function revokeEverywhere(ctx: Admin, userId: string, cause: string): Promise<number> {
   const revoked = await ctx.deps.sessions.revokeAllForUser(userId);
   await ctx.deps.sessions.forgetUser(userId);
-  await ctx.deps.audit.append(ctx.deps.db, { action: 'session.revoke_all', actor: { type: 'user', id: ctx.principal.userId }, target: { type: 'user', id: userId }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId, details: { count: revoked, cause } });
+  await ctx.deps.audit.append(ctx.deps.db, { action: 'session.revoke_all', actor: actorOf(ctx.principal), target: { type: 'user', id: userId }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId, details: { count: revoked, cause } });
   return revoked;
 }
 
@@ -22,6 +24,7 @@ async function revokeEverywhere(ctx: Admin, userId: string, cause: string): Prom
  */
 export async function setUserRole(ctx: Admin, input: { id: string; role: 'user' | 'admin' }): Promise<AdminUser> {
   const { deps } = ctx;
+  let demoted = false;
   const updated = await deps.db.transaction().execute(async (trx) => {
     const admins = await lockAdmins(trx);
     const target = await getUser(trx, input.id);
@@ -31,15 +34,23 @@ export async function setUserRole(ctx: Admin, input: { id: string; role: 'user' 
       throw new AppError('LAST_ADMIN', { message: 'The last active administrator cannot be demoted' });
     }
     await setRole(trx, target.id, input.role);
-    await deps.audit.append(trx, { action: 'admin.user.set_role', actor: { type: 'user', id: ctx.principal.userId }, target: { type: 'user', id: target.id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId, details: { from: target.role, to: input.role } });
+    // A demotion ends privileges the user's live access tokens still carry.
+    demoted = target.role === 'admin' && input.role !== 'admin';
+    if (demoted) await markUserTokensRevoked(trx, target.id);
+    await deps.audit.append(trx, { action: 'admin.user.set_role', actor: actorOf(ctx.principal), target: { type: 'user', id: target.id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId, details: { from: target.role, to: input.role } });
     return { ...target, role: input.role };
   });
+  if (demoted) deps.tokenRevocations?.userTokensRevoked(updated.id);
   securityEvent(ctx.log, { type: 'privilege.changed', requestId: ctx.requestId, ip: ctx.ip, principal: ctx.principal, details: { scope: 'global', targetUserId: updated.id, role: input.role } });
   await revokeEverywhere(ctx, updated.id, 'role_change');
   return toAdminUser(updated);
 }
 
-/** Locks an account: sign-in answers ACCOUNT_LOCKED, sessions are revoked, API keys stop. */
+/**
+ * Locks an account: sign-in answers ACCOUNT_LOCKED, sessions are revoked, API
+ * keys stop, and their live access tokens die at once (here, and on the
+ * other instances through the revocation bus), also after an unlock.
+ */
 export async function lockUser(ctx: Admin, id: string): Promise<AdminUser> {
   const { deps } = ctx;
   if (id === ctx.principal.userId) throw new AppError('FORBIDDEN', { message: 'Administrators cannot lock their own account' });
@@ -51,9 +62,11 @@ export async function lockUser(ctx: Admin, id: string): Promise<AdminUser> {
       throw new AppError('LAST_ADMIN', { message: 'The last active administrator cannot be locked' });
     }
     await setLocked(trx, id, true);
-    await deps.audit.append(trx, { action: 'admin.user.lock', actor: { type: 'user', id: ctx.principal.userId }, target: { type: 'user', id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId });
+    await markUserTokensRevoked(trx, id);
+    await deps.audit.append(trx, { action: 'admin.user.lock', actor: actorOf(ctx.principal), target: { type: 'user', id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId });
     return (await getUser(trx, id)) ?? target;
   });
+  deps.tokenRevocations?.userTokensRevoked(id);
   await revokeEverywhere(ctx, id, 'lock');
   return toAdminUser(locked);
 }
@@ -64,7 +77,7 @@ export async function unlockUser(ctx: Admin, id: string): Promise<AdminUser> {
     const target = await getUser(trx, id);
     if (!target) throw new AppError('NOT_FOUND', { message: 'No such user' });
     await setLocked(trx, id, false);
-    await deps.audit.append(trx, { action: 'admin.user.unlock', actor: { type: 'user', id: ctx.principal.userId }, target: { type: 'user', id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId });
+    await deps.audit.append(trx, { action: 'admin.user.unlock', actor: actorOf(ctx.principal), target: { type: 'user', id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId });
     return { ...target, locked_at: null };
   });
   await deps.sessions.forgetUser(id);

@@ -2,6 +2,7 @@ import type { Permission } from '@gatehouse/shared';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { constantTimeEqual } from '../crypto/random-token';
+import { createAggregatedAudit, type AggregatedAudit } from '../audit/aggregated-audit';
 import type { Database } from '../db/database';
 import type { AuditSink } from '../pipeline/audit-sink';
 import type { Authenticator } from '../pipeline/authenticator';
@@ -28,12 +29,15 @@ export function presentedApiKey(headers: Record<string, string | string[] | unde
  * database read), then one query for the key and its owner. The key acts
  * with its scopes intersected with the owner's CURRENT role: a demoted or
  * locked owner's keys shrink or stop at once. Last use is written at most
- * once a minute per key.
+ * once a minute per key. Refused uses of a known key id are audited
+ * aggregated (`refusals`): one row per key, reason and window, with a count,
+ * so forged secrets cannot make the audit log grow without bound.
  */
-export function createApiKeyAuthenticator(deps: { db: Kysely<Database>; audit: AuditSink; log: Logger }): Authenticator {
+export function createApiKeyAuthenticator(deps: { db: Kysely<Database>; audit: AuditSink; log: Logger; refusals?: AggregatedAudit }): Authenticator {
   const lastTouched = new Map<string, number>();
+  const refusals = deps.refusals ?? createAggregatedAudit({ audit: deps.audit, db: deps.db, windowMs: MINUTE });
   const deny = async (id: string, reason: string, ip: string, requestId: string): Promise<{ error: 'API_KEY_INVALID' }> => {
-    await deps.audit.append(deps.db, { action: 'api_key.use', actor: { type: 'api_key', id }, outcome: 'denied', ip, requestId, details: { reason } });
+    await refusals.append(`api_key.use|${id}|${reason}`, { action: 'api_key.use', actor: { type: 'api_key', id }, outcome: 'denied', ip, requestId, details: { reason } });
     return { error: 'API_KEY_INVALID' };
   };
 

@@ -1,7 +1,17 @@
 import type { AuditEvent, AuditListInput } from '@gatehouse/shared';
 import type { Kysely } from 'kysely';
+import { z } from 'zod';
 import { decodeCursor, encodeCursor } from '../admin/keyset-cursor';
 import type { Database } from '../db/database';
+
+/** An audit row id as the cursor carries it: a positive PostgreSQL bigint, in decimal. */
+const AuditPosition = z.tuple([
+  z
+    .string()
+    .regex(/^[1-9][0-9]{0,18}$/)
+    // Compared as text (zod runs refinements after a failed regex too): at most 2^63 - 1.
+    .refine((s) => s.length < 19 || (s.length === 19 && s <= '9223372036854775807')),
+]);
 
 /** Newest first, filtered; keyset-paginated by id (no OFFSET, no COUNT). */
 export async function listAuditEvents(db: Kysely<Database>, input: AuditListInput & { limit: number }): Promise<{ events: AuditEvent[]; nextCursor: string | null }> {
@@ -13,7 +23,7 @@ export async function listAuditEvents(db: Kysely<Database>, input: AuditListInpu
   if (input.orgId !== undefined) q = q.where('org_id', '=', input.orgId);
   if (input.from !== undefined) q = q.where('occurred_at', '>=', new Date(input.from));
   if (input.to !== undefined) q = q.where('occurred_at', '<', new Date(input.to));
-  if (input.cursor !== undefined) q = q.where('id', '<', String(decodeCursor(input.cursor)[0]));
+  if (input.cursor !== undefined) q = q.where('id', '<', decodeCursor(input.cursor, AuditPosition)[0]);
   const rows = await q.orderBy('id', 'desc').limit(input.limit + 1).execute();
   const page = rows.slice(0, input.limit);
   const last = page[page.length - 1];

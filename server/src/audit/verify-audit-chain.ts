@@ -2,7 +2,19 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/database';
 import { chainHash, recordFromRow } from './audit-record';
 
-export type ChainProblem = 'hash mismatch' | 'broken link' | 'head mismatch' | 'row beyond head';
+export type ChainProblem = 'hash mismatch' | 'broken link' | 'head mismatch' | 'row beyond head' | 'expected head missing' | 'expected head differs';
+
+/** A head recorded earlier outside the database: the row id and its hash (hex). */
+export interface ExpectedHead {
+  readonly id: string;
+  readonly hash: string;
+}
+
+/** Parses `<id>:<hash>` as `audit verify` prints it; undefined if malformed. */
+export function parseExpectedHead(text: string): ExpectedHead | undefined {
+  const m = /^([1-9][0-9]{0,18}):([0-9a-fA-F]{64})$/.exec(text.trim());
+  return m?.[1] && m[2] ? { id: m[1], hash: m[2].toLowerCase() } : undefined;
+}
 
 export type ChainVerdict =
   | { readonly ok: true; readonly count: number; readonly headId: string; readonly headHash: string }
@@ -17,13 +29,18 @@ export type ChainVerdict =
  * inserted past the head behind the writer's back. On success it returns the
  * head, which an operator can record elsewhere: a superuser who rewrites the
  * whole chain and its head can only be caught against such an outside copy.
+ * With `expectHead` (that copy) the chain must still hold that row with that
+ * hash: fewer rows (a cut tail, a wipe, a rewound head) or a rewritten
+ * history fail as 'expected head missing' or 'expected head differs'.
  *
  * @example
  * const verdict = await verifyAuditChain(db);
  * if (!verdict.ok) console.error(`broken at ${verdict.brokenId}`);
  */
-export async function verifyAuditChain(db: Kysely<Database>, options?: { batchSize?: number }): Promise<ChainVerdict> {
+export async function verifyAuditChain(db: Kysely<Database>, options?: { batchSize?: number; expectHead?: ExpectedHead }): Promise<ChainVerdict> {
   const batchSize = options?.batchSize ?? 1000;
+  const want = options?.expectHead;
+  let expectedSeen: boolean | undefined;
   // One statement, one snapshot: an append moves the head and inserts its row
   // in the same transaction, so here the two are consistent.
   const { rows: heads } = await sql<{ last_id: string; last_hash: Uint8Array; beyond: string | null }>`
@@ -46,6 +63,7 @@ export async function verifyAuditChain(db: Kysely<Database>, options?: { batchSi
       prev = expected;
       after = id;
       count++;
+      if (id === want?.id) expectedSeen = prev.toString('hex') === want.hash;
     }
     if (rows.length < batchSize) break;
   }
@@ -54,5 +72,7 @@ export async function verifyAuditChain(db: Kysely<Database>, options?: { batchSi
     return { ok: false, count, brokenId: head.last_id, problem: 'head mismatch' };
   }
   if (head.beyond !== null) return { ok: false, count, brokenId: head.beyond, problem: 'row beyond head' };
+  if (want && expectedSeen === undefined) return { ok: false, count, brokenId: want.id, problem: 'expected head missing' };
+  if (want && !expectedSeen) return { ok: false, count, brokenId: want.id, problem: 'expected head differs' };
   return { ok: true, count, headId: head.last_id, headHash: prev.toString('hex') };
 }

@@ -7,6 +7,7 @@ import { authMails } from './auth-mails';
 import { voidUserTokens } from './one-time-tokens';
 import { passwordProblem } from './password-policy';
 import { findUserById, updatePasswordHash } from './user-queries';
+import { actorOf } from '../pipeline/audit-sink';
 
 /** Changes the caller's password after checking the current one; every other session is signed out. */
 export async function changePassword(ctx: Context & { principal: Principal }, input: ChangePasswordInput): Promise<Ok> {
@@ -14,7 +15,7 @@ export async function changePassword(ctx: Context & { principal: Principal }, in
   const user = await findUserById(deps.db, principal.userId);
   if (!user) throw new AppError('UNAUTHENTICATED');
   if (!(await deps.passwords.verify(user.password_hash, input.currentPassword))) {
-    await deps.audit.append(deps.db, { action: 'auth.change_password', actor: { type: 'user', id: user.id }, outcome: 'failure', ip: ctx.ip, requestId: ctx.requestId, details: { reason: 'INVALID_CREDENTIALS' } });
+    await deps.audit.append(deps.db, { action: 'auth.change_password', actor: actorOf(principal), outcome: 'failure', ip: ctx.ip, requestId: ctx.requestId, details: { reason: 'INVALID_CREDENTIALS' } });
     throw new AppError('INVALID_CREDENTIALS', { message: 'The current password is incorrect' });
   }
   const problem = passwordProblem(input.newPassword, user.email, deps.config.auth.passwordMinLength);
@@ -24,11 +25,11 @@ export async function changePassword(ctx: Context & { principal: Principal }, in
     await updatePasswordHash(trx, user.id, hash);
     await voidUserTokens(trx, user.id, 'password_reset');
     await enqueueMail(trx, deps.keyRing, 'password_changed', authMails.passwordChanged(user.email));
-    await deps.audit.append(trx, { action: 'auth.change_password', actor: { type: 'user', id: user.id }, target: { type: 'user', id: user.id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId });
+    await deps.audit.append(trx, { action: 'auth.change_password', actor: actorOf(principal), target: { type: 'user', id: user.id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId });
   });
   const revoked = await deps.sessions.revokeAllForUser(user.id, { exceptId: principal.sessionId });
   if (revoked > 0) {
-    await deps.audit.append(deps.db, { action: 'session.revoke_others', actor: { type: 'user', id: user.id }, target: { type: 'user', id: user.id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId, details: { count: revoked, cause: 'password_change' } });
+    await deps.audit.append(deps.db, { action: 'session.revoke_others', actor: actorOf(principal), target: { type: 'user', id: user.id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId, details: { count: revoked, cause: 'password_change' } });
   }
   deps.outbox.kick();
   return { ok: true };

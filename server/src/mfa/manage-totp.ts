@@ -6,6 +6,7 @@ import { claimTotpStep, disableTotp, enableTotp, findTotp, replaceRecoveryCodes,
 import { hashRecoveryCode, newRecoveryCodes } from './recovery-codes';
 import { matchTotpStep, newTotpKey, totpKeyBase32, totpUri } from './totp';
 import { openTotpKey, sealTotpKey } from './totp-secret';
+import { actorOf } from '../pipeline/audit-sink';
 
 type Authed = Context & { principal: Principal };
 
@@ -27,14 +28,14 @@ export async function confirmTotp(ctx: Authed, code: string): Promise<RecoveryCo
   if (totp.enabled_at !== null) throw new AppError('MFA_ALREADY_ENABLED');
   const step = matchTotpStep(openTotpKey(deps.keyRing, principal.userId, totp.secret), code);
   if (step === undefined || !(await claimTotpStep(deps.db, principal.userId, step))) {
-    await deps.audit.append(deps.db, { action: 'mfa.enable', actor: { type: 'user', id: principal.userId }, outcome: 'failure', ip: ctx.ip, requestId: ctx.requestId, details: { reason: 'MFA_INVALID_CODE' } });
+    await deps.audit.append(deps.db, { action: 'mfa.enable', actor: actorOf(principal), outcome: 'failure', ip: ctx.ip, requestId: ctx.requestId, details: { reason: 'MFA_INVALID_CODE' } });
     throw new AppError('MFA_INVALID_CODE', { message: 'The code is not valid' });
   }
   const codes = newRecoveryCodes();
   await deps.db.transaction().execute(async (trx) => {
     await enableTotp(trx, principal.userId);
     await replaceRecoveryCodes(trx, principal.userId, codes.map(hashRecoveryCode));
-    await deps.audit.append(trx, { action: 'mfa.enable', actor: { type: 'user', id: principal.userId }, target: { type: 'user', id: principal.userId }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId });
+    await deps.audit.append(trx, { action: 'mfa.enable', actor: actorOf(principal), target: { type: 'user', id: principal.userId }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId });
   });
   // This session just proved the second factor.
   if (principal.sessionId) await deps.sessions.markReauthenticated(principal.sessionId, 'mfa');
@@ -47,7 +48,7 @@ export async function disableMfa(ctx: Authed): Promise<Ok> {
   const { deps, principal } = ctx;
   await deps.db.transaction().execute(async (trx) => {
     await disableTotp(trx, principal.userId);
-    await deps.audit.append(trx, { action: 'mfa.disable', actor: { type: 'user', id: principal.userId }, target: { type: 'user', id: principal.userId }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId });
+    await deps.audit.append(trx, { action: 'mfa.disable', actor: actorOf(principal), target: { type: 'user', id: principal.userId }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId });
   });
   await deps.sessions.forgetUser(principal.userId);
   return { ok: true };
@@ -61,7 +62,7 @@ export async function regenerateRecoveryCodes(ctx: Authed): Promise<RecoveryCode
   const codes = newRecoveryCodes();
   await deps.db.transaction().execute(async (trx) => {
     await replaceRecoveryCodes(trx, principal.userId, codes.map(hashRecoveryCode));
-    await deps.audit.append(trx, { action: 'mfa.recovery_codes_regenerate', actor: { type: 'user', id: principal.userId }, target: { type: 'user', id: principal.userId }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId });
+    await deps.audit.append(trx, { action: 'mfa.recovery_codes_regenerate', actor: actorOf(principal), target: { type: 'user', id: principal.userId }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId });
   });
   return { recoveryCodes: codes };
 }

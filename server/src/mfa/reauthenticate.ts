@@ -4,6 +4,7 @@ import { AppError } from '../pipeline/app-error';
 import type { Context } from '../pipeline/context';
 import type { Principal } from '../pipeline/principal';
 import { checkSecondFactor } from './check-second-factor';
+import { actorOf } from '../pipeline/audit-sink';
 
 /**
  * Step-up: the session proves the password or a second factor again, which
@@ -20,7 +21,7 @@ export async function reauthenticate(ctx: Context & { principal: Principal }, in
   if (blockedMs > 0) throw new AppError('TOO_MANY_ATTEMPTS', { message: 'Too many failed attempts; try again later', retryAfterSeconds: Math.ceil(blockedMs / 1000) });
 
   const ok = 'password' in input ? await deps.passwords.verify(user.password_hash, input.password) : await checkSecondFactor(ctx, user.id, { code: input.code });
-  await deps.audit.append(deps.db, { action: 'auth.reauthenticate', actor: { type: 'user', id: user.id }, target: { type: 'session', id: principal.sessionId }, outcome: ok ? 'success' : 'failure', ip: ctx.ip, requestId: ctx.requestId, details: { method: 'password' in input ? 'password' : 'totp' } });
+  await deps.audit.append(deps.db, { action: 'auth.reauthenticate', actor: actorOf(principal), target: { type: 'session', id: principal.sessionId }, outcome: ok ? 'success' : 'failure', ip: ctx.ip, requestId: ctx.requestId, details: { method: 'password' in input ? 'password' : 'totp' } });
   if (!ok) {
     await Promise.all([deps.loginLimits.account.hit(accountKey), deps.loginLimits.ip.hit(ctx.ip)]);
     throw new AppError('password' in input ? 'INVALID_CREDENTIALS' : 'MFA_INVALID_CODE');

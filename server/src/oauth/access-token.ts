@@ -41,9 +41,17 @@ export interface VerifiedToken {
   readonly issuedAtSeconds: number;
 }
 
+/** Clock skew tolerated between instances, in seconds. */
+const SKEW_SECONDS = 30;
+
 /**
  * Verifies signature, `alg` (EdDSA only), `typ`, `kid`, `iss`, `aud`,
  * `exp`/`nbf` with 30 s of clock skew — from memory, no database read.
+ * The lifetime is bounded as this server issues it: `iat` and `exp` are
+ * required, `iat` may not lie in the future (beyond the skew) nor further
+ * back than the TTL, and `exp - iat` may not exceed the TTL: a token signed
+ * with our key but for ten years (a leaked key, a bug, an old build) is
+ * refused, never honoured until its `exp`.
  * Undefined for anything that does not verify.
  */
 export async function verifyAccessToken(keys: SigningKeys, settings: TokenSettings, token: string): Promise<VerifiedToken | undefined> {
@@ -57,9 +65,12 @@ export async function verifyAccessToken(keys: SigningKeys, settings: TokenSettin
       issuer: settings.issuer,
       audience: settings.audience,
       typ: 'at+jwt',
-      clockTolerance: 30,
+      clockTolerance: SKEW_SECONDS,
+      maxTokenAge: settings.ttlSeconds,
       requiredClaims: ['sub', 'exp', 'iat', 'jti', 'scope', 'client_id'],
     });
+    if (typeof payload.exp !== 'number' || typeof payload.iat !== 'number') return undefined;
+    if (payload.exp - payload.iat > settings.ttlSeconds + SKEW_SECONDS) return undefined;
     const scope = typeof payload.scope === 'string' ? payload.scope : '';
     return {
       userId: String(payload.sub),

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { createAggregatedAudit, type AggregatedAudit } from '../audit/aggregated-audit';
 import type { Database } from '../db/database';
 import type { AuditSink } from '../pipeline/audit-sink';
 import type { Authenticator } from '../pipeline/authenticator';
@@ -22,10 +23,13 @@ export interface JwtAuthenticatorDeps {
   /** Where a genuine token of a revoked key is recorded (a write on refusal only). */
   readonly audit: AuditSink;
   readonly db: Kysely<Database>;
+  /** Aggregates repeated refusals of one key (a replayed token): bounded audit writes. */
+  readonly refusals?: AggregatedAudit;
 }
 
 export function createJwtAuthenticator(deps: JwtAuthenticatorDeps): Authenticator {
   const { keys, settings, revocations } = deps;
+  const refusals = deps.refusals ?? createAggregatedAudit({ audit: deps.audit, db: deps.db, windowMs: 60_000 });
   return async function jwtAuthenticator(req) {
     const auth = req.headers.authorization;
     const bearer = typeof auth === 'string' ? /^Bearer[ \t]+(\S+)\s*$/i.exec(auth)?.[1] : undefined;
@@ -34,7 +38,7 @@ export function createJwtAuthenticator(deps: JwtAuthenticatorDeps): Authenticato
     if (!verified) return { error: 'JWT_INVALID' };
     if (revocations.isRevoked(verified)) {
       // Genuine (the signature verified), so its key id can be trusted in the audit log.
-      await deps.audit.append(deps.db, { action: 'api_key.use', actor: { type: 'api_key', id: verified.clientId }, outcome: 'denied', ip: req.ip, requestId: req.requestId, details: { reason: 'access token of a revoked key or locked owner' } });
+      await refusals.append(`api_key.use|${verified.clientId}|revoked token`, { action: 'api_key.use', actor: { type: 'api_key', id: verified.clientId }, outcome: 'denied', ip: req.ip, requestId: req.requestId, details: { reason: 'access token of a revoked key or locked owner' } });
       return { error: 'JWT_INVALID' };
     }
     const principal: Principal = {

@@ -61,7 +61,9 @@ export const orgProcedure = procedure.input(OrgScopeInput).use(async function en
   const recordDenial = async (details: Record<string, unknown>): Promise<void> => {
     deps.metrics.authzDenied(permission);
     securityEvent(ctx.log, { type: 'authz.denied', requestId: ctx.requestId, ip: ctx.ip, principal, details: { procedure: path, permission, orgId: input.orgId, ...details } });
-    await deps.audit.append(deps.db, { action: 'authz.denied', actor: actorOf(principal), orgId: input.orgId, outcome: 'denied', ip: ctx.ip, requestId: ctx.requestId, details: { procedure: path, permission, ...details } });
+    const actor = actorOf(principal);
+    // The first denial of a principal, org, procedure and cause in a minute is a row; repeats are counted (audit/aggregated-audit.ts).
+    await deps.auditRefusals.append(`authz.denied|${actor.type}:${actor.id}|${input.orgId}|${path}|${JSON.stringify(details)}`, { action: 'authz.denied', actor, orgId: input.orgId, outcome: 'denied', ip: ctx.ip, requestId: ctx.requestId, details: { procedure: path, permission, ...details } });
   };
   if (denied) {
     await recordDenial({ orgRole: denied.orgRole });

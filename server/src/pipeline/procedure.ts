@@ -25,10 +25,11 @@ const enforcePolicy = middleware(async function enforcePolicy({ ctx, meta, type,
     throw new AppError(ctx.authError ?? 'UNAUTHENTICATED', ctx.authError === 'BASIC_AUTH_UNSUPPORTED' ? { message: 'HTTP Basic is not accepted: send "Authorization: Bearer <api key>" (or a JWT from /oauth/token)' } : {});
   }
   if (!principal.permissions.has(meta.permission)) {
-    // Every authorization denial is recorded (rate limits above bound the cost).
+    // Every authorization denial is recorded: the first of a principal and procedure in a minute as a row, repeats as a count.
     ctx.deps.metrics.authzDenied(meta.permission);
     securityEvent(ctx.log, { type: 'authz.denied', requestId: ctx.requestId, ip: ctx.ip, principal, details: { procedure: path, permission: meta.permission } });
-    await ctx.deps.audit.append(ctx.deps.db, { action: 'authz.denied', actor: actorOf(principal), outcome: 'denied', ip: ctx.ip, requestId: ctx.requestId, details: { procedure: path, permission: meta.permission } });
+    const actor = actorOf(principal);
+    await ctx.deps.auditRefusals.append(`authz.denied|${actor.type}:${actor.id}|${path}`, { action: 'authz.denied', actor, outcome: 'denied', ip: ctx.ip, requestId: ctx.requestId, details: { procedure: path, permission: meta.permission } });
     throw new AppError('FORBIDDEN');
   }
   if (meta.requireVerifiedEmail === true && !principal.emailVerified) throw new AppError('EMAIL_NOT_VERIFIED');

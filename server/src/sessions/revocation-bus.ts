@@ -1,5 +1,11 @@
-/** A message that makes every instance drop cached sessions. */
-export type RevocationMessage = { readonly sessionIds: readonly string[] } | { readonly userId: string };
+/**
+ * A message that makes every instance drop cached sessions, or (`accessTokens`)
+ * refuse the live access tokens of a key or user issued up to `at` (ms).
+ */
+export type RevocationMessage =
+  | { readonly sessionIds: readonly string[] }
+  | { readonly userId: string }
+  | { readonly accessTokens: { readonly apiKeyId?: string; readonly userId?: string; readonly at: number } };
 
 /**
  * Carries session revocations to every server instance. Locally it is a

@@ -3,6 +3,7 @@ import { toSessionInfo } from '../auth/public-user';
 import { AppError } from '../pipeline/app-error';
 import { procedure } from '../pipeline/procedure';
 import { router } from '../pipeline/trpc';
+import { actorOf } from '../pipeline/audit-sink';
 
 /** The caller's own sessions. Every query is scoped to the caller's user id. */
 export const sessionsRouter = router({
@@ -22,7 +23,7 @@ export const sessionsRouter = router({
       const removed = await ctx.deps.sessions.revokeOwn(ctx.principal.userId, input.id);
       // Someone else's session id answers exactly like an unknown one.
       if (!removed) throw new AppError('NOT_FOUND', { message: 'No such session' });
-      await ctx.deps.audit.append(ctx.deps.db, { action: 'session.revoke', actor: { type: 'user', id: ctx.principal.userId }, target: { type: 'session', id: input.id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId });
+      await ctx.deps.audit.append(ctx.deps.db, { action: 'session.revoke', actor: actorOf(ctx.principal), target: { type: 'session', id: input.id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId });
       return { ok: true as const };
     }),
   revokeOthers: procedure
@@ -31,7 +32,7 @@ export const sessionsRouter = router({
     .output(RevokedCount)
     .mutation(async ({ ctx }) => {
       const revoked = await ctx.deps.sessions.revokeAllForUser(ctx.principal.userId, { exceptId: ctx.principal.sessionId });
-      await ctx.deps.audit.append(ctx.deps.db, { action: 'session.revoke_others', actor: { type: 'user', id: ctx.principal.userId }, target: { type: 'user', id: ctx.principal.userId }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId, details: { count: revoked } });
+      await ctx.deps.audit.append(ctx.deps.db, { action: 'session.revoke_others', actor: actorOf(ctx.principal), target: { type: 'user', id: ctx.principal.userId }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId, details: { count: revoked } });
       return { revoked };
     }),
 });
