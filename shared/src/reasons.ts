@@ -47,6 +47,8 @@ export const REASONS = [
   'MFA_NOT_ENABLED',
   'REAUTH_REQUIRED',
   'MFA_REQUIRED_BY_ORG',
+  // secret minting (issue 17 items 1, 2, 5)
+  'SESSION_REQUIRED',
   // authorization and resources
   'FORBIDDEN',
   'SCOPE_EXCEEDS_GRANT',
@@ -57,6 +59,7 @@ export const REASONS = [
   'CONFLICT',
   'IDEMPOTENCY_KEY_REUSED',
   'IDEMPOTENCY_KEY_IN_USE',
+  'IDEMPOTENCY_SECRET_NOT_REPLAYED',
 ] as const;
 
 export type Reason = (typeof REASONS)[number];

@@ -1,12 +1,11 @@
 import type { ApiKeyInfo, CreateApiKeyInput, Ok, Permission } from '@gatehouse/shared';
-import { membershipsOf } from '../orgs/membership-queries';
 import { AppError } from '../pipeline/app-error';
 import { actorOf } from '../pipeline/audit-sink';
 import type { Context } from '../pipeline/context';
 import type { Principal } from '../pipeline/principal';
-import { setTenantSettings } from '../pipeline/tenant-scope';
 import { findUserKey, insertKey, listUserKeys, revokeUserKey, rotateUserKey, type ApiKeyInfoRow } from './api-key-queries';
 import { mintApiKey } from './api-key-token';
+import { assertWithinCallerGrant } from './assert-within-caller-grant';
 import { ORG_KEY_SCOPES } from './org-key-scopes';
 
 type Authed = Context & { principal: Principal };
@@ -46,11 +45,7 @@ export async function createApiKey(ctx: Authed, input: CreateApiKeyInput): Promi
   }
   const minted = mintApiKey();
   await deps.db.transaction().execute(async (trx) => {
-    if (input.orgId !== undefined) {
-      await setTenantSettings(trx, principal.userId, []);
-      const mine = await membershipsOf(trx, principal.userId);
-      if (!mine.some((m) => m.org_id === input.orgId)) throw new AppError('NOT_FOUND', { message: 'No such organization' });
-    }
+    await assertWithinCallerGrant(trx, principal, { scopes: input.scopes, orgId: input.orgId ?? null });
     await insertKey(trx, { id: minted.id, userId: principal.userId, orgId: input.orgId ?? null, name: input.name, scopes: [...new Set(input.scopes)], secretHash: minted.secretHash, expiresAt });
     await deps.audit.append(trx, { action: 'api_key.create', actor: actorOf(principal), target: { type: 'api_key', id: minted.id }, orgId: input.orgId, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId, details: { scopes: input.scopes, expiresAt: input.expiresAt } });
   });
@@ -74,12 +69,20 @@ export async function revokeApiKey(ctx: Authed, id: string): Promise<Ok> {
   return { ok: true };
 }
 
-/** A new secret for the same key id; the old secret works for `graceSeconds` more (at most 7 days). */
+/**
+ * A new secret for the same key id; the old secret works for `graceSeconds`
+ * more (at most 7 days). The key's scopes and org must be within what the
+ * caller holds now: a secret is a credential, and nobody mints one broader
+ * than themselves (a former admin cannot rotate their old admin key).
+ */
 export async function rotateApiKey(ctx: Authed, id: string, graceSeconds: number): Promise<{ key: string; apiKey: ApiKeyInfo }> {
   const { deps, principal } = ctx;
   const minted = mintApiKey(id);
   const graceUntil = new Date(Date.now() + graceSeconds * 1000);
   const row = await deps.db.transaction().execute(async (trx) => {
+    const target = await findUserKey(trx, principal.userId, id);
+    if (!target || target.revoked_at !== null) throw new AppError('NOT_FOUND', { message: 'No such API key' });
+    await assertWithinCallerGrant(trx, principal, { scopes: target.scopes, orgId: target.org_id });
     if (!(await rotateUserKey(trx, principal.userId, id, minted.secretHash, graceUntil))) throw new AppError('NOT_FOUND', { message: 'No such API key' });
     await deps.audit.append(trx, { action: 'api_key.rotate', actor: actorOf(principal), target: { type: 'api_key', id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId, details: { graceSeconds } });
     return findUserKey(trx, principal.userId, id);

@@ -4,13 +4,14 @@ import { router } from '../pipeline/trpc';
 import { createApiKey, listApiKeys, revokeApiKey, rotateApiKey } from './api-key-service';
 
 /**
- * The caller's API keys. Creating one needs a recently re-authenticated
- * session (step-up), so a key can never mint keys; a key scoped
- * `apikey:manage` may list, rotate and revoke its owner's keys.
+ * The caller's API keys. Creating or rotating one returns a secret, so it
+ * needs a recently re-authenticated session (step-up): a key or JWT never
+ * obtains a secret, and the new key holds no scope the caller lacks. A key
+ * scoped `apikey:manage` may list and revoke its owner's keys.
  */
 export const apiKeysRouter = router({
   create: procedure
-    .meta({ permission: 'apikey:manage', stepUp: true, summary: 'Create an API key (shown once); scopes within your own permissions' })
+    .meta({ permission: 'apikey:manage', stepUp: true, returnsSecret: true, summary: 'Create an API key (shown once); scopes within your own permissions' })
     .input(CreateApiKeyInput)
     .output(CreatedApiKey)
     .mutation(({ ctx, input }) => createApiKey(ctx, input)),
@@ -25,7 +26,7 @@ export const apiKeysRouter = router({
     .output(Ok)
     .mutation(({ ctx, input }) => revokeApiKey(ctx, input.id)),
   rotate: procedure
-    .meta({ permission: 'apikey:manage', summary: 'New secret for a key; the old one works for a grace period (≤ 7 days)' })
+    .meta({ permission: 'apikey:manage', stepUp: true, returnsSecret: true, summary: 'New secret for a key within your own permissions; the old one works for a grace period (≤ 7 days)' })
     .input(RotateApiKeyInput)
     .output(CreatedApiKey)
     .mutation(({ ctx, input }) => rotateApiKey(ctx, input.id, input.graceSeconds)),

@@ -29,8 +29,15 @@ function principalKey(p: Principal): string {
  * while the first is still running a repeat answers IDEMPOTENCY_KEY_IN_USE
  * (409, Retry-After: 1), so two concurrent requests make one write. Failures
  * are not kept: the client may retry them with the same key.
+ *
+ * A response that carries a secret (`returnsSecret` in the procedure's meta,
+ * passed here as `storeResponse: false`) is never stored: the claim still
+ * makes the call happen once, and a repeat answers
+ * IDEMPOTENCY_SECRET_NOT_REPLAYED (409) instead of the secret, so neither a
+ * database dump nor a replay (after the key was revoked) yields it.
  */
-export async function withIdempotency<R extends Result>(ctx: Context & { principal: Principal }, path: string, rawInput: unknown, run: () => Promise<R>): Promise<R> {
+export async function withIdempotency<R extends Result>(ctx: Context & { principal: Principal }, path: string, rawInput: unknown, run: () => Promise<R>, options?: { readonly storeResponse: boolean }): Promise<R> {
+  const storeResponse = options?.storeResponse ?? true;
   const header = ctx.headers['idempotency-key'];
   const key = Array.isArray(header) ? header[0] : header;
   if (key === undefined) return run();
@@ -56,6 +63,9 @@ export async function withIdempotency<R extends Result>(ctx: Context & { princip
     if (!existing) throw new AppError('IDEMPOTENCY_KEY_IN_USE', { message: 'Retry shortly', retryAfterSeconds: 1 });
     if (!Buffer.from(existing.request_hash).equals(hash)) throw new AppError('IDEMPOTENCY_KEY_REUSED', { message: 'This Idempotency-Key was used with a different input' });
     if (existing.state === 'in_progress') throw new AppError('IDEMPOTENCY_KEY_IN_USE', { message: 'A request with this Idempotency-Key is still running', retryAfterSeconds: 1 });
+    if (!storeResponse) {
+      throw new AppError('IDEMPOTENCY_SECRET_NOT_REPLAYED', { message: 'The first call with this Idempotency-Key succeeded; its response carried a secret shown only once, so it is not replayed' });
+    }
     ctx.response.setHeader('idempotent-replayed', 'true');
     return { ok: true, data: existing.response === null ? null : JSON.parse(existing.response) } as R;
   }
@@ -72,7 +82,8 @@ export async function withIdempotency<R extends Result>(ctx: Context & { princip
     throw err;
   }
   if (result.ok) {
-    const response = JSON.stringify(result.data ?? null);
+    // A secret-bearing response is never written down: only the fact that the call happened.
+    const response = storeResponse ? JSON.stringify(result.data ?? null) : null;
     await settleLater(ctx.log, 'store idempotent response', () =>
       db.updateTable('idempotency_keys').set({ state: 'done', response }).where('principal', '=', principal).where('key', '=', key).where('procedure', '=', path).where(ours).execute(),
     );

@@ -13,7 +13,7 @@ import { actorOf } from '../pipeline/audit-sink';
  */
 export async function reauthenticate(ctx: Context & { principal: Principal }, input: ReauthenticateInput): Promise<Ok> {
   const { deps, principal } = ctx;
-  if (!principal.sessionId) throw new AppError('FORBIDDEN', { message: 'Only a signed-in session can re-authenticate' });
+  if (!principal.sessionId) throw new AppError('SESSION_REQUIRED', { message: 'Only a signed-in session can re-authenticate' });
   const user = await findUserById(deps.db, principal.userId);
   if (!user) throw new AppError('UNAUTHENTICATED');
   const accountKey = `${user.email}|${ctx.ip}`;

@@ -90,7 +90,8 @@ export function buildOpenApiDocument(router: AnyRouter, options: OpenApiOptions)
       description: [
         `Procedure \`${p.path}\` (tRPC ${p.type}).`,
         isPublic ? 'Public: no credentials needed.' : `Requires the \`${meta?.permission ?? '?'}\` permission.`,
-        meta?.stepUp ? 'Step-up: needs a session re-authenticated within the last few minutes (REAUTH_REQUIRED otherwise).' : '',
+        meta?.stepUp || meta?.returnsSecret ? 'Step-up: needs a session re-authenticated within the last few minutes (REAUTH_REQUIRED otherwise; an API key or JWT gets SESSION_REQUIRED).' : '',
+        meta?.returnsSecret ? 'The response carries a secret shown once: an Idempotency-Key repeat answers IDEMPOTENCY_SECRET_NOT_REPLAYED instead of replaying it.' : '',
         meta?.requireVerifiedEmail ? 'Needs a verified email address (EMAIL_NOT_VERIFIED otherwise).' : '',
       ]
         .filter(Boolean)

@@ -1,5 +1,6 @@
 import type { AnyRouter } from '@trpc/server';
 import type { Meta } from './meta';
+import { secretFieldsOf } from './secret-fields';
 
 export interface ProcedurePolicy {
   readonly path: string;
@@ -7,6 +8,8 @@ export interface ProcedurePolicy {
   readonly meta: Meta | undefined;
   readonly hasInput: boolean;
   readonly hasOutput: boolean;
+  /** Output fields that look like a secret (an API key, a TOTP secret, recovery codes). */
+  readonly secretFields: readonly string[];
 }
 
 /** Every procedure in the router with what it declares. */
@@ -19,6 +22,7 @@ export function listProcedures(router: AnyRouter): ProcedurePolicy[] {
       meta: proc._def.meta,
       hasInput: proc._def.inputs.length > 0,
       hasOutput: proc._def.output !== undefined,
+      secretFields: secretFieldsOf(proc._def.output),
     }))
     .sort((a, b) => a.path.localeCompare(b.path));
 }
@@ -34,6 +38,9 @@ export function findPolicyProblems(router: AnyRouter): string[] {
     if (!p.hasInput) problems.push(`${p.path}: no input schema`);
     if (!p.hasOutput) problems.push(`${p.path}: no output schema`);
     if (p.type === 'subscription') problems.push(`${p.path}: subscriptions are not served`);
+    // Minting or revealing a secret: declared, and only for a step-up session.
+    if (p.secretFields.length > 0 && meta?.returnsSecret !== true) problems.push(`${p.path}: its output carries ${p.secretFields.join(', ')} but it does not declare returnsSecret`);
+    if (meta?.returnsSecret === true && (meta.public === true || meta.stepUp !== true)) problems.push(`${p.path}: returnsSecret needs a permission and stepUp: true`);
   }
   return problems;
 }

@@ -8,8 +8,15 @@ interface MetaBase {
   readonly rate?: RateClass;
   /** Audit action recorded for mutations, e.g. `project.create`. */
   readonly audit?: string;
-  /** Requires a recently re-verified session (step-up). */
+  /** Requires a recently re-verified session (step-up); a key or JWT gets SESSION_REQUIRED. */
   readonly stepUp?: boolean;
+  /**
+   * The response carries a secret shown once (an API key, a TOTP secret,
+   * recovery codes). Start-up refuses it without `stepUp: true` (only a
+   * step-up session may mint or reveal a secret), and the idempotency layer
+   * never stores such a response (a replay answers IDEMPOTENCY_SECRET_NOT_REPLAYED).
+   */
+  readonly returnsSecret?: true;
   /** Requires a verified email address. */
   readonly requireVerifiedEmail?: boolean;
   /** The procedure is org-scoped: its input carries `orgId` and `permission` is checked against the caller's membership. */

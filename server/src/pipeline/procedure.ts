@@ -33,15 +33,20 @@ const enforcePolicy = middleware(async function enforcePolicy({ ctx, meta, type,
     throw new AppError('FORBIDDEN');
   }
   if (meta.requireVerifiedEmail === true && !principal.emailVerified) throw new AppError('EMAIL_NOT_VERIFIED');
-  if (meta.stepUp === true) {
-    // Sensitive acts need a recent interactive proof; a key or token cannot give one.
-    const at = principal.kind === 'session' ? principal.reauthenticatedAt : undefined;
+  if (meta.stepUp === true || meta.returnsSecret === true) {
+    // Sensitive acts, and every act that mints or reveals a secret, need a
+    // recent interactive proof; a key or token can never give one.
+    if (principal.kind !== 'session') {
+      throw new AppError('SESSION_REQUIRED', { message: 'Only a signed-in session with a recent re-authentication may do this; API keys and access tokens cannot' });
+    }
+    const at = principal.reauthenticatedAt;
     if (!at || Date.now() - at.getTime() > ctx.deps.config.auth.stepUpWindowMs) {
       throw new AppError('REAUTH_REQUIRED', { message: 'Confirm your password or second factor to continue' });
     }
   }
   if (type === 'mutation' && ctx.headers['idempotency-key'] !== undefined) {
-    return withIdempotency({ ...ctx, principal }, path, await getRawInput(), () => next({ ctx: { principal } }).then(unavailableAs503));
+    const options = { storeResponse: meta.returnsSecret !== true };
+    return withIdempotency({ ...ctx, principal }, path, await getRawInput(), () => next({ ctx: { principal } }).then(unavailableAs503), options);
   }
   return unavailableAs503(await next({ ctx: { principal } }));
 });
