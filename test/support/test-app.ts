@@ -2,6 +2,7 @@ import pino from 'pino';
 import { loadConfig, type Config } from '../../server/src/config';
 import { createApp, type App } from '../../server/src/create-app';
 import type { MailTransport } from '../../server/src/mail/mail-transport';
+import { createMailCapture, registerMailCapture, teeTransport } from './mail-capture';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './test-database';
 
 export interface TestApp {
@@ -30,14 +31,20 @@ export async function startTestApp(
 ): Promise<TestApp> {
   const database = await createTestDatabase(kind);
   const config = testConfig(overrides);
-  const app = await createApp({ config, log: pino({ level: 'silent' }), database: database.handle, ...(extra.mailTransport ? { mailTransport: extra.mailTransport } : {}) });
+  // Every server's mail is captured, so signInUser can follow the real verification link.
+  const captured = createMailCapture();
+  const mailTransport = extra.mailTransport ? teeTransport(extra.mailTransport, captured) : captured;
+  const app = await createApp({ config, log: pino({ level: 'silent' }), database: database.handle, mailTransport });
   const address = await app.listen();
+  const url = `http://127.0.0.1:${address.port}`;
+  registerMailCapture(url, captured);
   return {
     app,
-    url: `http://127.0.0.1:${address.port}`,
+    url,
     database,
     config,
     close: async () => {
+      registerMailCapture(url, undefined);
       await app.close();
       await database.destroy();
     },
