@@ -8,6 +8,7 @@ import * as m0006 from './0006_idempotency';
 import * as m0007 from './0007_token_revocation_indexes';
 import * as m0008 from './0008_tenant_policies_uuid';
 import * as m0009 from './0009_retention_indexes';
+import * as m0010 from './0010_api_key_mfa_origin';
 
 /**
  * Every migration, by name, in order. Listed statically (rather than read from
@@ -23,4 +24,5 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0007_token_revocation_indexes': m0007,
   '0008_tenant_policies_uuid': m0008,
   '0009_retention_indexes': m0009,
+  '0010_api_key_mfa_origin': m0010,
 });

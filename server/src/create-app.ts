@@ -107,7 +107,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const signingKeys = await loadSigningKeys({ db: database.db, ring: keyRing, publishRetiredMs: (config.jwt.ttlSeconds + 60) * 1000 });
   const tokenSettings = { issuer: publicBaseUrl(config), audience: `${publicBaseUrl(config)}/trpc`, ttlSeconds: config.jwt.ttlSeconds };
   // Tokens live ttl (+30 s skew): revocations and locks older than that no longer matter.
-  const tokenRevocations = createTokenRevocations({ db: database.db, windowMs: (config.jwt.ttlSeconds + 60) * 1000 });
+  const tokenRevocations = createTokenRevocations({ db: database.db, bus, windowMs: (config.jwt.ttlSeconds + 60) * 1000 });
   await tokenRevocations.refresh();
   const outbox = createOutboxSender({ db: database.db, cipher: keyRing, transport, log });
 
@@ -133,6 +133,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
       email: createAttemptLimiter({ prefix: 'reset-email', points: config.auth.passwordResetPerEmailPerHour, windowSeconds: 3600, redis }),
       ip: createAttemptLimiter({ prefix: 'reset-ip', points: config.auth.passwordResetPerIpPerHour, windowSeconds: 3600, redis }),
     },
+    mailCap: createAttemptLimiter({ prefix: 'mail-recipient', points: config.mail.perRecipientPerHour, windowSeconds: 3600, redis }),
     outbox,
     metrics,
     tokenRevocations,

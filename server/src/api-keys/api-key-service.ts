@@ -11,6 +11,11 @@ import { ORG_KEY_SCOPES } from './org-key-scopes';
 
 type Authed = Context & { principal: Principal };
 
+/** Recorded on the key: an org that requires two-factor accepts only keys minted from an MFA session. */
+function passedMfa(principal: Principal): boolean {
+  return principal.kind === 'session' && principal.authLevel === 'mfa';
+}
+
 export function toApiKeyInfo(row: ApiKeyInfoRow): ApiKeyInfo {
   const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
   return {
@@ -45,13 +50,16 @@ export async function createApiKey(ctx: Authed, input: CreateApiKeyInput): Promi
     throw new AppError('VALIDATION_FAILED', { message: `expiresAt must be in the future and at most ${deps.config.apiKeys.maxDays} days ahead` });
   }
   const minted = mintApiKey();
+  const withMfa = passedMfa(principal);
   await deps.db.transaction().execute(async (trx) => {
     if (input.orgId !== undefined) {
       await setTenantSettings(trx, principal.userId, []);
-      const mine = await membershipsOf(trx, principal.userId);
-      if (!mine.some((m) => m.org_id === input.orgId)) throw new AppError('NOT_FOUND', { message: 'No such organization' });
+      const org = (await membershipsOf(trx, principal.userId)).find((m) => m.org_id === input.orgId);
+      if (!org) throw new AppError('NOT_FOUND', { message: 'No such organization' });
+      // A key for an org that requires two-factor is minted only from an MFA session.
+      if (org.require_mfa && !withMfa) throw new AppError('MFA_REQUIRED_BY_ORG', { message: 'This organization requires two-factor authentication' });
     }
-    await insertKey(trx, { id: minted.id, userId: principal.userId, orgId: input.orgId ?? null, name: input.name, scopes: [...new Set(input.scopes)], secretHash: minted.secretHash, expiresAt });
+    await insertKey(trx, { id: minted.id, userId: principal.userId, orgId: input.orgId ?? null, name: input.name, scopes: [...new Set(input.scopes)], secretHash: minted.secretHash, expiresAt, createdWithMfa: withMfa });
     await deps.audit.append(trx, { action: 'api_key.create', actor: actorOf(principal), target: { type: 'api_key', id: minted.id }, orgId: input.orgId, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId, details: { scopes: input.scopes, expiresAt: input.expiresAt } });
   });
   const row = await findUserKey(deps.db, principal.userId, minted.id);
@@ -80,7 +88,7 @@ export async function rotateApiKey(ctx: Authed, id: string, graceSeconds: number
   const minted = mintApiKey(id);
   const graceUntil = new Date(Date.now() + graceSeconds * 1000);
   const row = await deps.db.transaction().execute(async (trx) => {
-    if (!(await rotateUserKey(trx, principal.userId, id, minted.secretHash, graceUntil))) throw new AppError('NOT_FOUND', { message: 'No such API key' });
+    if (!(await rotateUserKey(trx, principal.userId, id, minted.secretHash, graceUntil, passedMfa(principal)))) throw new AppError('NOT_FOUND', { message: 'No such API key' });
     await deps.audit.append(trx, { action: 'api_key.rotate', actor: actorOf(principal), target: { type: 'api_key', id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId, details: { graceSeconds } });
     return findUserKey(trx, principal.userId, id);
   });

@@ -10,7 +10,7 @@ import { createApiKey, listApiKeys, revokeApiKey, rotateApiKey } from './api-key
  */
 export const apiKeysRouter = router({
   create: procedure
-    .meta({ permission: 'apikey:manage', stepUp: true, summary: 'Create an API key (shown once); scopes within your own permissions' })
+    .meta({ permission: 'apikey:manage', stepUp: true, requireVerifiedEmail: true, summary: 'Create an API key (shown once); scopes within your own permissions' })
     .input(CreateApiKeyInput)
     .output(CreatedApiKey)
     .mutation(({ ctx, input }) => createApiKey(ctx, input)),
@@ -25,7 +25,7 @@ export const apiKeysRouter = router({
     .output(Ok)
     .mutation(({ ctx, input }) => revokeApiKey(ctx, input.id)),
   rotate: procedure
-    .meta({ permission: 'apikey:manage', summary: 'New secret for a key; the old one works for a grace period (≤ 7 days)' })
+    .meta({ permission: 'apikey:manage', requireVerifiedEmail: true, summary: 'New secret for a key; the old one works for a grace period (≤ 7 days)' })
     .input(RotateApiKeyInput)
     .output(CreatedApiKey)
     .mutation(({ ctx, input }) => rotateApiKey(ctx, input.id, input.graceSeconds)),

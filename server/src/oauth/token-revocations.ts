@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
+import type { RevocationBus } from '../sessions/revocation-bus';
 
 /**
  * Which live access tokens must stop before they expire: those of an API key
@@ -14,12 +15,14 @@ export interface TokenRevocations {
   isRevoked(token: { readonly clientId: string; readonly userId: string; readonly issuedAtSeconds: number }): boolean;
   /** This instance revoked the key just now. */
   keyRevoked(apiKeyId: string): void;
+  /** Keys revoked in the database just now (account recovery): stopped here at once, and on every instance through the revocation bus. */
+  keysRevoked(apiKeyIds: readonly string[]): Promise<void>;
   /** Reloads revocations and locks from the last `windowMs` (all instances' work). */
   refresh(): Promise<void>;
 }
 
-export function createTokenRevocations(options: { db: Kysely<Database>; windowMs: number }): TokenRevocations {
-  const { db, windowMs } = options;
+export function createTokenRevocations(options: { db: Kysely<Database>; windowMs: number; bus?: RevocationBus }): TokenRevocations {
+  const { db, windowMs, bus } = options;
   // id → when revoked / locked (ms).
   const keys = new Map<string, number>();
   const users = new Map<string, number>();
@@ -28,6 +31,10 @@ export function createTokenRevocations(options: { db: Kysely<Database>; windowMs
   const forget = (m: Map<string, number>, now: number): void => {
     for (const [id, at] of m) if (at < now - windowMs) m.delete(id);
   };
+  // Another instance's revocation arrives here at once with Redis; `refresh()` still catches it within seconds without.
+  bus?.subscribe((m) => {
+    if ('apiKeyIds' in m) for (const id of m.apiKeyIds) local.set(id, Date.now());
+  });
 
   return {
     isRevoked({ clientId, userId, issuedAtSeconds }) {
@@ -39,6 +46,11 @@ export function createTokenRevocations(options: { db: Kysely<Database>; windowMs
     },
     keyRevoked(apiKeyId) {
       local.set(apiKeyId, Date.now());
+    },
+    async keysRevoked(apiKeyIds) {
+      if (apiKeyIds.length === 0) return;
+      for (const id of apiKeyIds) local.set(id, Date.now());
+      await bus?.publish({ apiKeyIds });
     },
     async refresh() {
       const since = new Date(Date.now() - windowMs);

@@ -1,5 +1,5 @@
-/** A message that makes every instance drop cached sessions. */
-export type RevocationMessage = { readonly sessionIds: readonly string[] } | { readonly userId: string };
+/** A message that makes every instance drop cached sessions (or, `apiKeyIds`, stop those keys' live JWTs). */
+export type RevocationMessage = { readonly sessionIds: readonly string[] } | { readonly userId: string } | { readonly apiKeyIds: readonly string[] };
 
 /**
  * Carries session revocations to every server instance. Locally it is a

@@ -107,7 +107,7 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
   };
   bus.subscribe((m) => {
     if ('userId' in m) evictUser(m.userId);
-    else for (const id of m.sessionIds) evict(id);
+    else if ('sessionIds' in m) for (const id of m.sessionIds) evict(id);
   });
 
   const toValidated = (row: SessionWithUserRow): ValidatedSession => {
