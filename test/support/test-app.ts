@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { loadConfig, type Config } from '../../server/src/config';
 import { createApp, type App } from '../../server/src/create-app';
@@ -15,7 +16,9 @@ export interface TestApp {
 
 /** Builds a config for tests from environment-style overrides. */
 export function testConfig(overrides: Record<string, string | undefined> = {}): Config {
-  const loaded = loadConfig({ GATEHOUSE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...overrides });
+  // A Redis key prefix of its own per server (unless the test shares one on purpose): counters
+  // such as the per-recipient mail budget must not carry over from another test or an earlier run.
+  const loaded = loadConfig({ GATEHOUSE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', REDIS_KEY_PREFIX: `gatehouse-test-${randomUUID()}`, ...overrides });
   if (!loaded.ok) throw new Error(`bad test config: ${loaded.problems.join('; ')}`);
   return loaded.config;
 }

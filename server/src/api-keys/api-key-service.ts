@@ -78,7 +78,8 @@ export async function revokeApiKey(ctx: Authed, id: string): Promise<Ok> {
     if (!(await revokeUserKey(trx, principal.userId, id))) throw new AppError('NOT_FOUND', { message: 'No such API key' });
     await deps.audit.append(trx, { action: 'api_key.revoke', actor: actorOf(principal), target: { type: 'api_key', id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId });
   });
-  deps.tokenRevocations?.keyRevoked(id);
+  // Its live JWTs stop here at once and on every instance through the revocation bus.
+  await deps.tokenRevocations?.keysRevoked([id]);
   return { ok: true };
 }
 

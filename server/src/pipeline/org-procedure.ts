@@ -1,30 +1,15 @@
 import type { Permission } from '@gatehouse/shared';
-import type { Transaction } from 'kysely';
 import { z } from 'zod';
-import { keyMfaOrigin } from '../api-keys/api-key-queries';
-import type { Database } from '../db/database';
 import { membershipsOf } from '../orgs/membership-queries';
 import { ORG_ROLE_PERMISSIONS } from '../orgs/org-roles';
 import { securityEvent } from '../observability/security-events';
 import { AppError } from './app-error';
 import { actorOf } from './audit-sink';
-import type { Principal } from './principal';
+import { passesOrgMfa } from './passes-org-mfa';
 import { procedure } from './procedure';
 import { enterTenantScope, setTenantSettings, type Tenant } from './tenant-scope';
 
 const ROLLBACK = Symbol('rollback');
-
-/**
- * Whether the caller meets an org's two-factor rule: a session that signed in
- * (or stepped up) with a second factor; a key, or a JWT minted from one, that
- * was created from such a session and whose owner still has MFA on.
- */
-async function passedOrgMfa(trx: Transaction<Database>, principal: Principal): Promise<boolean> {
-  if (principal.kind === 'session') return principal.authLevel === 'mfa';
-  if (principal.apiKeyId === undefined) return false;
-  const key = await keyMfaOrigin(trx, principal.userId, principal.apiKeyId);
-  return key !== undefined && key.created_with_mfa && key.mfa_enabled_at !== null;
-}
 
 /**
  * The org-scoped step: the input's `orgId` must be one of the caller's orgs
@@ -60,7 +45,7 @@ export const orgProcedure = procedure.input(OrgScopeInput).use(async function en
         denied = { reason: 'FORBIDDEN', orgRole: membership.role };
         return;
       }
-      if (membership.require_mfa && !(await passedOrgMfa(trx, principal))) {
+      if (membership.require_mfa && !(await passesOrgMfa(trx, principal))) {
         throw new AppError('MFA_REQUIRED_BY_ORG', { message: 'This organization requires two-factor authentication' });
       }
       const orgIds = principal.orgId !== undefined ? [principal.orgId] : memberships.map((m) => m.org_id);
