@@ -10,6 +10,7 @@ import * as m0008 from './0008_tenant_policies_uuid';
 import * as m0009 from './0009_retention_indexes';
 import * as m0010 from './0010_user_token_watermark';
 import * as m0011 from './0011_audit_head_forward_only';
+import * as m0012 from './0012_api_key_mfa_origin';
 
 /**
  * Every migration, by name, in order. Listed statically (rather than read from
@@ -27,4 +28,5 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0009_retention_indexes': m0009,
   '0010_user_token_watermark': m0010,
   '0011_audit_head_forward_only': m0011,
+  '0012_api_key_mfa_origin': m0012,
 });

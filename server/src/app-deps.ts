@@ -47,6 +47,8 @@ export interface AppDeps {
   readonly sessions: SessionService;
   readonly loginLimits: { readonly account: AttemptLimiter; readonly ip: AttemptLimiter };
   readonly resetLimits: { readonly email: AttemptLimiter; readonly ip: AttemptLimiter };
+  /** Mails per (kind, recipient) per hour, checked by every enqueue (mail/enqueue-mail.ts). */
+  readonly mailCap: AttemptLimiter;
   readonly outbox: OutboxSender;
   readonly metrics: Metrics;
   /** Stops live JWTs of a revoked key without a database read per call (oauth/). */

@@ -137,6 +137,8 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
       email: createAttemptLimiter({ prefix: 'reset-email', points: config.auth.passwordResetPerEmailPerHour, windowSeconds: 3600, redis }),
       ip: createAttemptLimiter({ prefix: 'reset-ip', points: config.auth.passwordResetPerIpPerHour, windowSeconds: 3600, redis }),
     },
+    // Under REDIS_KEY_PREFIX: deployments (and test runs) sharing one Redis keep their mail budgets apart.
+    mailCap: createAttemptLimiter({ prefix: `${config.redisKeyPrefix}:mail-recipient`, points: config.mail.perRecipientPerHour, windowSeconds: 3600, redis }),
     outbox,
     metrics,
     tokenRevocations,

@@ -23,6 +23,7 @@ export const REASONS = [
   // abuse
   'RATE_LIMITED',
   'TOO_MANY_ATTEMPTS',
+  'RECIPIENT_RATE_LIMITED',
   'CSRF_REJECTED',
   'CORS_REJECTED',
   // authentication

@@ -25,9 +25,11 @@ describe.each(DATABASE_KINDS)('multi-factor authentication (%s)', (kind) => {
   afterAll(async () => t?.close());
   const db = () => t.database.handle.db;
 
-  async function enrolled(email: string): Promise<{ client: TestClient; key: Uint8Array; recoveryCodes: string[]; usedStep: number }> {
+  async function enrolled(email: string, options?: { verified?: boolean }): Promise<{ client: TestClient; key: Uint8Array; recoveryCodes: string[]; usedStep: number }> {
     const client = createTestClient(t.url);
     await client.trpc.auth.signUp.mutate({ email, password: PASSWORD });
+    // Creating an org needs a verified email: follow the mailed link.
+    if (options?.verified) await client.trpc.auth.verifyEmail.mutate({ token: tokenFromMail(await mail.waitFor(email, /Confirm your email/)) });
     await client.trpc.auth.signIn.mutate({ email, password: PASSWORD });
     const setup = await client.trpc.mfa.totp.begin.mutate();
     const key = decodeBase32IgnorePadding(setup.secret);
@@ -155,7 +157,7 @@ describe.each(DATABASE_KINDS)('multi-factor authentication (%s)', (kind) => {
   });
 
   it('an org that requires MFA refuses a member without it, and accepts them after MFA sign-in', async () => {
-    const { client: owner } = await enrolled('org-owner-mfa@example.com');
+    const { client: owner } = await enrolled('org-owner-mfa@example.com', { verified: true });
     const org = await owner.trpc.orgs.create.mutate({ name: 'Strict Org' });
     const member = createTestClient(t.url);
     await member.trpc.auth.signUp.mutate({ email: 'org-member-mfa@example.com', password: PASSWORD });

@@ -1,3 +1,4 @@
+import { startSmtpCapture } from '../support/smtp-capture';
 import { spawnServer, type SpawnedServer } from '../support/spawn-server';
 import { TEST_PASSWORD } from '../support/sign-in-user';
 
@@ -22,11 +23,15 @@ export interface Tenant {
 
 /** A real server process, one signed-in user with an org and a read/write API key. */
 export async function startTenant(env: Record<string, string>): Promise<Tenant> {
-  const server = await spawnServer({ ...UNLIMITED, ...env }, { args: env.DATABASE_URL ? ['--migrate'] : [] });
+  // The verification link (an org and a key need a verified email) arrives here.
+  const smtp = await startSmtpCapture();
+  const server = await spawnServer({ ...UNLIMITED, SMTP_URL: smtp.url, ...env }, { args: env.DATABASE_URL ? ['--migrate'] : [] });
+  void server.exited.then(() => smtp.close());
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
     fetch(`${server.url}/trpc/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', origin: server.url, ...headers }, body: JSON.stringify(body) });
   const credentials = { email: 'faults@example.com', password: TEST_PASSWORD };
   await post('auth.signUp', credentials);
+  await post('auth.verifyEmail', { token: await smtp.tokenFor(credentials.email) });
   const signIn = await post('auth.signIn', credentials);
   const cookie = (signIn.headers.getSetCookie()[0] ?? '').split(';')[0] ?? '';
   const org = (await (await post('orgs.create', { name: 'Faults' }, { cookie })).json()) as { result: { data: { id: string } } };

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPair, SignJWT, decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture';
 import { spawnServer, type SpawnedServer } from '../support/spawn-server';
 import { createSelfSignedCertificate, type TestCertificate } from '../transport/self-signed-certificate';
 import { waitForLog } from '../transport/wait-for-log';
@@ -25,15 +26,19 @@ describe('an access token sent over the plain-HTTP listener', () => {
   let cert: TestCertificate;
   let server: SpawnedServer;
   let redirectPort: number;
+  let smtp: SmtpCapture;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'gatehouse-exposed-jwt-'));
     cert = await createSelfSignedCertificate(dir, 'exposed-jwt');
-    server = await spawnServer({ GATEHOUSE_DATA_DIR: 'memory://', TLS_CERT_FILE: cert.certFile, TLS_KEY_FILE: cert.keyFile, HTTP_REDIRECT_PORT: '0', RATE_LIMIT_AUTH_PER_MINUTE: '1000' });
+    // The verification link (creating a key needs a verified email) arrives here.
+    smtp = await startSmtpCapture();
+    server = await spawnServer({ GATEHOUSE_DATA_DIR: 'memory://', SMTP_URL: smtp.url, TLS_CERT_FILE: cert.certFile, TLS_KEY_FILE: cert.keyFile, HTTP_REDIRECT_PORT: '0', RATE_LIMIT_AUTH_PER_MINUTE: '1000' });
     redirectPort = (await waitForLog(server.output, (l) => l.msg === 'plain HTTP redirect listening')).redirectPort as number;
   });
   afterAll(async () => {
     await server?.stop();
+    await smtp?.close();
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -55,6 +60,7 @@ describe('an access token sent over the plain-HTTP listener', () => {
     const json = { 'content-type': 'application/json' };
     const credentials = JSON.stringify({ email, password: 'a long enough passphrase here' });
     await send(true, 'POST', '/trpc/auth.signUp', json, credentials);
+    expect((await send(true, 'POST', '/trpc/auth.verifyEmail', json, JSON.stringify({ token: await smtp.tokenFor(email) }))).status).toBe(200);
     const signIn = await send(true, 'POST', '/trpc/auth.signIn', json, credentials);
     expect(signIn.status).toBe(200);
     const cookie = (([] as string[]).concat(signIn.headers['set-cookie'] ?? [])[0] ?? '').split(';')[0] ?? '';

@@ -13,6 +13,7 @@ import { orgProcedure } from '../../server/src/pipeline/org-procedure';
 import { enterTenantScope } from '../../server/src/pipeline/tenant-scope';
 import { router } from '../../server/src/pipeline/trpc';
 import { projectsRouter } from '../../server/src/projects/projects-router';
+import { createMailCapture, registerMailCapture } from '../support/mail-capture';
 import { signInUser } from '../support/sign-in-user';
 import { startTestApp, testConfig, type TestApp } from '../support/test-app';
 import { migrateToLatest } from '../../server/src/db/migrator';
@@ -95,13 +96,18 @@ describe.each(DATABASE_KINDS)('row-level security through the org-scoped pipelin
   beforeAll(async () => {
     const database = await createTestDatabase(kind);
     const config = testConfig({ RATE_LIMIT_AUTH_PER_MINUTE: '10000' });
-    const app = await createApp({ config, log: pino({ level: 'silent' }), database: database.handle, router: probeRouter });
+    // Its mail is captured like startTestApp's, so signInUser can verify the cast's addresses.
+    const mail = createMailCapture();
+    const app = await createApp({ config, log: pino({ level: 'silent' }), database: database.handle, router: probeRouter, mailTransport: mail });
     const address = await app.listen();
+    const url = `http://127.0.0.1:${address.port}`;
+    registerMailCapture(url, mail);
     const close = async (): Promise<void> => {
+      registerMailCapture(url, undefined);
       await app.close();
       await database.destroy();
     };
-    t = { app, url: `http://127.0.0.1:${address.port}`, database, config, close };
+    t = { app, url, database, config, close };
     cast = await twoOrgs(t, 'probe');
     const orgId = (await cast.alice.trpc.orgs.create.mutate({ name: 'probe A2' })).id;
     const projectId = (await cast.alice.trpc.projects.create.mutate({ orgId, name: 'alpha two' })).id;

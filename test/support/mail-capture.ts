@@ -35,3 +35,30 @@ export function tokenFromMail(message: MailMessage): string {
   if (!m?.[1]) throw new Error(`no token in mail: ${message.text}`);
   return m[1];
 }
+
+const byUrl = new Map<string, MailCapture>();
+
+/** The capture that sees every mail of the test server at `url` (startTestApp registers one per server). */
+export function mailCaptureOf(url: string): MailCapture | undefined {
+  return byUrl.get(url);
+}
+
+export function registerMailCapture(url: string, capture: MailCapture | undefined): void {
+  if (capture) byUrl.set(url, capture);
+  else byUrl.delete(url);
+}
+
+/** Both transports get every message: the test's own, and the per-server capture. */
+export function teeTransport(first: MailTransport, second: MailTransport): MailTransport {
+  return {
+    kind: first.kind,
+    send: async (m) => {
+      await second.send(m);
+      await first.send(m);
+    },
+    close: () => {
+      first.close();
+      second.close();
+    },
+  };
+}

@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { loadConfig, type Config } from '../../server/src/config';
 import { createApp, type App } from '../../server/src/create-app';
 import type { MailTransport } from '../../server/src/mail/mail-transport';
+import { createMailCapture, registerMailCapture, teeTransport } from './mail-capture';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './test-database';
 
 export interface TestApp {
@@ -14,7 +16,9 @@ export interface TestApp {
 
 /** Builds a config for tests from environment-style overrides. */
 export function testConfig(overrides: Record<string, string | undefined> = {}): Config {
-  const loaded = loadConfig({ GATEHOUSE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...overrides });
+  // A Redis key prefix of its own per server (unless the test shares one on purpose): counters
+  // such as the per-recipient mail budget must not carry over from another test or an earlier run.
+  const loaded = loadConfig({ GATEHOUSE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', REDIS_KEY_PREFIX: `gatehouse-test-${randomUUID()}`, ...overrides });
   if (!loaded.ok) throw new Error(`bad test config: ${loaded.problems.join('; ')}`);
   return loaded.config;
 }
@@ -30,14 +34,21 @@ export async function startTestApp(
 ): Promise<TestApp> {
   const database = await createTestDatabase(kind);
   const config = testConfig(overrides);
-  const app = await createApp({ config, log: pino({ level: 'silent' }), database: database.handle, ...(extra.mailTransport ? { mailTransport: extra.mailTransport } : {}) });
+  // Every server's mail is captured, so signInUser can follow the real verification link
+  // (not when the test talks to an SMTP relay of its own: that is what it tests).
+  const captured = overrides.SMTP_URL === undefined ? createMailCapture() : undefined;
+  const mailTransport = captured && extra.mailTransport ? teeTransport(extra.mailTransport, captured) : (extra.mailTransport ?? captured);
+  const app = await createApp({ config, log: pino({ level: 'silent' }), database: database.handle, ...(mailTransport ? { mailTransport } : {}) });
   const address = await app.listen();
+  const url = `http://127.0.0.1:${address.port}`;
+  registerMailCapture(url, captured);
   return {
     app,
-    url: `http://127.0.0.1:${address.port}`,
+    url,
     database,
     config,
     close: async () => {
+      registerMailCapture(url, undefined);
       await app.close();
       await database.destroy();
     },

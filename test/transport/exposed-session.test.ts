@@ -4,6 +4,7 @@ import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture';
 import { spawnServer, type SpawnedServer } from '../support/spawn-server';
 import { createSelfSignedCertificate, type TestCertificate } from './self-signed-certificate';
 import { waitForLog } from './wait-for-log';
@@ -25,15 +26,19 @@ describe('a session cookie sent over the plain-HTTP listener', () => {
   let cert: TestCertificate;
   let server: SpawnedServer;
   let redirectPort: number;
+  let smtp: SmtpCapture;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'gatehouse-exposed-'));
     cert = await createSelfSignedCertificate(dir, 'exposed');
-    server = await spawnServer({ GATEHOUSE_DATA_DIR: 'memory://', TLS_CERT_FILE: cert.certFile, TLS_KEY_FILE: cert.keyFile, HTTP_REDIRECT_PORT: '0' });
+    // The verification link (creating a key needs a verified email) arrives here.
+    smtp = await startSmtpCapture();
+    server = await spawnServer({ GATEHOUSE_DATA_DIR: 'memory://', SMTP_URL: smtp.url, TLS_CERT_FILE: cert.certFile, TLS_KEY_FILE: cert.keyFile, HTTP_REDIRECT_PORT: '0' });
     redirectPort = (await waitForLog(server.output, (l) => l.msg === 'plain HTTP redirect listening')).redirectPort as number;
   });
   afterAll(async () => {
     await server?.stop();
+    await smtp?.close();
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -80,6 +85,7 @@ describe('a session cookie sent over the plain-HTTP listener', () => {
     const json = { 'content-type': 'application/json' };
     const credentials = JSON.stringify({ email: 'exposed-key@example.com', password: 'a long enough passphrase here' });
     await secure('POST', '/trpc/auth.signUp', json, credentials);
+    expect((await secure('POST', '/trpc/auth.verifyEmail', json, JSON.stringify({ token: await smtp.tokenFor('exposed-key@example.com') }))).status).toBe(200);
     const signIn = await secure('POST', '/trpc/auth.signIn', json, credentials);
     const cookie = (([] as string[]).concat(signIn.headers['set-cookie'] ?? [])[0] ?? '').split(';')[0] ?? '';
     const created = await secure('POST', '/trpc/apiKeys.create', { ...json, cookie, origin: `https://127.0.0.1:${server.port}` }, JSON.stringify({ name: 'leaky', scopes: ['self:read'], expiresAt: new Date(Date.now() + 86_400_000).toISOString() }));

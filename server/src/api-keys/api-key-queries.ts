@@ -25,11 +25,27 @@ export function findUserKey(db: Db, userId: string, id: string) {
 
 export type ApiKeyInfoRow = NonNullable<Awaited<ReturnType<typeof findUserKey>>>;
 
-export function insertKey(db: Db, row: { id: string; userId: string; orgId: string | null; name: string; scopes: readonly string[]; secretHash: Buffer; expiresAt: Date }) {
+export function insertKey(db: Db, row: { id: string; userId: string; orgId: string | null; name: string; scopes: readonly string[]; secretHash: Buffer; expiresAt: Date; createdWithMfa: boolean }) {
   return db
     .insertInto('api_keys')
-    .values({ id: row.id, user_id: row.userId, org_id: row.orgId, name: row.name, scopes: JSON.stringify(row.scopes), secret_hash: row.secretHash, expires_at: row.expiresAt })
+    .values({ id: row.id, user_id: row.userId, org_id: row.orgId, name: row.name, scopes: JSON.stringify(row.scopes), secret_hash: row.secretHash, expires_at: row.expiresAt, created_with_mfa: row.createdWithMfa })
     .execute();
+}
+
+/** Whether this user's key was created from an MFA session, and whether the owner has MFA on now (org two-factor rule). */
+export function keyMfaOrigin(db: Db, userId: string, id: string) {
+  return db.selectFrom('api_keys as k').innerJoin('users as u', 'u.id', 'k.user_id').select(['k.created_with_mfa', 'u.mfa_enabled_at']).where('k.id', '=', id).where('k.user_id', '=', userId).executeTakeFirst();
+}
+
+/** Revokes every live key of a user (account recovery). Returns the ids revoked now. */
+export async function revokeAllUserKeys(db: Db, userId: string): Promise<string[]> {
+  const rows = await db.updateTable('api_keys').set({ revoked_at: sql`now()` }).where('user_id', '=', userId).where('revoked_at', 'is', null).returning('id').execute();
+  return rows.map((r) => r.id);
+}
+
+/** The user's keys that still work (not revoked, not expired): listed in the password-changed notice. */
+export function listActiveUserKeys(db: Db, userId: string) {
+  return db.selectFrom('api_keys').select(['id', 'name', 'expires_at']).where('user_id', '=', userId).where('revoked_at', 'is', null).where('expires_at', '>', sql<Date>`now()`).orderBy('created_at').limit(50).execute();
 }
 
 /** Revokes a key of this user (only theirs). Returns whether one was revoked now. */
@@ -38,11 +54,11 @@ export async function revokeUserKey(db: Db, userId: string, id: string): Promise
   return Number(r.numUpdatedRows) === 1;
 }
 
-/** A new secret; the old one keeps working until `graceUntil`. */
-export async function rotateUserKey(db: Db, userId: string, id: string, secretHash: Buffer, graceUntil: Date): Promise<boolean> {
+/** A new secret; the old one keeps working until `graceUntil`. A secret minted without MFA clears `created_with_mfa`. */
+export async function rotateUserKey(db: Db, userId: string, id: string, secretHash: Buffer, graceUntil: Date, withMfa: boolean): Promise<boolean> {
   const r = await db
     .updateTable('api_keys')
-    .set((eb) => ({ previous_secret_hash: eb.ref('secret_hash'), previous_expires_at: graceUntil, secret_hash: secretHash }))
+    .set((eb) => ({ previous_secret_hash: eb.ref('secret_hash'), previous_expires_at: graceUntil, secret_hash: secretHash, ...(withMfa ? {} : { created_with_mfa: false }) }))
     .where('id', '=', id)
     .where('user_id', '=', userId)
     .where('revoked_at', 'is', null)

@@ -10,6 +10,11 @@ import { ORG_KEY_SCOPES } from './org-key-scopes';
 
 type Authed = Context & { principal: Principal };
 
+/** Recorded on the key: an org that requires two-factor accepts only keys minted from an MFA session. */
+function passedMfa(principal: Principal): boolean {
+  return principal.kind === 'session' && principal.authLevel === 'mfa';
+}
+
 export function toApiKeyInfo(row: ApiKeyInfoRow): ApiKeyInfo {
   const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
   return {
@@ -44,9 +49,10 @@ export async function createApiKey(ctx: Authed, input: CreateApiKeyInput): Promi
     throw new AppError('VALIDATION_FAILED', { message: `expiresAt must be in the future and at most ${deps.config.apiKeys.maxDays} days ahead` });
   }
   const minted = mintApiKey();
+  const withMfa = passedMfa(principal);
   await deps.db.transaction().execute(async (trx) => {
-    await assertWithinCallerGrant(trx, principal, { scopes: input.scopes, orgId: input.orgId ?? null });
-    await insertKey(trx, { id: minted.id, userId: principal.userId, orgId: input.orgId ?? null, name: input.name, scopes: [...new Set(input.scopes)], secretHash: minted.secretHash, expiresAt });
+    await assertWithinCallerGrant(trx, principal, { scopes: input.scopes, orgId: input.orgId ?? null }, withMfa);
+    await insertKey(trx, { id: minted.id, userId: principal.userId, orgId: input.orgId ?? null, name: input.name, scopes: [...new Set(input.scopes)], secretHash: minted.secretHash, expiresAt, createdWithMfa: withMfa });
     await deps.audit.append(trx, { action: 'api_key.create', actor: actorOf(principal), target: { type: 'api_key', id: minted.id }, orgId: input.orgId, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId, details: { scopes: input.scopes, expiresAt: input.expiresAt } });
   });
   const row = await findUserKey(deps.db, principal.userId, minted.id);
@@ -65,7 +71,8 @@ export async function revokeApiKey(ctx: Authed, id: string): Promise<Ok> {
     if (!(await revokeUserKey(trx, principal.userId, id))) throw new AppError('NOT_FOUND', { message: 'No such API key' });
     await deps.audit.append(trx, { action: 'api_key.revoke', actor: actorOf(principal), target: { type: 'api_key', id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId });
   });
-  deps.tokenRevocations?.keyRevoked(id);
+  // Its live JWTs stop here at once and on every instance through the revocation bus.
+  await deps.tokenRevocations?.keysRevoked([id]);
   return { ok: true };
 }
 
@@ -82,8 +89,8 @@ export async function rotateApiKey(ctx: Authed, id: string, graceSeconds: number
   const row = await deps.db.transaction().execute(async (trx) => {
     const target = await findUserKey(trx, principal.userId, id);
     if (!target || target.revoked_at !== null) throw new AppError('NOT_FOUND', { message: 'No such API key' });
-    await assertWithinCallerGrant(trx, principal, { scopes: target.scopes, orgId: target.org_id });
-    if (!(await rotateUserKey(trx, principal.userId, id, minted.secretHash, graceUntil))) throw new AppError('NOT_FOUND', { message: 'No such API key' });
+    await assertWithinCallerGrant(trx, principal, { scopes: target.scopes, orgId: target.org_id }, passedMfa(principal));
+    if (!(await rotateUserKey(trx, principal.userId, id, minted.secretHash, graceUntil, passedMfa(principal)))) throw new AppError('NOT_FOUND', { message: 'No such API key' });
     await deps.audit.append(trx, { action: 'api_key.rotate', actor: actorOf(principal), target: { type: 'api_key', id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId, details: { graceSeconds } });
     return findUserKey(trx, principal.userId, id);
   });

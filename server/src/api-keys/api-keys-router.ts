@@ -11,7 +11,7 @@ import { createApiKey, listApiKeys, revokeApiKey, rotateApiKey } from './api-key
  */
 export const apiKeysRouter = router({
   create: procedure
-    .meta({ permission: 'apikey:manage', stepUp: true, returnsSecret: true, summary: 'Create an API key (shown once); scopes within your own permissions' })
+    .meta({ permission: 'apikey:manage', stepUp: true, returnsSecret: true, requireVerifiedEmail: true, summary: 'Create an API key (shown once); scopes within your own permissions' })
     .input(CreateApiKeyInput)
     .output(CreatedApiKey)
     .mutation(({ ctx, input }) => createApiKey(ctx, input)),
@@ -26,7 +26,7 @@ export const apiKeysRouter = router({
     .output(Ok)
     .mutation(({ ctx, input }) => revokeApiKey(ctx, input.id)),
   rotate: procedure
-    .meta({ permission: 'apikey:manage', stepUp: true, returnsSecret: true, summary: 'New secret for a key within your own permissions; the old one works for a grace period (≤ 7 days)' })
+    .meta({ permission: 'apikey:manage', stepUp: true, returnsSecret: true, requireVerifiedEmail: true, summary: 'New secret for a key within your own permissions; the old one works for a grace period (≤ 7 days)' })
     .input(RotateApiKeyInput)
     .output(CreatedApiKey)
     .mutation(({ ctx, input }) => rotateApiKey(ctx, input.id, input.graceSeconds)),

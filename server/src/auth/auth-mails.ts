@@ -23,11 +23,16 @@ export const authMails = {
       text: `Reset your Gatehouse password by opening this link within 30 minutes:\n\n${baseUrl}/reset-password?token=${token}\n\nThe link works once. If you did not ask for it, ignore this message.`,
     };
   },
-  passwordChanged(to: string): MailMessage {
+  /** Lists the API keys that still work: a password change does not stop them, a reset does. */
+  passwordChanged(to: string, activeKeys: readonly { readonly id: string; readonly name: string; readonly expiresAt: Date }[]): MailMessage {
+    const keys =
+      activeKeys.length === 0
+        ? 'You have no active API keys.'
+        : `These API keys still work (revoke any you do not recognise):\n\n${activeKeys.map((k) => `- ${k.name} (${k.id}), expires ${k.expiresAt.toISOString().slice(0, 10)}`).join('\n')}`;
     return {
       to,
       subject: 'Your password was changed',
-      text: 'The password of your Gatehouse account was just changed and your other sessions were signed out. If this was not you, reset your password now.',
+      text: `The password of your Gatehouse account was just changed and your other sessions were signed out. If this was not you, reset your password now: a reset also revokes every API key.\n\n${keys}`,
     };
   },
 };

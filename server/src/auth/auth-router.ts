@@ -64,7 +64,7 @@ export const authRouter = router({
     .output(Me)
     .query(({ ctx }) => me(ctx)),
   changePassword: procedure
-    .meta({ permission: 'self:write', rate: 'auth', stepUp: true, summary: 'Change the password; signs out every other session' })
+    .meta({ permission: 'self:write', rate: 'auth', stepUp: true, summary: 'Change the password; signs out every other session and mails the owner the API keys still active' })
     .input(changePasswordInputSchema(FLOOR))
     .output(Ok)
     .mutation(({ ctx, input }) => changePassword(ctx, input)),
@@ -74,7 +74,7 @@ export const authRouter = router({
     .output(Accepted)
     .mutation(({ ctx, input }) => requestPasswordReset(ctx, input)),
   resetPassword: publicProcedure
-    .meta({ public: true, rate: 'auth', summary: 'Set a new password from a reset token; signs out every session' })
+    .meta({ public: true, rate: 'auth', summary: 'Set a new password from a reset token (account recovery): revokes every session and API key, and a second factor enrolled before the email was verified' })
     .input(resetPasswordInputSchema(FLOOR))
     .output(Ok)
     .mutation(({ ctx, input }) => resetPassword(ctx, input)),

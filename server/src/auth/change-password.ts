@@ -2,6 +2,7 @@ import type { ChangePasswordInput, Ok } from '@gatehouse/shared';
 import { AppError } from '../pipeline/app-error';
 import type { Context } from '../pipeline/context';
 import type { Principal } from '../pipeline/principal';
+import { listActiveUserKeys } from '../api-keys/api-key-queries';
 import { enqueueMail } from '../mail/enqueue-mail';
 import { authMails } from './auth-mails';
 import { voidUserTokens } from './one-time-tokens';
@@ -24,7 +25,8 @@ export async function changePassword(ctx: Context & { principal: Principal }, in
   await deps.db.transaction().execute(async (trx) => {
     await updatePasswordHash(trx, user.id, hash);
     await voidUserTokens(trx, user.id, 'password_reset');
-    await enqueueMail(trx, deps.keyRing, 'password_changed', authMails.passwordChanged(user.email));
+    const keys = (await listActiveUserKeys(trx, user.id)).map((k) => ({ id: k.id, name: k.name, expiresAt: new Date(k.expires_at) }));
+    await enqueueMail(trx, deps, 'password_changed', authMails.passwordChanged(user.email, keys));
     await deps.audit.append(trx, { action: 'auth.change_password', actor: actorOf(principal), target: { type: 'user', id: user.id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId });
   });
   const revoked = await deps.sessions.revokeAllForUser(user.id, { exceptId: principal.sessionId });

@@ -24,7 +24,7 @@ export async function requestPasswordReset(ctx: Context, input: { email: string 
     const user = await findUserByEmail(trx, input.email);
     if (!user) return;
     const token = await createOneTimeToken(trx, 'password_reset', user.id, RESET_TTL_MS);
-    await enqueueMail(trx, deps.keyRing, 'password_reset', authMails.passwordReset(user.email, publicBaseUrl(deps.config), token));
+    await enqueueMail(trx, deps, 'password_reset', authMails.passwordReset(user.email, publicBaseUrl(deps.config), token));
     await deps.audit.append(trx, { action: 'auth.request_password_reset', actor: { type: 'anonymous', id: null }, target: { type: 'user', id: user.id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId });
   });
   deps.outbox.kick();

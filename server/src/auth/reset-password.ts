@@ -1,20 +1,27 @@
 import type { Ok, ResetPasswordInput } from '@gatehouse/shared';
+import { revokeAllUserKeys } from '../api-keys/api-key-queries';
+import { wipeMfaEnrolledUnverified } from '../mfa/mfa-queries';
 import { AppError } from '../pipeline/app-error';
 import type { Context } from '../pipeline/context';
+import { deleteUserSessions } from '../sessions/session-queries';
 import { consumeOneTimeToken, voidUserTokens } from './one-time-tokens';
 import { passwordProblem } from './password-policy';
-import { findUserById, updatePasswordHash } from './user-queries';
+import { findUserById, markEmailVerified, updatePasswordHash } from './user-queries';
 
 /**
- * Sets a new password from a mailed token. The token is consumed in the same
- * transaction as the password change (one winner under concurrent use), and
- * every session of the user is revoked.
+ * Sets a new password from a mailed token: account recovery. Whoever held the
+ * account before (perhaps someone who registered the address first) keeps
+ * nothing: in the transaction that consumes the token (one winner under
+ * concurrent use) every session and every API key is revoked, a second
+ * factor enrolled before the email was verified is removed, and the email is
+ * marked verified (the token came through it). After the commit the keys'
+ * live JWTs stop on every instance and cached sessions are dropped.
  */
 export async function resetPassword(ctx: Context, input: ResetPasswordInput): Promise<Ok> {
   const { deps } = ctx;
   // Hash before the transaction: argon2 must not hold a database connection.
   const hash = await deps.passwords.hash(input.newPassword);
-  const userId = await deps.db.transaction().execute(async (trx) => {
+  const { userId, keyIds } = await deps.db.transaction().execute(async (trx) => {
     const consumed = await consumeOneTimeToken(trx, 'password_reset', input.token);
     if (!consumed.ok || consumed.userId === null) throw new AppError(consumed.ok ? 'TOKEN_INVALID' : consumed.reason);
     const user = await findUserById(trx, consumed.userId);
@@ -23,10 +30,16 @@ export async function resetPassword(ctx: Context, input: ResetPasswordInput): Pr
     if (problem) throw new AppError(problem);
     await updatePasswordHash(trx, user.id, hash);
     await voidUserTokens(trx, user.id, 'password_reset');
-    await deps.audit.append(trx, { action: 'auth.reset_password', actor: { type: 'user', id: user.id }, target: { type: 'user', id: user.id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId });
-    return user.id;
+    const mfaRemoved = await wipeMfaEnrolledUnverified(trx, user.id);
+    await markEmailVerified(trx, user.id);
+    const keys = await revokeAllUserKeys(trx, user.id);
+    const sessions = await deleteUserSessions(trx, user.id);
+    await deps.audit.append(trx, { action: 'auth.reset_password', actor: { type: 'user', id: user.id }, target: { type: 'user', id: user.id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId, details: { apiKeysRevoked: keys.length, mfaRemoved } });
+    await deps.audit.append(trx, { action: 'session.revoke_all', actor: { type: 'user', id: user.id }, target: { type: 'user', id: user.id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId, details: { count: sessions.length, cause: 'password_reset' } });
+    return { userId: user.id, keyIds: keys };
   });
-  const revoked = await deps.sessions.revokeAllForUser(userId);
-  await deps.audit.append(deps.db, { action: 'session.revoke_all', actor: { type: 'user', id: userId }, target: { type: 'user', id: userId }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId, details: { count: revoked, cause: 'password_reset' } });
+  // Committed: now tell every instance (cached sessions, which also carry the verified flag; live JWTs of the keys).
+  await deps.sessions.forgetUser(userId);
+  await deps.tokenRevocations?.keysRevoked(keyIds);
   return { ok: true };
 }

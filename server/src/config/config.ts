@@ -36,7 +36,8 @@ export interface Config {
   readonly encryptionKeys: readonly { readonly id: string; readonly key: Buffer }[];
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly metrics: { readonly token: string | undefined; readonly port: number | undefined };
-  readonly mail: { readonly smtpUrl: string | undefined; readonly from: string };
+  /** `perRecipientPerHour`: mails of one kind to one address per hour (enqueue-mail.ts). */
+  readonly mail: { readonly smtpUrl: string | undefined; readonly from: string; readonly perRecipientPerHour: number };
   readonly auth: {
     readonly passwordMinLength: number;
     readonly sessionIdleMs: number;

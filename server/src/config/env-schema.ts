@@ -116,6 +116,7 @@ export const EnvSchema = z.object({
   METRICS_PORT: port.optional(),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   MAIL_FROM: z.string().min(3).default('Gatehouse <no-reply@localhost>'),
+  MAIL_PER_RECIPIENT_PER_HOUR: positiveInt.default(5),
   PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(256).default(15),
   SESSION_IDLE_TIMEOUT_HOURS: positiveInt.default(24 * 10),
   SESSION_ABSOLUTE_TIMEOUT_HOURS: positiveInt.default(24 * 30),

@@ -105,7 +105,7 @@ function toConfig(e: RawEnv): Config {
     encryptionKeys: e.GATEHOUSE_ENCRYPTION_KEYS ?? [developmentKey()],
     logLevel: e.LOG_LEVEL,
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
-    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, perRecipientPerHour: e.MAIL_PER_RECIPIENT_PER_HOUR },
     auth: {
       passwordMinLength: e.PASSWORD_MIN_LENGTH,
       sessionIdleMs: e.SESSION_IDLE_TIMEOUT_HOURS * HOUR,

@@ -132,6 +132,8 @@ export interface ApiKeysTable {
   created_at: CreatedAt;
   last_used_at: Date | null;
   revoked_at: Date | null;
+  /** Whether the creating session had passed two-factor authentication. */
+  created_with_mfa: Generated<boolean>;
 }
 
 export interface JwtSigningKeysTable {

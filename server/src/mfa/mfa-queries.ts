@@ -43,6 +43,26 @@ export async function disableTotp(db: Db, userId: string): Promise<void> {
   await db.updateTable('users').set({ mfa_enabled_at: null, updated_at: sql`now()` }).where('id', '=', userId).execute();
 }
 
+/**
+ * Account recovery: drops a pending enrolment, and an enabled second factor
+ * that was enrolled before the email was verified (by whoever held the
+ * account then, perhaps someone who registered the address first). Returns
+ * whether an enabled factor was removed.
+ */
+export async function wipeMfaEnrolledUnverified(db: Db, userId: string): Promise<boolean> {
+  await db.deleteFrom('mfa_totp').where('user_id', '=', userId).where('enabled_at', 'is', null).execute();
+  const user = await db
+    .selectFrom('users')
+    .select('id')
+    .where('id', '=', userId)
+    .where('mfa_enabled_at', 'is not', null)
+    .where((eb) => eb.or([eb('email_verified_at', 'is', null), eb('mfa_enabled_at', '<', eb.ref('email_verified_at'))]))
+    .executeTakeFirst();
+  if (!user) return false;
+  await disableTotp(db, userId);
+  return true;
+}
+
 export async function replaceRecoveryCodes(db: Db, userId: string, hashes: readonly Buffer[]): Promise<void> {
   await db.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).execute();
   await db

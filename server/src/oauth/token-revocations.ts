@@ -24,6 +24,8 @@ export interface TokenRevocations {
    * until now die here at once, and on the other instances through the bus.
    */
   userTokensRevoked(userId: string): void;
+  /** Keys revoked in the database just now (account recovery): stopped here at once, and on every instance through the revocation bus. */
+  keysRevoked(apiKeyIds: readonly string[]): Promise<void>;
   /** Reloads revocations and locks from the last `windowMs` (all instances' work). */
   refresh(): Promise<void>;
 }
@@ -70,6 +72,13 @@ export function createTokenRevocations(options: { db: Kysely<Database>; windowMs
       const at = Date.now();
       later(users, userId, at);
       tell({ userId, at });
+    },
+    async keysRevoked(apiKeyIds) {
+      const at = Date.now();
+      for (const apiKeyId of apiKeyIds) {
+        local.set(apiKeyId, at);
+        await bus?.publish({ accessTokens: { apiKeyId, at } }).catch(() => undefined);
+      }
     },
     async refresh() {
       const since = new Date(Date.now() - windowMs);

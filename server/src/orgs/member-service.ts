@@ -59,11 +59,12 @@ export async function inviteMember(ctx: InOrg, input: { email: string; role: Org
   if (existing) throw new AppError('ALREADY_MEMBER', { message: 'That person is already a member' });
   const token = await createOneTimeToken(db, 'org_invitation', null, INVITATION_TTL_MS, { orgId, email: input.email, role: input.role, invitedBy: ctx.principal.userId });
   const org = await db.selectFrom('orgs').select('name').where('id', '=', orgId).executeTakeFirstOrThrow();
-  await enqueueMail(db, ctx.deps.keyRing, 'org_invitation', {
+  // The inviter is the sender: over the recipient's cap they are told (RECIPIENT_RATE_LIMITED) and nothing is kept.
+  await enqueueMail(db, ctx.deps, 'org_invitation', {
     to: input.email,
     subject: `You are invited to ${org.name} on Gatehouse`,
     text: `${ctx.principal.email} invited you to join "${org.name}" as ${input.role}. Accept within 7 days:\n\n${publicBaseUrl(ctx.deps.config)}/accept-invitation?token=${token}\n\nSign in (or sign up) with this email address first.`,
-  });
+  }, { whenCapped: 'refuse' });
   await ctx.deps.audit.append(db, { action: 'org.member.invite', actor: actorOf(ctx.principal), target: { type: 'email', id: input.email }, orgId, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId, details: { role: input.role } });
   ctx.deps.outbox.kick();
   return { email: input.email, role: input.role, expiresAt: new Date(Date.now() + INVITATION_TTL_MS).toISOString() };

@@ -25,7 +25,7 @@ import { createOrg, getOrg, listMyOrgs, updateOrg } from './org-service';
 /** Organizations (tenants) and their members. */
 export const orgsRouter = router({
   create: procedure
-    .meta({ permission: 'org:create', summary: 'Create an organization; the caller becomes its owner' })
+    .meta({ permission: 'org:create', requireVerifiedEmail: true, summary: 'Create an organization; the caller becomes its owner' })
     .input(CreateOrgInput)
     .output(Org)
     .mutation(({ ctx, input }) => createOrg(ctx, input.name)),
@@ -56,7 +56,7 @@ export const orgsRouter = router({
       .output(MemberList)
       .query(({ ctx }) => listOrgMembers(ctx)),
     invite: orgProcedure
-      .meta({ permission: 'member:manage', summary: 'Invite an email at a role no higher than your own (mailed token, 7 days)' })
+      .meta({ permission: 'member:manage', requireVerifiedEmail: true, summary: 'Invite an email at a role no higher than your own (mailed token, 7 days)' })
       .input(InviteInput)
       .output(Invitation)
       .mutation(({ ctx, input }) => inviteMember(ctx, input)),

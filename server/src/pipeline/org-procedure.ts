@@ -5,6 +5,7 @@ import { ORG_ROLE_PERMISSIONS } from '../orgs/org-roles';
 import { securityEvent } from '../observability/security-events';
 import { AppError } from './app-error';
 import { actorOf } from './audit-sink';
+import { passesOrgMfa } from './passes-org-mfa';
 import { procedure } from './procedure';
 import { enterTenantScope, setTenantSettings, type Tenant } from './tenant-scope';
 
@@ -44,7 +45,7 @@ export const orgProcedure = procedure.input(OrgScopeInput).use(async function en
         denied = { reason: 'FORBIDDEN', orgRole: membership.role };
         return;
       }
-      if (membership.require_mfa && principal.kind === 'session' && principal.authLevel !== 'mfa') {
+      if (membership.require_mfa && !(await passesOrgMfa(trx, principal))) {
         throw new AppError('MFA_REQUIRED_BY_ORG', { message: 'This organization requires two-factor authentication' });
       }
       const orgIds = principal.orgId !== undefined ? [principal.orgId] : memberships.map((m) => m.org_id);

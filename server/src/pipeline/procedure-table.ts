@@ -26,9 +26,9 @@ export function renderProcedureTable(router: AnyRouter): string {
   const rows = listProcedures(router).map((p) => {
     const def = (router._def.procedures as Record<string, { _def: { inputs: unknown[] } }>)[p.path];
     const orgScoped = (def?._def.inputs ?? []).includes(OrgScopeInput);
-    const meta = p.meta as { public?: true; permission?: string; rate?: string; stepUp?: boolean; returnsSecret?: true; summary?: string } | undefined;
+    const meta = p.meta as { public?: true; permission?: string; rate?: string; stepUp?: boolean; returnsSecret?: true; requireVerifiedEmail?: boolean; summary?: string } | undefined;
     const policy = meta?.public === true ? 'public' : `\`${meta?.permission ?? '—'}\``;
-    const flags = [orgScoped ? 'org-scoped' : ''].filter(Boolean).join(', ');
+    const flags = [orgScoped ? 'org-scoped' : '', meta?.requireVerifiedEmail ? 'verified email' : ''].filter(Boolean).join(', ');
     return `| \`${p.path}\` | ${p.type} | ${policy} | ${whoMayCall(meta, orgScoped)} | ${meta?.rate ?? (p.type === 'query' ? 'read' : 'write')} | ${secretColumn(meta, p.secretFields)} | ${flags || '—'} | ${meta?.summary ?? ''} |`;
   });
   return [

@@ -17,7 +17,8 @@ export function sessionPrincipal(session: ValidatedSession): Principal {
     sessionId: session.id,
     apiKeyId: undefined,
     orgId: undefined,
-    authLevel: session.authLevel,
+    // A second factor since turned off no longer counts (an org that requires MFA refuses the session).
+    authLevel: session.user.mfaEnabled ? session.authLevel : 'password',
     reauthenticatedAt: session.reauthenticatedAt,
   };
 }

@@ -3,13 +3,17 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ENCRYPTED_COLUMNS } from '../../src/crypto/encrypted-columns';
 import { createKeyRing, type KeyRing, type KeyRingKey } from '../../src/crypto/key-ring';
 import { reencryptColumns } from '../../src/crypto/reencrypt-columns';
-import { enqueueMail, mailAad } from '../../src/mail/enqueue-mail';
+import { createAttemptLimiter } from '../../src/auth/attempt-limiter';
+import { enqueueMail, mailAad, type MailDeps } from '../../src/mail/enqueue-mail';
 import { savePendingTotp } from '../../src/mfa/mfa-queries';
 import { openTotpKey, sealTotpKey } from '../../src/mfa/totp-secret';
 import { loadSigningKeys, rotateSigningKey } from '../../src/oauth/signing-keys';
 import { runCli } from '../../../test/support/spawn-server';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from '../../../test/support/test-database';
 import { DATABASE_KINDS } from '../../../test/support/test-env';
+
+/** The enqueue's dependencies with this ring and a cap no test here reaches. */
+const mailDeps = (keyRing: KeyRing): MailDeps => ({ keyRing, mailCap: createAttemptLimiter({ prefix: 'test-mail', points: 1_000_000, windowSeconds: 3600, redis: undefined }) });
 
 const k1: KeyRingKey = { id: 'k1', key: randomBytes(32) };
 const k2: KeyRingKey = { id: 'k_2', key: randomBytes(32) };
@@ -36,7 +40,7 @@ function fixture(kind: DatabaseKind): Fixture {
   beforeEach(async () => {
     t = await createTestDatabase(kind);
     const old = createKeyRing([k1]);
-    for (let i = 0; i < MAILS; i++) await enqueueMail(db(), old, 'test', { to: `u${i}@example.com`, subject: `s${i}`, text: `body ${i}` });
+    for (let i = 0; i < MAILS; i++) await enqueueMail(db(), mailDeps(old), 'test', { to: `u${i}@example.com`, subject: `s${i}`, text: `body ${i}` });
     const user = await db().insertInto('users').values({ email: 'mfa@example.com', password_hash: 'x' }).returning('id').executeTakeFirstOrThrow();
     userId = user.id;
     await savePendingTotp(db(), userId, sealTotpKey(old, userId, totpKey));
@@ -92,14 +96,14 @@ describe.each(DATABASE_KINDS)('keys reencrypt over every registered column (%s)'
 
   it('does not take a key id that a LIKE pattern would match for the newest', async () => {
     const lookalike: KeyRingKey = { id: 'kx2', key: randomBytes(32) };
-    const id = await enqueueMail(db(), createKeyRing([lookalike]), 'test', { to: 'y@example.com', subject: 'y', text: 'y' });
+    const id = (await enqueueMail(db(), mailDeps(createKeyRing([lookalike])), 'test', { to: 'y@example.com', subject: 'y', text: 'y' })) ?? '';
     await reencryptColumns(db(), createKeyRing([k2, lookalike, k1]), ENCRYPTED_COLUMNS);
     const row = await db().selectFrom('mail_outbox').select('payload').where('id', '=', id).executeTakeFirstOrThrow();
     expect(row.payload).toMatch(/^v1\.k_2\./);
   });
 
   it('leaves and reports rows that no listed key opens, and still moves the rest', async () => {
-    const stray = await enqueueMail(db(), createKeyRing([{ id: 'k0', key: randomBytes(32) }]), 'test', { to: 'x@example.com', subject: 'x', text: 'x' });
+    const stray = (await enqueueMail(db(), mailDeps(createKeyRing([{ id: 'k0', key: randomBytes(32) }])), 'test', { to: 'x@example.com', subject: 'x', text: 'x' })) ?? '';
     const before = await db().selectFrom('mail_outbox').select('payload').where('id', '=', stray).executeTakeFirstOrThrow();
     const results = await reencryptColumns(db(), createKeyRing([k2, k1]), ENCRYPTED_COLUMNS, { batchSize: 5 });
     expect(results[0]).toMatchObject({ table: 'mail_outbox', reencrypted: MAILS, failed: 1, failedIds: [stray] });
@@ -120,7 +124,7 @@ describe.runIf(DATABASE_KINDS.includes('postgres'))('pnpm gatehouse keys reencry
     expect(cli.code).toBe(0);
     await f.readAllWith(createKeyRing([k2]));
 
-    const stray = await enqueueMail(db(), createKeyRing([k1]), 'test', { to: 'late@example.com', subject: 'late', text: 'late' });
+    const stray = (await enqueueMail(db(), mailDeps(createKeyRing([k1])), 'test', { to: 'late@example.com', subject: 'late', text: 'late' })) ?? '';
     // k1 already removed from the configuration: the late row cannot be moved.
     const refused = await runCli(['keys', 'reencrypt'], { DATABASE_URL: f.t.url, GATEHOUSE_ENCRYPTION_KEYS: envKeys(k2) });
     expect(refused.stderr).toContain(`1 row(s) of mail_outbox.payload open with no listed key`);
