@@ -7,7 +7,8 @@ import { ipRateKey } from '../ratelimit/ip-rate-key';
 import { createClientAddressResolver } from './client-address';
 import { createCors } from './cors';
 import { securityEvent } from '../observability/security-events';
-import { hasCredentialInQuery } from './credential-in-query';
+import { credentialInQuery } from './credential-in-query';
+import { revokeExposed } from './credential-over-plain-http';
 import { createCsrfGuard } from './csrf';
 import { resolveRequestId } from './request-id';
 import type { RequestState } from './request-state';
@@ -116,14 +117,17 @@ export function createRequestHandler(deps: AppDeps, trpc: TrpcEndpoint, plainRou
       sendJson(res, status, body);
       return;
     }
-    if (q !== -1 && hasCredentialInQuery(url.slice(q + 1))) {
+    const inQuery = q === -1 ? undefined : credentialInQuery(url.slice(q + 1));
+    if (inQuery?.refused) {
       state.reason = 'API_KEY_IN_QUERY';
       const { status, body } = trpcErrorBody(
         'API_KEY_IN_QUERY',
-        'Credentials must not be sent in the URL: URLs end up in logs, browser history and Referer headers. Send the key as "Authorization: Bearer <key>" or "X-API-Key: <key>", and rotate this one.',
+        'Credentials must not be sent in the URL: URLs end up in logs, browser history and Referer headers. Send the key as "Authorization: Bearer <key>" or "X-API-Key: <key>"; a credential found in this URL has been revoked.',
         requestId,
       );
-      sendJson(res, status, body);
+      req.resume();
+      // The URL has been exposed: a working credential in it is revoked, before the answer.
+      void revokeExposed(inQuery.found, { revoker: deps.exposedCredentialRevoker, log: state.log, ip: state.ip, requestId, cause: 'sent in a URL' }).then(() => sendJson(res, status, body));
       return;
     }
     if (pathname === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
