@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
+import { capConnectionsPerAddress } from './cap-connections-per-address';
 import { createClientAddressResolver } from './client-address';
 import { onCredentialOverPlainHttp, type ExposedCredentialRevoker } from './credential-over-plain-http';
 import { readBodyPrefix } from './read-body-prefix';
@@ -76,6 +77,7 @@ export function createRedirectServer(options: RedirectServerOptions): http.Serve
   );
   server.headersTimeout = config.http.headersTimeoutMs;
   server.requestTimeout = config.http.requestTimeoutMs;
+  capConnectionsPerAddress(server, { max: config.http.maxConnectionsPerIp, trustProxy: config.http.trustProxy });
   return server;
 }
 
