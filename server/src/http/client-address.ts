@@ -10,6 +10,8 @@ export interface ClientAddress {
   readonly ip: string;
   /** Whether the request reached the first trusted hop over HTTPS. */
   readonly secure: boolean;
+  /** A trusted proxy said the client spoke plain HTTP to it (`X-Forwarded-Proto: http`): its credentials crossed the network in clear. */
+  readonly viaPlainHttp?: boolean;
 }
 
 /**
@@ -55,7 +57,8 @@ export function createClientAddressResolver(trust: TrustProxy | undefined): (req
     }
     const proto = req.headers['x-forwarded-proto'];
     const lastProto = (Array.isArray(proto) ? proto.join(',') : (proto ?? '')).split(',').pop()?.trim().toLowerCase();
-    return { ip: hops[index] ?? socketIp, secure: direct.secure || lastProto === 'https' };
+    const secure = direct.secure || lastProto === 'https';
+    return { ip: hops[index] ?? socketIp, secure, ...(!secure && lastProto === 'http' ? { viaPlainHttp: true } : {}) };
   };
 }
 

@@ -31,6 +31,10 @@ export interface ExposureRequest {
 type ExposureContext = { readonly revoker: ExposedCredentialRevoker | undefined; readonly log: Logger; readonly ip: string; readonly requestId: string; readonly cause?: string };
 
 const COOKIE_NAMES = ['gatehouse_session', '__Host-gatehouse_session'];
+/** How much of a body a plain listener reads to look for credentials, and for how long at most. */
+export const PLAIN_BODY_SCAN_BYTES = 16 * 1024;
+export const PLAIN_BODY_SCAN_MS = 2_000;
+
 /** At most this many candidates per request are handed to the revokers (each may cost a lookup). */
 const MAX_CANDIDATES = 16;
 

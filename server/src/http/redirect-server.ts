@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { capConnectionsPerAddress } from './cap-connections-per-address';
 import { createClientAddressResolver } from './client-address';
-import { onCredentialOverPlainHttp, type ExposedCredentialRevoker } from './credential-over-plain-http';
+import { onCredentialOverPlainHttp, PLAIN_BODY_SCAN_BYTES, PLAIN_BODY_SCAN_MS, type ExposedCredentialRevoker } from './credential-over-plain-http';
 import { readBodyPrefix } from './read-body-prefix';
 import { resolveRequestId } from './request-id';
 import { sendJson } from './send-json';
@@ -21,10 +21,6 @@ export interface RedirectServerOptions {
 function isBrowserPage(pathname: string): boolean {
   return pathname === '/' || pathname === '/docs' || pathname.startsWith('/docs/');
 }
-
-/** How much of a body the plain listener reads to look for credentials, and for how long at most. */
-const PLAIN_BODY_SCAN_BYTES = 16 * 1024;
-const PLAIN_BODY_SCAN_MS = 2_000;
 
 const HOSTNAME = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])$/;
 
