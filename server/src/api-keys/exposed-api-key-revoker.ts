@@ -20,7 +20,7 @@ export function createExposedApiKeyRevoker(deps: { db: Kysely<Database>; audit: 
     if (!constantTimeEqual(Buffer.from(row.secret_hash), parsed.secretHash) && !(inGrace && constantTimeEqual(Buffer.from(row.previous_secret_hash ?? ''), parsed.secretHash))) return;
     await deps.db.transaction().execute(async (trx) => {
       await trx.updateTable('api_keys').set({ revoked_at: sql`now()` }).where('id', '=', row.id).execute();
-      await deps.audit.append(trx, { action: 'api_key.revoke_exposed', actor: { type: 'system', id: null }, target: { type: 'api_key', id: row.id }, outcome: 'success', ip: request.ip, requestId: request.requestId, details: { cause: 'sent over plain HTTP' } });
+      await deps.audit.append(trx, { action: 'api_key.revoke_exposed', actor: { type: 'system', id: null }, target: { type: 'api_key', id: row.id }, outcome: 'success', ip: request.ip, requestId: request.requestId, details: { cause: request.cause ?? 'sent over plain HTTP' } });
     });
     deps.tokenRevocations?.keyRevoked(row.id);
   };

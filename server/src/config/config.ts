@@ -20,6 +20,10 @@ export interface Config {
     readonly keepAliveTimeoutMs: number;
     readonly shutdownTimeoutMs: number;
     readonly maxConcurrentPerIp: number;
+    /** Open TCP connections per client address (IPv6: per /64); a trusted proxy is not counted. */
+    readonly maxConnectionsPerIp: number;
+    /** A TLS handshake not finished by then is cut off. */
+    readonly tlsHandshakeTimeoutMs: number;
   };
   readonly database: {
     /** Unset: the embedded PGlite database under `dataDir`. */

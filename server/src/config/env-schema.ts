@@ -131,6 +131,8 @@ export const EnvSchema = z.object({
   RATE_LIMIT_READ_PER_MINUTE: positiveInt.default(1200),
   RATE_LIMIT_ADMIN_PER_MINUTE: positiveInt.default(120),
   MAX_CONCURRENT_PER_IP: positiveInt.default(64),
+  MAX_CONNECTIONS_PER_IP: positiveInt.default(128),
+  TLS_HANDSHAKE_TIMEOUT_MS: positiveInt.default(10_000),
   ARGON2_CONCURRENCY: positiveInt.max(64).default(DEFAULT_ARGON2_CONCURRENCY),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt.default(5),
   LOGIN_MAX_FAILURES_PER_IP: positiveInt.default(50),

@@ -98,6 +98,8 @@ function toConfig(e: RawEnv): Config {
       keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
       maxConcurrentPerIp: e.MAX_CONCURRENT_PER_IP,
+      maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
+      tlsHandshakeTimeoutMs: e.TLS_HANDSHAKE_TIMEOUT_MS,
     },
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, prepareThreshold: e.DATABASE_PREPARE_THRESHOLD, dataDir: e.GATEHOUSE_DATA_DIR },
     redisUrl: e.REDIS_URL,

@@ -10,6 +10,8 @@ export interface ClientAddress {
   readonly ip: string;
   /** Whether the request reached the first trusted hop over HTTPS. */
   readonly secure: boolean;
+  /** A trusted proxy said the client spoke plain HTTP to it (`X-Forwarded-Proto: http`): its credentials crossed the network in clear. */
+  readonly viaPlainHttp?: boolean;
 }
 
 /**
@@ -19,18 +21,7 @@ export interface ClientAddress {
  * ignored, so a spoofed `X-Forwarded-For` changes nothing.
  */
 export function createClientAddressResolver(trust: TrustProxy | undefined): (req: IncomingMessage) => ClientAddress {
-  const blocks = new BlockList();
-  for (const c of trust?.cidrs ?? []) {
-    const [addr, bits] = c.split('/');
-    const family = isIP(addr ?? '') === 6 ? 'ipv6' : 'ipv4';
-    if (bits === undefined) blocks.addAddress(addr ?? '', family);
-    else blocks.addSubnet(addr ?? '', Number(bits), family);
-  }
-  const isTrusted = (ip: string): boolean => {
-    const plain = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
-    const family = isIP(plain) === 6 ? 'ipv6' : 'ipv4';
-    return isIP(plain) !== 0 && blocks.check(plain, family);
-  };
+  const isTrusted = createTrustedProxyCheck(trust);
 
   // A connection's peer does not change: its address and verdict are worked
   // out once per socket, not per request (BlockList checks were 3 % of a call).
@@ -66,7 +57,24 @@ export function createClientAddressResolver(trust: TrustProxy | undefined): (req
     }
     const proto = req.headers['x-forwarded-proto'];
     const lastProto = (Array.isArray(proto) ? proto.join(',') : (proto ?? '')).split(',').pop()?.trim().toLowerCase();
-    return { ip: hops[index] ?? socketIp, secure: direct.secure || lastProto === 'https' };
+    const secure = direct.secure || lastProto === 'https';
+    return { ip: hops[index] ?? socketIp, secure, ...(!secure && lastProto === 'http' ? { viaPlainHttp: true } : {}) };
+  };
+}
+
+/** Whether an address is one of the `TRUST_PROXY` CIDRs (never, without TRUST_PROXY). */
+export function createTrustedProxyCheck(trust: TrustProxy | undefined): (ip: string) => boolean {
+  const blocks = new BlockList();
+  for (const c of trust?.cidrs ?? []) {
+    const [addr, bits] = c.split('/');
+    const family = isIP(addr ?? '') === 6 ? 'ipv6' : 'ipv4';
+    if (bits === undefined) blocks.addAddress(addr ?? '', family);
+    else blocks.addSubnet(addr ?? '', Number(bits), family);
+  }
+  return function isTrusted(ip) {
+    const plain = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+    const family = isIP(plain) === 6 ? 'ipv6' : 'ipv4';
+    return isIP(plain) !== 0 && blocks.check(plain, family);
   };
 }
 

@@ -8,6 +8,7 @@ import type { ValidatedSession } from '../sessions/session-service';
 import { securityEvent } from '../observability/security-events';
 import { isDatabaseUnavailable } from '../db/is-database-unavailable';
 import { AppError } from '../pipeline/app-error';
+import { carriesHeaderCredential } from './header-credential';
 import { parseCookies } from './parse-cookies';
 import type { RequestState } from './request-state';
 
@@ -17,9 +18,13 @@ import type { RequestState } from './request-state';
  */
 export function createContextFactory(deps: AppDeps) {
   return async function createContext(req: IncomingMessage, res: ServerResponse, state: RequestState): Promise<Context> {
+    // A header credential (Bearer, X-API-Key) decides alone: the cookie beside
+    // it is not consulted, so a request CSRF-exempt for its header can never
+    // act as the cookie's owner (csrf.ts, header-credential.ts).
+    const byHeader = carriesHeaderCredential(req.headers);
     const authReq: AuthRequest = {
       headers: req.headers,
-      cookies: parseCookies(req.headers.cookie),
+      cookies: byHeader ? {} : parseCookies(req.headers.cookie),
       secure: state.secure,
       ip: state.ip,
       requestId: state.requestId,
@@ -41,6 +46,8 @@ export function createContextFactory(deps: AppDeps) {
       }
       break;
     }
+    // A header credential no authenticator recognised (junk Bearer, empty X-API-Key).
+    if (byHeader && !principal && !authError) authError = 'API_KEY_INVALID';
     deps.metrics.authOutcome(principal ? principal.kind : (authError ?? 'anonymous'));
     // A presented credential that did not verify: forged, tampered, revoked or expired.
     if (authError) securityEvent(state.log, { type: 'auth.credential_invalid', requestId: state.requestId, ip: state.ip, details: { reason: authError } });

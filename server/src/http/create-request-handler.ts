@@ -7,7 +7,9 @@ import { ipRateKey } from '../ratelimit/ip-rate-key';
 import { createClientAddressResolver } from './client-address';
 import { createCors } from './cors';
 import { securityEvent } from '../observability/security-events';
-import { hasCredentialInQuery } from './credential-in-query';
+import { credentialInQuery } from './credential-in-query';
+import { onCredentialOverPlainHttp, PLAIN_BODY_SCAN_BYTES, PLAIN_BODY_SCAN_MS, revokeExposed } from './credential-over-plain-http';
+import { readBodyPrefix } from './read-body-prefix';
 import { createCsrfGuard } from './csrf';
 import { resolveRequestId } from './request-id';
 import type { RequestState } from './request-state';
@@ -66,7 +68,7 @@ export function createRequestHandler(deps: AppDeps, trpc: TrpcEndpoint, plainRou
   } as RequestHandler;
 
   /** What every answered request gets: request id, security and CORS headers, the access-log line. */
-  function begin(req: IncomingMessage, res: ServerResponse, startedAt: number): { state: RequestState; url: string; q: number; pathname: string } {
+  function begin(req: IncomingMessage, res: ServerResponse, startedAt: number): { state: RequestState; url: string; q: number; pathname: string; viaPlainHttp: boolean } {
     const requestId = resolveRequestId(req.headers['x-request-id']);
     const address = clientAddress(req);
     const state: RequestState = {
@@ -103,12 +105,27 @@ export function createRequestHandler(deps: AppDeps, trpc: TrpcEndpoint, plainRou
         'request',
       );
     });
-    return { state, url, q, pathname };
+    return { state, url, q, pathname, viaPlainHttp: address.viaPlainHttp === true };
   }
 
   function serve(req: IncomingMessage, res: ServerResponse, startedAt: number): void {
-    const { state, url, q, pathname } = begin(req, res, startedAt);
+    const { state, url, q, pathname, viaPlainHttp } = begin(req, res, startedAt);
     const { requestId } = state;
+
+    if (viaPlainHttp && !deps.config.isDev) {
+      // Outside development, a trusted proxy forwarding a plain-HTTP request
+      // (its port 80 proxied here) is a plain listener too: refuse as the
+      // redirect listener does, and revoke what the request carried.
+      state.reason = 'HTTPS_REQUIRED';
+      const { status, body } = trpcErrorBody('HTTPS_REQUIRED', 'This API is served over HTTPS only; a credential sent here has been exposed and is revoked', requestId);
+      void readBodyPrefix(req, PLAIN_BODY_SCAN_BYTES, PLAIN_BODY_SCAN_MS)
+        .then((text) => onCredentialOverPlainHttp(req, { revoker: deps.exposedCredentialRevoker, log: state.log, ip: state.ip, requestId }, text))
+        .then(() => {
+          req.resume();
+          sendJson(res, status, body, { connection: 'close' });
+        });
+      return;
+    }
 
     if (url.length > maxUrlLength) {
       const { status, body } = trpcErrorBody('URL_TOO_LONG', `The URL exceeds ${maxUrlLength} characters`, requestId);
@@ -116,14 +133,17 @@ export function createRequestHandler(deps: AppDeps, trpc: TrpcEndpoint, plainRou
       sendJson(res, status, body);
       return;
     }
-    if (q !== -1 && hasCredentialInQuery(url.slice(q + 1))) {
+    const inQuery = q === -1 ? undefined : credentialInQuery(url.slice(q + 1));
+    if (inQuery?.refused) {
       state.reason = 'API_KEY_IN_QUERY';
       const { status, body } = trpcErrorBody(
         'API_KEY_IN_QUERY',
-        'Credentials must not be sent in the URL: URLs end up in logs, browser history and Referer headers. Send the key as "Authorization: Bearer <key>" or "X-API-Key: <key>", and rotate this one.',
+        'Credentials must not be sent in the URL: URLs end up in logs, browser history and Referer headers. Send the key as "Authorization: Bearer <key>" or "X-API-Key: <key>"; a credential found in this URL has been revoked.',
         requestId,
       );
-      sendJson(res, status, body);
+      req.resume();
+      // The URL has been exposed: a working credential in it is revoked, before the answer.
+      void revokeExposed(inQuery.found, { revoker: deps.exposedCredentialRevoker, log: state.log, ip: state.ip, requestId, cause: 'sent in a URL' }).then(() => sendJson(res, status, body));
       return;
     }
     if (pathname === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {

@@ -3,11 +3,13 @@ import http from 'node:http';
 import https from 'node:https';
 import type tls from 'node:tls';
 import type { Config } from '../config';
+import { capConnectionsPerAddress } from './cap-connections-per-address';
 
 /**
  * A `node:http` server, or `node:https` when a certificate is configured,
- * with timeouts that cut slow clients loose (slowloris) and TLS limited to
- * 1.2+ with forward-secret AEAD suites.
+ * with timeouts that cut slow clients loose (slowloris, unfinished TLS
+ * handshakes), a cap on open connections per client address, and TLS
+ * limited to 1.2+ with forward-secret AEAD suites.
  */
 export function createServer(config: Config, handler: http.RequestListener): http.Server {
   const { http: h } = config;
@@ -18,7 +20,12 @@ export function createServer(config: Config, handler: http.RequestListener): htt
     maxHeaderSize: 16 * 1024,
     connectionsCheckingInterval: Math.min(1_000, h.headersTimeoutMs),
   };
-  const server = h.tls ? https.createServer({ ...common, ...tlsContextOptions(h.tls) }, handler) : http.createServer(common, handler);
+  // handshakeTimeout: a TLS socket that never finishes its handshake is cut
+  // off after TLS_HANDSHAKE_TIMEOUT_MS (Node's default holds it 120 s).
+  const server = h.tls
+    ? https.createServer({ ...common, ...tlsContextOptions(h.tls), handshakeTimeout: h.tlsHandshakeTimeoutMs }, handler)
+    : http.createServer(common, handler);
+  capConnectionsPerAddress(server, { max: h.maxConnectionsPerIp, trustProxy: h.trustProxy });
   server.keepAliveTimeout = h.keepAliveTimeoutMs;
   server.headersTimeout = h.headersTimeoutMs;
   server.requestTimeout = h.requestTimeoutMs;

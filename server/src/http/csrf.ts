@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
+import { carriesHeaderCredential } from './header-credential';
 import { parseCookies } from './parse-cookies';
 
 const SESSION_COOKIES = ['gatehouse_session', '__Host-gatehouse_session'];
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-const BEARER = /^bearer\s/i;
 
 export interface CsrfGuardOptions {
   /** `CORS_ORIGINS`; `*` never counts as listed. */
@@ -35,7 +35,10 @@ export function createCsrfGuard(options: CsrfGuardOptions): CsrfGuard {
   return function csrfGuard(req, secure) {
     if (SAFE_METHODS.has(req.method ?? 'GET')) return undefined;
     if (!hasSessionCookie(req)) return undefined;
-    if (BEARER.test(req.headers.authorization ?? '') || req.headers['x-api-key'] !== undefined) return undefined;
+    // Exempt only because such a request is never authenticated by its cookie
+    // (see header-credential.ts): a junk Bearer beside the cookie is refused
+    // with the credential's reason, not served as the cookie's owner.
+    if (carriesHeaderCredential(req.headers)) return undefined;
 
     const origin = req.headers.origin;
     if (typeof origin !== 'string' || origin === '' || origin === 'null') return 'CSRF_REJECTED';

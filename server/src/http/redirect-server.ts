@@ -1,8 +1,10 @@
 import http from 'node:http';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
+import { capConnectionsPerAddress } from './cap-connections-per-address';
 import { createClientAddressResolver } from './client-address';
-import { onCredentialOverPlainHttp, type ExposedCredentialRevoker } from './credential-over-plain-http';
+import { onCredentialOverPlainHttp, PLAIN_BODY_SCAN_BYTES, PLAIN_BODY_SCAN_MS, type ExposedCredentialRevoker } from './credential-over-plain-http';
+import { readBodyPrefix } from './read-body-prefix';
 import { resolveRequestId } from './request-id';
 import { sendJson } from './send-json';
 import { trpcErrorBody } from './trpc-error-body';
@@ -27,7 +29,8 @@ const HOSTNAME = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0
  * itself: browser pages get a 308 to the HTTPS URL, every API path gets
  * `403 HTTPS_REQUIRED` with no redirect (OWASP ASVS 5.0 4.1.2: following a
  * redirect would hide from the client that its credential went out in clear
- * text). Any credential seen here goes to {@link onCredentialOverPlainHttp}.
+ * text). Any credential seen here — in a header, the URL or the first
+ * 16 KiB of the body — goes to {@link onCredentialOverPlainHttp}.
  */
 export function createRedirectServer(options: RedirectServerOptions): http.Server {
   const { config, log, httpsPort } = options;
@@ -44,28 +47,33 @@ export function createRedirectServer(options: RedirectServerOptions): http.Serve
       res.setHeader('connection', 'close');
       const url = req.url ?? '/';
       const pathname = url.split('?')[0] ?? '/';
-      void onCredentialOverPlainHttp(req, { revoker: options.revoker, log, ip, requestId }).then(() => {
-        req.resume();
-        if (url.length > config.http.maxUrlLength) {
-          const { status, body } = trpcErrorBody('URL_TOO_LONG', `The URL exceeds ${config.http.maxUrlLength} characters`, requestId);
-          return sendJson(res, status, body);
-        }
-        if ((req.method === 'GET' || req.method === 'HEAD') && isBrowserPage(pathname)) {
-          const base = fixedBase ?? httpsBase(req.headers.host, httpsPort);
-          if (base) {
-            res.statusCode = 308;
-            res.setHeader('location', `${base}${url}`);
-            res.end();
-            return;
+      // The body too may carry a credential (a form's client_secret, a JSON
+      // member): the first PLAIN_BODY_SCAN_BYTES are read and looked through.
+      void readBodyPrefix(req, PLAIN_BODY_SCAN_BYTES, PLAIN_BODY_SCAN_MS)
+        .then((body) => onCredentialOverPlainHttp(req, { revoker: options.revoker, log, ip, requestId }, body))
+        .then(() => {
+          req.resume();
+          if (url.length > config.http.maxUrlLength) {
+            const { status, body } = trpcErrorBody('URL_TOO_LONG', `The URL exceeds ${config.http.maxUrlLength} characters`, requestId);
+            return sendJson(res, status, body);
           }
-        }
-        const { status, body } = trpcErrorBody('HTTPS_REQUIRED', 'This API is served over HTTPS only; a credential sent here has been exposed and is revoked', requestId);
-        sendJson(res, status, body);
-      });
+          if ((req.method === 'GET' || req.method === 'HEAD') && isBrowserPage(pathname)) {
+            const base = fixedBase ?? httpsBase(req.headers.host, httpsPort);
+            if (base) {
+              res.statusCode = 308;
+              res.setHeader('location', `${base}${url}`);
+              res.end();
+              return;
+            }
+          }
+          const { status, body } = trpcErrorBody('HTTPS_REQUIRED', 'This API is served over HTTPS only; a credential sent here has been exposed and is revoked', requestId);
+          sendJson(res, status, body);
+        });
     },
   );
   server.headersTimeout = config.http.headersTimeoutMs;
   server.requestTimeout = config.http.requestTimeoutMs;
+  capConnectionsPerAddress(server, { max: config.http.maxConnectionsPerIp, trustProxy: config.http.trustProxy });
   return server;
 }
 

@@ -21,7 +21,7 @@ export function createExposedAccessTokenRevoker(deps: { db: Kysely<Database>; au
     const revoked = await deps.db.transaction().execute(async (trx) => {
       const r = await trx.updateTable('api_keys').set({ revoked_at: sql`now()` }).where('id', '=', token.clientId).where('user_id', '=', token.userId).where('revoked_at', 'is', null).executeTakeFirst();
       if (Number(r.numUpdatedRows) !== 1) return false;
-      await deps.audit.append(trx, { action: 'api_key.revoke_exposed', actor: { type: 'system', id: null }, target: { type: 'api_key', id: token.clientId }, outcome: 'success', ip: request.ip, requestId: request.requestId, details: { cause: 'access token sent over plain HTTP' } });
+      await deps.audit.append(trx, { action: 'api_key.revoke_exposed', actor: { type: 'system', id: null }, target: { type: 'api_key', id: token.clientId }, outcome: 'success', ip: request.ip, requestId: request.requestId, details: { cause: `access token ${request.cause ?? 'sent over plain HTTP'}` } });
       return true;
     });
     if (revoked) deps.tokenRevocations.keyRevoked(token.clientId);

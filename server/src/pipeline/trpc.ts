@@ -21,7 +21,8 @@ export interface ErrorData {
 /**
  * The only `initTRPC`. `isDev` is fixed to false: tRPC's default
  * (`NODE_ENV !== 'production'`) would send stacks; the formatter adds them
- * itself, in development only, from the validated config.
+ * itself, in development only (from the validated config) and only to an
+ * unexpected error: an expected refusal never carries a stack.
  */
 const t = initTRPC
   .context<Context>()
@@ -47,7 +48,11 @@ const t = initTRPC
           : zod
             ? (issues?.find((i) => i.reason)?.reason ?? 'VALIDATION_FAILED')
             : defaultReason(error.code);
-      const hideMessage = error.code === 'INTERNAL_SERVER_ERROR' && !(error instanceof AppError) && !isDev;
+      // Unexpected: a fault, not a refusal (an AppError reason, a validation
+      // failure, an unknown path, a malformed call). Only these may show
+      // their message and stack, and in development only.
+      const unexpected = error.code === 'INTERNAL_SERVER_ERROR' && !(error instanceof AppError) && !zod;
+      const hideMessage = unexpected && !isDev;
       const message = zod ? 'Input validation failed' : hideMessage ? 'Internal server error' : error.message;
       const data: ErrorData = {
         code: shape.data.code,
@@ -59,7 +64,7 @@ const t = initTRPC
           ? { retryAfterSeconds: error.retryAfterSeconds }
           : {}),
         ...(issues ? { issues } : {}),
-        ...(isDev && error.stack ? { stack: error.stack } : {}),
+        ...(isDev && unexpected && error.stack ? { stack: error.stack } : {}),
       };
       return { code: shape.code, message, data };
     },

@@ -21,7 +21,7 @@ export function createExposedSessionRevoker(deps: { sessions: SessionService; au
       outcome: 'success',
       ip: request.ip,
       requestId: request.requestId,
-      details: { userId: session.userId, cause: 'sent over plain HTTP' },
+      details: { userId: session.userId, cause: request.cause ?? 'sent over plain HTTP' },
     });
   };
 }

@@ -4,7 +4,7 @@ import { PERMISSIONS } from '@gatehouse/shared';
 import { describe, expect, it } from 'vitest';
 import { mintApiKey, parseApiKey } from '../../src/api-keys/api-key-token';
 import { ORG_KEY_SCOPES } from '../../src/api-keys/org-key-scopes';
-import { hasCredentialInQuery } from '../../src/http/credential-in-query';
+import { credentialInQuery } from '../../src/http/credential-in-query';
 
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 const SCANNER = /\bgth_live_[a-z2-7]{16}_[a-z2-7]{59}\b/;
@@ -57,8 +57,23 @@ describe('API key format', () => {
 
 describe('credentials in the query string', () => {
   it('are recognised by name, whatever the case or value', () => {
-    for (const q of ['api_key=x', 'apikey=', 'key=1', 'token=t', 'TOKEN=t', 'input=%7B%7D&Api_Key=x', 'access_token=a']) expect(hasCredentialInQuery(q), q).toBe(true);
-    for (const q of ['', 'input=%7B%22key%22%3A1%7D', 'batch=1', 'keys=1', 'monkey=1']) expect(hasCredentialInQuery(q), q).toBe(false);
+    for (const q of ['api_key=x', 'apikey=', 'key=1', 'token=t', 'TOKEN=t', 'input=%7B%7D&Api_Key=x', 'access_token=a', 'api-key=x', 'jwt=x', 'auth=x', 'client_secret=x', 'x.api.key=x'])
+      expect(credentialInQuery(q).refused, q).toBe(true);
+    for (const q of ['', 'input=%7B%22key%22%3A1%7D', 'batch=1', 'keys=1', 'monkey=1']) expect(credentialInQuery(q).refused, q).toBe(false);
+  });
+
+  it('are recognised by shape under any name: a key with a valid checksum, a JWT, a session token', () => {
+    const { key } = mintApiKey();
+    const jwt = 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJl';
+    const session = `${'a'.repeat(24)}.${'B'.repeat(43)}`;
+    for (const [q, value] of [[`q=${key}`, key], [`input=${encodeURIComponent(JSON.stringify({ x: `Bearer ${key}` }))}`, key], [`a=${jwt}`, jwt], [`${session}=1`, session]] as const) {
+      const r = credentialInQuery(q);
+      expect(r.refused, q).toBe(true);
+      expect(r.found.map((c) => c.value), q).toEqual([value]);
+    }
+    // A mistyped key (checksum off) is not ours: nothing to refuse or revoke.
+    const mistyped = `${key.slice(0, -1)}${key.endsWith('a') ? 'b' : 'a'}`;
+    expect(credentialInQuery(`q=${mistyped}`)).toEqual({ refused: false, found: [] });
   });
 });
 

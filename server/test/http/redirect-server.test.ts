@@ -100,9 +100,16 @@ describe('plain-HTTP redirect listener', () => {
     const page = await fetch(`${url}/docs`, { redirect: 'manual', headers: { 'x-api-key': 'gh_live_ghi' } });
     expect(page.status).toBe(308);
     expect(revoked.map((c) => c.value)).toEqual(['gh_live_ghi']);
+    // HTTP Basic (the client-credentials grant's form): both halves are candidates.
+    revoked.length = 0;
+    await fetch(`${url}/trpc/x`, { headers: { authorization: 'Basic dXNlcjpwYXNz' } });
+    expect(revoked.map((c) => [c.source, c.value])).toEqual([
+      ['header:authorization:basic', 'user'],
+      ['header:authorization:basic', 'pass'],
+    ]);
     // Nothing to revoke: the revoker is not called.
     revoked.length = 0;
-    await fetch(`${url}/trpc/x`, { headers: { authorization: 'Basic dXNlcjpwYXNz', cookie: 'gatehouse_session=' } });
+    await fetch(`${url}/trpc/x`, { headers: { cookie: 'gatehouse_session=' } });
     expect(revoked).toEqual([]);
   });
 
