@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { type ChildProcess, spawn } from 'node:child_process';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { killOnExit } from '../support/kill-on-exit';
 import { IN_CI } from '../support/test-env';
 import { sleep, startTenant } from './fault-fixture';
 import { REPO_ROOT } from '../support/spawn-server';
@@ -84,6 +85,7 @@ interface Child {
 function spawnNode(args: string[], children: ChildProcess[]): Child {
   const proc = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
   children.push(proc);
+  killOnExit(proc);
   const lines: string[] = [];
   let buffered = '';
   let exited = false;

@@ -12,6 +12,18 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/**
+ * Stops an in-process app at the end of a test: as the server's own shutdown
+ * does, and then the idle kept-alive connections of the test's own fetch
+ * client are closed at once instead of when the client lets them go (4 s
+ * later, for every app a test starts).
+ */
+export async function closeApp(app: App): Promise<void> {
+  const closing = app.close();
+  app.server.closeIdleConnections();
+  await closing;
+}
+
 /** Builds a config for tests from environment-style overrides. */
 export function testConfig(overrides: Record<string, string | undefined> = {}): Config {
   const loaded = loadConfig({ GATEHOUSE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...overrides });
@@ -38,7 +50,7 @@ export async function startTestApp(
     database,
     config,
     close: async () => {
-      await app.close();
+      await closeApp(app);
       await database.destroy();
     },
   };
