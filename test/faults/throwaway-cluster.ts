@@ -1,9 +1,10 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { cleanUpOnExit } from '../support/kill-on-exit';
 
 const run = promisify(execFile);
 
@@ -57,20 +58,43 @@ export async function startThrowawayCluster(): Promise<Cluster> {
     if (asRoot) await run('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args], { cwd: dir });
     else await run(join(bin, cmd), args, { cwd: dir });
   };
-  await as('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
+  try {
+    await as('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   const port = await freePort();
   const opts = `-p ${port} -c listen_addresses=127.0.0.1 -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
-  const ctl = (action: string, extra: string[] = []): Promise<void> => as('pg_ctl', ['-D', data, '-o', opts, '-l', join(dir, 'log'), '-w', '-t', '30', ...extra, action]);
-  await ctl('start');
+  const ctl = (action: string, extra: string[] = []): Promise<void> => as('pg_ctl', ['-D', data, '-o', opts, '-l', join(dir, 'log'), '-w', '-t', '60', ...extra, action]);
+  // However the test ends (a failed start included), the cluster is stopped and its files removed.
+  const forget = cleanUpOnExit(() => {
+    const args = ['-D', data, '-m', 'immediate', 'stop'];
+    try {
+      if (asRoot) execFileSync('runuser', ['-u', 'postgres', '--', join(bin, 'pg_ctl'), ...args], { cwd: dir, stdio: 'ignore' });
+      else execFileSync(join(bin, 'pg_ctl'), args, { cwd: dir, stdio: 'ignore' });
+    } catch {
+      // not running
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const destroy = async (): Promise<void> => {
+    forget();
+    await ctl('stop', ['-m', 'immediate']).catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await ctl('start');
+  } catch (err) {
+    await destroy();
+    throw err;
+  }
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
     start: () => ctl('start'),
     stop: () => ctl('stop', ['-m', 'fast']),
     restart: () => ctl('restart', ['-m', 'fast']),
-    destroy: async () => {
-      await ctl('stop', ['-m', 'immediate']).catch(() => undefined);
-      rmSync(dir, { recursive: true, force: true });
-    },
+    destroy,
   };
 }

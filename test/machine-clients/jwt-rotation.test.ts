@@ -60,8 +60,8 @@ describe.each(DATABASE_KINDS)('JWT signing key rotation (%s)', (kind) => {
     const privateKey = await importPKCS8(ring().decrypt(sealed.private_key, `jwt:${newKid}`), 'EdDSA');
     const claims = (await jwtVerify(before, createLocalJWKSet(await jwks()))).payload;
     const byOther = await new SignJWT({ ...claims }).setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', kid: newKid }).sign(privateKey);
-    // (An unknown kid reloads the keys at most every 5 s, so this may take one wait.)
-    await expect.poll(async () => (await list(byOther)).status, { timeout: 8_000, interval: 500 }).toBe(200);
+    // (An unknown kid reloads the keys at most every 5 s, so this may take one wait; 30 s is a hang guard.)
+    await expect.poll(async () => (await list(byOther)).status, { timeout: 30_000, interval: 500 }).toBe(200);
 
     const published = await jwks();
     expect(published.keys.map((k) => k.kid).sort()).toEqual([oldKid, newKid].sort());

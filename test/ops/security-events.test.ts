@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testConfig } from '../support/test-app';
+import { closeApp, testConfig } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { createApp, type App } from '../../server/src/create-app';
 import { createLogger } from '../../server/src/observability/create-logger';
@@ -34,7 +34,7 @@ describe('security events in the log', () => {
     url = `http://127.0.0.1:${(await app.listen()).port}`;
   });
   afterAll(async () => {
-    await app?.close();
+    if (app) await closeApp(app);
     await database?.destroy();
   });
   const events = (): Line[] => lines.map((l) => JSON.parse(l) as Line).filter((l) => l.event === 'security');

@@ -83,14 +83,32 @@ describe.each(DATABASE_KINDS)('API4 unrestricted resource consumption: a sign-in
   it('a burst over kept-alive connections is refused at the front door, before tRPC: no more sign-ins under way than the hasher can run or queue', async () => {
     const sockets = await Promise.all(Array.from({ length: 40 }, () => open(port())));
     const [auditBefore, refusalsBefore] = [await audited(), await hashingRefusals()];
+    // Watch the front door's own count: how many sign-ins it let in at once.
+    const admission = t.app.deps.signInAdmission;
+    const admit = admission.admit.bind(admission);
+    let underWay = 0;
+    let most = 0;
+    Object.assign(admission, {
+      admit: (res: Parameters<typeof admit>[0]): boolean => {
+        const admitted = admit(res);
+        if (admitted) {
+          most = Math.max(most, ++underWay);
+          res.once('close', () => underWay--);
+        }
+        return admitted;
+      },
+    });
     // All 40 written in one turn, as a flood arrives.
     const answers = await Promise.all(sockets.map((socket, i) => exchange(socket, signInRequest(`burst-${i}@example.com`))));
     const hashed = answers.filter((a) => a.status === 401);
     const refused = answers.filter((a) => a.status === 429);
     expect(hashed.length + refused.length).toBe(40);
-    // 1 hashing + 4 queued are admitted at once; a place frees only when a hash ends.
+    // 1 hashing + 4 queued are admitted at once, never more; a place frees
+    // only when a sign-in ends. How many end during the burst depends on the
+    // machine's speed, so the cap is checked where it is kept, not by a count.
     expect(hashed.length).toBeGreaterThanOrEqual(5);
-    expect(refused.length).toBeGreaterThanOrEqual(20);
+    expect(most).toBe(5);
+    expect(refused.length).toBeGreaterThan(0);
     expect(refused.every((a) => a.retryAfter === '1' && a.reason === 'RATE_LIMITED')).toBe(true);
     // Every refusal is the front door's password_hashing refusal: none reached
     // auth.signIn's own capacity check, so none ran tRPC or read the database.

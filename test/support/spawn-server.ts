@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { killOnExit } from './kill-on-exit';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -25,6 +26,7 @@ export async function spawnServer(env: Record<string, string | undefined>, optio
     env: { PATH: process.env.PATH, HOME: process.env.HOME, GATEHOUSE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  killOnExit(child);
   const output: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   createInterface({ input: child.stderr }).on('line', (l) => output.push(l));
@@ -34,7 +36,7 @@ export async function spawnServer(env: Record<string, string | undefined>, optio
       // Never leave a half-started server behind.
       child.kill('SIGKILL');
       reject(new Error(`server did not start:\n${output.join('\n')}`));
-    }, options?.timeoutMs ?? 30_000);
+    }, options?.timeoutMs ?? 90_000);
     lines.on('line', (line) => {
       output.push(line);
       try {
@@ -72,6 +74,7 @@ export async function runCli(args: string[], env: Record<string, string | undefi
     env: { PATH: process.env.PATH, HOME: process.env.HOME, GATEHOUSE_ENV: 'test', LOG_LEVEL: 'warn', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
+  killOnExit(child);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

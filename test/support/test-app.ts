@@ -14,6 +14,18 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/**
+ * Stops an in-process app at the end of a test: as the server's own shutdown
+ * does, and then the idle kept-alive connections of the test's own fetch
+ * client are closed at once instead of when the client lets them go (4 s
+ * later, for every app a test starts).
+ */
+export async function closeApp(app: App): Promise<void> {
+  const closing = app.close();
+  app.server.closeIdleConnections();
+  await closing;
+}
+
 /** Builds a config for tests from environment-style overrides. */
 export function testConfig(overrides: Record<string, string | undefined> = {}): Config {
   // A Redis key prefix of its own per server (unless the test shares one on purpose): counters
@@ -49,7 +61,7 @@ export async function startTestApp(
     config,
     close: async () => {
       registerMailCapture(url, undefined);
-      await app.close();
+      await closeApp(app);
       await database.destroy();
     },
   };

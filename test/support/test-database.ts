@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import pino from 'pino';
+import { inject } from 'vitest';
 import { createDatabase, type DatabaseHandle } from '../../server/src/db/create-database';
 import { migrateToLatest } from '../../server/src/db/migrator';
+import { openMigratedSnapshot } from '../../server/test/support/pglite-snapshot';
 import { TEST_DATABASE_URL } from './test-env';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -25,6 +27,12 @@ const silent = pino({ level: 'silent' });
 export async function createTestDatabase(kind: DatabaseKind, options?: { migrate?: boolean }): Promise<TestDatabase> {
   const migrate = options?.migrate ?? true;
   if (kind === 'pglite') {
+    // Migrated: loaded from the run's dump (pglite-snapshot-setup.ts), not made and migrated again.
+    const snapshot = migrate ? inject('pgliteSnapshot') : undefined;
+    if (snapshot) {
+      const handle = await openMigratedSnapshot(snapshot);
+      return { kind, handle, url: undefined, destroy: () => handle.destroy() };
+    }
     const handle = await createDatabase({ url: undefined, poolSize: 1, dataDir: 'memory://' }, silent);
     if (migrate) await applyMigrations(handle);
     return { kind, handle, url: undefined, destroy: () => handle.destroy() };

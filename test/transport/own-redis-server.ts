@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { killOnExit } from '../support/kill-on-exit';
 
 export interface OwnRedis {
   readonly port: number;
@@ -20,12 +21,21 @@ async function freePort(): Promise<number> {
 
 function start(port: number): Promise<ChildProcess> {
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  killOnExit(child);
   return new Promise((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`redis-server did not start:\n${out}`)), 10_000);
+    const timer = setTimeout(() => {
+      // Never leave a half-started redis-server behind.
+      child.kill('SIGKILL');
+      reject(new Error(`redis-server did not start within 30 s:\n${out}`));
+    }, 30_000);
     child.once('error', (err) => {
       clearTimeout(timer);
       reject(err);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`redis-server exited with ${code} before it was ready:\n${out}`));
     });
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();

@@ -72,5 +72,5 @@ describe.runIf(REDIS_URL)('rate limits shared through Redis by several instances
     for (let i = 0; i < 3; i++) expect([await statusOf(a), await statusOf(b)]).toEqual([200, 200]);
     expect(await statusOf(b)).toBe(429);
     expect(count(a.output, DOWN)).toBe(1);
-  }, 60_000);
+  }, 180_000);
 });

@@ -7,7 +7,7 @@ export async function waitForLog(
   predicate: (line: Record<string, unknown>) => boolean,
   options: { from?: number; timeoutMs?: number } = {},
 ): Promise<Record<string, unknown>> {
-  const timeoutMs = options.timeoutMs ?? 15_000;
+  const timeoutMs = options.timeoutMs ?? 60_000;
   const deadline = Date.now() + timeoutMs;
   let seen = options.from ?? 0;
   for (;;) {

@@ -8,6 +8,11 @@ const spin = (ms: number): void => {
   }
 };
 
+/** Once every queued refusal has been answered (or skipped), on a fast machine or a slow one. */
+const drained = async (queue: { readonly pending: number }): Promise<void> => {
+  while (queue.pending > 0) await new Promise((r) => setImmediate(r));
+};
+
 describe('refusal queue', () => {
   it('answers in arrival order, later, and skips clients that have gone', async () => {
     const errors: unknown[] = [];
@@ -27,12 +32,14 @@ describe('refusal queue', () => {
     const queue = createRefusalQueue(() => {}, 1);
     let answered = 0;
     for (let i = 0; i < 40; i++) queue.push(() => false, () => (spin(0.25), answered++));
-    // Work that becomes ready while the flood is being answered: a timer, as a
-    // probe's request would be an I/O callback, both served between slices.
-    const seenAt = await new Promise<number>((resolve) => setTimeout(() => resolve(answered), 0));
+    // Work that becomes ready while the flood is being answered (as a probe's
+    // request would): queued after the first slice, it runs before the next
+    // one. A slice stops after 1 ms and each answer takes 0.25 ms, so
+    // however slow the machine, the first slice cannot answer all 40.
+    const seenAt = await new Promise<number>((resolve) => setImmediate(() => resolve(answered)));
     expect(seenAt).toBeGreaterThan(0);
     expect(seenAt).toBeLessThan(40);
-    await new Promise((r) => setTimeout(r, 50));
+    await drained(queue);
     expect(answered).toBe(40);
   });
 
@@ -45,12 +52,12 @@ describe('refusal queue', () => {
       throw new Error('socket gone');
     });
     queue.push(() => false, () => answered.push(3));
-    await new Promise((r) => setTimeout(r, 10));
+    await drained(queue);
     expect(answered).toEqual([1, 3]);
     expect(errors).toHaveLength(1);
     // and it still runs later refusals
     queue.push(() => false, () => answered.push(4));
-    await new Promise((r) => setTimeout(r, 10));
+    await drained(queue);
     expect(answered).toEqual([1, 3, 4]);
   });
 });

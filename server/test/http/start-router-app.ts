@@ -1,7 +1,7 @@
 import type { AnyRouter } from '@trpc/server';
 import pino from 'pino';
 import { createApp, type App } from '../../src/create-app';
-import { testConfig } from '../../../test/support/test-app';
+import { closeApp, testConfig } from '../../../test/support/test-app';
 import { createTestDatabase } from '../../../test/support/test-database';
 
 export interface RouterApp {
@@ -26,7 +26,7 @@ export async function startRouterApp(router: AnyRouter | undefined, overrides: R
     port: address.port,
     logs,
     close: async () => {
-      await app.close();
+      await closeApp(app);
       await database.destroy();
     },
   };

@@ -2,7 +2,7 @@ import { createTRPCClient, httpBatchLink, httpBatchStreamLink, httpLink, TRPCCli
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/create-app';
-import { testConfig } from '../../../test/support/test-app';
+import { closeApp, testConfig } from '../../../test/support/test-app';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 import { protocolTestRouter } from './protocol-test-router';
 
@@ -37,7 +37,7 @@ describe('tRPC client links against our handler', () => {
     url = `http://127.0.0.1:${address.port}/trpc`;
   });
   afterAll(async () => {
-    await app?.close();
+    if (app) await closeApp(app);
     await database?.destroy();
   });
 

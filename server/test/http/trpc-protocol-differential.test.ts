@@ -9,7 +9,7 @@ import { resolveRequestId } from '../../src/http/request-id';
 import type { RequestState } from '../../src/http/request-state';
 import { createTrpcRequestHooks } from '../../src/http/trpc-request-hooks';
 import { createTrpcProtocolHandler } from '../../src/http/trpc-protocol/create-trpc-protocol-handler';
-import { testConfig } from '../../../test/support/test-app';
+import { closeApp, testConfig } from '../../../test/support/test-app';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 import { onAbortSeen, protocolTestRouter as testRouter } from './protocol-test-router';
 
@@ -192,7 +192,7 @@ describe('tRPC protocol: our handler answers as tRPC’s official adapter', () =
   afterAll(async () => {
     await close(stockServer);
     await close(bareServer);
-    await app?.close();
+    if (app) await closeApp(app);
     await database?.destroy();
   });
 
