@@ -1,9 +1,9 @@
-import { DataDirLockedError } from './db/data-dir-lock';
 import { loadConfig, readEnvironment } from './config';
 import { createApp, PendingMigrationsError } from './create-app';
 import { createRedirectServer } from './http/redirect-server';
 import { reloadCertificate } from './http/reload-certificate';
 import { createLogger } from './observability/create-logger';
+import { describeOperatorError } from './operator/describe-operator-error';
 
 const HELP = `Usage: pnpm start [-- --migrate]
 
@@ -37,20 +37,35 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   const { config } = loaded;
   const log = createLogger({ level: config.logLevel });
+  const hints = {
+    PORT: config.http.port,
+    METRICS_PORT: config.metrics.port,
+    HTTP_REDIRECT_PORT: config.http.redirectPort,
+    TLS_CERT_FILE: config.http.tls?.certFile,
+    TLS_KEY_FILE: config.http.tls?.keyFile,
+  };
 
   let app;
   try {
     app = await createApp({ config, log, migrate: argv.includes('--migrate') });
   } catch (err) {
-    if (err instanceof PendingMigrationsError || err instanceof DataDirLockedError) {
-      process.stderr.write(`gatehouse: ${err.message}\n`);
-    } else {
-      log.fatal({ err }, 'start-up failed');
-    }
+    const sentence = err instanceof PendingMigrationsError ? err.message : describeOperatorError(err, hints);
+    if (sentence !== undefined) process.stderr.write(`gatehouse: ${sentence}\n`);
+    else log.fatal({ err }, 'start-up failed');
+    // What createApp opened before failing (a pool, a timer) would keep the process alive.
+    process.exit(1);
+  }
+  let address;
+  try {
+    address = await app.listen();
+  } catch (err) {
+    const sentence = describeOperatorError(err, hints);
+    if (sentence !== undefined) process.stderr.write(`gatehouse: ${sentence}\n`);
+    else log.fatal({ err }, 'could not listen');
+    await app.close();
     process.exitCode = 1;
     return;
   }
-  const address = await app.listen();
   const scheme = config.http.tls ? 'https' : 'http';
   log.info(
     { url: `${scheme}://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`, port: address.port, env: config.env, database: app.deps.database.kind },
@@ -71,7 +86,9 @@ async function main(argv: readonly string[]): Promise<void> {
         redirect.listen(config.http.redirectPort, config.http.host, resolve);
       });
     } catch (err) {
-      log.fatal({ err }, 'the plain HTTP redirect listener could not start');
+      const sentence = describeOperatorError(err, hints);
+      if (sentence !== undefined) process.stderr.write(`gatehouse: ${sentence}\n`);
+      else log.fatal({ err }, 'the plain HTTP redirect listener could not start');
       await app.close();
       process.exitCode = 1;
       return;

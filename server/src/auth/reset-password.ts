@@ -3,6 +3,7 @@ import { AppError } from '../pipeline/app-error';
 import type { Context } from '../pipeline/context';
 import { consumeOneTimeToken, voidUserTokens } from './one-time-tokens';
 import { passwordProblem } from './password-policy';
+import { passwordProblemMessage } from './password-problem-message';
 import { findUserById, updatePasswordHash } from './user-queries';
 
 /**
@@ -20,7 +21,7 @@ export async function resetPassword(ctx: Context, input: ResetPasswordInput): Pr
     const user = await findUserById(trx, consumed.userId);
     if (!user) throw new AppError('TOKEN_INVALID');
     const problem = passwordProblem(input.newPassword, user.email, deps.config.auth.passwordMinLength);
-    if (problem) throw new AppError(problem);
+    if (problem) throw new AppError(problem, { message: passwordProblemMessage(problem, deps.config.auth.passwordMinLength) });
     await updatePasswordHash(trx, user.id, hash);
     await voidUserTokens(trx, user.id, 'password_reset');
     await deps.audit.append(trx, { action: 'auth.reset_password', actor: { type: 'user', id: user.id }, target: { type: 'user', id: user.id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId });

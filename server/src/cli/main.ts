@@ -7,6 +7,8 @@ import { keysCommand } from './commands/keys';
 import { openapiCommand } from './commands/openapi';
 import { proceduresCommand } from './commands/procedures';
 import { migrateCommand } from './commands/migrate';
+import { describeOperatorError } from '../operator/describe-operator-error';
+import { exitQuietlyOnBrokenPipe } from '../operator/exit-quietly-on-broken-pipe';
 import type { CliCommand, CliIo } from './cli-command';
 
 const COMMANDS: readonly CliCommand[] = [migrateCommand, adminCommand, auditCommand, keysCommand, proceduresCommand, openapiCommand, jwtCommand];
@@ -44,12 +46,20 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const loaded = loadConfig(readEnvironment());
   if (!loaded.ok) {
-    io.err(`gatehouse: invalid configuration:\n${loaded.problems.map((p) => `  - ${p}`).join('\n')}\n`);
+    io.err(`gatehouse: invalid configuration (${loaded.problems.length} problem${loaded.problems.length === 1 ? '' : 's'}):\n${loaded.problems.map((p) => `  - ${p}`).join('\n')}\n`);
     return 1;
   }
   const config: Config = loaded.config;
   const log = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, destination: process.stderr });
-  return command.run(rest, { config, log, io });
+  try {
+    return await command.run(rest, { config, log, io });
+  } catch (err) {
+    const sentence = describeOperatorError(err, { PORT: config.http.port });
+    if (sentence === undefined) throw err;
+    io.err(`gatehouse ${command.name}: ${sentence}\n`);
+    return 1;
+  }
 }
 
+exitQuietlyOnBrokenPipe(process.stdout);
 process.exitCode = await main(process.argv.slice(2));

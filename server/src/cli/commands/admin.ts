@@ -2,6 +2,7 @@ import { Email } from '@gatehouse/shared';
 import { sql } from 'kysely';
 import { createPasswordHasher } from '../../auth/password-hasher';
 import { passwordProblem } from '../../auth/password-policy';
+import { passwordProblemMessage } from '../../auth/password-problem-message';
 import { insertUser } from '../../auth/user-queries';
 import { createDatabase } from '../../db/create-database';
 import { migrationStatus } from '../../db/migrator';
@@ -42,7 +43,7 @@ export const adminCommand: CliCommand = {
     const password = await readSecretLine(io.stdin);
     const problem = passwordProblem(password, email, config.auth.passwordMinLength);
     if (problem) {
-      io.err(`gatehouse admin: password refused: ${problem}\n`);
+      io.err(`gatehouse admin: ${passwordProblemMessage(problem, config.auth.passwordMinLength)} (${problem})\n`);
       return 1;
     }
     const database = await createDatabase(config.database, log);

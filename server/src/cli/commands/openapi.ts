@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs';
 import { appRouter } from '../../app-router';
 import { buildOpenApiDocument } from '../../openapi/build-openapi-document';
 import { VERSION } from '../../version';
+import { writeOutputFile } from '../../operator/write-output-file';
 import type { CliCommand } from '../cli-command';
 
 /** `gatehouse openapi [--out file]`: the document the server serves, without a server or a database. */
@@ -20,7 +20,7 @@ export const openapiCommand: CliCommand = {
     }
     const doc = `${JSON.stringify(buildOpenApiDocument(appRouter, { version: VERSION, servers: config.http.publicUrl ? [config.http.publicUrl] : [] }), null, 2)}\n`;
     if (out) {
-      writeFileSync(out, doc);
+      writeOutputFile(out, doc);
       io.err(`wrote ${out}\n`);
     } else io.out(doc);
     return 0;
