@@ -3,6 +3,7 @@ import { createApp, PendingMigrationsError } from './create-app';
 import { createRedirectServer } from './http/redirect-server';
 import { reloadCertificate } from './http/reload-certificate';
 import { createLogger } from './observability/create-logger';
+import { countOf } from './cli/count-of';
 import { describeOperatorError } from './operator/describe-operator-error';
 
 const HELP = `Usage: pnpm start [-- --migrate]
@@ -30,13 +31,14 @@ async function main(argv: readonly string[]): Promise<void> {
   const loaded = loadConfig(readEnvironment());
   if (!loaded.ok) {
     process.stderr.write(
-      `gatehouse: invalid configuration (${loaded.problems.length} problem${loaded.problems.length === 1 ? '' : 's'}):\n${loaded.problems.map((p) => `  - ${p}`).join('\n')}\n`,
+      `gatehouse: invalid configuration (${countOf(loaded.problems.length, 'problem')}):\n${loaded.problems.map((p) => `  - ${p}`).join('\n')}\n`,
     );
     process.exitCode = 1;
     return;
   }
   const { config } = loaded;
-  const log = createLogger({ level: config.logLevel });
+  // Pretty lines for a person at a terminal in development; JSON lines otherwise (and always when piped).
+  const log = createLogger({ level: config.logLevel, pretty: config.isDev && process.stdout.isTTY });
   const hints = {
     PORT: config.http.port,
     METRICS_PORT: config.metrics.port,

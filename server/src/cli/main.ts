@@ -8,6 +8,7 @@ import { openapiCommand } from './commands/openapi';
 import { proceduresCommand } from './commands/procedures';
 import { migrateCommand } from './commands/migrate';
 import { describeOperatorError } from '../operator/describe-operator-error';
+import { countOf } from './count-of';
 import { exitQuietlyOnBrokenPipe } from '../operator/exit-quietly-on-broken-pipe';
 import type { CliCommand, CliIo } from './cli-command';
 
@@ -46,7 +47,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const loaded = loadConfig(readEnvironment());
   if (!loaded.ok) {
-    io.err(`gatehouse: invalid configuration (${loaded.problems.length} problem${loaded.problems.length === 1 ? '' : 's'}):\n${loaded.problems.map((p) => `  - ${p}`).join('\n')}\n`);
+    io.err(`gatehouse: invalid configuration (${countOf(loaded.problems.length, 'problem')}):\n${loaded.problems.map((p) => `  - ${p}`).join('\n')}\n`);
     return 1;
   }
   const config: Config = loaded.config;

@@ -2,6 +2,7 @@ import { verifyAuditChain } from '../../audit/verify-audit-chain';
 import { createDatabase } from '../../db/create-database';
 import { migrationStatus } from '../../db/migrator';
 import type { CliCommand } from '../cli-command';
+import { countOf } from '../count-of';
 
 /** `gatehouse audit verify` */
 export const auditCommand: CliCommand = {
@@ -27,10 +28,10 @@ export const auditCommand: CliCommand = {
       const verdict = await verifyAuditChain(database.db);
       if (verdict.ok) {
         // The head lets an operator keep an outside copy: a rewrite of the whole chain shows against it.
-        io.out(`audit chain intact: ${verdict.count} events; head ${verdict.headId} ${verdict.headHash}\n`);
+        io.out(`audit chain intact: ${countOf(verdict.count, 'event')}; head ${verdict.headId} ${verdict.headHash}\n`);
         return 0;
       }
-      io.err(`audit chain BROKEN at event ${verdict.brokenId} (${verdict.problem}); ${verdict.count} events before it verify\n`);
+      io.err(`audit chain BROKEN at event ${verdict.brokenId} (${verdict.problem}); ${countOf(verdict.count, 'event')} before it ${verdict.count === 1 ? 'verifies' : 'verify'}\n`);
       return 1;
     } finally {
       await database.destroy();
