@@ -72,7 +72,7 @@ export interface App {
 /** Thrown when an external database has migrations that were not applied. */
 export class PendingMigrationsError extends Error {
   constructor(readonly pending: readonly string[]) {
-    super(`the database has pending migrations: ${pending.join(', ')}; run \`pnpm gatehouse migrate latest\` or start with --migrate`);
+    super(`the database has pending migrations: ${pending.join(', ')}; run \`npx -y pnpm@10 gatehouse migrate latest\` or start with --migrate`);
     this.name = 'PendingMigrationsError';
   }
 }

@@ -6,7 +6,7 @@ import { createLogger } from './observability/create-logger';
 import { countOf } from './cli/count-of';
 import { describeOperatorError } from './operator/describe-operator-error';
 
-const HELP = `Usage: pnpm start [-- --migrate]
+const HELP = `Usage: npx -y pnpm@10 start [--migrate]
 
 Starts the Gatehouse server. Configuration comes from the environment (see
 .env.example); a .env file is read in development only.
@@ -22,7 +22,8 @@ async function main(argv: readonly string[]): Promise<void> {
     process.stdout.write(HELP);
     return;
   }
-  const unknown = argv.filter((a) => a !== '--migrate');
+  // pnpm 10 passes a "--" separator through to the script (`pnpm start -- --migrate`): accept it.
+  const unknown = argv.filter((a) => a !== '--migrate' && a !== '--');
   if (unknown.length > 0) {
     process.stderr.write(`gatehouse: unknown option ${unknown.join(' ')}\n\n${HELP}`);
     process.exitCode = 2;

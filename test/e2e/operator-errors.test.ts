@@ -12,8 +12,8 @@ import { createTestClient, refusal } from '../support/trpc-test-client';
 const STACK = /\n {4}at /;
 
 /** Runs the server entry point to its exit (for start-ups that must fail). */
-async function runServer(env: Record<string, string | undefined>): Promise<{ code: number | null; stderr: string; stdout: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+async function runServer(env: Record<string, string | undefined>, args: string[] = []): Promise<{ code: number | null; stderr: string; stdout: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts', ...args], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, GATEHOUSE_ENV: 'test', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -53,6 +53,14 @@ describe('operator errors: one sentence with the fix, no stack', () => {
     const run = await runServer({ PORT: '0', TLS_CERT_FILE: join(dir, 'missing-cert.pem'), TLS_KEY_FILE: join(dir, 'missing-key.pem'), GATEHOUSE_DATA_DIR: join(dir, 'tls') });
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(`gatehouse: cannot open ${join(dir, 'missing-cert.pem')} (TLS_CERT_FILE): no such file or directory; fix the path\n`);
+  });
+
+  it('accepts the "--" pnpm 10 passes through (npx -y pnpm@10 start -- --migrate), still refusing unknown options', async () => {
+    const run = await runServer({ PORT: 'abc' }, ['--', '--migrate']);
+    expect(run.stderr).toBe('gatehouse: invalid configuration (1 problem):\n  - PORT must be a whole number from 1 to 65535\n');
+    const bogus = await runServer({}, ['--', '--bogus']);
+    expect(bogus.code).toBe(2);
+    expect(bogus.stderr).toMatch(/^gatehouse: unknown option --bogus\n\nUsage: npx -y pnpm@10 start \[--migrate\]/);
   });
 
   it('PORT=abc says what PORT must be, not "required"', async () => {

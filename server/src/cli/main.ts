@@ -16,7 +16,7 @@ const COMMANDS: readonly CliCommand[] = [migrateCommand, adminCommand, auditComm
 
 function help(): string {
   const lines = COMMANDS.map((c) => `  ${c.usage.padEnd(36)} ${c.summary}`);
-  return `Usage: pnpm gatehouse <command> [options]
+  return `Usage: npx -y pnpm@10 gatehouse <command> [options]
 
 Commands:
 ${lines.join('\n')}
@@ -42,7 +42,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.out(`Usage: pnpm gatehouse ${command.usage}\n\n${command.help}\n`);
+    io.out(`Usage: npx -y pnpm@10 gatehouse ${command.usage}\n\n${command.help}\n`);
     return 0;
   }
   const loaded = loadConfig(readEnvironment());

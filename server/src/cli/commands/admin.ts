@@ -24,7 +24,7 @@ export const adminCommand: CliCommand = {
   help: `create   create a verified account with the global admin role.
          The password is read from standard input (one line), never from the
          command line, and must pass the password policy:
-           printf '%s\\n' "$ADMIN_PASSWORD" | pnpm gatehouse admin create --email ops@example.com`,
+           printf '%s\\n' "$ADMIN_PASSWORD" | npx -y pnpm@10 gatehouse admin create --email ops@example.com`,
   async run(args, { config, log, io }) {
     if (args[0] !== 'create') {
       io.err('gatehouse admin: expected "create"\n');
@@ -50,7 +50,7 @@ export const adminCommand: CliCommand = {
     try {
       const { pending } = await migrationStatus(database.db);
       if (pending.length > 0) {
-        io.err(`gatehouse admin: pending migrations (${pending.join(', ')}); run \`pnpm gatehouse migrate latest\` first\n`);
+        io.err(`gatehouse admin: pending migrations (${pending.join(', ')}); run \`npx -y pnpm@10 gatehouse migrate latest\` first\n`);
         return 1;
       }
       const hasher = await createPasswordHasher({ concurrency: 1 });

@@ -22,7 +22,7 @@ export const auditCommand: CliCommand = {
     try {
       const { pending } = await migrationStatus(database.db);
       if (pending.length > 0) {
-        io.err(`gatehouse audit: pending migrations (${pending.join(', ')}); run \`pnpm gatehouse migrate latest\` first\n`);
+        io.err(`gatehouse audit: pending migrations (${pending.join(', ')}); run \`npx -y pnpm@10 gatehouse migrate latest\` first\n`);
         return 1;
       }
       const verdict = await verifyAuditChain(database.db);

@@ -15,7 +15,7 @@ export const openapiCommand: CliCommand = {
     const out = i === -1 ? undefined : args[i + 1];
     const others = i === -1 ? args : args.filter((_, j) => j !== i && j !== i + 1);
     if ((i !== -1 && (!out || out.startsWith('-'))) || others.length > 0) {
-      io.err('gatehouse openapi: usage: pnpm gatehouse openapi [--out <file>]\n');
+      io.err('gatehouse openapi: usage: npx -y pnpm@10 gatehouse openapi [--out <file>]\n');
       return 2;
     }
     const doc = `${JSON.stringify(buildOpenApiDocument(appRouter, { version: VERSION, servers: config.http.publicUrl ? [config.http.publicUrl] : [] }), null, 2)}\n`;
