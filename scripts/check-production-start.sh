@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The production first start of docs/operations.md ("First start"), run as written
+# The production first start of docs/operations.md ("First start": install, build,
+# start:prod under node), run as written
 # against a throwaway PostgreSQL database: GATEHOUSE_ENV=production, --migrate, then
 # /readyz must answer 200 {"status":"ready"}. Safe on a shared host: a database of its
 # own (created and dropped), a free port, and it stops only the process group it started.
@@ -30,9 +31,15 @@ trap cleanup EXIT
 psql "$admin_url" -qAtc "CREATE DATABASE \"$db\"" >/dev/null
 port="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
 
-# The commands from docs/operations.md, between <!-- production-start --> and the fence's end.
-start_cmd="$(awk '/<!-- production-start -->/{f=1;next} f&&/^```sh/{next} f&&/^```/{exit} f&&/start --migrate/{print}' docs/operations.md)"
-if [ -z "$start_cmd" ]; then echo "docs/operations.md has no production start command"; exit 1; fi
+# The lines of docs/operations.md's block after <!-- production-start -->: every one but the
+# last runs to completion (install, build); the last starts the server.
+mapfile -t steps < <(awk '/<!-- production-start -->/{f=1;next} f&&/^```sh/{next} f&&/^```/{exit} f&&NF{print}' docs/operations.md)
+if [ "${#steps[@]}" -lt 1 ]; then echo "docs/operations.md has no production start block"; exit 1; fi
+start_cmd="${steps[-1]}"
+for step in "${steps[@]:0:${#steps[@]}-1}"; do
+  echo "== $step"
+  bash -c "$step" >"$log" 2>&1 || { cat "$log"; exit 1; }
+done
 echo "== production start, as docs/operations.md says: $start_cmd"
 
 export GATEHOUSE_ENV=production
@@ -58,5 +65,10 @@ done
 if [ -z "$ready" ]; then
   echo "production server did not become ready on port $port:"; cat "$log"; exit 1
 fi
+# Production runs the compiled build under node, not TypeScript through tsx.
+procs="$(ps -o args= -g "$server_pid" || true)"
+if ! grep -q 'server/dist/main.js' <<<"$procs" || grep -q 'tsx' <<<"$procs"; then
+  echo "the production server is not node on server/dist/main.js:"; echo "$procs"; exit 1
+fi
 applied="$(psql "$base_url/$db" -qAtc 'SELECT count(*) FROM kysely_migration')"
-echo "production server ready on port $port: /readyz {\"status\":\"ready\"}, $applied migrations applied"
+echo "production server (node server/dist/main.js) ready on port $port: /readyz {\"status\":\"ready\"}, $applied migrations applied"
