@@ -13,6 +13,7 @@ import { createTrpcEndpoint } from './http/trpc-endpoint';
 import { assertProcedurePolicies } from './pipeline/assert-procedure-policies';
 import { createRateLimiter } from './ratelimit/rate-limiter';
 import { VERSION } from './version';
+import { createDevelopmentIndexRoute } from './openapi/development-index-route';
 import { createDocsRoutes } from './openapi/docs-routes';
 import { createMetrics } from './observability/metrics';
 import { createMetricsRoute, metricsListener } from './observability/metrics-route';
@@ -72,7 +73,7 @@ export interface App {
 /** Thrown when an external database has migrations that were not applied. */
 export class PendingMigrationsError extends Error {
   constructor(readonly pending: readonly string[]) {
-    super(`the database has pending migrations: ${pending.join(', ')}; run \`pnpm gatehouse migrate latest\` or start with --migrate`);
+    super(`the database has pending migrations: ${pending.join(', ')}; run \`npx -y pnpm@10 gatehouse migrate latest\` or start with --migrate`);
     this.name = 'PendingMigrationsError';
   }
 }
@@ -151,7 +152,13 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   outbox.start();
   const docs = createDocsRoutes({ router, version: VERSION, publicUrl: config.http.publicUrl });
   const oauth = createTokenEndpoint({ deps, audit, apiKeys: apiKeyAuthenticator, keys: signingKeys, settings: tokenSettings });
-  const handler = createRequestHandler(deps, createTrpcEndpoint({ router, deps }), [docs, oauth, createJwksRoute(signingKeys), createMetricsRoute({ metrics, token: config.metrics.token, separatePort: config.metrics.port !== undefined })]);
+  const handler = createRequestHandler(deps, createTrpcEndpoint({ router, deps }), [
+    docs,
+    oauth,
+    createJwksRoute(signingKeys),
+    createMetricsRoute({ metrics, token: config.metrics.token, separatePort: config.metrics.port !== undefined }),
+    ...(config.isDev ? [createDevelopmentIndexRoute()] : []),
+  ]);
   const keyRefresh = setInterval(() => void signingKeys.refresh().catch(() => undefined), 60_000);
   keyRefresh.unref();
   // Another instance's revocation reaches this one's JWT check through the bus

@@ -1,11 +1,12 @@
-import { DataDirLockedError } from './db/data-dir-lock';
 import { loadConfig, readEnvironment } from './config';
 import { createApp, PendingMigrationsError } from './create-app';
 import { createRedirectServer } from './http/redirect-server';
 import { reloadCertificate } from './http/reload-certificate';
 import { createLogger } from './observability/create-logger';
+import { countOf } from './cli/count-of';
+import { describeOperatorError } from './operator/describe-operator-error';
 
-const HELP = `Usage: pnpm start [-- --migrate]
+const HELP = `Usage: npx -y pnpm@10 start [--migrate]
 
 Starts the Gatehouse server. Configuration comes from the environment (see
 .env.example); a .env file is read in development only.
@@ -21,7 +22,8 @@ async function main(argv: readonly string[]): Promise<void> {
     process.stdout.write(HELP);
     return;
   }
-  const unknown = argv.filter((a) => a !== '--migrate');
+  // pnpm 10 passes a "--" separator through to the script (`pnpm start -- --migrate`): accept it.
+  const unknown = argv.filter((a) => a !== '--migrate' && a !== '--');
   if (unknown.length > 0) {
     process.stderr.write(`gatehouse: unknown option ${unknown.join(' ')}\n\n${HELP}`);
     process.exitCode = 2;
@@ -30,27 +32,43 @@ async function main(argv: readonly string[]): Promise<void> {
   const loaded = loadConfig(readEnvironment());
   if (!loaded.ok) {
     process.stderr.write(
-      `gatehouse: invalid configuration (${loaded.problems.length} problem${loaded.problems.length === 1 ? '' : 's'}):\n${loaded.problems.map((p) => `  - ${p}`).join('\n')}\n`,
+      `gatehouse: invalid configuration (${countOf(loaded.problems.length, 'problem')}):\n${loaded.problems.map((p) => `  - ${p}`).join('\n')}\n`,
     );
     process.exitCode = 1;
     return;
   }
   const { config } = loaded;
-  const log = createLogger({ level: config.logLevel });
+  // Pretty lines for a person at a terminal in development; JSON lines otherwise (and always when piped).
+  const log = createLogger({ level: config.logLevel, pretty: config.isDev && process.stdout.isTTY });
+  const hints = {
+    PORT: config.http.port,
+    METRICS_PORT: config.metrics.port,
+    HTTP_REDIRECT_PORT: config.http.redirectPort,
+    TLS_CERT_FILE: config.http.tls?.certFile,
+    TLS_KEY_FILE: config.http.tls?.keyFile,
+  };
 
   let app;
   try {
     app = await createApp({ config, log, migrate: argv.includes('--migrate') });
   } catch (err) {
-    if (err instanceof PendingMigrationsError || err instanceof DataDirLockedError) {
-      process.stderr.write(`gatehouse: ${err.message}\n`);
-    } else {
-      log.fatal({ err }, 'start-up failed');
-    }
+    const sentence = err instanceof PendingMigrationsError ? err.message : describeOperatorError(err, hints);
+    if (sentence !== undefined) process.stderr.write(`gatehouse: ${sentence}\n`);
+    else log.fatal({ err }, 'start-up failed');
+    // What createApp opened before failing (a pool, a timer) would keep the process alive.
+    process.exit(1);
+  }
+  let address;
+  try {
+    address = await app.listen();
+  } catch (err) {
+    const sentence = describeOperatorError(err, hints);
+    if (sentence !== undefined) process.stderr.write(`gatehouse: ${sentence}\n`);
+    else log.fatal({ err }, 'could not listen');
+    await app.close();
     process.exitCode = 1;
     return;
   }
-  const address = await app.listen();
   const scheme = config.http.tls ? 'https' : 'http';
   log.info(
     { url: `${scheme}://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`, port: address.port, env: config.env, database: app.deps.database.kind },
@@ -71,7 +89,9 @@ async function main(argv: readonly string[]): Promise<void> {
         redirect.listen(config.http.redirectPort, config.http.host, resolve);
       });
     } catch (err) {
-      log.fatal({ err }, 'the plain HTTP redirect listener could not start');
+      const sentence = describeOperatorError(err, hints);
+      if (sentence !== undefined) process.stderr.write(`gatehouse: ${sentence}\n`);
+      else log.fatal({ err }, 'the plain HTTP redirect listener could not start');
       await app.close();
       process.exitCode = 1;
       return;

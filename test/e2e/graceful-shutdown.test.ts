@@ -42,7 +42,7 @@ describe('graceful shutdown of the real server process', () => {
 
   it('refuses to start with invalid configuration, naming every problem, without a stack trace', async () => {
     await expect(spawnServer({ PORT: 'x', GATEHOUSE_ENV: 'staging', LOG_LEVEL: 'loud', GATEHOUSE_DATA_DIR: dataDir }, { timeoutMs: 20_000 })).rejects.toThrow(
-      /invalid configuration \(3 problems\):\n {2}- [A-Z_]+: .*\n {2}- [A-Z_]+: .*\n {2}- [A-Z_]+: /,
+      /invalid configuration \(3 problems\):\n {2}- [A-Z_]+[: ].*\n {2}- [A-Z_]+[: ].*\n {2}- [A-Z_]+[: ]/,
     );
     try {
       await spawnServer({ PORT: 'x', GATEHOUSE_ENV: 'staging', LOG_LEVEL: 'loud', GATEHOUSE_DATA_DIR: dataDir });

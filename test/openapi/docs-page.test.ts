@@ -62,9 +62,14 @@ describe('GET /docs', () => {
       });
       await page.goto(`${t.url}/docs`, { waitUntil: 'networkidle' });
       await page.waitForSelector('.opblock-summary-path', { timeout: 15_000 });
+      // Swagger UI's boxes: the red "Errors" panel (parse and resolver errors, and warnings such as
+      // one about jsonSchemaDialect), "Unable to render this definition", and a failed fetch.
+      const boxes = await page.locator('.errors-wrapper, .version-pragma, .loading-container .info, .error-wrapper').allInnerTexts();
+      expect(boxes).toEqual([]);
       const paths = await page.locator('.opblock-summary-path').allInnerTexts();
       expect(paths).toContain('/trpc/system.version');
       expect(paths).toContain('/trpc/auth.signIn');
+      for (const plain of ['/oauth/token', '/.well-known/jwks.json', '/healthz', '/readyz']) expect(paths).toContain(plain);
       const dir = join(REPO_ROOT, 'test', 'artifacts');
       mkdirSync(dir, { recursive: true });
       await page.screenshot({ path: join(dir, 'docs.png'), fullPage: false });

@@ -49,7 +49,7 @@ describe('the OpenAPI document', () => {
 
   it('describes every procedure of the router: method, summary, permission, security, schemas, error statuses', () => {
     const procedures = listProcedures(appRouter);
-    expect(Object.keys(doc.paths).sort()).toEqual(procedures.map((p) => `/trpc/${p.path}`).sort());
+    expect(Object.keys(doc.paths).filter((path) => path.startsWith('/trpc/')).sort()).toEqual(procedures.map((p) => `/trpc/${p.path}`).sort());
     for (const p of procedures) {
       const methods = doc.paths[`/trpc/${p.path}`] ?? {};
       expect(Object.keys(methods), p.path).toEqual([p.type === 'query' ? 'get' : 'post']);
@@ -69,6 +69,39 @@ describe('the OpenAPI document', () => {
       for (const s of ['400', '429', '500', '503', 'default']) expect(statuses, p.path).toContain(s);
       expect(statuses.includes('401') && statuses.includes('403'), p.path).toBe(!meta?.public);
     }
+  });
+
+  it('describes the plain endpoints callers use, and they answer as it says', async () => {
+    expect(Object.keys(doc.paths).filter((path) => !path.startsWith('/trpc/')).sort()).toEqual(['/.well-known/jwks.json', '/healthz', '/oauth/token', '/readyz']);
+    expect((doc as unknown as { jsonSchemaDialect?: string }).jsonSchemaDialect).toBeUndefined();
+    const matches = (path: string, method: string, res: Response, body: unknown, type = 'application/json'): void => {
+      const schema = resolved.paths[path]?.[method]?.responses[String(res.status)]?.content?.[type]?.schema;
+      expect(schema, `${method} ${path} ${res.status} is documented`).toBeDefined();
+      const check = fromJSONSchema(schema as never).safeParse(body);
+      expect(check.success, `${path} ${res.status}: ${JSON.stringify(check.error?.issues ?? [])}`).toBe(true);
+    };
+    for (const path of ['/healthz', '/readyz', '/.well-known/jwks.json']) {
+      const res = await fetch(`${t.url}${path}`);
+      expect(res.status, path).toBe(200);
+      matches(path, 'get', res, await res.json());
+    }
+    const token = resolved.paths['/oauth/token']?.post;
+    const form = token?.requestBody?.content['application/x-www-form-urlencoded']?.schema as { required: string[]; properties: Record<string, unknown> };
+    expect(form.required).toEqual(['grant_type']);
+    expect(Object.keys(form.properties).sort()).toEqual(['client_id', 'client_secret', 'grant_type', 'scope']);
+    const asJson = await fetch(`${t.url}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(asJson.status).toBe(400);
+    matches('/oauth/token', 'post', asJson, await asJson.json());
+    const unknown = await fetch(`${t.url}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('nope:nope').toString('base64')}` },
+      body: 'grant_type=client_credentials',
+    });
+    expect(unknown.status).toBe(401);
+    const refused = (await unknown.json()) as { error: string };
+    expect(refused.error).toBe('invalid_client');
+    matches('/oauth/token', 'post', unknown, refused);
+    expect(doc.components.securitySchemes.clientBasic).toMatchObject({ type: 'http', scheme: 'basic' });
   });
 
   it('carries the closed set of reasons: the Error schema lists them all, each status response exactly those it is answered with', () => {

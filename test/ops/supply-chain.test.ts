@@ -6,10 +6,12 @@ import { REPO_ROOT } from '../support/spawn-server';
 const lockfile = readFileSync(join(REPO_ROOT, 'pnpm-lock.yaml'), 'utf8');
 const workspace = readFileSync(join(REPO_ROOT, 'pnpm-workspace.yaml'), 'utf8');
 
-function allowlist(): string[] {
-  const m = /onlyBuiltDependencies:\n((?:\s+- .+\n?)+)/.exec(workspace);
-  return (m?.[1] ?? '').split('\n').map((l) => l.replace(/^\s*-\s*/, '').trim()).filter(Boolean);
+function workspaceList(key: string): string[] {
+  const m = new RegExp(`${key}:\\n((?:\\s+- .+\\n?)+)`).exec(workspace);
+  return (m?.[1] ?? '').split('\n').map((l) => l.replace(/^\s*-\s*/, '').replace(/^'(.*)'$/, '$1').trim()).filter(Boolean);
 }
+
+const allowlist = (): string[] => workspaceList('onlyBuiltDependencies');
 
 describe('supply chain', () => {
   it('resolves every package from the npm registry: no tarball URLs elsewhere, no git or file dependencies', () => {
@@ -50,7 +52,9 @@ describe('supply chain', () => {
     }
     // pnpm 10 blocks every other package's install scripts, and records each one it blocked.
     const modules = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', '.modules.yaml'), 'utf8')) as { ignoredBuilds?: string[] };
-    const blocked = new Set((modules.ignoredBuilds ?? []).map((b) => b.replace(/@[^@]+$/, '')));
+    // ignoredBuiltDependencies: the ones we decided not to build (no "Ignored build scripts" box).
+    const blocked = new Set([...(modules.ignoredBuilds ?? []).map((b) => b.replace(/@[^@]+$/, '')), ...workspaceList('ignoredBuiltDependencies')]);
+    expect(workspaceList('ignoredBuiltDependencies')).toEqual(['@scarf/scarf']);
     const unexpected = [...withScripts].filter((n) => !allowed.has(n) && !blocked.has(n));
     expect(unexpected).toEqual([]);
     expect([...withScripts].some((n) => blocked.has(n))).toBe(true); // e.g. swagger-ui-dist's telemetry postinstall

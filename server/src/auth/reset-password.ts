@@ -6,6 +6,7 @@ import type { Context } from '../pipeline/context';
 import { deleteUserSessions } from '../sessions/session-queries';
 import { consumeOneTimeToken, voidUserTokens } from './one-time-tokens';
 import { passwordProblem } from './password-policy';
+import { passwordProblemMessage } from './password-problem-message';
 import { findUserById, markEmailVerified, updatePasswordHash } from './user-queries';
 
 /**
@@ -27,7 +28,7 @@ export async function resetPassword(ctx: Context, input: ResetPasswordInput): Pr
     const user = await findUserById(trx, consumed.userId);
     if (!user) throw new AppError('TOKEN_INVALID');
     const problem = passwordProblem(input.newPassword, user.email, deps.config.auth.passwordMinLength);
-    if (problem) throw new AppError(problem);
+    if (problem) throw new AppError(problem, { message: passwordProblemMessage(problem, deps.config.auth.passwordMinLength) });
     await updatePasswordHash(trx, user.id, hash);
     await voidUserTokens(trx, user.id, 'password_reset');
     const mfaRemoved = await wipeMfaEnrolledUnverified(trx, user.id);

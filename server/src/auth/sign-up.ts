@@ -6,6 +6,7 @@ import { authMails } from './auth-mails';
 import { publicBaseUrl } from './base-url';
 import { createOneTimeToken } from './one-time-tokens';
 import { passwordProblem } from './password-policy';
+import { passwordProblemMessage } from './password-problem-message';
 import { findUserByEmail, insertUser } from './user-queries';
 
 const VERIFY_TTL_MS = 48 * 3_600_000;
@@ -19,7 +20,7 @@ const VERIFY_TTL_MS = 48 * 3_600_000;
 export async function signUp(ctx: Context, input: SignUpInput): Promise<Accepted> {
   const { deps } = ctx;
   const problem = passwordProblem(input.password, input.email, deps.config.auth.passwordMinLength);
-  if (problem) throw new AppError(problem);
+  if (problem) throw new AppError(problem, { message: passwordProblemMessage(problem, deps.config.auth.passwordMinLength) });
   const passwordHash = await deps.passwords.hash(input.password);
   const baseUrl = publicBaseUrl(deps.config);
 

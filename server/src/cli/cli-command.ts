@@ -7,6 +7,11 @@ export interface CliIo {
   readonly stdin: NodeJS.ReadableStream;
 }
 
+/** Whether standard input is a terminal a person types into (then secrets are prompted for, not read as a line). */
+export function isTerminal(stdin: NodeJS.ReadableStream): stdin is import('node:tty').ReadStream {
+  return (stdin as { isTTY?: boolean }).isTTY === true;
+}
+
 export interface CliEnv {
   readonly config: Config;
   readonly log: Logger;

@@ -7,13 +7,16 @@ import { keysCommand } from './commands/keys';
 import { openapiCommand } from './commands/openapi';
 import { proceduresCommand } from './commands/procedures';
 import { migrateCommand } from './commands/migrate';
+import { describeOperatorError } from '../operator/describe-operator-error';
+import { countOf } from './count-of';
+import { exitQuietlyOnBrokenPipe } from '../operator/exit-quietly-on-broken-pipe';
 import type { CliCommand, CliIo } from './cli-command';
 
 const COMMANDS: readonly CliCommand[] = [migrateCommand, adminCommand, auditCommand, keysCommand, proceduresCommand, openapiCommand, jwtCommand];
 
 function help(): string {
   const lines = COMMANDS.map((c) => `  ${c.usage.padEnd(36)} ${c.summary}`);
-  return `Usage: pnpm gatehouse <command> [options]
+  return `Usage: npx -y pnpm@10 gatehouse <command> [options]
 
 Commands:
 ${lines.join('\n')}
@@ -39,17 +42,25 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.out(`Usage: pnpm gatehouse ${command.usage}\n\n${command.help}\n`);
+    io.out(`Usage: npx -y pnpm@10 gatehouse ${command.usage}\n\n${command.help}\n`);
     return 0;
   }
   const loaded = loadConfig(readEnvironment());
   if (!loaded.ok) {
-    io.err(`gatehouse: invalid configuration:\n${loaded.problems.map((p) => `  - ${p}`).join('\n')}\n`);
+    io.err(`gatehouse: invalid configuration (${countOf(loaded.problems.length, 'problem')}):\n${loaded.problems.map((p) => `  - ${p}`).join('\n')}\n`);
     return 1;
   }
   const config: Config = loaded.config;
   const log = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, destination: process.stderr });
-  return command.run(rest, { config, log, io });
+  try {
+    return await command.run(rest, { config, log, io });
+  } catch (err) {
+    const sentence = describeOperatorError(err, { PORT: config.http.port });
+    if (sentence === undefined) throw err;
+    io.err(`gatehouse ${command.name}: ${sentence}\n`);
+    return 1;
+  }
 }
 
+exitQuietlyOnBrokenPipe(process.stdout);
 process.exitCode = await main(process.argv.slice(2));

@@ -12,8 +12,20 @@ const DEV_KEY_PREFIX = 'dev';
  */
 export const DEFAULT_ARGON2_CONCURRENCY = Math.min(3, Math.max(1, availableParallelism() - 1));
 
-const port = z.coerce.number().int().min(0).max(65535);
-const positiveInt = z.coerce.number().int().positive();
+/**
+ * A whole number from `min` to `max`, with one message that names the range
+ * (zod's own would say "expected number, received NaN" for `PORT=abc`).
+ */
+function wholeNumber(min: number, max?: number): z.ZodCoercedNumber<unknown> {
+  const message = max === undefined ? `must be a whole number of at least ${min}` : `must be a whole number from ${min} to ${max}`;
+  const schema = z.coerce.number({ error: message }).int({ error: message }).min(min, { error: message });
+  return max === undefined ? schema : schema.max(max, { error: message });
+}
+
+/** A TCP port. 0 (any free port) is accepted for tests but not advertised. */
+const PORT_MESSAGE = 'must be a whole number from 1 to 65535';
+const port = z.coerce.number({ error: PORT_MESSAGE }).int({ error: PORT_MESSAGE }).min(0, { error: PORT_MESSAGE }).max(65535, { error: PORT_MESSAGE });
+const positiveInt = wholeNumber(1);
 const flag = z
   .enum(['true', 'false', '1', '0'])
   .transform((v) => v === 'true' || v === '1');
@@ -87,13 +99,13 @@ export const EnvSchema = z.object({
   GATEHOUSE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: port.default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
-  PUBLIC_URL: z.url().optional(),
+  PUBLIC_URL: z.url({ error: 'must be an absolute URL such as https://api.example.com' }).optional(),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
-  DATABASE_POOL_SIZE: positiveInt.max(200).default(10),
-  DATABASE_PREPARE_THRESHOLD: z.coerce.number().int().min(0).max(1000).default(5),
+  DATABASE_POOL_SIZE: wholeNumber(1, 200).default(10),
+  DATABASE_PREPARE_THRESHOLD: wholeNumber(0, 1000).default(5),
   GATEHOUSE_DATA_DIR: z.string().min(1).default('.gatehouse'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
   REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, 'must be 1-64 of [A-Za-z0-9:_-]').default('gatehouse'),
@@ -104,10 +116,10 @@ export const EnvSchema = z.object({
   CORS_ORIGINS: origins.default([]),
   GATEHOUSE_ENCRYPTION_KEYS: encryptionKeys.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  BODY_LIMIT_BYTES: positiveInt.max(50 * 1024 * 1024).default(1024 * 1024),
-  MAX_BATCH_SIZE: positiveInt.max(100).default(10),
-  MAX_URL_LENGTH: positiveInt.max(65536).default(8192),
-  MAX_JSON_DEPTH: positiveInt.max(256).default(32),
+  BODY_LIMIT_BYTES: wholeNumber(1, 50 * 1024 * 1024).default(1024 * 1024),
+  MAX_BATCH_SIZE: wholeNumber(1, 100).default(10),
+  MAX_URL_LENGTH: wholeNumber(1, 65536).default(8192),
+  MAX_JSON_DEPTH: wholeNumber(1, 256).default(32),
   HEADERS_TIMEOUT_MS: positiveInt.default(10_000),
   REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
   KEEP_ALIVE_TIMEOUT_MS: positiveInt.default(5_000),
@@ -117,13 +129,13 @@ export const EnvSchema = z.object({
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   MAIL_FROM: z.string().min(3).default('Gatehouse <no-reply@localhost>'),
   MAIL_PER_RECIPIENT_PER_HOUR: positiveInt.default(5),
-  PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(256).default(15),
+  PASSWORD_MIN_LENGTH: wholeNumber(8, 256).default(15),
   SESSION_IDLE_TIMEOUT_HOURS: positiveInt.default(24 * 10),
   SESSION_ABSOLUTE_TIMEOUT_HOURS: positiveInt.default(24 * 30),
   SESSION_CACHE: flag.default(true),
   STEP_UP_WINDOW_MINUTES: positiveInt.default(10),
   API_KEY_MAX_DAYS: positiveInt.default(365),
-  JWT_TTL_SECONDS: positiveInt.max(900).default(900),
+  JWT_TTL_SECONDS: wholeNumber(1, 900).default(900),
   RATE_LIMIT_IP_PER_MINUTE: positiveInt.default(600),
   RATE_LIMIT_PRINCIPAL_PER_MINUTE: positiveInt.default(1200),
   RATE_LIMIT_AUTH_PER_MINUTE: positiveInt.default(30),
@@ -133,7 +145,7 @@ export const EnvSchema = z.object({
   MAX_CONCURRENT_PER_IP: positiveInt.default(64),
   MAX_CONNECTIONS_PER_IP: positiveInt.default(128),
   TLS_HANDSHAKE_TIMEOUT_MS: positiveInt.default(10_000),
-  ARGON2_CONCURRENCY: positiveInt.max(64).default(DEFAULT_ARGON2_CONCURRENCY),
+  ARGON2_CONCURRENCY: wholeNumber(1, 64).default(DEFAULT_ARGON2_CONCURRENCY),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt.default(5),
   LOGIN_MAX_FAILURES_PER_IP: positiveInt.default(50),
   LOGIN_LOCKOUT_SECONDS: positiveInt.default(900),

@@ -27,53 +27,72 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): L
   for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') cleaned[k] = v;
 
   const parsed = EnvSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    return { ok: false, problems: parsed.error.issues.map(describeIssue) };
+  if (parsed.success) {
+    const problems = crossChecks(parsed.data).map((p) => p.text);
+    if (problems.length > 0) return { ok: false, problems };
+    return { ok: true, config: deepFreeze(toConfig(parsed.data)) };
   }
-  const problems = crossChecks(parsed.data);
-  if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, config: deepFreeze(toConfig(parsed.data)) };
+  // Name every problem at once: the production checks run too, on the
+  // variables that did parse (the bad ones fall back to their defaults for
+  // this pass only, and checks about them are skipped).
+  const problems = parsed.error.issues.map((issue) => describeIssue(issue, cleaned));
+  const bad = new Set(parsed.error.issues.map((issue) => String(issue.path[0])));
+  const rest = Object.fromEntries(Object.entries(cleaned).filter(([k]) => !bad.has(k)));
+  const fallback = EnvSchema.safeParse(rest);
+  if (fallback.success) {
+    for (const check of crossChecks(fallback.data)) if (!check.about.some((k) => bad.has(k))) problems.push(check.text);
+  }
+  return { ok: false, problems };
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+function describeIssue(issue: z.core.$ZodIssue, env: Readonly<Record<string, string>>): string {
   const name = issue.path.join('.') || '(environment)';
-  if (issue.code === 'invalid_type' && issue.input === undefined) return `${name}: required`;
+  // zod 4 does not report the input: "required" only when the variable is absent.
+  if (issue.code === 'invalid_type' && env[String(issue.path[0])] === undefined) return `${name} is required`;
   // Never echo the offending value: it may be a secret.
   const message = issue.code === 'invalid_value' ? `must be one of ${issue.values.map(String).join(', ')}` : issue.message;
-  return `${name}: ${message}`;
+  return message.startsWith('must ') ? `${name} ${message}` : `${name}: ${message}`;
 }
 
-function crossChecks(e: RawEnv): string[] {
-  const problems: string[] = [];
+interface CrossCheck {
+  /** The variables the problem is about; skipped when one of them did not parse. */
+  readonly about: readonly (keyof RawEnv)[];
+  readonly text: string;
+}
+
+function crossChecks(e: RawEnv): CrossCheck[] {
+  const problems: CrossCheck[] = [];
+  const add = (about: readonly (keyof RawEnv)[], text: string): void => {
+    problems.push({ about, text });
+  };
   if ((e.TLS_CERT_FILE === undefined) !== (e.TLS_KEY_FILE === undefined)) {
-    problems.push('TLS_CERT_FILE and TLS_KEY_FILE: set both or neither');
+    add(['TLS_CERT_FILE', 'TLS_KEY_FILE'], 'TLS_CERT_FILE and TLS_KEY_FILE: set both or neither');
   }
   if (e.HTTP_REDIRECT_PORT !== undefined && e.TLS_CERT_FILE === undefined) {
-    problems.push('HTTP_REDIRECT_PORT: only meaningful with TLS_CERT_FILE/TLS_KEY_FILE');
+    add(['HTTP_REDIRECT_PORT', 'TLS_CERT_FILE'], 'HTTP_REDIRECT_PORT: only meaningful with TLS_CERT_FILE/TLS_KEY_FILE');
   }
   if (e.METRICS_PORT !== undefined && e.METRICS_PORT !== 0 && e.METRICS_PORT === e.PORT) {
-    problems.push('METRICS_PORT: must differ from PORT');
+    add(['METRICS_PORT', 'PORT'], 'METRICS_PORT: must differ from PORT');
   }
   if (e.GATEHOUSE_ENV === 'production') {
     if (e.TLS_CERT_FILE === undefined && e.TRUST_PROXY === undefined) {
-      problems.push('production: no TLS (TLS_CERT_FILE/TLS_KEY_FILE) and no TRUST_PROXY; refusing to serve credentials over plain HTTP');
+      add(['TLS_CERT_FILE', 'TLS_KEY_FILE', 'TRUST_PROXY'], 'production: no TLS (TLS_CERT_FILE/TLS_KEY_FILE) and no TRUST_PROXY; refusing to serve credentials over plain HTTP');
     }
-    if (e.CORS_ORIGINS.includes('*')) problems.push('production: CORS_ORIGINS must list exact origins, not "*"');
+    if (e.CORS_ORIGINS.includes('*')) add(['CORS_ORIGINS'], 'production: CORS_ORIGINS must list exact origins, not "*"');
     if (e.GATEHOUSE_ENCRYPTION_KEYS === undefined) {
-      problems.push('production: GATEHOUSE_ENCRYPTION_KEYS is required');
+      add(['GATEHOUSE_ENCRYPTION_KEYS'], 'production: GATEHOUSE_ENCRYPTION_KEYS is required');
     } else if (e.GATEHOUSE_ENCRYPTION_KEYS.some((k) => k.id.startsWith(DEV_KEY_PREFIX) || k.key.equals(developmentKey().key))) {
-      problems.push('production: GATEHOUSE_ENCRYPTION_KEYS holds a development key');
+      add(['GATEHOUSE_ENCRYPTION_KEYS'], 'production: GATEHOUSE_ENCRYPTION_KEYS holds a development key');
     }
-    if (e.DATABASE_URL === undefined) problems.push('production: DATABASE_URL is required (the embedded database is for development)');
+    if (e.DATABASE_URL === undefined) add(['DATABASE_URL'], 'production: DATABASE_URL is required (the embedded database is for development)');
     if (e.LOG_LEVEL === 'debug' || e.LOG_LEVEL === 'trace') {
-      problems.push(`production: LOG_LEVEL=${e.LOG_LEVEL} may log request details; use info or above`);
+      add(['LOG_LEVEL'], `production: LOG_LEVEL=${e.LOG_LEVEL} may log request details; use info or above`);
     }
     if (e.METRICS_TOKEN === undefined && e.METRICS_PORT === undefined) {
-      problems.push('production: /metrics needs a guard: set METRICS_TOKEN or METRICS_PORT (loopback)');
+      add(['METRICS_TOKEN', 'METRICS_PORT'], 'production: /metrics needs a guard: set METRICS_TOKEN or METRICS_PORT (loopback)');
     }
-  } else if (e.CORS_ORIGINS.includes('*')) {
-    // Tolerated outside production, but never combined with credentials (see http/cors).
   }
+  // CORS_ORIGINS=* is tolerated outside production, but never combined with credentials (see http/cors).
   return problems;
 }
 

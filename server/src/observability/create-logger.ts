@@ -1,4 +1,5 @@
 import pino, { type Logger, type DestinationStream } from 'pino';
+import pretty from 'pino-pretty';
 import { redactLogFields } from './redact-log-fields';
 
 /**
@@ -6,7 +7,11 @@ import { redactLogFields } from './redact-log-fields';
  * credential-shaped strings under any key, so a careless `log.info({ input })`
  * cannot leak a password or token.
  */
-export function createLogger(options: { level: string; destination?: DestinationStream }): Logger {
+export function createLogger(options: { level: string; destination?: DestinationStream; pretty?: boolean }): Logger {
+  // Development on a terminal: pino-pretty as a synchronous stream in this
+  // thread (a transport's worker would lose the last lines on process.exit).
+  // Everywhere else, one JSON object per line for the log pipeline.
+  const destination = options.pretty === true ? pretty({ colorize: true, sync: true, ignore: 'pid,hostname,service', translateTime: 'SYS:HH:MM:ss.l' }) : options.destination;
   const root = pino(
     {
       level: options.level,
@@ -16,7 +21,7 @@ export function createLogger(options: { level: string; destination?: Destination
       formatters: { log: redactLogFields, bindings: redactLogFields },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    options.destination,
+    destination,
   );
   // pino skips the bindings formatter for children: redact their bindings on
   // the way in (children inherit this method, so it holds at every level).

@@ -30,6 +30,7 @@ import { errorResponseComponents, errorResponsesFor } from './error-responses';
 import { ERROR_SCHEMA } from './error-schema';
 import { createJsonSchemaCollector, type JsonSchema } from './json-schema-collector';
 import { mergeInputSchemas } from './merge-input-schemas';
+import { CLIENT_BASIC_SCHEME, PLAIN_ENDPOINT_SCHEMAS, plainEndpointPaths } from './plain-endpoint-paths';
 import { securityFor, SECURITY_SCHEMES } from './security-schemes';
 
 export interface OpenApiOptions {
@@ -121,19 +122,18 @@ export function buildOpenApiDocument(router: AnyRouter, options: OpenApiOptions)
 
   return {
     openapi: '3.1.0',
-    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     info: { title: 'Gatehouse API', version: options.version, description: DESCRIPTION },
     servers: (options.servers ?? []).map((url) => ({ url })),
-    tags: [...tags].sort().map((name) => ({ name })),
-    paths,
+    tags: [...[...tags].sort().map((name) => ({ name })), { name: 'oauth', description: 'Tokens for services: POST /oauth/token and its keys' }, { name: 'health', description: 'Probes for load balancers and orchestrators' }],
+    paths: { ...paths, ...plainEndpointPaths() },
     components: {
-      schemas: { Error: ERROR_SCHEMA, ...schemas.definitions() },
+      schemas: { Error: ERROR_SCHEMA, ...PLAIN_ENDPOINT_SCHEMAS, ...schemas.definitions() },
       responses: errorResponseComponents(),
       headers: {
         RequestId: { description: 'This request\'s id (also in error.data.requestId and the server log)', schema: { type: 'string' } },
         RetryAfter: { description: 'Seconds to wait before retrying', schema: { type: 'integer' } },
       },
-      securitySchemes: SECURITY_SCHEMES,
+      securitySchemes: { ...SECURITY_SCHEMES, clientBasic: CLIENT_BASIC_SCHEME },
     },
   };
 }

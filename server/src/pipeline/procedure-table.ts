@@ -34,7 +34,7 @@ export function renderProcedureTable(router: AnyRouter): string {
   return [
     '# Procedures',
     '',
-    'Generated from the router by `pnpm gatehouse procedures --out docs/procedures.md`; a test fails when it is stale.',
+    'Generated from the router by `npx -y pnpm@10 gatehouse procedures --out docs/procedures.md`; a test fails when it is stale.',
     'Every procedure declares a permission or `public`; org-scoped ones also check the caller\'s role in the `orgId` they name',
     '(a non-member gets NOT_FOUND). API keys and JWTs act with their scopes intersected with these.',
     '',

@@ -121,7 +121,7 @@ describe.runIf(DATABASE_KINDS.includes('postgres'))('gatehouse audit verify (CLI
       const cli = await runCli(['audit', 'verify'], { DATABASE_URL: t.url });
       const verdict = await verifyAuditChain(t.handle.db);
       if (!verdict.ok) throw new Error('chain broken');
-      expect(cli.stdout).toContain(`audit chain intact: 1 events; head ${verdict.headId} ${verdict.headHash}`);
+      expect(cli.stdout).toContain(`audit chain intact: 1 event; head ${verdict.headId} ${verdict.headHash}`);
       expect(cli.code).toBe(0);
     } finally {
       await t.destroy();

@@ -21,11 +21,27 @@ describe('loadConfig', () => {
     if (result.ok) return;
     const text = result.problems.join('\n');
     expect(result.problems).toHaveLength(4);
-    expect(text).toMatch(/^PORT:/m);
-    expect(text).toMatch(/^GATEHOUSE_ENV: must be one of development, test, production/m);
-    expect(text).toMatch(/^DATABASE_URL: must be a postgres/m);
-    expect(text).toMatch(/^LOG_LEVEL:/m);
+    expect(text).toMatch(/^PORT must be a whole number from 1 to 65535$/m);
+    expect(text).toMatch(/^GATEHOUSE_ENV must be one of development, test, production$/m);
+    expect(text).toMatch(/^DATABASE_URL must be a postgres/m);
+    expect(text).toMatch(/^LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent$/m);
     expect(text).not.toContain('secret-password');
+  });
+
+  it('runs the production checks even when a variable does not parse, skipping checks about it', () => {
+    const result = loadConfig({ GATEHOUSE_ENV: 'production', PORT: 'abc', CORS_ORIGINS: '*', GATEHOUSE_ENCRYPTION_KEYS: 'k1:short', TRUST_PROXY: '1', DATABASE_URL: 'postgres://db/g', METRICS_TOKEN: 'x'.repeat(40) });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems).toEqual([
+      'PORT must be a whole number from 1 to 65535',
+      'GATEHOUSE_ENCRYPTION_KEYS: key "k1" must be 32 bytes, base64-encoded',
+      'production: CORS_ORIGINS must list exact origins, not "*"',
+    ]);
+  });
+
+  it('says "required" only for a variable that is absent', () => {
+    expect(loadConfig({ DATABASE_POOL_SIZE: 'many' })).toEqual({ ok: false, problems: ['DATABASE_POOL_SIZE must be a whole number from 1 to 200'] });
+    expect(loadConfig({ SESSION_CACHE: 'yes' })).toEqual({ ok: false, problems: ['SESSION_CACHE must be one of 0, 1, true, false'] });
   });
 
   it('refuses unsafe production settings, naming each problem', () => {

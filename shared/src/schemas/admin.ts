@@ -5,13 +5,15 @@ const IsoDate = z.iso.datetime();
 /** An opaque keyset cursor returned by list procedures. */
 export const Cursor = z.string().regex(/^[A-Za-z0-9_-]{1,512}$/);
 
-export const AdminUserListInput = z.strictObject({
+const AdminUserListFilter = z.strictObject({
   /** Case-insensitive substring of the email. */
   emailContains: z.string().trim().min(1).max(254).optional(),
   cursor: Cursor.optional(),
   limit: z.number().int().min(1).max(100).default(20),
 });
-export type AdminUserListInput = z.input<typeof AdminUserListInput>;
+/** Every field is optional, so the input is too: `admin.users.list.query()` (`prefault` parses `{}`, applying `limit`'s default). */
+export const AdminUserListInput = AdminUserListFilter.prefault({});
+export type AdminUserListInput = z.input<typeof AdminUserListFilter>;
 
 /** A user as an administrator sees them: still never a hash or secret. */
 export const AdminUser = z.strictObject({
@@ -31,7 +33,7 @@ export const AdminUserPage = z.strictObject({ users: z.array(AdminUser), nextCur
 export const UserRef = z.strictObject({ id: z.uuid() });
 export const SetRoleInput = z.strictObject({ id: z.uuid(), role: z.enum(['user', 'admin']) });
 
-export const AuditListInput = z.strictObject({
+const AuditListFilter = z.strictObject({
   actorId: z.string().min(1).max(100).optional(),
   action: z.string().min(1).max(100).optional(),
   targetType: z.string().min(1).max(50).optional(),
@@ -42,7 +44,9 @@ export const AuditListInput = z.strictObject({
   cursor: Cursor.optional(),
   limit: z.number().int().min(1).max(100).default(50),
 });
-export type AuditListInput = z.input<typeof AuditListInput>;
+/** Every field is optional, so the input is too: `admin.audit.list.query()`. */
+export const AuditListInput = AuditListFilter.prefault({});
+export type AuditListInput = z.input<typeof AuditListFilter>;
 
 export const AuditEvent = z.strictObject({
   id: z.string(),

@@ -2,6 +2,7 @@ import { parseExpectedHead, verifyAuditChain, type ExpectedHead } from '../../au
 import { createDatabase } from '../../db/create-database';
 import { migrationStatus } from '../../db/migrator';
 import type { CliCommand } from '../cli-command';
+import { countOf } from '../count-of';
 
 /** `--expect-head <id:hash>` or `--expect-head=<id:hash>`; undefined when absent, 'bad' when malformed. */
 function expectHeadArg(args: readonly string[]): ExpectedHead | undefined | 'bad' {
@@ -39,22 +40,22 @@ export const auditCommand: CliCommand = {
     try {
       const { pending } = await migrationStatus(database.db);
       if (pending.length > 0) {
-        io.err(`gatehouse audit: pending migrations (${pending.join(', ')}); run \`pnpm gatehouse migrate latest\` first\n`);
+        io.err(`gatehouse audit: pending migrations (${pending.join(', ')}); run \`npx -y pnpm@10 gatehouse migrate latest\` first\n`);
         return 1;
       }
       const verdict = await verifyAuditChain(database.db, expectHead ? { expectHead } : {});
       if (verdict.ok) {
         // The head lets an operator keep an outside copy: a rewrite of the whole chain shows against it.
-        io.out(`audit chain intact: ${verdict.count} events; head ${verdict.headId} ${verdict.headHash}\n`);
+        io.out(`audit chain intact: ${countOf(verdict.count, 'event')}; head ${verdict.headId} ${verdict.headHash}\n`);
         if (expectHead) io.out(`expected head ${expectHead.id}:${expectHead.hash} is in the chain\n`);
         io.out(`anchor: ${verdict.headId}:${verdict.headHash}\n`);
         return 0;
       }
       if (verdict.problem === 'expected head missing' || verdict.problem === 'expected head differs') {
-        io.err(`audit chain BROKEN: the recorded head ${verdict.brokenId} is ${verdict.problem === 'expected head missing' ? 'no longer in the chain (rows removed or the head rewound)' : 'in the chain with another hash (history rewritten)'}; ${verdict.count} events verify\n`);
+        io.err(`audit chain BROKEN: the recorded head ${verdict.brokenId} is ${verdict.problem === 'expected head missing' ? 'no longer in the chain (rows removed or the head rewound)' : 'in the chain with another hash (history rewritten)'}; ${countOf(verdict.count, 'event')} ${verdict.count === 1 ? 'verifies' : 'verify'}\n`);
         return 1;
       }
-      io.err(`audit chain BROKEN at event ${verdict.brokenId} (${verdict.problem}); ${verdict.count} events before it verify\n`);
+      io.err(`audit chain BROKEN at event ${verdict.brokenId} (${verdict.problem}); ${countOf(verdict.count, 'event')} before it ${verdict.count === 1 ? 'verifies' : 'verify'}\n`);
       return 1;
     } finally {
       await database.destroy();

@@ -25,7 +25,7 @@ export const keysCommand: CliCommand = {
     try {
       const { pending } = await migrationStatus(database.db);
       if (pending.length > 0) {
-        io.err(`gatehouse keys: pending migrations (${pending.join(', ')}); run \`pnpm gatehouse migrate latest\` first\n`);
+        io.err(`gatehouse keys: pending migrations (${pending.join(', ')}); run \`npx -y pnpm@10 gatehouse migrate latest\` first\n`);
         return 1;
       }
       const results = await reencryptColumns(database.db, ring, ENCRYPTED_COLUMNS);

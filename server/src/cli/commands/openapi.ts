@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs';
 import { appRouter } from '../../app-router';
 import { buildOpenApiDocument } from '../../openapi/build-openapi-document';
 import { VERSION } from '../../version';
+import { writeOutputFile } from '../../operator/write-output-file';
 import type { CliCommand } from '../cli-command';
 
 /** `gatehouse openapi [--out file]`: the document the server serves, without a server or a database. */
@@ -15,12 +15,12 @@ export const openapiCommand: CliCommand = {
     const out = i === -1 ? undefined : args[i + 1];
     const others = i === -1 ? args : args.filter((_, j) => j !== i && j !== i + 1);
     if ((i !== -1 && (!out || out.startsWith('-'))) || others.length > 0) {
-      io.err('gatehouse openapi: usage: pnpm gatehouse openapi [--out <file>]\n');
+      io.err('gatehouse openapi: usage: npx -y pnpm@10 gatehouse openapi [--out <file>]\n');
       return 2;
     }
     const doc = `${JSON.stringify(buildOpenApiDocument(appRouter, { version: VERSION, servers: config.http.publicUrl ? [config.http.publicUrl] : [] }), null, 2)}\n`;
     if (out) {
-      writeFileSync(out, doc);
+      writeOutputFile(out, doc);
       io.err(`wrote ${out}\n`);
     } else io.out(doc);
     return 0;

@@ -1,6 +1,6 @@
-import { writeFileSync } from 'node:fs';
 import { appRouter } from '../../app-router';
 import { renderProcedureTable } from '../../pipeline/procedure-table';
+import { writeOutputFile } from '../../operator/write-output-file';
 import type { CliCommand } from '../cli-command';
 
 /** `gatehouse procedures [--out file]` */
@@ -17,7 +17,7 @@ export const proceduresCommand: CliCommand = {
       io.err('gatehouse procedures: --out needs a file\n');
       return 2;
     }
-    if (out) writeFileSync(out, table);
+    if (out) writeOutputFile(out, table);
     else io.out(table);
     return 0;
   },
