@@ -35,7 +35,12 @@ export async function requestPasswordReset(ctx: Context, input: { email: string 
 async function mailResetLink(deps: Context['deps'], email: string, origin: { ip: string; requestId: string }): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
     const user = await findUserByEmail(trx, email);
-    if (!user) return;
+    if (!user) {
+      // The same writes as a known email, so this job's cost (felt by the next
+      // request) says nothing either: a token no one holds, for no user, already expired.
+      await createOneTimeToken(trx, 'password_reset', null, 0);
+      return;
+    }
     const token = await createOneTimeToken(trx, 'password_reset', user.id, RESET_TTL_MS);
     await enqueueMail(trx, deps.keyRing, 'password_reset', authMails.passwordReset(user.email, publicBaseUrl(deps.config), token));
     await deps.audit.append(trx, { action: 'auth.request_password_reset', actor: { type: 'anonymous', id: null }, target: { type: 'user', id: user.id }, outcome: 'success', ip: origin.ip, requestId: origin.requestId });
