@@ -59,8 +59,10 @@ export function createDeviceCookies(options: { keys: readonly { readonly id: str
       const [kid = '', deviceId = '', expires = '', accountTag = '', given = ''] = parts;
       const key = derived.get(kid);
       if (!key || !/^\d{1,12}$/.test(expires) || Number(expires) * 1000 <= now()) return undefined;
-      const expected = mac(key, `${kid}.${deviceId}.${expires}.${accountTag}`);
-      const actual = Buffer.from(given, 'base64url');
+      // Compared as text: base64url decoding ignores the last character's spare
+      // bits, so a changed final character could otherwise still verify.
+      const expected = Buffer.from(mac(key, `${kid}.${deviceId}.${expires}.${accountTag}`).toString('base64url'));
+      const actual = Buffer.from(given);
       if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) return undefined;
       return { deviceId, keyId: kid, accountTag };
     },
