@@ -5,6 +5,7 @@ import type { Database } from './db/database';
 import type { DatabaseHandle } from './db/create-database';
 import type { Redis } from 'ioredis';
 import type { AttemptLimiter } from './auth/attempt-limiter';
+import type { DeviceCookies } from './auth/device-cookie';
 import type { PasswordHasher } from './auth/password-hasher';
 import type { PayloadCipher } from './mail/mail-message';
 import type { OutboxSender } from './mail/outbox-sender';
@@ -45,7 +46,10 @@ export interface AppDeps {
   /** Sign-ins under way, against the hasher's capacity (refused on arrival when full). */
   readonly signInAdmission: SignInAdmission;
   readonly sessions: SessionService;
-  readonly loginLimits: { readonly account: AttemptLimiter; readonly ip: AttemptLimiter };
+  /** Sign-in failures: per account (untrusted clients, every address), per IP (IPv6 /64), per device cookie (login-budget.ts). */
+  readonly loginLimits: { readonly account: AttemptLimiter; readonly ip: AttemptLimiter; readonly device: AttemptLimiter };
+  /** Signs and checks the device cookie of browsers that signed in before. */
+  readonly deviceCookies: DeviceCookies;
   readonly resetLimits: { readonly email: AttemptLimiter; readonly ip: AttemptLimiter };
   /** Mails per (kind, recipient) per hour, checked by every enqueue (mail/enqueue-mail.ts). */
   readonly mailCap: AttemptLimiter;

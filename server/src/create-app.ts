@@ -21,6 +21,7 @@ import { listProcedures } from './pipeline/assert-procedure-policies';
 import http from 'node:http';
 import net from 'node:net';
 import { createAttemptLimiter } from './auth/attempt-limiter';
+import { createDeviceCookies } from './auth/device-cookie';
 import { preloadCommonPasswords } from './auth/common-passwords';
 import { createPasswordHasher } from './auth/password-hasher';
 import { basicAuthRefusal } from './pipeline/basic-auth-refusal';
@@ -94,7 +95,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
 
   const redis = config.redisUrl ? createRedis(config.redisUrl, log) : undefined;
   const keyRing = createKeyRing(config.encryptionKeys);
-  const bus = redis ? createRedisRevocationBus(redis, log) : createLocalRevocationBus();
+  const bus = redis ? createRedisRevocationBus(redis, log, config.redisKeyPrefix) : createLocalRevocationBus();
   // Cached sessions are safe only while revocations reach every instance at
   // once: pub/sub with Redis, or a single process on the embedded database.
   const cacheTtlMs = !config.auth.sessionCache ? 0 : redis || database.kind === 'pglite' ? 10_000 : 1_000;
@@ -102,6 +103,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   preloadCommonPasswords();
   const passwords = await createPasswordHasher({ concurrency: config.auth.argon2Concurrency });
   const lockout = config.auth.loginLockoutSeconds;
+  const attempts = (prefix: string, points: number, windowSeconds: number) => createAttemptLimiter({ prefix: `${config.redisKeyPrefix}:${prefix}`, points, windowSeconds, redis });
   const transport = options.mailTransport ?? (config.mail.smtpUrl ? createSmtpTransport(config.mail.smtpUrl, config.mail.from) : createLogTransport(log));
   const audit = createAuditWriter();
   const metrics = createMetrics({ procedures: listProcedures(router).map((p) => p.path), database });
@@ -131,12 +133,14 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     signInAdmission: createSignInAdmission(passwords),
     sessions,
     loginLimits: {
-      account: createAttemptLimiter({ prefix: 'login-account', points: config.auth.loginMaxFailuresPerAccount, windowSeconds: lockout, redis }),
-      ip: createAttemptLimiter({ prefix: 'login-ip', points: config.auth.loginMaxFailuresPerIp, windowSeconds: lockout, redis }),
+      account: attempts('login-account', config.auth.loginMaxFailuresPerAccount, lockout),
+      ip: attempts('login-ip', config.auth.loginMaxFailuresPerIp, lockout),
+      device: attempts('login-device', config.auth.loginMaxFailuresPerAccount, lockout),
     },
+    deviceCookies: createDeviceCookies({ keys: config.encryptionKeys, maxAgeSeconds: config.auth.loginDeviceCookieDays * 86_400 }),
     resetLimits: {
-      email: createAttemptLimiter({ prefix: 'reset-email', points: config.auth.passwordResetPerEmailPerHour, windowSeconds: 3600, redis }),
-      ip: createAttemptLimiter({ prefix: 'reset-ip', points: config.auth.passwordResetPerIpPerHour, windowSeconds: 3600, redis }),
+      email: attempts('reset-email', config.auth.passwordResetPerEmailPerHour, 3600),
+      ip: attempts('reset-ip', config.auth.passwordResetPerIpPerHour, 3600),
     },
     // Under REDIS_KEY_PREFIX: deployments (and test runs) sharing one Redis keep their mail budgets apart.
     mailCap: createAttemptLimiter({ prefix: `${config.redisKeyPrefix}:mail-recipient`, points: config.mail.perRecipientPerHour, windowSeconds: 3600, redis }),

@@ -15,8 +15,9 @@ export interface AttemptLimiter {
   reset(key: string): Promise<void>;
 }
 
+/** `prefix`: the whole Redis key prefix, REDIS_KEY_PREFIX included (e.g. `gatehouse:login-account`). */
 export function createAttemptLimiter(options: { prefix: string; points: number; windowSeconds: number; redis: Redis | undefined }): AttemptLimiter {
-  const base = { points: options.points, duration: options.windowSeconds, keyPrefix: `gatehouse:${options.prefix}` };
+  const base = { points: options.points, duration: options.windowSeconds, keyPrefix: options.prefix };
   const limiter = options.redis
     ? new RateLimiterRedis({ ...base, storeClient: options.redis, rejectIfRedisNotReady: true, insuranceLimiter: new RateLimiterMemory(base) })
     : new RateLimiterMemory(base);

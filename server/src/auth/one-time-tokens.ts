@@ -45,6 +45,22 @@ export async function consumeOneTimeToken(db: Db, purpose: TokenPurpose, token: 
   return { ok: false, reason: stale && stale.consumed_at === null ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID' };
 }
 
+/**
+ * Whether a token is live (unused, unexpired) without using it up: lets a
+ * caller refuse a bad token before costly work (argon2), then consume it.
+ */
+export async function peekOneTimeToken(db: Db, purpose: TokenPurpose, token: string): Promise<ConsumeResult> {
+  const row = await db
+    .selectFrom('one_time_tokens')
+    .select(['user_id', 'data', 'consumed_at', 'expires_at'])
+    .select(sql<boolean>`expires_at > now()`.as('live'))
+    .where('token_hash', '=', sha256(token))
+    .where('purpose', '=', purpose)
+    .executeTakeFirst();
+  if (row && row.consumed_at === null && row.live) return { ok: true, userId: row.user_id, data: row.data };
+  return { ok: false, reason: row && row.consumed_at === null ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID' };
+}
+
 /** Voids a user's unused tokens of one purpose (e.g. older reset links after a reset). */
 export function voidUserTokens(db: Db, userId: string, purpose: TokenPurpose) {
   return db

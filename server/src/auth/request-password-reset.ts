@@ -1,5 +1,6 @@
 import type { Accepted } from '@gatehouse/shared';
 import { AppError } from '../pipeline/app-error';
+import { ipRateKey } from '../ratelimit/ip-rate-key';
 import type { Context } from '../pipeline/context';
 import { enqueueMail } from '../mail/enqueue-mail';
 import { authMails } from './auth-mails';
@@ -11,22 +12,38 @@ const RESET_TTL_MS = 30 * 60_000;
 
 /**
  * Mails a reset link if the account exists; the answer is the same either
- * way. Limited per email and per IP so it cannot be used to flood a mailbox.
+ * way. Limited per email and per IP (IPv6 by /64) so it cannot be used to
+ * flood a mailbox. The answer goes out before the account is looked up: the
+ * lookup, the token and the mail enqueue run as a job after the response
+ * (setImmediate), for a known and an unknown email alike, so the response
+ * time says nothing about who is registered.
  */
 export async function requestPasswordReset(ctx: Context, input: { email: string }): Promise<Accepted> {
   const { deps } = ctx;
-  const [byEmail, byIp] = await Promise.all([deps.resetLimits.email.hit(input.email), deps.resetLimits.ip.hit(ctx.ip)]);
+  const [byEmail, byIp] = await Promise.all([deps.resetLimits.email.hit(input.email), deps.resetLimits.ip.hit(ipRateKey(ctx.ip))]);
   if (byEmail.exceeded || byIp.exceeded) {
     const retryMs = Math.max(byEmail.exceeded ? byEmail.retryAfterMs : 0, byIp.exceeded ? byIp.retryAfterMs : 0);
     throw new AppError('RATE_LIMITED', { message: 'Too many reset requests; try again later', retryAfterSeconds: Math.ceil(retryMs / 1000) });
   }
+  const { ip, requestId, log } = ctx;
+  setImmediate(() => {
+    mailResetLink(deps, input.email, { ip, requestId }).catch((err: unknown) => log.error({ err, requestId }, 'password reset request failed'));
+  });
+  return { accepted: true };
+}
+
+async function mailResetLink(deps: Context['deps'], email: string, origin: { ip: string; requestId: string }): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
-    const user = await findUserByEmail(trx, input.email);
-    if (!user) return;
+    const user = await findUserByEmail(trx, email);
+    if (!user) {
+      // The same writes as a known email, so this job's cost (felt by the next
+      // request) says nothing either: a token no one holds, for no user, already expired.
+      await createOneTimeToken(trx, 'password_reset', null, 0);
+      return;
+    }
     const token = await createOneTimeToken(trx, 'password_reset', user.id, RESET_TTL_MS);
     await enqueueMail(trx, deps, 'password_reset', authMails.passwordReset(user.email, publicBaseUrl(deps.config), token));
-    await deps.audit.append(trx, { action: 'auth.request_password_reset', actor: { type: 'anonymous', id: null }, target: { type: 'user', id: user.id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId });
+    await deps.audit.append(trx, { action: 'auth.request_password_reset', actor: { type: 'anonymous', id: null }, target: { type: 'user', id: user.id }, outcome: 'success', ip: origin.ip, requestId: origin.requestId });
   });
   deps.outbox.kick();
-  return { accepted: true };
 }

@@ -4,7 +4,7 @@ import { wipeMfaEnrolledUnverified } from '../mfa/mfa-queries';
 import { AppError } from '../pipeline/app-error';
 import type { Context } from '../pipeline/context';
 import { deleteUserSessions } from '../sessions/session-queries';
-import { consumeOneTimeToken, voidUserTokens } from './one-time-tokens';
+import { consumeOneTimeToken, peekOneTimeToken, voidUserTokens } from './one-time-tokens';
 import { passwordProblem } from './password-policy';
 import { passwordProblemMessage } from './password-problem-message';
 import { findUserById, markEmailVerified, updatePasswordHash } from './user-queries';
@@ -17,9 +17,18 @@ import { findUserById, markEmailVerified, updatePasswordHash } from './user-quer
  * factor enrolled before the email was verified is removed, and the email is
  * marked verified (the token came through it). After the commit the keys'
  * live JWTs stop on every instance and cached sessions are dropped.
+ * The token and the password policy are checked before argon2 runs: a forged
+ * token costs one indexed read, not a hash (a flood of them cannot take the
+ * hasher from sign-ins).
  */
 export async function resetPassword(ctx: Context, input: ResetPasswordInput): Promise<Ok> {
   const { deps } = ctx;
+  const live = await peekOneTimeToken(deps.db, 'password_reset', input.token);
+  if (!live.ok || live.userId === null) throw new AppError(live.ok ? 'TOKEN_INVALID' : live.reason);
+  const owner = await findUserById(deps.db, live.userId);
+  if (!owner) throw new AppError('TOKEN_INVALID');
+  const early = passwordProblem(input.newPassword, owner.email, deps.config.auth.passwordMinLength);
+  if (early) throw new AppError(early, { message: passwordProblemMessage(early, deps.config.auth.passwordMinLength) });
   // Hash before the transaction: argon2 must not hold a database connection.
   const hash = await deps.passwords.hash(input.newPassword);
   const { userId, keyIds } = await deps.db.transaction().execute(async (trx) => {

@@ -4,32 +4,37 @@ import { AppError } from '../pipeline/app-error';
 import type { Context } from '../pipeline/context';
 import { startMfaChallenge } from '../mfa/mfa-challenge';
 import { issueSession } from './issue-session';
+import { loginBudget } from './login-budget';
 import { findUserByEmail, updatePasswordHash } from './user-queries';
 
 /**
  * Password sign-in. Unknown email and wrong password give the same
- * INVALID_CREDENTIALS after the same argon2id work; consecutive failures per
- * account+IP and failures per IP lock sign-in (TOO_MANY_ATTEMPTS, even for the
- * right password) until the window passes. Every sign-in gets a new session;
+ * INVALID_CREDENTIALS after the same argon2id work. Failures lock sign-in
+ * (TOO_MANY_ATTEMPTS, even for the right password) until the window passes:
+ * per account across every address and per address (IPv6 by /64) for
+ * untrusted clients, per device for a browser holding this account's device
+ * cookie (see login-budget.ts), which also keeps a reserved place in the
+ * password hasher during a flood. Every sign-in gets a new session;
  * with MFA enabled the answer is a challenge for `auth.verifyMfa` instead.
  */
 export async function signIn(ctx: Context, input: SignInInput): Promise<SignInResult> {
   const { deps } = ctx;
+  const budget = loginBudget(ctx, input.email);
+  const lane = budget.trusted ? 'reserved' : 'shared';
   // A flood is refused before it costs a database read.
-  deps.passwords.assertCapacity();
-  const accountKey = `${input.email}|${ctx.ip}`;
-  const blockedMs = Math.max(await deps.loginLimits.account.blockedFor(accountKey), await deps.loginLimits.ip.blockedFor(ctx.ip));
+  deps.passwords.assertCapacity(lane);
+  const blockedMs = await budget.blockedMs();
   if (blockedMs > 0) {
-    securityEvent(ctx.log, { type: 'auth.locked_out', requestId: ctx.requestId, ip: ctx.ip, details: { retryAfterSeconds: Math.ceil(blockedMs / 1000) } });
+    securityEvent(ctx.log, { type: 'auth.locked_out', requestId: ctx.requestId, ip: ctx.ip, details: { retryAfterSeconds: Math.ceil(blockedMs / 1000), trustedDevice: budget.trusted } });
     await deps.audit.append(deps.db, { action: 'auth.sign_in', actor: { type: 'anonymous', id: null }, outcome: 'denied', ip: ctx.ip, requestId: ctx.requestId, details: { reason: 'TOO_MANY_ATTEMPTS' } });
     throw new AppError('TOO_MANY_ATTEMPTS', { message: 'Too many failed sign-ins; try again later', retryAfterSeconds: Math.ceil(blockedMs / 1000) });
   }
 
   const user = await findUserByEmail(deps.db, input.email);
-  const ok = await deps.passwords.verify(user?.password_hash, input.password);
+  const ok = await deps.passwords.verify(user?.password_hash, input.password, { lane });
   if (!user || !ok) {
-    await Promise.all([deps.loginLimits.account.hit(accountKey), deps.loginLimits.ip.hit(ctx.ip)]);
-    const lockedOut = (await deps.loginLimits.account.blockedFor(accountKey)) > 0 || (await deps.loginLimits.ip.blockedFor(ctx.ip)) > 0;
+    await budget.fail();
+    const lockedOut = (await budget.blockedMs()) > 0;
     await deps.audit.append(deps.db, {
       action: 'auth.sign_in',
       actor: { type: 'anonymous', id: null },
@@ -46,10 +51,12 @@ export async function signIn(ctx: Context, input: SignInInput): Promise<SignInRe
     await deps.audit.append(deps.db, { action: 'auth.sign_in', actor: { type: 'user', id: user.id }, outcome: 'denied', ip: ctx.ip, requestId: ctx.requestId, details: { reason: 'ACCOUNT_LOCKED' } });
     throw new AppError('ACCOUNT_LOCKED', { message: 'This account is locked' });
   }
-  await deps.loginLimits.account.reset(accountKey);
   if (deps.passwords.needsRehash(user.password_hash)) {
-    await updatePasswordHash(deps.db, user.id, await deps.passwords.hash(input.password));
+    await updatePasswordHash(deps.db, user.id, await deps.passwords.hash(input.password, { lane }));
   }
+  // The failures are cleared only once sign-in is complete: a right password
+  // must not reset the budget the second-factor guesses spend.
   if (user.mfa_enabled_at !== null) return startMfaChallenge(ctx, user.id);
+  await budget.succeed();
   return issueSession(ctx, user, 'password');
 }

@@ -149,6 +149,7 @@ export const EnvSchema = z.object({
   LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt.default(5),
   LOGIN_MAX_FAILURES_PER_IP: positiveInt.default(50),
   LOGIN_LOCKOUT_SECONDS: positiveInt.default(900),
+  LOGIN_DEVICE_COOKIE_DAYS: positiveInt.max(400).default(180),
   PASSWORD_RESET_PER_EMAIL_PER_HOUR: positiveInt.default(3),
   PASSWORD_RESET_PER_IP_PER_HOUR: positiveInt.default(20),
 });

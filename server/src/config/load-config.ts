@@ -137,6 +137,7 @@ function toConfig(e: RawEnv): Config {
       loginMaxFailuresPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
       loginMaxFailuresPerIp: e.LOGIN_MAX_FAILURES_PER_IP,
       loginLockoutSeconds: e.LOGIN_LOCKOUT_SECONDS,
+      loginDeviceCookieDays: e.LOGIN_DEVICE_COOKIE_DAYS,
       passwordResetPerEmailPerHour: e.PASSWORD_RESET_PER_EMAIL_PER_HOUR,
       passwordResetPerIpPerHour: e.PASSWORD_RESET_PER_IP_PER_HOUR,
     },

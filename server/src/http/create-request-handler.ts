@@ -53,7 +53,7 @@ export function createRequestHandler(deps: AppDeps, trpc: TrpcEndpoint, plainRou
 
   const handler = function handleRequest(req: IncomingMessage, res: ServerResponse): void {
     const startedAt = performance.now();
-    if (req.method === 'POST' && (req.url === SIGN_IN_PATH || req.url === SIGN_IN_BATCH_URL) && deps.signInAdmission.isFull()) {
+    if (req.method === 'POST' && (req.url === SIGN_IN_PATH || req.url === SIGN_IN_BATCH_URL) && deps.signInAdmission.isFull(frontDoorDevice(deps, req))) {
       // A sign-in flood: every password-hashing place is spoken for. Refused
       // before anything else runs, and answered at low priority, after the
       // other requests that are ready (see refusal-queue.ts).
@@ -253,4 +253,9 @@ async function readiness(deps: AppDeps, draining: boolean): Promise<{ ready: boo
     return { ready: false, detail: { reason: 'DATABASE_UNREACHABLE' } };
   }
   return { ready: true, detail: {} };
+}
+
+/** The verified device cookie of a sign-in at the front door, before the transport is resolved (either cookie name). */
+function frontDoorDevice(deps: AppDeps, req: IncomingMessage): string | undefined {
+  return (deps.deviceCookies.read(req.headers.cookie, true) ?? deps.deviceCookies.read(req.headers.cookie, false))?.deviceId;
 }

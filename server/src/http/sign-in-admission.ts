@@ -15,25 +15,32 @@ import type { PasswordHasher } from '../auth/password-hasher';
  * a client that sends headers and never the body hold a place (slowloris).
  */
 export interface SignInAdmission {
-  /** Whether a sign-in arriving now would be refused: the front door's cheap check, before the body is read. */
-  isFull(): boolean;
+  /** Whether a sign-in arriving now would be refused: the front door's cheap check, before the body is read. `deviceId`: of a verified device cookie. */
+  isFull(deviceId?: string): boolean;
   /** Counts this sign-in until `res` closes; false, counting nothing, when full. */
-  admit(res: ServerResponse): boolean;
+  admit(res: ServerResponse, deviceId?: string): boolean;
 }
 
-export function createSignInAdmission(passwords: Pick<PasswordHasher, 'capacity' | 'isSaturated'>): SignInAdmission {
+export function createSignInAdmission(passwords: Pick<PasswordHasher, 'capacity' | 'reserved' | 'isSaturated'>): SignInAdmission {
   let admitted = 0;
-  const release = (): void => {
-    admitted--;
+  const devicesIn = new Set<string>();
+  const reservedFor = (deviceId: string | undefined): boolean => deviceId !== undefined && !devicesIn.has(deviceId);
+  const isFull = (deviceId?: string): boolean => {
+    const reserved = reservedFor(deviceId);
+    return admitted >= passwords.capacity - (reserved ? 0 : passwords.reserved) || passwords.isSaturated(reserved ? 'reserved' : 'shared');
   };
-  const isFull = (): boolean => admitted >= passwords.capacity || passwords.isSaturated();
   return {
     isFull,
-    admit(res) {
+    admit(res, deviceId) {
       // A response already closed would never release its place.
-      if (isFull() || res.destroyed) return false;
+      if (isFull(deviceId) || res.destroyed) return false;
       admitted++;
-      res.once('close', release);
+      const holds = reservedFor(deviceId) ? deviceId : undefined;
+      if (holds !== undefined) devicesIn.add(holds);
+      res.once('close', () => {
+        admitted--;
+        if (holds !== undefined) devicesIn.delete(holds);
+      });
       return true;
     },
   };

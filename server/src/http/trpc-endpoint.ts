@@ -71,7 +71,7 @@ export function createTrpcEndpoint(options: TrpcEndpointOptions): TrpcEndpoint {
         return;
       }
       // A sign-in holds a password-hashing place from here (its body is in) until it is answered.
-      if (calls.includes(SIGN_IN) && !deps.signInAdmission.admit(res)) return refuseSignIn(deps.metrics, res, state);
+      if (calls.includes(SIGN_IN) && !deps.signInAdmission.admit(res, deps.deviceCookies.read(req.headers.cookie, state.secure)?.deviceId)) return refuseSignIn(deps.metrics, res, state);
       if (read.body.length > 0) {
         const parsed = parseJson(read.body, maxJsonDepth);
         if (!parsed.ok) return refuse(res, state, parsed.reason, parsed.reason === 'MALFORMED_JSON' ? 'The body is not valid JSON' : `JSON nests deeper than ${maxJsonDepth} levels`);

@@ -1,4 +1,5 @@
 import type { Ok, ReauthenticateInput } from '@gatehouse/shared';
+import { loginBudget } from '../auth/login-budget';
 import { findUserById } from '../auth/user-queries';
 import { AppError } from '../pipeline/app-error';
 import type { Context } from '../pipeline/context';
@@ -8,22 +9,22 @@ import { actorOf } from '../pipeline/audit-sink';
 
 /**
  * Step-up: the session proves the password or a second factor again, which
- * opens `stepUp` procedures for STEP_UP_WINDOW_MINUTES. Failures count
- * toward the account's brute-force limit.
+ * opens `stepUp` procedures for STEP_UP_WINDOW_MINUTES. Failures spend the
+ * sign-in budget (per account across addresses, or the trusted device's own).
  */
 export async function reauthenticate(ctx: Context & { principal: Principal }, input: ReauthenticateInput): Promise<Ok> {
   const { deps, principal } = ctx;
   if (!principal.sessionId) throw new AppError('SESSION_REQUIRED', { message: 'Only a signed-in session can re-authenticate' });
   const user = await findUserById(deps.db, principal.userId);
   if (!user) throw new AppError('UNAUTHENTICATED');
-  const accountKey = `${user.email}|${ctx.ip}`;
-  const blockedMs = Math.max(await deps.loginLimits.account.blockedFor(accountKey), await deps.loginLimits.ip.blockedFor(ctx.ip));
+  const budget = loginBudget(ctx, user.email);
+  const blockedMs = await budget.blockedMs();
   if (blockedMs > 0) throw new AppError('TOO_MANY_ATTEMPTS', { message: 'Too many failed attempts; try again later', retryAfterSeconds: Math.ceil(blockedMs / 1000) });
 
-  const ok = 'password' in input ? await deps.passwords.verify(user.password_hash, input.password) : await checkSecondFactor(ctx, user.id, { code: input.code });
+  const ok = 'password' in input ? await deps.passwords.verify(user.password_hash, input.password, { lane: budget.trusted ? 'reserved' : 'shared' }) : await checkSecondFactor(ctx, user.id, { code: input.code });
   await deps.audit.append(deps.db, { action: 'auth.reauthenticate', actor: actorOf(principal), target: { type: 'session', id: principal.sessionId }, outcome: ok ? 'success' : 'failure', ip: ctx.ip, requestId: ctx.requestId, details: { method: 'password' in input ? 'password' : 'totp' } });
   if (!ok) {
-    await Promise.all([deps.loginLimits.account.hit(accountKey), deps.loginLimits.ip.hit(ctx.ip)]);
+    await budget.fail();
     throw new AppError('password' in input ? 'INVALID_CREDENTIALS' : 'MFA_INVALID_CODE');
   }
   await deps.sessions.markReauthenticated(principal.sessionId, 'password' in input ? undefined : 'mfa');

@@ -1,5 +1,6 @@
 import type { SignedIn, VerifyMfaInput } from '@gatehouse/shared';
 import { issueSession } from '../auth/issue-session';
+import { loginBudget } from '../auth/login-budget';
 import { findUserById } from '../auth/user-queries';
 import { AppError } from '../pipeline/app-error';
 import type { Context } from '../pipeline/context';
@@ -8,8 +9,9 @@ import { consumeMfaChallenge, peekMfaChallenge } from './mfa-challenge';
 
 /**
  * The second step of sign-in: a live challenge plus a TOTP or recovery code
- * issues a session at auth level `mfa`. Failures count toward the account's
- * brute-force limit; the challenge is used up only by success.
+ * issues a session at auth level `mfa`. Failures spend the same budget as
+ * password failures (per account across addresses, or the trusted device's
+ * own; see login-budget.ts); the challenge is used up only by success.
  */
 export async function verifyMfa(ctx: Context, input: VerifyMfaInput): Promise<SignedIn> {
   const { deps } = ctx;
@@ -17,17 +19,17 @@ export async function verifyMfa(ctx: Context, input: VerifyMfaInput): Promise<Si
   if ('reason' in found) throw new AppError(found.reason, { message: 'The sign-in challenge is invalid or has expired; sign in again' });
   const user = await findUserById(deps.db, found.userId);
   if (!user) throw new AppError('TOKEN_INVALID');
-  const accountKey = `${user.email}|${ctx.ip}`;
-  const blockedMs = Math.max(await deps.loginLimits.account.blockedFor(accountKey), await deps.loginLimits.ip.blockedFor(ctx.ip));
+  const budget = loginBudget(ctx, user.email);
+  const blockedMs = await budget.blockedMs();
   if (blockedMs > 0) throw new AppError('TOO_MANY_ATTEMPTS', { message: 'Too many failed attempts; try again later', retryAfterSeconds: Math.ceil(blockedMs / 1000) });
 
   const proof = 'code' in input ? { code: input.code } : { recoveryCode: input.recoveryCode };
   if (!(await checkSecondFactor(ctx, user.id, proof))) {
-    await Promise.all([deps.loginLimits.account.hit(accountKey), deps.loginLimits.ip.hit(ctx.ip)]);
+    await budget.fail();
     throw new AppError('MFA_INVALID_CODE', { message: 'The code is not valid' });
   }
   if (!(await consumeMfaChallenge(ctx, input.challenge))) throw new AppError('TOKEN_INVALID', { message: 'The sign-in challenge was already used' });
   if (user.locked_at !== null) throw new AppError('ACCOUNT_LOCKED', { message: 'This account is locked' });
-  await deps.loginLimits.account.reset(accountKey);
+  await budget.succeed();
   return issueSession(ctx, user, 'mfa');
 }

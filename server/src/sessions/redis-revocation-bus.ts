@@ -2,14 +2,16 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { RevocationBus, RevocationMessage } from './revocation-bus';
 
-const CHANNEL = 'gatehouse:session-revocations';
 
 /**
  * Revocations over Redis pub/sub so that every instance drops a revoked
  * session from its cache at once. `isConnected()` is false while the
  * subscriber is down; the session cache then stops serving from memory.
+ * The channel carries REDIS_KEY_PREFIX, so deployments sharing one Redis do
+ * not drop each other's sessions.
  */
-export function createRedisRevocationBus(redis: Redis, log: Logger): RevocationBus {
+export function createRedisRevocationBus(redis: Redis, log: Logger, keyPrefix: string): RevocationBus {
+  const CHANNEL = `${keyPrefix}:session-revocations`;
   const subscriber = redis.duplicate();
   const handlers: ((m: RevocationMessage) => void)[] = [];
   let subscribed = false;

@@ -25,11 +25,18 @@ describe('password hasher', () => {
     expect(hasher.needsRehash('not a hash')).toBe(true);
   });
 
-  it('answers RATE_LIMITED at once when the queue is full instead of piling up', async () => {
-    const hasher = await createPasswordHasher({ concurrency: 1, maxQueue: 1 });
-    const results = await Promise.allSettled([hasher.hash('passphrase number one'), hasher.hash('passphrase number two'), hasher.hash('passphrase number three')]);
+  it('answers RATE_LIMITED at once when the queue is full instead of piling up, keeping the reserved places for device-cookie holders', async () => {
+    const hasher = await createPasswordHasher({ concurrency: 1, maxQueue: 4 });
+    expect(hasher.reserved).toBe(1);
+    const shared = Array.from({ length: 6 }, (_, i) => hasher.hash(`shared passphrase number ${i}`));
+    expect(hasher.isSaturated()).toBe(true);
+    expect(hasher.isSaturated('reserved')).toBe(false);
+    const reserved = hasher.hash('a device-cookie holder passphrase', { lane: 'reserved' });
+    expect(hasher.isSaturated('reserved')).toBe(true);
+    const results = await Promise.allSettled(shared);
     const rejected = results.filter((r) => r.status === 'rejected');
-    expect(rejected).toHaveLength(1);
+    expect(rejected).toHaveLength(2);
     expect((rejected[0] as PromiseRejectedResult).reason).toMatchObject({ reason: 'RATE_LIMITED', retryAfterSeconds: 1 });
+    await expect(reserved).resolves.toMatch(/^\$argon2id\$/);
   });
 });

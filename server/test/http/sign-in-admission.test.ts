@@ -7,7 +7,7 @@ const response = (destroyed = false): ServerResponse & EventEmitter => Object.as
 
 describe('sign-in admission', () => {
   it('admits as many sign-ins as the hasher can run or queue, and frees a place when a response closes', () => {
-    const admission = createSignInAdmission({ capacity: 2, isSaturated: () => false });
+    const admission = createSignInAdmission({ capacity: 2, reserved: 0, isSaturated: () => false });
     const first = response();
     expect(admission.admit(first)).toBe(true);
     expect(admission.isFull()).toBe(false);
@@ -22,7 +22,7 @@ describe('sign-in admission', () => {
 
   it('is full while the hasher is saturated by other work (sign-ups, resets)', () => {
     let saturated = true;
-    const admission = createSignInAdmission({ capacity: 5, isSaturated: () => saturated });
+    const admission = createSignInAdmission({ capacity: 5, reserved: 0, isSaturated: () => saturated });
     expect(admission.isFull()).toBe(true);
     expect(admission.admit(response())).toBe(false);
     saturated = false;
@@ -30,8 +30,24 @@ describe('sign-in admission', () => {
   });
 
   it('does not count a response that has already closed (it would never give its place back)', () => {
-    const admission = createSignInAdmission({ capacity: 1, isSaturated: () => false });
+    const admission = createSignInAdmission({ capacity: 1, reserved: 0, isSaturated: () => false });
     expect(admission.admit(response(true))).toBe(false);
     expect(admission.admit(response())).toBe(true);
+  });
+
+  it('keeps the reserved places for device-cookie holders, one place per device', () => {
+    const admission = createSignInAdmission({ capacity: 3, reserved: 1, isSaturated: () => false });
+    expect(admission.admit(response())).toBe(true);
+    expect(admission.admit(response())).toBe(true);
+    expect(admission.isFull()).toBe(true);
+    expect(admission.admit(response())).toBe(false);
+    expect(admission.isFull('device-a')).toBe(false);
+    const trusted = response();
+    expect(admission.admit(trusted, 'device-a')).toBe(true);
+    expect(admission.admit(response(), 'device-b')).toBe(false);
+    trusted.emit('close');
+    // One device cannot take the reserve twice at once.
+    expect(admission.admit(response(), 'device-a')).toBe(true);
+    expect(admission.isFull('device-a')).toBe(true);
   });
 });
