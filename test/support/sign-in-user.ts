@@ -17,7 +17,7 @@ const SIGN_UP_SUBJECT = /Confirm your email|Someone tried to sign up/;
 export async function verifyEmailFromMail(client: TestClient, mail: MailCapture, email: string, seen: number): Promise<void> {
   const deadline = Date.now() + 5_000;
   for (;;) {
-    const sent = mail.messages.slice(seen).find((m) => m.to === email && SIGN_UP_SUBJECT.test(m.subject));
+    const sent = mail.messages.slice(seen).find((m) => m.to.toLowerCase() === email.toLowerCase() && SIGN_UP_SUBJECT.test(m.subject));
     if (sent) {
       if (VERIFY_SUBJECT.test(sent.subject)) await client.trpc.auth.verifyEmail.mutate({ token: tokenFromMail(sent) });
       return;
