@@ -7,7 +7,7 @@ import { enqueueMail } from '../mail/enqueue-mail';
 import { authMails } from './auth-mails';
 import { voidUserTokens } from './one-time-tokens';
 import { passwordProblem } from './password-policy';
-import { passwordProblemMessage } from './password-problem-message';
+import { passwordRefusal } from './password-problem-message';
 import { findUserById, updatePasswordHash } from './user-queries';
 import { actorOf } from '../pipeline/audit-sink';
 
@@ -21,7 +21,7 @@ export async function changePassword(ctx: Context & { principal: Principal }, in
     throw new AppError('INVALID_CREDENTIALS', { message: 'The current password is incorrect' });
   }
   const problem = passwordProblem(input.newPassword, user.email, deps.config.auth.passwordMinLength);
-  if (problem) throw new AppError(problem, { message: passwordProblemMessage(problem, deps.config.auth.passwordMinLength) });
+  if (problem) throw passwordRefusal(problem, deps.config.auth.passwordMinLength, 'newPassword');
   const hash = await deps.passwords.hash(input.newPassword);
   await deps.db.transaction().execute(async (trx) => {
     await updatePasswordHash(trx, user.id, hash);

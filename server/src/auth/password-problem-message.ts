@@ -1,4 +1,5 @@
 import { PASSWORD_MAX_LENGTH, type Reason } from '@gatehouse/shared';
+import { AppError } from '../pipeline/app-error';
 
 /**
  * The sentence a person reads when a new password is refused, with the
@@ -17,4 +18,9 @@ export function passwordProblemMessage(reason: Reason, minLength: number): strin
     default:
       return 'Password refused by the password policy';
   }
+}
+
+/** The policy's refusal of the new password in input field `field`: its sentence, and the field in `issues` as a schema refusal would name it. */
+export function passwordRefusal(reason: Reason, minLength: number, field: string): AppError {
+  return new AppError(reason, { message: passwordProblemMessage(reason, minLength), issues: [{ path: field, code: 'custom', reason }] });
 }

@@ -6,7 +6,7 @@ import type { Context } from '../pipeline/context';
 import { deleteUserSessions } from '../sessions/session-queries';
 import { consumeOneTimeToken, peekOneTimeToken, voidUserTokens } from './one-time-tokens';
 import { passwordProblem } from './password-policy';
-import { passwordProblemMessage } from './password-problem-message';
+import { passwordRefusal } from './password-problem-message';
 import { findUserById, markEmailVerified, updatePasswordHash } from './user-queries';
 
 /**
@@ -28,7 +28,7 @@ export async function resetPassword(ctx: Context, input: ResetPasswordInput): Pr
   const owner = await findUserById(deps.db, live.userId);
   if (!owner) throw new AppError('TOKEN_INVALID');
   const early = passwordProblem(input.newPassword, owner.email, deps.config.auth.passwordMinLength);
-  if (early) throw new AppError(early, { message: passwordProblemMessage(early, deps.config.auth.passwordMinLength) });
+  if (early) throw passwordRefusal(early, deps.config.auth.passwordMinLength, 'newPassword');
   // Hash before the transaction: argon2 must not hold a database connection.
   const hash = await deps.passwords.hash(input.newPassword);
   const { userId, keyIds } = await deps.db.transaction().execute(async (trx) => {
@@ -37,7 +37,7 @@ export async function resetPassword(ctx: Context, input: ResetPasswordInput): Pr
     const user = await findUserById(trx, consumed.userId);
     if (!user) throw new AppError('TOKEN_INVALID');
     const problem = passwordProblem(input.newPassword, user.email, deps.config.auth.passwordMinLength);
-    if (problem) throw new AppError(problem, { message: passwordProblemMessage(problem, deps.config.auth.passwordMinLength) });
+    if (problem) throw passwordRefusal(problem, deps.config.auth.passwordMinLength, 'newPassword');
     await updatePasswordHash(trx, user.id, hash);
     await voidUserTokens(trx, user.id, 'password_reset');
     const mfaRemoved = await wipeMfaEnrolledUnverified(trx, user.id);

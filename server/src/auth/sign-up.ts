@@ -1,12 +1,11 @@
 import type { Accepted, SignUpInput } from '@gatehouse/shared';
 import type { Context } from '../pipeline/context';
-import { AppError } from '../pipeline/app-error';
 import { enqueueMail } from '../mail/enqueue-mail';
 import { authMails } from './auth-mails';
 import { publicBaseUrl } from './base-url';
 import { createOneTimeToken } from './one-time-tokens';
 import { passwordProblem } from './password-policy';
-import { passwordProblemMessage } from './password-problem-message';
+import { passwordRefusal } from './password-problem-message';
 import { findUserByEmail, insertUser } from './user-queries';
 
 const VERIFY_TTL_MS = 48 * 3_600_000;
@@ -20,7 +19,7 @@ const VERIFY_TTL_MS = 48 * 3_600_000;
 export async function signUp(ctx: Context, input: SignUpInput): Promise<Accepted> {
   const { deps } = ctx;
   const problem = passwordProblem(input.password, input.email, deps.config.auth.passwordMinLength);
-  if (problem) throw new AppError(problem, { message: passwordProblemMessage(problem, deps.config.auth.passwordMinLength) });
+  if (problem) throw passwordRefusal(problem, deps.config.auth.passwordMinLength, 'password');
   const passwordHash = await deps.passwords.hash(input.password);
   const baseUrl = publicBaseUrl(deps.config);
 

@@ -8,6 +8,8 @@ export interface AppErrorOptions {
   readonly cause?: unknown;
   /** Seconds before a retry may succeed; becomes `Retry-After`. */
   readonly retryAfterSeconds?: number;
+  /** Field-level detail, as for a schema refusal (`error.data.issues`): which input field the reason is about. */
+  readonly issues?: readonly { readonly path: string; readonly code: 'custom'; readonly reason: Reason }[];
 }
 
 /**
@@ -21,12 +23,14 @@ export interface AppErrorOptions {
 export class AppError extends TRPCError {
   readonly reason: Reason;
   readonly retryAfterSeconds: number | undefined;
+  readonly issues: AppErrorOptions['issues'];
 
   constructor(reason: Reason, options: AppErrorOptions = {}) {
     super({ code: reasonCode(reason), message: options.message ?? defaultMessage(reason), cause: options.cause });
     this.name = 'AppError';
     this.reason = reason;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.issues = options.issues;
   }
 }
 

@@ -34,7 +34,7 @@ const t = initTRPC
       const isDev = ctx?.deps.config.isDev ?? false;
       // Input validation only: an output validation failure is an internal error.
       const zod = error.code === 'BAD_REQUEST' && error.cause instanceof ZodError ? error.cause : undefined;
-      const issues = zod?.issues.map((i) => {
+      const issues = error instanceof AppError && error.issues ? [...error.issues] : zod?.issues.map((i) => {
         const custom = i.code === 'custom' && isReason((i.params as { reason?: unknown } | undefined)?.reason);
         return {
           path: i.path.map(String).join('.'),
