@@ -236,6 +236,7 @@ function serverEnv(database: BenchDatabase, workDir: string): { gatehouse: Recor
     RATE_LIMIT_WRITE_PER_MINUTE: '1000000000',
     RATE_LIMIT_ADMIN_PER_MINUTE: '1000000000',
     MAX_CONCURRENT_PER_IP: '100000',
+    MAX_CONNECTIONS_PER_IP: '100000',
     // The sign-in flood measures the argon2 cap alone: no lockouts, no per-class refusal.
     RATE_LIMIT_AUTH_PER_MINUTE: '1000000000',
     LOGIN_MAX_FAILURES_PER_IP: '1000000000',
