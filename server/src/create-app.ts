@@ -102,7 +102,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   preloadCommonPasswords();
   const passwords = await createPasswordHasher({ concurrency: config.auth.argon2Concurrency });
   const lockout = config.auth.loginLockoutSeconds;
-  const transport = options.mailTransport ?? (config.mail.smtpUrl ? createSmtpTransport(config.mail.smtpUrl, config.mail.from) : createLogTransport(log));
+  const transport = options.mailTransport ?? (config.mail.smtpUrl ? createSmtpTransport(config.mail.smtpUrl, config.mail.from) : createLogTransport(log, { includeBody: config.env === 'development' }));
   const audit = createAuditWriter();
   const metrics = createMetrics({ procedures: listProcedures(router).map((p) => p.path), database });
   // Refused uses of known key ids and replayed tokens: one audit row per key, reason and minute, with a count.
