@@ -30,6 +30,7 @@ import { createAggregatedAudit } from './audit/aggregated-audit';
 import { createKeyRing } from './crypto/key-ring';
 import { createLogTransport, createSmtpTransport, type MailTransport } from './mail/mail-transport';
 import { createOutboxSender } from './mail/outbox-sender';
+import { offerBootstrapLink } from './admin/offer-bootstrap-link';
 import { createRedis } from './redis/create-redis';
 import { createRedisRevocationBus } from './sessions/redis-revocation-bus';
 import { createLocalRevocationBus } from './sessions/revocation-bus';
@@ -66,6 +67,12 @@ export interface App {
   listen(): Promise<AddressInfo>;
   /** Where the loopback-only metrics listener (METRICS_PORT) listens, once listening. */
   metricsAddress(): AddressInfo | undefined;
+  /**
+   * Once listening: with no administrator in the database, issues the
+   * one-time first-admin link (PUBLIC_URL, else this listener's address) and
+   * logs it (admin/offer-bootstrap-link.ts). Returns the link, or undefined.
+   */
+  offerBootstrapLink(address: AddressInfo): Promise<string | undefined>;
   /** Stops accepting, lets in-flight requests finish (bounded), closes the database. */
   close(): Promise<void>;
 }
@@ -190,6 +197,11 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
           metricsServer.listen(config.metrics.port, '127.0.0.1', () => resolve(server.address() as AddressInfo));
         });
       }),
+    offerBootstrapLink: (address) => {
+      const host = address.address.includes(':') ? `[${address.address}]` : address.address;
+      const base = config.http.publicUrl ?? `${config.http.tls ? 'https' : 'http'}://${host}:${address.port}`;
+      return offerBootstrapLink(database.db, log, base);
+    },
     metricsAddress: () => (metricsServer?.listening ? (metricsServer.address() as AddressInfo) : undefined),
     close: () => {
       closing ??= shutdown(server, handler, config.http.shutdownTimeoutMs, async () => {

@@ -30,6 +30,7 @@ export async function startLoggedApp(database: TestDatabase, overrides: Record<s
   const config = testConfig({ LOG_LEVEL: 'info', ...overrides });
   const app = await createApp({ config, log: pino({ level: 'info' }, sink), database: database.handle });
   const address = await app.listen();
+  await app.offerBootstrapLink(address);
   return {
     app,
     url: `http://127.0.0.1:${address.port}`,
