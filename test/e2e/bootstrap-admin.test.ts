@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLoggedApp, type LoggedApp } from '../support/logged-app';
+import { spawnServer } from '../support/spawn-server';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { DATABASE_KINDS } from '../support/test-env';
 import { createTestClient, refusal } from '../support/trpc-test-client';
@@ -130,5 +134,24 @@ describe.each(DATABASE_KINDS)('first administrator through the bootstrap link (%
     expect(dump).not.toContain(Buffer.from(token).toString('hex'));
     const { createHash } = await import('node:crypto');
     expect(Buffer.from(rows?.[0]?.token_hash ?? []).toString('hex')).toBe(createHash('sha256').update(token).digest('hex'));
+  });
+});
+
+describe('the server process (main.ts)', () => {
+  it('logs the link with its own address on a fresh embedded database', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bootstrap-'));
+    const server = await spawnServer({ GATEHOUSE_DATA_DIR: dir });
+    try {
+      const line = server.output.map((l) => (l.startsWith('{') ? (JSON.parse(l) as Record<string, unknown>) : {})).find(isLink);
+      expect(String(line?.bootstrapUrl)).toMatch(new RegExp(`^${server.url}/bootstrap-admin\\?token=[\\w-]{43}$`));
+      const token = new URL(String(line?.bootstrapUrl)).searchParams.get('token') ?? '';
+      const result = await createTestClient(server.url).trpc.auth.bootstrapAdmin.mutate({ token, email: 'root@example.com', password: PASSWORD });
+      expect(result.user.role).toBe('admin');
+      // The token reached the log once, in that line only (request logs redact the input).
+      expect(server.output.filter((l) => l.includes(token))).toHaveLength(1);
+    } finally {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

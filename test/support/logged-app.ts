@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
-import pino from 'pino';
 import { createApp, type App } from '../../server/src/create-app';
+import { createLogger } from '../../server/src/observability/create-logger';
 import { closeApp, testConfig } from './test-app';
 import type { TestDatabase } from './test-database';
 
@@ -16,8 +16,8 @@ export interface LoggedApp {
 
 /**
  * The real server in this process over the given database, with the
- * transports create-app chooses itself (no mail capture) and its log lines
- * kept: what an operator or a developer would read in the terminal.
+ * transports create-app chooses itself (no mail capture) and the process
+ * logger (redaction included), its lines kept: what an operator or a developer would read in the terminal.
  */
 export async function startLoggedApp(database: TestDatabase, overrides: Record<string, string | undefined> = {}): Promise<LoggedApp> {
   const lines: Array<Record<string, unknown>> = [];
@@ -28,7 +28,7 @@ export async function startLoggedApp(database: TestDatabase, overrides: Record<s
     },
   });
   const config = testConfig({ LOG_LEVEL: 'info', ...overrides });
-  const app = await createApp({ config, log: pino({ level: 'info' }, sink), database: database.handle });
+  const app = await createApp({ config, log: createLogger({ level: 'info', destination: sink }), database: database.handle });
   const address = await app.listen();
   await app.offerBootstrapLink(address);
   return {
