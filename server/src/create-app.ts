@@ -31,6 +31,7 @@ import { createKeyRing } from './crypto/key-ring';
 import { createLogTransport, createSmtpTransport, type MailTransport } from './mail/mail-transport';
 import { createOutboxSender } from './mail/outbox-sender';
 import { offerBootstrapLink } from './admin/offer-bootstrap-link';
+import { createBootstrapLinkRoute } from './admin/bootstrap-link-route';
 import { createRedis } from './redis/create-redis';
 import { createRedisRevocationBus } from './sessions/redis-revocation-bus';
 import { createLocalRevocationBus } from './sessions/revocation-bus';
@@ -163,6 +164,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     docs,
     oauth,
     createJwksRoute(signingKeys),
+    createBootstrapLinkRoute(),
     createMetricsRoute({ metrics, token: config.metrics.token, separatePort: config.metrics.port !== undefined }),
     ...(config.isDev ? [createDevelopmentIndexRoute()] : []),
   ]);

@@ -15,7 +15,7 @@ const isLink = (l: Record<string, unknown>): boolean => typeof l.bootstrapUrl ==
 function tokenOf(t: LoggedApp): string {
   const line = t.lines.find(isLink);
   if (!line) throw new Error('no bootstrap link was logged');
-  return new URL(String(line.bootstrapUrl)).searchParams.get('token') ?? '';
+  return new URLSearchParams(new URL(String(line.bootstrapUrl)).hash.slice(1)).get('token') ?? '';
 }
 
 describe.each(DATABASE_KINDS)('first administrator through the bootstrap link (%s)', (kind) => {
@@ -38,7 +38,7 @@ describe.each(DATABASE_KINDS)('first administrator through the bootstrap link (%
   it('logs a one-time link on an empty database; using it creates an admin who can list users, audited; reuse is refused', async () => {
     const t = await start();
     const line = t.lines.find(isLink);
-    expect(String(line?.bootstrapUrl)).toMatch(new RegExp(`^${t.url}/bootstrap-admin\\?token=[\\w-]{43}$`));
+    expect(String(line?.bootstrapUrl)).toMatch(new RegExp(`^${t.url}/bootstrap-admin#token=[\\w-]{43}$`));
     expect(t.lines.filter(isLink)).toHaveLength(1);
     const token = tokenOf(t);
 
@@ -143,8 +143,15 @@ describe('the server process (main.ts)', () => {
     const server = await spawnServer({ GATEHOUSE_DATA_DIR: dir });
     try {
       const line = server.output.map((l) => (l.startsWith('{') ? (JSON.parse(l) as Record<string, unknown>) : {})).find(isLink);
-      expect(String(line?.bootstrapUrl)).toMatch(new RegExp(`^${server.url}/bootstrap-admin\\?token=[\\w-]{43}$`));
-      const token = new URL(String(line?.bootstrapUrl)).searchParams.get('token') ?? '';
+      expect(String(line?.bootstrapUrl)).toMatch(new RegExp(`^${server.url}/bootstrap-admin#token=[\\w-]{43}$`));
+      const token = new URLSearchParams(new URL(String(line?.bootstrapUrl)).hash.slice(1)).get('token') ?? '';
+      // Opening the link in a browser (which keeps the fragment to itself) says how to use it.
+      const page = await fetch(String(line?.bootstrapUrl));
+      expect(page.status).toBe(200);
+      const text = await page.text();
+      expect(text).toContain('auth.bootstrapAdmin');
+      expect(text).not.toContain(token);
+      expect(page.headers.get('cache-control')).toBe('no-store');
       const result = await createTestClient(server.url).trpc.auth.bootstrapAdmin.mutate({ token, email: 'root@example.com', password: PASSWORD });
       expect(result.user.role).toBe('admin');
       // The token reached the log once, in that line only (request logs redact the input).

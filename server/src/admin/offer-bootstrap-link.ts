@@ -16,7 +16,7 @@ export const BOOTSTRAP_TTL_MS = 3_600_000;
  *
  * @example
  * await offerBootstrapLink(db, log, 'https://api.example.com')
- * // log: { bootstrapUrl: 'https://api.example.com/bootstrap-admin?token=…' } no administrator yet: …
+ * // log: { bootstrapUrl: 'https://api.example.com/bootstrap-admin#token=…' } no administrator yet: …
  */
 export async function offerBootstrapLink(db: Kysely<Database>, log: Logger, baseUrl: string): Promise<string | undefined> {
   const token = generateToken(32);
@@ -29,7 +29,9 @@ export async function offerBootstrapLink(db: Kysely<Database>, log: Logger, base
     return true;
   });
   if (!issued) return undefined;
-  const bootstrapUrl = `${baseUrl.replace(/\/+$/, '')}/bootstrap-admin?token=${token}`;
+  // In the fragment: a browser never sends it, so it reaches no access log, proxy or Referer
+  // (and the front door refuses credentials in a query string).
+  const bootstrapUrl = `${baseUrl.replace(/\/+$/, '')}/bootstrap-admin#token=${token}`;
   log.warn(
     { bootstrapUrl },
     'no administrator yet: create the first one within 1 hour with this one-time link (auth.bootstrapAdmin with its token, an email and a password; see docs/operations.md). A restart issues a new link and voids this one',
