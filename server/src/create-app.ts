@@ -31,6 +31,8 @@ import { createAggregatedAudit } from './audit/aggregated-audit';
 import { createKeyRing } from './crypto/key-ring';
 import { createLogTransport, createSmtpTransport, type MailTransport } from './mail/mail-transport';
 import { createOutboxSender } from './mail/outbox-sender';
+import { offerBootstrapLink } from './admin/offer-bootstrap-link';
+import { createBootstrapLinkRoute } from './admin/bootstrap-link-route';
 import { createRedis } from './redis/create-redis';
 import { createRedisRevocationBus } from './sessions/redis-revocation-bus';
 import { createLocalRevocationBus } from './sessions/revocation-bus';
@@ -67,6 +69,12 @@ export interface App {
   listen(): Promise<AddressInfo>;
   /** Where the loopback-only metrics listener (METRICS_PORT) listens, once listening. */
   metricsAddress(): AddressInfo | undefined;
+  /**
+   * Once listening: with no administrator in the database, issues the
+   * one-time first-admin link (PUBLIC_URL, else this listener's address) and
+   * logs it (admin/offer-bootstrap-link.ts). Returns the link, or undefined.
+   */
+  offerBootstrapLink(address: AddressInfo): Promise<string | undefined>;
   /** Stops accepting, lets in-flight requests finish (bounded), closes the database. */
   close(): Promise<void>;
 }
@@ -104,7 +112,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const passwords = await createPasswordHasher({ concurrency: config.auth.argon2Concurrency });
   const lockout = config.auth.loginLockoutSeconds;
   const attempts = (prefix: string, points: number, windowSeconds: number) => createAttemptLimiter({ prefix: `${config.redisKeyPrefix}:${prefix}`, points, windowSeconds, redis });
-  const transport = options.mailTransport ?? (config.mail.smtpUrl ? createSmtpTransport(config.mail.smtpUrl, config.mail.from) : createLogTransport(log));
+  const transport = options.mailTransport ?? (config.mail.smtpUrl ? createSmtpTransport(config.mail.smtpUrl, config.mail.from) : createLogTransport(log, { includeBody: config.env === 'development' }));
   const audit = createAuditWriter();
   const metrics = createMetrics({ procedures: listProcedures(router).map((p) => p.path), database });
   // Refused uses of known key ids and replayed tokens: one audit row per key, reason and minute, with a count.
@@ -160,6 +168,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     docs,
     oauth,
     createJwksRoute(signingKeys),
+    createBootstrapLinkRoute(),
     createMetricsRoute({ metrics, token: config.metrics.token, separatePort: config.metrics.port !== undefined }),
     ...(config.isDev ? [createDevelopmentIndexRoute()] : []),
   ]);
@@ -194,6 +203,11 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
           metricsServer.listen(config.metrics.port, '127.0.0.1', () => resolve(server.address() as AddressInfo));
         });
       }),
+    offerBootstrapLink: (address) => {
+      const host = address.address.includes(':') ? `[${address.address}]` : address.address;
+      const base = config.http.publicUrl ?? `${config.http.tls ? 'https' : 'http'}://${host}:${address.port}`;
+      return offerBootstrapLink(database.db, log, base);
+    },
     metricsAddress: () => (metricsServer?.listening ? (metricsServer.address() as AddressInfo) : undefined),
     close: () => {
       closing ??= shutdown(server, handler, config.http.shutdownTimeoutMs, async () => {

@@ -69,6 +69,8 @@ async function main(argv: readonly string[]): Promise<void> {
     process.exitCode = 1;
     return;
   }
+  // An empty database: the one-time first-administrator link (logged; its token nowhere else).
+  await app.offerBootstrapLink(address).catch((err: unknown) => log.error({ err: { message: (err as Error).message } }, 'could not issue the first-administrator link'));
   const scheme = config.http.tls ? 'https' : 'http';
   log.info(
     { url: `${scheme}://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`, port: address.port, env: config.env, database: app.deps.database.kind },

@@ -1,5 +1,7 @@
 import {
   Accepted,
+  bootstrapAdminInputSchema,
+  BootstrapAdminResult,
   changePasswordInputSchema,
   Me,
   NoInput,
@@ -14,6 +16,7 @@ import {
   VerifyEmailInput,
   VerifyMfaInput,
 } from '@gatehouse/shared';
+import { bootstrapAdmin } from '../admin/bootstrap-admin';
 import { procedure, publicProcedure } from '../pipeline/procedure';
 import { router } from '../pipeline/trpc';
 import { changePassword } from './change-password';
@@ -85,4 +88,9 @@ export const authRouter = router({
     .input(VerifyEmailInput)
     .output(Ok)
     .mutation(({ ctx, input }) => verifyEmail(ctx, input)),
+  bootstrapAdmin: publicProcedure
+    .meta({ public: true, rate: 'auth', summary: 'Create (or promote) the first administrator with the one-time token the server logs on a database with no admin' })
+    .input(bootstrapAdminInputSchema(FLOOR))
+    .output(BootstrapAdminResult)
+    .mutation(({ ctx, input }) => bootstrapAdmin(ctx, input)),
 });

@@ -154,6 +154,15 @@ export interface IdempotencyKeysTable {
   created_at: CreatedAt;
 }
 
+/** The first-administrator link (0013): at most one row; only SHA-256 of the token. */
+export interface BootstrapTokensTable {
+  id: ColumnType<number, number, never>;
+  token_hash: Uint8Array;
+  created_at: Timestamp;
+  expires_at: Date;
+  used_at: Date | null;
+}
+
 /** The tables Kysely knows about; each feature's migration adds its own. */
 export interface Database {
   users: UsersTable;
@@ -170,4 +179,5 @@ export interface Database {
   audit_events: AuditEventsTable;
   audit_chain_head: AuditChainHeadTable;
   mfa_recovery_codes: MfaRecoveryCodesTable;
+  bootstrap_tokens: BootstrapTokensTable;
 }

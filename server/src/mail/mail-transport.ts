@@ -9,12 +9,27 @@ export interface MailTransport {
   close(): void;
 }
 
-/** Development and test: the mail is logged (subject and recipient, never the body, which may hold a live token). */
-export function createLogTransport(log: Logger, onSend?: (message: MailMessage) => void): MailTransport {
+/** `includeBody`: development only, so that a link mailed there (verification, reset) can be followed. */
+export interface LogTransportOptions {
+  readonly includeBody?: boolean;
+  readonly onSend?: (message: MailMessage) => void;
+}
+
+/**
+ * No SMTP_URL: the mail is logged (recipient and subject). The body, which
+ * may hold a live token, is logged only when `includeBody` is set, which
+ * create-app does in development and never in test or production.
+ */
+export function createLogTransport(log: Logger, options: LogTransportOptions = {}): MailTransport {
+  const { includeBody = false, onSend } = options;
   return {
     kind: 'log',
     send: async (message) => {
-      log.info({ mailTo: message.to, subject: message.subject }, 'mail (log transport)');
+      if (includeBody) {
+        log.info({ mailTo: message.to, subject: message.subject, text: message.text }, 'mail (log transport; the body is logged only in development without SMTP_URL)');
+      } else {
+        log.info({ mailTo: message.to, subject: message.subject }, 'mail (log transport)');
+      }
       onSend?.(message);
     },
     close: () => undefined,

@@ -88,6 +88,20 @@ export type ResetPasswordInput = z.infer<typeof ResetPasswordInput>;
 
 export const VerifyEmailInput = z.strictObject({ token: OneTimeToken });
 
+/**
+ * The first administrator, through the one-time link the server logs on an
+ * empty database; `minLength` follows the server's PASSWORD_MIN_LENGTH.
+ */
+export function bootstrapAdminInputSchema(minLength?: number) {
+  return z.strictObject({ token: OneTimeToken, email: Email, password: newPasswordSchema(minLength) });
+}
+export const BootstrapAdminInput = bootstrapAdminInputSchema();
+export type BootstrapAdminInput = z.infer<typeof BootstrapAdminInput>;
+
+/** `promoted`: the email had an account already, which is now the administrator (recovered: new password, signed out). */
+export const BootstrapAdminResult = z.strictObject({ user: PublicUser, promoted: z.boolean() });
+export type BootstrapAdminResult = z.infer<typeof BootstrapAdminResult>;
+
 export const SessionRef = z.strictObject({ id: z.string().min(1).max(64) });
 export const SessionList = z.strictObject({ sessions: z.array(SessionInfo) });
 export const RevokedCount = z.strictObject({ revoked: z.number().int().nonnegative() });
