@@ -1,47 +1,27 @@
-import { SMTPServer } from 'smtp-server';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTestClient } from '../support/trpc-test-client';
 
-interface Received {
-  to: string[];
-  raw: string;
-}
-
 describe('mail through a real SMTP listener', () => {
-  const received: Received[] = [];
-  let smtp: SMTPServer;
+  let smtp: SmtpCapture;
   let t: TestApp;
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      onData(stream, session, callback) {
-        let raw = '';
-        stream.on('data', (c: Buffer) => (raw += c.toString('utf8')));
-        stream.on('end', () => {
-          received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-    const port = (smtp.server.address() as AddressInfo).port;
-    t = await startTestApp('pglite', { SMTP_URL: `smtp://127.0.0.1:${port}`, PUBLIC_URL: 'https://app.example.com' });
+    smtp = await startSmtpCapture();
+    t = await startTestApp('pglite', { SMTP_URL: smtp.url, PUBLIC_URL: 'https://app.example.com' });
   });
   afterAll(async () => {
     await t?.close();
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await smtp?.close();
   });
 
   it('delivers the verification mail over SMTP with a working link, and keeps no body once sent', async () => {
     const { trpc } = createTestClient(t.url);
     await trpc.auth.signUp.mutate({ email: 'smtp-user@example.com', password: 'a long enough passphrase here' });
     const deadline = Date.now() + 10_000;
-    while (!received.some((r) => r.to.includes('smtp-user@example.com')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    const message = received.find((r) => r.to.includes('smtp-user@example.com'));
+    while (!smtp.received.some((r) => r.to.includes('smtp-user@example.com')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const message = smtp.received.find((r) => r.to.includes('smtp-user@example.com'));
     expect(message).toBeDefined();
     const unfolded = (message?.raw ?? '').replace(/=\r?\n/g, '').replace(/=3D/g, '=');
     const link = /https:\/\/app\.example\.com\/verify-email\?token=([A-Za-z0-9_-]{43})/.exec(unfolded);

@@ -4,6 +4,8 @@ import { SMTPServer } from 'smtp-server';
 export interface SmtpCapture {
   /** `SMTP_URL` for a spawned server. */
   readonly url: string;
+  /** Every message received so far: its envelope recipients and raw source. */
+  readonly received: readonly { readonly to: readonly string[]; readonly raw: string }[];
   /** The token of the newest link mailed to `to` (`?token=…`), waiting for it. */
   tokenFor(to: string, timeoutMs?: number): Promise<string>;
   close(): Promise<void>;
@@ -32,6 +34,7 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
   const port = (smtp.server.address() as AddressInfo).port;
   return {
     url: `smtp://127.0.0.1:${port}`,
+    received,
     async tokenFor(to, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
