@@ -4,8 +4,10 @@ import tseslint from 'typescript-eslint';
 
 const dangerousSyntax = [
   {
-    selector: "CallExpression[callee.object.name='sql'][callee.property.name=/^(raw|lit)$/][arguments.0.type!='Literal']",
-    message: 'sql.raw/sql.lit only with a string literal: build SQL from input with parameters or sql.ref/sql.id.',
+    selector:
+      "CallExpression[callee.object.name='sql'][callee.property.name=/^(raw|lit)$/][arguments.0.type!='Literal']",
+    message:
+      'sql.raw/sql.lit only with a string literal: build SQL from input with parameters or sql.ref/sql.id.',
   },
   {
     selector: "CallExpression[callee.property.name='unsafe']",
@@ -19,12 +21,23 @@ const processEnv = {
 };
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', 'test/artifacts/**', '.gatehouse/**', '**/.gatehouse/**'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      'test/artifacts/**',
+      '.gatehouse/**',
+      '**/.gatehouse/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['eslint.config.js'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       'no-eval': 'error',
@@ -32,20 +45,39 @@ export default tseslint.config(
       '@typescript-eslint/no-implied-eval': 'error',
       'no-new-func': 'error',
       '@typescript-eslint/no-floating-promises': 'error',
-      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+      '@typescript-eslint/no-misused-promises': [
+        'error',
+        { checksVoidReturn: { arguments: false } },
+      ],
       'no-restricted-imports': [
         'error',
         {
           paths: [
-            { name: 'child_process', importNames: ['exec', 'execSync'], message: 'Use execFile/spawn with an argument array, never a shell string.' },
-            { name: 'node:child_process', importNames: ['exec', 'execSync'], message: 'Use execFile/spawn with an argument array, never a shell string.' },
+            {
+              name: 'child_process',
+              importNames: ['exec', 'execSync'],
+              message: 'Use execFile/spawn with an argument array, never a shell string.',
+            },
+            {
+              name: 'node:child_process',
+              importNames: ['exec', 'execSync'],
+              message: 'Use execFile/spawn with an argument array, never a shell string.',
+            },
           ],
         },
       ],
       'no-restricted-properties': [
         'error',
-        { object: 'child_process', property: 'exec', message: 'Use execFile/spawn with an argument array.' },
-        { object: 'child_process', property: 'execSync', message: 'Use execFile/spawn with an argument array.' },
+        {
+          object: 'child_process',
+          property: 'exec',
+          message: 'Use execFile/spawn with an argument array.',
+        },
+        {
+          object: 'child_process',
+          property: 'execSync',
+          message: 'Use execFile/spawn with an argument array.',
+        },
       ],
       'no-restricted-syntax': ['error', ...dangerousSyntax, processEnv],
       '@typescript-eslint/no-explicit-any': 'off',
@@ -55,10 +87,16 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-call': 'off',
       '@typescript-eslint/no-unsafe-return': 'off',
       '@typescript-eslint/require-await': 'off',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/only-throw-error': 'off',
       '@typescript-eslint/prefer-promise-reject-errors': 'off',
-      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowBoolean: true },
+      ],
       '@typescript-eslint/no-redundant-type-constituents': 'off',
     },
   },

@@ -9,7 +9,12 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
-    include: ['shared/test/**/*.test.ts', 'server/test/**/*.test.ts', 'client/test/**/*.test.ts', 'test/**/*.test.ts'],
+    include: [
+      'shared/test/**/*.test.ts',
+      'server/test/**/*.test.ts',
+      'client/test/**/*.test.ts',
+      'test/**/*.test.ts',
+    ],
     exclude: ['**/node_modules/**', 'test/faults/**'],
     globalSetup: ['test/support/global-setup.ts', 'test/support/pglite-snapshot-setup.ts'],
     setupFiles: ['test/support/stop-leftover-processes.ts'],

@@ -39,7 +39,8 @@ const ROW_LEVELS = [1_000, 1_000_000];
 async function main(options: BenchOptions): Promise<void> {
   ensureWrk();
   const execPath = ensureNode(options.node);
-  const wanted = (id: string): boolean => options.only.length === 0 || options.only.some((o) => id.includes(o));
+  const wanted = (id: string): boolean =>
+    options.only.length === 0 || options.only.some((o) => id.includes(o));
   const extra: { flood?: string; rows?: string } = {};
   const workDir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
   const database = await createBenchDatabase(options.database);
@@ -53,7 +54,9 @@ async function main(options: BenchOptions): Promise<void> {
       running.push(target);
       return target;
     };
-    log(`database: ${database.kind}${database.url ? ` (${new URL(database.url).pathname.slice(1)})` : ''}; logs in ${workDir}`);
+    log(
+      `database: ${database.kind}${database.url ? ` (${new URL(database.url).pathname.slice(1)})` : ''}; logs in ${workDir}`,
+    );
 
     // The real server first: with PostgreSQL it migrates the fresh database.
     const gatehouse = await start({
@@ -67,18 +70,44 @@ async function main(options: BenchOptions): Promise<void> {
 
     if (options.soakMinutes !== undefined) {
       const tenant = await seedTenant(gatehouse.url);
-      const result = await soak(gatehouse, { method: 'GET', path: '/trpc/auth.me', headers: { cookie: tenant.cookie } }, options.soakMinutes, workDir, log);
-      log(`soak: ${result.requests} requests, ${result.non2xx} non-2xx, ${result.errors} errors; RSS ${result.samples.map((x) => x.rssMb.toFixed(0)).join(' ')} MB; open files ${result.samples.map((x) => x.openFiles).join(' ')}`);
+      const result = await soak(
+        gatehouse,
+        { method: 'GET', path: '/trpc/auth.me', headers: { cookie: tenant.cookie } },
+        options.soakMinutes,
+        workDir,
+        log,
+      );
+      log(
+        `soak: ${result.requests} requests, ${result.non2xx} non-2xx, ${result.errors} errors; RSS ${result.samples.map((x) => x.rssMb.toFixed(0)).join(' ')} MB; open files ${result.samples.map((x) => x.openFiles).join(' ')}`,
+      );
       if (options.write) writeSoak(RESULTS_FILE, result, database.kind);
       return;
     }
 
     const measure = async (target: Target, request: WrkRequest): Promise<WrkResult> => {
-      await runWrk({ baseUrl: target.url, request, durationSeconds: WARMUP_SECONDS, connections: options.connections, threads: 1, workDir });
-      return runWrk({ baseUrl: target.url, request, durationSeconds: options.durationSeconds, connections: options.connections, threads: 1, workDir });
+      await runWrk({
+        baseUrl: target.url,
+        request,
+        durationSeconds: WARMUP_SECONDS,
+        connections: options.connections,
+        threads: 1,
+        workDir,
+      });
+      return runWrk({
+        baseUrl: target.url,
+        request,
+        durationSeconds: options.durationSeconds,
+        connections: options.connections,
+        threads: 1,
+        workDir,
+      });
     };
     // Baselines and references run one at a time, then stop: idle processes still hold memory.
-    const measureProcess = async (spawn: SpawnTargetOptions, request: WrkRequest, row: Omit<Measurement, 'result'>): Promise<void> => {
+    const measureProcess = async (
+      spawn: SpawnTargetOptions,
+      request: WrkRequest,
+      row: Omit<Measurement, 'result'>,
+    ): Promise<void> => {
       const target = await start(spawn);
       try {
         await expectOk(target, request);
@@ -91,45 +120,83 @@ async function main(options: BenchOptions): Promise<void> {
     };
 
     const version: WrkRequest = { method: 'GET', path: '/trpc/system.version' };
-    await measureProcess({ name: 'raw', script: 'bench/targets/raw-json-server.ts', env: {}, logFile: join(workDir, 'raw.log'), readyPath: '/' }, version, {
-      id: 'raw',
-      title: 'baseline: raw node:http JSON',
-      kind: 'baseline',
-      callsPerRequest: 1,
-    });
     await measureProcess(
-      { name: 'raw-select', script: 'bench/targets/raw-select-server.ts', env: database.url ? { DATABASE_URL: database.url } : {}, logFile: join(workDir, 'raw-select.log'), readyPath: '/' },
+      {
+        name: 'raw',
+        script: 'bench/targets/raw-json-server.ts',
+        env: {},
+        logFile: join(workDir, 'raw.log'),
+        readyPath: '/',
+      },
       version,
-      { id: 'raw-select', title: 'baseline: raw node:http + one PK SELECT', kind: 'baseline', callsPerRequest: 1 },
+      {
+        id: 'raw',
+        title: 'baseline: raw node:http JSON',
+        kind: 'baseline',
+        callsPerRequest: 1,
+      },
+    );
+    await measureProcess(
+      {
+        name: 'raw-select',
+        script: 'bench/targets/raw-select-server.ts',
+        env: database.url ? { DATABASE_URL: database.url } : {},
+        logFile: join(workDir, 'raw-select.log'),
+        readyPath: '/',
+      },
+      version,
+      {
+        id: 'raw-select',
+        title: 'baseline: raw node:http + one PK SELECT',
+        kind: 'baseline',
+        callsPerRequest: 1,
+      },
     );
     for (const adapter of ['stock', 'ours'] as const) {
       await measureProcess(
         {
           name: `ref-${adapter}`,
           script: 'bench/targets/trpc-adapter-server.ts',
-          env: { ...env.gatehouse, BENCH_ADAPTER: adapter, GATEHOUSE_DATA_DIR: join(workDir, `data-${adapter}`) },
+          env: {
+            ...env.gatehouse,
+            BENCH_ADAPTER: adapter,
+            GATEHOUSE_DATA_DIR: join(workDir, `data-${adapter}`),
+          },
           logFile: join(workDir, `ref-${adapter}.log`),
           readyPath: '/healthz',
         },
         version,
         {
           id: `ref-${adapter}`,
-          title: adapter === 'stock' ? 'system.version via tRPC’s stock standalone adapter' : 'system.version via Gatehouse’s handler, no front door',
+          title:
+            adapter === 'stock'
+              ? 'system.version via tRPC’s stock standalone adapter'
+              : 'system.version via Gatehouse’s handler, no front door',
           kind: 'reference',
           callsPerRequest: 1,
         },
       );
     }
 
-    const context = { gatehouseUrl: gatehouse.url, database: database.kind, databaseUrl: database.url };
+    const context = {
+      gatehouseUrl: gatehouse.url,
+      database: database.kind,
+      databaseUrl: database.url,
+    };
     // A second server on the same database, with the session cache off, for the scenarios that ask for it.
     let noCache: Target | undefined;
-    const serverFor = async (kind: 'default' | 'session-cache-off' | undefined): Promise<Target> => {
+    const serverFor = async (
+      kind: 'default' | 'session-cache-off' | undefined,
+    ): Promise<Target> => {
       if (kind !== 'session-cache-off') return gatehouse;
       noCache ??= await start({
         name: 'gatehouse-no-cache',
         script: 'server/src/main.ts',
-        env: { ...env.gatehouse, SESSION_CACHE: 'false', GATEHOUSE_DATA_DIR: join(workDir, 'data-no-cache') },
+        env: {
+          ...env.gatehouse,
+          SESSION_CACHE: 'false',
+          GATEHOUSE_DATA_DIR: join(workDir, 'data-no-cache'),
+        },
         logFile: join(workDir, 'gatehouse-no-cache.log'),
         readyPath: '/readyz',
       });
@@ -143,7 +210,11 @@ async function main(options: BenchOptions): Promise<void> {
       }
       const server = await serverFor(scenario.server);
       const request = await scenario.prepare(context);
-      const res = await fetch(`${server.url}${request.path}`, { method: request.method, headers: request.headers, body: request.body });
+      const res = await fetch(`${server.url}${request.path}`, {
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
+      });
       const text = await res.text();
       const problem = scenario.check(res.status, safeJson(text));
       if (problem) throw new Error(`scenario ${scenario.id}: ${problem}: ${text.slice(0, 300)}`);
@@ -163,18 +234,26 @@ async function main(options: BenchOptions): Promise<void> {
     // failed-sign-in work behind it (autovacuum, GC) that would skew the 1k level.
     if (wanted(ROWS_ID)) {
       if (!database.url) {
-        log(`skipping ${ROWS_ID}: it grows tables to a million rows, on PostgreSQL only (--database postgres)`);
+        log(
+          `skipping ${ROWS_ID}: it grows tables to a million rows, on PostgreSQL only (--database postgres)`,
+        );
       } else {
         const tenant = await seedTenant(gatehouse.url);
         const me = await authMeCookie.prepare(context);
         const list = await projectsListApiKey.prepare(context);
         const levels: RowsLevel[] = [];
         for (const rowCount of ROW_LEVELS) {
-          log(`${ROWS_ID}: growing sessions, projects and audit_events to ${rowCount.toLocaleString('en-US')} rows`);
+          log(
+            `${ROWS_ID}: growing sessions, projects and audit_events to ${rowCount.toLocaleString('en-US')} rows`,
+          );
           const sizes = await growTables(database.url, tenant.orgId, rowCount);
           await expectOk(gatehouse, list);
           log(`measuring ${ROWS_ID} at ${rowCount.toLocaleString('en-US')} rows`);
-          levels.push({ sizes, authMe: await measure(gatehouse, me), projectsList: await measure(gatehouse, list) });
+          levels.push({
+            sizes,
+            authMe: await measure(gatehouse, me),
+            projectsList: await measure(gatehouse, list),
+          });
         }
         extra.rows = formatRows(levels);
         process.stdout.write(`\n${extra.rows}\n`);
@@ -207,7 +286,6 @@ async function main(options: BenchOptions): Promise<void> {
       extra.flood = formatFlood(flood);
       process.stdout.write(`\n${extra.flood}\n`);
     }
-
   } finally {
     for (const t of running.reverse()) await t.stop();
     await database.drop();
@@ -228,7 +306,10 @@ async function main(options: BenchOptions): Promise<void> {
 }
 
 /** Environment for the server processes: production-like, limits that never refuse the load. */
-function serverEnv(database: BenchDatabase, workDir: string): { gatehouse: Record<string, string> } {
+function serverEnv(
+  database: BenchDatabase,
+  workDir: string,
+): { gatehouse: Record<string, string> } {
   const limits = {
     RATE_LIMIT_IP_PER_MINUTE: '1000000000',
     RATE_LIMIT_PRINCIPAL_PER_MINUTE: '1000000000',
@@ -246,7 +327,9 @@ function serverEnv(database: BenchDatabase, workDir: string): { gatehouse: Recor
   };
   const common = { LOG_LEVEL: 'info', ...limits };
   if (database.kind === 'embedded' || !database.url) {
-    return { gatehouse: { ...common, GATEHOUSE_ENV: 'test', GATEHOUSE_DATA_DIR: join(workDir, 'data') } };
+    return {
+      gatehouse: { ...common, GATEHOUSE_ENV: 'test', GATEHOUSE_DATA_DIR: join(workDir, 'data') },
+    };
   }
   return {
     gatehouse: {
@@ -261,9 +344,14 @@ function serverEnv(database: BenchDatabase, workDir: string): { gatehouse: Recor
 }
 
 async function expectOk(target: Target, request: WrkRequest): Promise<void> {
-  const res = await fetch(`${target.url}${request.path}`, { method: request.method, headers: request.headers, body: request.body });
+  const res = await fetch(`${target.url}${request.path}`, {
+    method: request.method,
+    headers: request.headers,
+    body: request.body,
+  });
   const text = await res.text();
-  if (res.status !== 200) throw new Error(`${target.name} answered ${res.status}: ${text.slice(0, 300)}`);
+  if (res.status !== 200)
+    throw new Error(`${target.name} answered ${res.status}: ${text.slice(0, 300)}`);
 }
 
 function safeJson(text: string): unknown {
@@ -279,6 +367,8 @@ function log(message: string): void {
 }
 
 main(parseBenchOptions(process.argv.slice(2))).catch((err: unknown) => {
-  process.stderr.write(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   process.exitCode = 1;
 });

@@ -11,11 +11,17 @@ export interface SoakResult {
   readonly requests: number;
   readonly non2xx: number;
   readonly errors: number;
-  readonly samples: readonly { readonly minute: number; readonly rssMb: number; readonly openFiles: number }[];
+  readonly samples: readonly {
+    readonly minute: number;
+    readonly rssMb: number;
+    readonly openFiles: number;
+  }[];
 }
 
 function rssMb(pid: number): number {
-  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+  return (
+    Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024
+  );
 }
 
 function openFiles(pid: number): number {
@@ -27,12 +33,29 @@ function openFiles(pid: number): number {
  * half of it at a steady rate for `minutes`, sampling the server's RSS and
  * open file count every 15 s and counting every non-2xx answer.
  */
-export async function soak(target: Target, request: WrkRequest, minutes: number, workDir: string, log: (m: string) => void): Promise<SoakResult> {
+export async function soak(
+  target: Target,
+  request: WrkRequest,
+  minutes: number,
+  workDir: string,
+  log: (m: string) => void,
+): Promise<SoakResult> {
   if (target.pid === undefined) throw new Error('no server pid');
   const pid = target.pid;
-  const capacity = (await runWrk({ baseUrl: target.url, request, durationSeconds: 5, connections: 50, threads: 1, workDir })).requestsPerSecond;
+  const capacity = (
+    await runWrk({
+      baseUrl: target.url,
+      request,
+      durationSeconds: 5,
+      connections: 50,
+      threads: 1,
+      workDir,
+    })
+  ).requestsPerSecond;
   const targetRate = Math.max(1, Math.floor(capacity / 2));
-  log(`capacity ≈ ${Math.round(capacity)} req/s; soaking at ${targetRate} req/s for ${minutes} min`);
+  log(
+    `capacity ≈ ${Math.round(capacity)} req/s; soaking at ${targetRate} req/s for ${minutes} min`,
+  );
   let requests = 0;
   let non2xx = 0;
   let errors = 0;
@@ -42,7 +65,11 @@ export async function soak(target: Target, request: WrkRequest, minutes: number,
   const end = started + minutes * 60_000;
   const fire = (): void => {
     inFlight++;
-    fetch(`${target.url}${request.path}`, { method: request.method, headers: request.headers, body: request.body })
+    fetch(`${target.url}${request.path}`, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+    })
       .then(async (res) => {
         await res.arrayBuffer();
         requests++;
@@ -67,14 +94,31 @@ export async function soak(target: Target, request: WrkRequest, minutes: number,
       credit -= 1;
     }
     if (Date.now() >= nextSample) {
-      samples.push({ minute: (Date.now() - started) / 60_000, rssMb: rssMb(pid), openFiles: openFiles(pid) });
+      samples.push({
+        minute: (Date.now() - started) / 60_000,
+        rssMb: rssMb(pid),
+        openFiles: openFiles(pid),
+      });
       nextSample += 15_000;
     }
     await new Promise((r) => setTimeout(r, tickMs));
   }
   while (inFlight > 0) await new Promise((r) => setTimeout(r, 50));
-  samples.push({ minute: (Date.now() - started) / 60_000, rssMb: rssMb(pid), openFiles: openFiles(pid) });
-  return { minutes, capacity, targetRate, achievedRate: requests / ((Date.now() - started) / 1000), requests, non2xx, errors, samples };
+  samples.push({
+    minute: (Date.now() - started) / 60_000,
+    rssMb: rssMb(pid),
+    openFiles: openFiles(pid),
+  });
+  return {
+    minutes,
+    capacity,
+    targetRate,
+    achievedRate: requests / ((Date.now() - started) / 1000),
+    requests,
+    non2xx,
+    errors,
+    samples,
+  };
 }
 
 /** Replaces the `## Soak` section of RESULTS.md (the table above it is left alone). */

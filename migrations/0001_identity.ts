@@ -8,7 +8,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('email', 'text', (c) => c.notNull().unique())
     .addColumn('name', 'text')
     .addColumn('password_hash', 'text', (c) => c.notNull())
-    .addColumn('role', 'text', (c) => c.notNull().defaultTo('user').check(sql`role in ('user', 'admin')`))
+    .addColumn('role', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('user')
+        .check(sql`role in ('user', 'admin')`),
+    )
     .addColumn('email_verified_at', 'timestamptz')
     .addColumn('locked_at', 'timestamptz')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
@@ -21,7 +26,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('secret_hash', 'bytea', (c) => c.notNull())
     .addColumn('user_id', 'uuid', (c) => c.notNull().references('users.id').onDelete('cascade'))
-    .addColumn('auth_level', 'text', (c) => c.notNull().defaultTo('password').check(sql`auth_level in ('password', 'mfa')`))
+    .addColumn('auth_level', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('password')
+        .check(sql`auth_level in ('password', 'mfa')`),
+    )
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('last_used_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('reauthenticated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
@@ -42,7 +52,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
     .addColumn('consumed_at', 'timestamptz')
     .execute();
-  await db.schema.createIndex('one_time_tokens_user_idx').on('one_time_tokens').columns(['user_id', 'purpose']).execute();
+  await db.schema
+    .createIndex('one_time_tokens_user_idx')
+    .on('one_time_tokens')
+    .columns(['user_id', 'purpose'])
+    .execute();
 
   // Written in the same transaction as the change that causes the mail; the
   // body is encrypted with the key ring because it may hold a live link.

@@ -27,10 +27,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     end
     $$`.execute(db);
   // Without it every org-scoped request would fail at SET ROLE: say so now, with the fix.
-  const usable = await sql<{ ok: boolean; me: string }>`select pg_has_role(current_user, 'gatehouse_app', 'MEMBER') as ok, current_user as me`.execute(db);
+  const usable = await sql<{
+    ok: boolean;
+    me: string;
+  }>`select pg_has_role(current_user, 'gatehouse_app', 'MEMBER') as ok, current_user as me`.execute(
+    db,
+  );
   const me = usable.rows[0];
   if (!me?.ok) {
-    throw new Error(`database user "${me?.me ?? '?'}" cannot SET ROLE gatehouse_app, which row-level security needs; as a superuser run: GRANT gatehouse_app TO "${me?.me ?? '?'}"; then migrate again`);
+    throw new Error(
+      `database user "${me?.me ?? '?'}" cannot SET ROLE gatehouse_app, which row-level security needs; as a superuser run: GRANT gatehouse_app TO "${me?.me ?? '?'}"; then migrate again`,
+    );
   }
 
   await db.schema
@@ -46,11 +53,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('memberships')
     .addColumn('org_id', 'uuid', (c) => c.notNull().references('orgs.id').onDelete('cascade'))
     .addColumn('user_id', 'uuid', (c) => c.notNull().references('users.id').onDelete('cascade'))
-    .addColumn('role', 'text', (c) => c.notNull().check(sql`role in ('owner', 'admin', 'member', 'viewer')`))
+    .addColumn('role', 'text', (c) =>
+      c.notNull().check(sql`role in ('owner', 'admin', 'member', 'viewer')`),
+    )
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addPrimaryKeyConstraint('memberships_pk', ['org_id', 'user_id'])
     .execute();
-  await db.schema.createIndex('memberships_user_idx').on('memberships').columns(['user_id', 'org_id']).execute();
+  await db.schema
+    .createIndex('memberships_user_idx')
+    .on('memberships')
+    .columns(['user_id', 'org_id'])
+    .execute();
 
   await db.schema
     .createTable('projects')
@@ -64,7 +77,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
   // Keyset pagination: newest first within an org.
-  await db.schema.createIndex('projects_org_page_idx').on('projects').columns(['org_id', 'created_at', 'id']).execute();
+  await db.schema
+    .createIndex('projects_org_page_idx')
+    .on('projects')
+    .columns(['org_id', 'created_at', 'id'])
+    .execute();
 
   for (const table of ['projects', 'memberships']) {
     await sql`alter table ${sql.table(table)} enable row level security`.execute(db);
@@ -72,10 +89,16 @@ export async function up(db: Kysely<any>): Promise<void> {
   }
   const orgIds = sql`string_to_array(coalesce(current_setting('gatehouse.org_ids', true), ''), ',')`;
   const userId = sql`nullif(current_setting('gatehouse.user_id', true), '')`;
-  await sql`create policy projects_tenant on projects using (org_id::text = any (${orgIds})) with check (org_id::text = any (${orgIds}))`.execute(db);
-  await sql`create policy memberships_tenant on memberships using (org_id::text = any (${orgIds}) or user_id::text = ${userId}) with check (org_id::text = any (${orgIds}))`.execute(db);
+  await sql`create policy projects_tenant on projects using (org_id::text = any (${orgIds})) with check (org_id::text = any (${orgIds}))`.execute(
+    db,
+  );
+  await sql`create policy memberships_tenant on memberships using (org_id::text = any (${orgIds}) or user_id::text = ${userId}) with check (org_id::text = any (${orgIds}))`.execute(
+    db,
+  );
 
-  await sql`grant select, insert, update, delete on projects, memberships, orgs to gatehouse_app`.execute(db);
+  await sql`grant select, insert, update, delete on projects, memberships, orgs to gatehouse_app`.execute(
+    db,
+  );
   await sql`grant select (id, email, name) on users to gatehouse_app`.execute(db);
   await sql`grant select, insert, update on one_time_tokens to gatehouse_app`.execute(db);
   await sql`grant insert on mail_outbox to gatehouse_app`.execute(db);

@@ -18,7 +18,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('last_used_at', 'timestamptz')
     .addColumn('revoked_at', 'timestamptz')
     .execute();
-  await db.schema.createIndex('api_keys_user_idx').on('api_keys').columns(['user_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('api_keys_user_idx')
+    .on('api_keys')
+    .columns(['user_id', 'created_at'])
+    .execute();
 
   await db.schema
     .createTable('jwt_signing_keys')

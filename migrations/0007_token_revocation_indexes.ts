@@ -6,8 +6,18 @@ import { type Kysely, sql } from 'kysely';
  * Partial indexes keep that off a full scan: almost every row has NULL there.
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.createIndex('api_keys_revoked_idx').on('api_keys').column('revoked_at').where(sql.ref('revoked_at'), 'is not', null).execute();
-  await db.schema.createIndex('users_locked_idx').on('users').column('locked_at').where(sql.ref('locked_at'), 'is not', null).execute();
+  await db.schema
+    .createIndex('api_keys_revoked_idx')
+    .on('api_keys')
+    .column('revoked_at')
+    .where(sql.ref('revoked_at'), 'is not', null)
+    .execute();
+  await db.schema
+    .createIndex('users_locked_idx')
+    .on('users')
+    .column('locked_at')
+    .where(sql.ref('locked_at'), 'is not', null)
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

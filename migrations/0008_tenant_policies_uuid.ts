@@ -15,8 +15,12 @@ const userId = sql`nullif(current_setting('gatehouse.user_id', true), '')::uuid`
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`drop policy projects_tenant on projects`.execute(db);
   await sql`drop policy memberships_tenant on memberships`.execute(db);
-  await sql`create policy projects_tenant on projects using (org_id = any (${orgIds})) with check (org_id = any (${orgIds}))`.execute(db);
-  await sql`create policy memberships_tenant on memberships using (org_id = any (${orgIds}) or user_id = ${userId}) with check (org_id = any (${orgIds}))`.execute(db);
+  await sql`create policy projects_tenant on projects using (org_id = any (${orgIds})) with check (org_id = any (${orgIds}))`.execute(
+    db,
+  );
+  await sql`create policy memberships_tenant on memberships using (org_id = any (${orgIds}) or user_id = ${userId}) with check (org_id = any (${orgIds}))`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
@@ -24,6 +28,10 @@ export async function down(db: Kysely<any>): Promise<void> {
   const textUserId = sql`nullif(current_setting('gatehouse.user_id', true), '')`;
   await sql`drop policy projects_tenant on projects`.execute(db);
   await sql`drop policy memberships_tenant on memberships`.execute(db);
-  await sql`create policy projects_tenant on projects using (org_id::text = any (${textOrgIds})) with check (org_id::text = any (${textOrgIds}))`.execute(db);
-  await sql`create policy memberships_tenant on memberships using (org_id::text = any (${textOrgIds}) or user_id::text = ${textUserId}) with check (org_id::text = any (${textOrgIds}))`.execute(db);
+  await sql`create policy projects_tenant on projects using (org_id::text = any (${textOrgIds})) with check (org_id::text = any (${textOrgIds}))`.execute(
+    db,
+  );
+  await sql`create policy memberships_tenant on memberships using (org_id::text = any (${textOrgIds}) or user_id::text = ${textUserId}) with check (org_id::text = any (${textOrgIds}))`.execute(
+    db,
+  );
 }

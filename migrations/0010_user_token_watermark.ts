@@ -9,7 +9,11 @@ import { type Kysely } from 'kysely';
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('users').addColumn('tokens_revoked_at', 'timestamptz').execute();
-  await db.schema.createIndex('users_tokens_revoked_at_idx').on('users').column('tokens_revoked_at').execute();
+  await db.schema
+    .createIndex('users_tokens_revoked_at_idx')
+    .on('users')
+    .column('tokens_revoked_at')
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

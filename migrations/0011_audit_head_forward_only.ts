@@ -24,10 +24,18 @@ export async function up(db: Kysely<any>): Promise<void> {
       return new;
     end
     $$`.execute(db);
-  await sql`create trigger audit_chain_head_forward before update or delete on audit_chain_head for each row execute function audit_chain_head_forward_only()`.execute(db);
-  await sql`create trigger audit_chain_head_no_truncate before truncate on audit_chain_head for each statement execute function audit_chain_head_forward_only()`.execute(db);
-  await sql`alter table audit_chain_head enable always trigger audit_chain_head_forward`.execute(db);
-  await sql`alter table audit_chain_head enable always trigger audit_chain_head_no_truncate`.execute(db);
+  await sql`create trigger audit_chain_head_forward before update or delete on audit_chain_head for each row execute function audit_chain_head_forward_only()`.execute(
+    db,
+  );
+  await sql`create trigger audit_chain_head_no_truncate before truncate on audit_chain_head for each statement execute function audit_chain_head_forward_only()`.execute(
+    db,
+  );
+  await sql`alter table audit_chain_head enable always trigger audit_chain_head_forward`.execute(
+    db,
+  );
+  await sql`alter table audit_chain_head enable always trigger audit_chain_head_no_truncate`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

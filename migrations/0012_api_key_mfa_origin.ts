@@ -9,7 +9,10 @@ import type { Kysely } from 'kysely';
  * clients (client_id = key id), so this covers those too.
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable('api_keys').addColumn('created_with_mfa', 'boolean', (c) => c.notNull().defaultTo(false)).execute();
+  await db.schema
+    .alterTable('api_keys')
+    .addColumn('created_with_mfa', 'boolean', (c) => c.notNull().defaultTo(false))
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -16,7 +16,9 @@ const out = join(root, 'server', 'dist');
 const externalNpmPackages: Plugin = {
   name: 'external-npm-packages',
   setup(b) {
-    b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@gatehouse/') ? undefined : { path: args.path, external: true }));
+    b.onResolve({ filter: /^[^./]/ }, (args) =>
+      args.path.startsWith('@gatehouse/') ? undefined : { path: args.path, external: true },
+    );
   },
 };
 
@@ -37,5 +39,8 @@ await build({
 // Read at run time relative to the module (auth/common-passwords.ts).
 cpSync(join(root, 'server', 'src', 'auth', 'data'), join(out, 'data'), { recursive: true });
 // Piped: npx under pnpm warns about pnpm's npm_config_* variables; a failure still shows its output.
-execFileSync('npx', ['-y', 'pnpm@10', '--filter', '@gatehouse/client', 'build'], { cwd: root, stdio: 'pipe' });
+execFileSync('npx', ['-y', 'pnpm@10', '--filter', '@gatehouse/client', 'build'], {
+  cwd: root,
+  stdio: 'pipe',
+});
 process.stdout.write(`built server/dist/main.js, server/dist/cli.js and client/dist/\n`);

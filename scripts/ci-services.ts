@@ -26,7 +26,9 @@ interface RedisClient {
   disconnect(): void;
 }
 const pg = load('pg') as { Client: new (options: { connectionString: string }) => PgClient };
-const { Redis } = load('ioredis') as { Redis: new (url: string, options: Record<string, unknown>) => RedisClient };
+const { Redis } = load('ioredis') as {
+  Redis: new (url: string, options: Record<string, unknown>) => RedisClient;
+};
 
 const MARKER = 'gatehouse-ci:claimed-by';
 
@@ -57,7 +59,10 @@ async function claim(pgBase: string, redisBase: string): Promise<void> {
   const order = Array.from({ length: 15 }, (_, i) => i + 1).sort(() => Math.random() - 0.5);
   let redisUrl: string | undefined;
   for (const db of order) {
-    const redis = new Redis(redisUrlFor(redisBase, db), { lazyConnect: true, maxRetriesPerRequest: 1 });
+    const redis = new Redis(redisUrlFor(redisBase, db), {
+      lazyConnect: true,
+      maxRetriesPerRequest: 1,
+    });
     try {
       await redis.connect();
       if ((await redis.dbsize()) !== 0) continue;
@@ -72,10 +77,17 @@ async function claim(pgBase: string, redisBase: string): Promise<void> {
     await withPostgres(pgBase, (c) => c.query(`drop database if exists "${name}" with (force)`));
     throw new Error(`no empty Redis database (1-15) at ${redisBase}`);
   }
-  process.stdout.write(`CI_PG_URL='${pgUrl.toString()}'\nCI_PG_NAME='${name}'\nCI_REDIS_URL='${redisUrl}'\nCI_REDIS_TOKEN='${token}'\n`);
+  process.stdout.write(
+    `CI_PG_URL='${pgUrl.toString()}'\nCI_PG_NAME='${name}'\nCI_REDIS_URL='${redisUrl}'\nCI_REDIS_TOKEN='${token}'\n`,
+  );
 }
 
-async function release(pgBase: string, name: string, redisUrl: string, token: string): Promise<void> {
+async function release(
+  pgBase: string,
+  name: string,
+  redisUrl: string,
+  token: string,
+): Promise<void> {
   if (!/^gh_ci_[0-9a-f]{12}$/.test(name)) throw new Error(`not a CI database name: ${name}`);
   await withPostgres(pgBase, (c) => c.query(`drop database if exists "${name}" with (force)`));
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
@@ -88,8 +100,11 @@ async function release(pgBase: string, name: string, redisUrl: string, token: st
 
 const [command, ...args] = process.argv.slice(2);
 if (command === 'claim' && args.length === 2) await claim(args[0]!, args[1]!);
-else if (command === 'release' && args.length === 4) await release(args[0]!, args[1]!, args[2]!, args[3]!);
+else if (command === 'release' && args.length === 4)
+  await release(args[0]!, args[1]!, args[2]!, args[3]!);
 else {
-  process.stderr.write('usage: ci-services.ts claim <postgres url> <redis url> | release <postgres url> <name> <redis url> <token>\n');
+  process.stderr.write(
+    'usage: ci-services.ts claim <postgres url> <redis url> | release <postgres url> <name> <redis url> <token>\n',
+  );
   process.exit(2);
 }

@@ -21,21 +21,50 @@ interface Panel {
 }
 
 async function main(): Promise<void> {
-  const server = await spawnServer({ GATEHOUSE_DATA_DIR: 'memory://', METRICS_TOKEN: TOKEN, RATE_LIMIT_AUTH_PER_MINUTE: '20' });
+  const server = await spawnServer({
+    GATEHOUSE_DATA_DIR: 'memory://',
+    METRICS_TOKEN: TOKEN,
+    RATE_LIMIT_AUTH_PER_MINUTE: '20',
+  });
   try {
     const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-      fetch(`${server.url}/trpc/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-    for (let i = 0; i < 6; i++) await post('auth.signUp', { email: `preview${i}@example.com`, password: 'a long enough passphrase' });
-    const signIn = await post('auth.signIn', { email: 'preview0@example.com', password: 'a long enough passphrase' });
+      fetch(`${server.url}/trpc/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
+    for (let i = 0; i < 6; i++)
+      await post('auth.signUp', {
+        email: `preview${i}@example.com`,
+        password: 'a long enough passphrase',
+      });
+    const signIn = await post('auth.signIn', {
+      email: 'preview0@example.com',
+      password: 'a long enough passphrase',
+    });
     const cookie = (signIn.headers.getSetCookie()[0] ?? '').split(';')[0] ?? '';
     for (let i = 0; i < 30; i++) await fetch(`${server.url}/trpc/auth.me`, { headers: { cookie } });
     for (let i = 0; i < 40; i++) await fetch(`${server.url}/trpc/system.version`);
-    for (let i = 0; i < 8; i++) await post('auth.signIn', { email: 'preview1@example.com', password: `wrong password ${i}` });
-    for (let i = 0; i < 5; i++) await fetch(`${server.url}/trpc/admin.users.list?input=%7B%7D`, { headers: { cookie } });
-    for (let i = 0; i < 5; i++) await fetch(`${server.url}/trpc/auth.me`, { headers: { cookie: 'gatehouse_session=forged' } });
-    const org = (await (await post('orgs.create', { name: 'Preview' }, { cookie, origin: server.url })).json()) as { result: { data: { id: string } } };
-    for (let i = 0; i < 12; i++) await post('projects.create', { orgId: org.result.data.id, name: `p${i}` }, { cookie, origin: server.url });
-    const text = await (await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
+    for (let i = 0; i < 8; i++)
+      await post('auth.signIn', { email: 'preview1@example.com', password: `wrong password ${i}` });
+    for (let i = 0; i < 5; i++)
+      await fetch(`${server.url}/trpc/admin.users.list?input=%7B%7D`, { headers: { cookie } });
+    for (let i = 0; i < 5; i++)
+      await fetch(`${server.url}/trpc/auth.me`, {
+        headers: { cookie: 'gatehouse_session=forged' },
+      });
+    const org = (await (
+      await post('orgs.create', { name: 'Preview' }, { cookie, origin: server.url })
+    ).json()) as { result: { data: { id: string } } };
+    for (let i = 0; i < 12; i++)
+      await post(
+        'projects.create',
+        { orgId: org.result.data.id, name: `p${i}` },
+        { cookie, origin: server.url },
+      );
+    const text = await (
+      await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })
+    ).text();
 
     const samples = text
       .split('\n')
@@ -43,20 +72,30 @@ async function main(): Promise<void> {
       .map((l) => {
         const m = /^([a-zA-Z_:][\w:]*)(\{(.*)\})?\s+(\S+)$/.exec(l);
         const labels: Record<string, string> = {};
-        for (const x of (m?.[3] ?? '').matchAll(/(\w+)="([^"]*)"/g)) labels[x[1] as string] = x[2] as string;
+        for (const x of (m?.[3] ?? '').matchAll(/(\w+)="([^"]*)"/g))
+          labels[x[1] as string] = x[2] as string;
         return { name: m?.[1] ?? '', labels, value: Number(m?.[4]) };
       });
-    const dashboard = JSON.parse(readFileSync(join(ROOT, 'docs', 'grafana-dashboard.json'), 'utf8')) as { panels: Panel[] };
+    const dashboard = JSON.parse(
+      readFileSync(join(ROOT, 'docs', 'grafana-dashboard.json'), 'utf8'),
+    ) as { panels: Panel[] };
     const panels = dashboard.panels.map((p) => {
       const expr = p.targets[0]?.expr ?? '';
-      const metric = /(gatehouse_\w+|nodejs_\w+|process_\w+)/.exec(expr)?.[1]?.replace(/_bucket$/, '_count') ?? '';
+      const metric =
+        /(gatehouse_\w+|nodejs_\w+|process_\w+)/.exec(expr)?.[1]?.replace(/_bucket$/, '_count') ??
+        '';
       const by = /by \((\w+)\)/.exec(expr)?.[1];
       const series = new Map<string, number>();
       for (const s of samples.filter((x) => x.name === metric)) {
         const key = by ? (s.labels[by] ?? '') : metric;
         series.set(key, (series.get(key) ?? 0) + s.value);
       }
-      return { title: p.title, gridPos: p.gridPos, metric, series: [...series].sort((a, b) => b[1] - a[1]).slice(0, 8) };
+      return {
+        title: p.title,
+        gridPos: p.gridPos,
+        metric,
+        series: [...series].sort((a, b) => b[1] - a[1]).slice(0, 8),
+      };
     });
     const html = `<!doctype html><html><head><style>
       body{margin:0;background:#111217;font:12px Inter,Helvetica,Arial,sans-serif;color:#ccccdc}
@@ -69,11 +108,25 @@ async function main(): Promise<void> {
     </style></head><body><h1>Gatehouse — ${new Date().toISOString().slice(0, 16)}Z, scraped from a running server</h1><div class="grid">${panels
       .map((p) => {
         const max = Math.max(1, ...p.series.map(([, v]) => v));
-        const rows = p.series.map(([k, v]) => `<div class="row"><div class="l">${k || '(all)'}</div><div class="b" style="width:${Math.max(2, (v / max) * 45)}%"></div><div class="v">${Number.isInteger(v) ? v : v.toPrecision(3)}</div></div>`).join('');
+        const rows = p.series
+          .map(
+            ([k, v]) =>
+              `<div class="row"><div class="l">${k || '(all)'}</div><div class="b" style="width:${Math.max(2, (v / max) * 45)}%"></div><div class="v">${Number.isInteger(v) ? v : v.toPrecision(3)}</div></div>`,
+          )
+          .join('');
         return `<div class="panel" style="left:${(p.gridPos.x / 24) * 100}%;top:${p.gridPos.y * 34}px;width:${(p.gridPos.w / 24) * 100}%;height:${p.gridPos.h * 34 - 6}px"><div class="t">${p.title}</div><div class="m">${p.metric}</div>${rows}</div>`;
       })
       .join('')}</div></body></html>`;
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--no-first-run',
+      ],
+    });
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 1180 } });
       await page.setContent(html);

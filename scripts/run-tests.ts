@@ -20,7 +20,11 @@ const results = suites.map(({ name, args }) => {
   const run = spawnSync(process.execPath, [vitest, ...args], { cwd: root, stdio: 'inherit' });
   const seconds = Math.round((Date.now() - started) / 1000);
   const ok = run.status === 0;
-  return { name, ok, line: `${name}: ${ok ? 'passed' : `FAILED (${run.signal ?? `exit ${run.status}`})`} in ${seconds} s` };
+  return {
+    name,
+    ok,
+    line: `${name}: ${ok ? 'passed' : `FAILED (${run.signal ?? `exit ${run.status}`})`} in ${seconds} s`,
+  };
 });
 
 process.stdout.write(`\n${results.map((r) => r.line).join('\n')}\n`);

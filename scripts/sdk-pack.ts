@@ -10,10 +10,16 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist', 'sdk');
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
-execFileSync('npx', ['-y', 'pnpm@10', '--filter', '@gatehouse/client', 'pack', '--pack-destination', out], { cwd: root, stdio: 'pipe' });
+execFileSync(
+  'npx',
+  ['-y', 'pnpm@10', '--filter', '@gatehouse/client', 'pack', '--pack-destination', out],
+  { cwd: root, stdio: 'pipe' },
+);
 const tarball = readdirSync(out).find((f) => f.endsWith('.tgz'));
 if (!tarball) {
   process.stderr.write(`sdk:pack: no tarball in ${out}\n`);
   process.exit(1);
 }
-process.stdout.write(`${join(out, tarball)}\n\nInstall it in your project with:\n  npm install ${join(out, tarball)}\n`);
+process.stdout.write(
+  `${join(out, tarball)}\n\nInstall it in your project with:\n  npm install ${join(out, tarball)}\n`,
+);

@@ -59,13 +59,21 @@ export interface FloodOptions {
  * there is the machine's share of the latency.
  */
 export async function measureSignInFlood(options: FloodOptions): Promise<FloodResult> {
-  const raw = JSON.parse(await runScript(options.execPath, 'bench/targets/argon2-rate.ts', [String(options.argon2Concurrency), '5'])) as { perSecond: number };
+  const raw = JSON.parse(
+    await runScript(options.execPath, 'bench/targets/argon2-rate.ts', [
+      String(options.argon2Concurrency),
+      '5',
+    ]),
+  ) as { perSecond: number };
   const floor = await floodWithProbe(options.floorUrl, options);
   const logFrom = statSync(options.gatehouseLogFile).size;
   const { idle, during, result } = await floodWithProbe(options.gatehouseUrl, options);
-  const serverSide = signInTimes(readFileSync(options.gatehouseLogFile).subarray(logFrom).toString('utf8'));
+  const serverSide = signInTimes(
+    readFileSync(options.gatehouseLogFile).subarray(logFrom).toString('utf8'),
+  );
   const statuses = { ...(result.statuses ?? {}) };
-  const seconds = result.requests > 0 ? result.requests / result.requestsPerSecond : options.seconds;
+  const seconds =
+    result.requests > 0 ? result.requests / result.requestsPerSecond : options.seconds;
   const verified = statuses['401'] ?? 0;
   const refused = statuses['429'] ?? 0;
   delete statuses['401'];
@@ -92,7 +100,8 @@ function signInTimes(log: string): FloodResult['serverSide'] {
     if (!line.includes('"path":"/trpc/auth.signIn"')) continue;
     try {
       const rec = JSON.parse(line) as { msg?: string; status?: number; durationMs?: number };
-      if (rec.msg !== 'request' || rec.status === undefined || rec.durationMs === undefined) continue;
+      if (rec.msg !== 'request' || rec.status === undefined || rec.durationMs === undefined)
+        continue;
       byStatus.set(rec.status, [...(byStatus.get(rec.status) ?? []), rec.durationMs]);
     } catch {
       // not a JSON line
@@ -100,20 +109,34 @@ function signInTimes(log: string): FloodResult['serverSide'] {
   }
   const times = (values: number[]): ServerSideTimes => {
     const sorted = [...values].sort((a, b) => a - b);
-    const at = (p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+    const at = (p: number): number =>
+      sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
     return { count: sorted.length, p50Ms: at(0.5), p90Ms: at(0.9) };
   };
   return { refused: times(byStatus.get(429) ?? []), hashed: times(byStatus.get(401) ?? []) };
 }
 
 /** The probe idle, then the wrk flood with the probe beside it, against `baseUrl`. */
-async function floodWithProbe(baseUrl: string, options: FloodOptions): Promise<{ idle: ProbeResult; during: ProbeResult; result: WrkResult }> {
+async function floodWithProbe(
+  baseUrl: string,
+  options: FloodOptions,
+): Promise<{ idle: ProbeResult; during: ProbeResult; result: WrkResult }> {
   const probeUrl = `${baseUrl}/trpc/system.version`;
-  const idle = JSON.parse(await runScript(options.execPath, 'bench/targets/latency-probe.ts', [probeUrl, '5'])) as ProbeResult;
-  const body = JSON.stringify({ email: 'nobody-flood@example.com', password: 'not the right password at all' });
+  const idle = JSON.parse(
+    await runScript(options.execPath, 'bench/targets/latency-probe.ts', [probeUrl, '5']),
+  ) as ProbeResult;
+  const body = JSON.stringify({
+    email: 'nobody-flood@example.com',
+    password: 'not the right password at all',
+  });
   const flood = runWrk({
     baseUrl,
-    request: { method: 'POST', path: '/trpc/auth.signIn', headers: { 'content-type': 'application/json' }, body },
+    request: {
+      method: 'POST',
+      path: '/trpc/auth.signIn',
+      headers: { 'content-type': 'application/json' },
+      body,
+    },
     durationSeconds: options.seconds,
     connections: options.connections,
     threads: 1,
@@ -122,17 +145,29 @@ async function floodWithProbe(baseUrl: string, options: FloodOptions): Promise<{
   });
   // The probe starts once the flood is under way and stops before it ends.
   await new Promise((r) => setTimeout(r, 1000));
-  const during = JSON.parse(await runScript(options.execPath, 'bench/targets/latency-probe.ts', [probeUrl, String(Math.max(1, options.seconds - 2))])) as ProbeResult;
+  const during = JSON.parse(
+    await runScript(options.execPath, 'bench/targets/latency-probe.ts', [
+      probeUrl,
+      String(Math.max(1, options.seconds - 2)),
+    ]),
+  ) as ProbeResult;
   return { idle, during, result: await flood };
 }
 
 function runScript(execPath: string, script: string, args: readonly string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(execPath, ['--import', 'tsx', script, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(execPath, ['--import', 'tsx', script, ...args], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve(out.trim().split('\n').at(-1) ?? '') : reject(new Error(`${script} exited with ${code}`))));
+    child.once('exit', (code) =>
+      code === 0
+        ? resolve(out.trim().split('\n').at(-1) ?? '')
+        : reject(new Error(`${script} exited with ${code}`)),
+    );
   });
 }
 

@@ -25,7 +25,11 @@ export async function createBenchDatabase(kind: BenchDatabase['kind']): Promise<
   await admin(server, `create database ${name}`);
   const url = new URL(server);
   url.pathname = `/${name}`;
-  return { kind, url: url.toString(), drop: () => admin(server, `drop database if exists ${name} with (force)`) };
+  return {
+    kind,
+    url: url.toString(),
+    drop: () => admin(server, `drop database if exists ${name} with (force)`),
+  };
 }
 
 async function admin(server: string, statement: string): Promise<void> {

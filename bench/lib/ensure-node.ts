@@ -20,8 +20,13 @@ export function ensureNode(spec: string | undefined): string {
   if (!existsSync(binary)) {
     mkdirSync(prefix, { recursive: true });
     process.stderr.write(`bench: installing node@${spec} from the npm registry into ${prefix}\n`);
-    const npm = spawnSync('npm', ['install', '--no-save', '--no-package-lock', '--prefix', prefix, `node@${spec}`], { stdio: 'inherit' });
-    if (npm.status !== 0 || !existsSync(binary)) throw new Error(`could not install node@${spec} (npm exited with ${npm.status})`);
+    const npm = spawnSync(
+      'npm',
+      ['install', '--no-save', '--no-package-lock', '--prefix', prefix, `node@${spec}`],
+      { stdio: 'inherit' },
+    );
+    if (npm.status !== 0 || !existsSync(binary))
+      throw new Error(`could not install node@${spec} (npm exited with ${npm.status})`);
   }
   return binary;
 }

@@ -5,7 +5,8 @@ import { spawnSync } from 'node:child_process';
  * (root with apt-get); otherwise says how to get it.
  */
 export function ensureWrk(): string {
-  const found = (): boolean => spawnSync('wrk', ['--version'], { stdio: 'ignore' }).error === undefined;
+  const found = (): boolean =>
+    spawnSync('wrk', ['--version'], { stdio: 'ignore' }).error === undefined;
   if (found()) return 'wrk';
   const isRoot = process.getuid?.() === 0;
   const hasApt = spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).error === undefined;
@@ -15,5 +16,7 @@ export function ensureWrk(): string {
     spawnSync('apt-get', ['install', '-y', '-qq', 'wrk'], { stdio: 'inherit' });
     if (found()) return 'wrk';
   }
-  throw new Error('wrk is not installed: run `sudo apt-get install -y wrk` (Debian/Ubuntu) or `brew install wrk`');
+  throw new Error(
+    'wrk is not installed: run `sudo apt-get install -y wrk` (Debian/Ubuntu) or `brew install wrk`',
+  );
 }

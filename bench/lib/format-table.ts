@@ -8,7 +8,8 @@ const ms = (x: number): string => x.toFixed(2);
 export function formatTable(rows: readonly Measurement[]): string {
   const raw = rows.find((r) => r.id === 'raw')?.result.requestsPerSecond;
   const rawSelect = rows.find((r) => r.id === 'raw-select')?.result.requestsPerSecond;
-  const header = '| # | what | req/s | calls/s | p50 ms | p99 ms | vs raw | vs raw+SELECT | target |';
+  const header =
+    '| # | what | req/s | calls/s | p50 ms | p99 ms | vs raw | vs raw+SELECT | target |';
   const rule = '|---|---|---:|---:|---:|---:|---:|---:|---|';
   const lines = rows.map((r) => {
     const rps = r.result.requestsPerSecond;

@@ -18,11 +18,21 @@ export function writeSection(file: string, heading: string, body: string): void 
   const sections = new Map<string, string>();
   for (const part of text.split(/\n(?=## )/).slice(1)) {
     const newline = part.indexOf('\n');
-    sections.set(part.slice(3, newline === -1 ? undefined : newline).trim(), part.slice(newline + 1).trim());
+    sections.set(
+      part.slice(3, newline === -1 ? undefined : newline).trim(),
+      part.slice(newline + 1).trim(),
+    );
   }
   sections.set(heading, body.trim());
-  const order = [...sections.keys()].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b, 'en', { numeric: true }));
-  const out = [TITLE, '', INTRO, ...order.flatMap((h) => ['', `## ${h}`, '', sections.get(h) ?? ''])].join('\n');
+  const order = [...sections.keys()].sort(
+    (a, b) => rank(a) - rank(b) || a.localeCompare(b, 'en', { numeric: true }),
+  );
+  const out = [
+    TITLE,
+    '',
+    INTRO,
+    ...order.flatMap((h) => ['', `## ${h}`, '', sections.get(h) ?? '']),
+  ].join('\n');
   writeFileSync(file, `${out}\n`);
 }
 

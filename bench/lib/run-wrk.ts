@@ -40,9 +40,13 @@ export interface RunWrkOptions {
  */
 export async function runWrk(options: RunWrkOptions): Promise<WrkResult> {
   const { request } = options;
-  const script = join(options.workDir, `wrk-${Date.now()}-${Math.random().toString(36).slice(2)}.lua`);
+  const script = join(
+    options.workDir,
+    `wrk-${Date.now()}-${Math.random().toString(36).slice(2)}.lua`,
+  );
   const lines = [`wrk.method = ${JSON.stringify(request.method)}`];
-  for (const [k, v] of Object.entries(request.headers ?? {})) lines.push(`wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`);
+  for (const [k, v] of Object.entries(request.headers ?? {}))
+    lines.push(`wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`);
   if (request.body !== undefined) lines.push(`wrk.body = ${JSON.stringify(request.body)}`);
   if (options.countStatuses) {
     lines.push(
@@ -69,21 +73,46 @@ export async function runWrk(options: RunWrkOptions): Promise<WrkResult> {
     'end',
   );
   writeFileSync(script, `${lines.join('\n')}\n`);
-  const args = ['-t', String(options.threads), '-c', String(options.connections), '-d', `${options.durationSeconds}s`, '-s', script, `${options.baseUrl}${request.path}`];
+  const args = [
+    '-t',
+    String(options.threads),
+    '-c',
+    String(options.connections),
+    '-d',
+    `${options.durationSeconds}s`,
+    '-s',
+    script,
+    `${options.baseUrl}${request.path}`,
+  ];
   const output = await new Promise<string>((resolve, reject) => {
     const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`wrk exited with ${code}:\n${out}`))));
+    child.once('exit', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`wrk exited with ${code}:\n${out}`)),
+    );
   });
   const line = output.split('\n').find((l) => l.startsWith('BENCH_JSON '));
   if (!line) throw new Error(`wrk printed no summary:\n${output}`);
-  const s = JSON.parse(line.slice('BENCH_JSON '.length)) as { requests: number; durationUs: number; p50Us: number; p99Us: number; failures: number };
+  const s = JSON.parse(line.slice('BENCH_JSON '.length)) as {
+    requests: number;
+    durationUs: number;
+    p50Us: number;
+    p99Us: number;
+    failures: number;
+  };
   const statusLine = output.split('\n').find((l) => l.startsWith('BENCH_STATUSES '));
   return {
-    ...(statusLine ? { statuses: JSON.parse(statusLine.slice('BENCH_STATUSES '.length)) as Record<string, number> } : {}),
+    ...(statusLine
+      ? {
+          statuses: JSON.parse(statusLine.slice('BENCH_STATUSES '.length)) as Record<
+            string,
+            number
+          >,
+        }
+      : {}),
     requestsPerSecond: s.requests / (s.durationUs / 1e6),
     p50Ms: s.p50Us / 1000,
     p99Ms: s.p99Us / 1000,

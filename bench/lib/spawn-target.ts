@@ -35,17 +35,31 @@ export interface SpawnTargetOptions {
 export async function spawnTarget(options: SpawnTargetOptions): Promise<Target> {
   const port = await freePort();
   const log = openSync(options.logFile, 'a');
-  const child: ChildProcess = spawn(options.execPath ?? process.execPath, ['--import', 'tsx', options.script, ...(options.args ?? [])], {
-    cwd: REPO_ROOT,
-    env: { PATH: BENCH_ENV.path, HOME: BENCH_ENV.home, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), ...options.env },
-    stdio: ['ignore', log, log],
-  });
+  const child: ChildProcess = spawn(
+    options.execPath ?? process.execPath,
+    ['--import', 'tsx', options.script, ...(options.args ?? [])],
+    {
+      cwd: REPO_ROOT,
+      env: {
+        PATH: BENCH_ENV.path,
+        HOME: BENCH_ENV.home,
+        NODE_ENV: 'production',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        ...options.env,
+      },
+      stdio: ['ignore', log, log],
+    },
+  );
   closeSync(log);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 90_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${options.name} exited with ${child.exitCode}:\n${tail(options.logFile)}`);
+    if (child.exitCode !== null)
+      throw new Error(`${options.name} exited with ${child.exitCode}:\n${tail(options.logFile)}`);
     try {
       const res = await fetch(`${url}${options.readyPath}`);
       await res.arrayBuffer();

@@ -17,7 +17,14 @@ export function sectionHeading(machine: MachineInfo, database: BenchOptions['dat
 }
 
 /** Writes this run's section of bench/RESULTS.md: the machine, the settings, the tables and how to read them. */
-export function writeResults(file: string, machine: MachineInfo, options: BenchOptions, rows: readonly Measurement[], notes: readonly string[], extra: ExtraSections): void {
+export function writeResults(
+  file: string,
+  machine: MachineInfo,
+  options: BenchOptions,
+  rows: readonly Measurement[],
+  notes: readonly string[],
+  extra: ExtraSections,
+): void {
   const body = `| | |
 |---|---|
 | date | ${machine.date} |

@@ -23,7 +23,8 @@ export function formatRows(levels: readonly RowsLevel[]): string {
   const first = levels[0];
   const last = levels.at(-1);
   if (first && last && first !== last) {
-    const change = (a: number, b: number): string => `${b >= a ? '+' : ''}${(((b - a) / a) * 100).toFixed(0)}%`;
+    const change = (a: number, b: number): string =>
+      `${b >= a ? '+' : ''}${(((b - a) / a) * 100).toFixed(0)}%`;
     const ok = (a: number, b: number): string => (Math.abs(b - a) / a <= 0.2 ? 'met' : 'missed');
     lines.push(
       '',

@@ -17,7 +17,11 @@ const FILLER_USERS = 1000;
  * org (its first page must not depend on how many there are); audit events
  * are filler rows. Only the bench's own throwaway database is touched.
  */
-export async function growTables(databaseUrl: string, orgId: string, rows: number): Promise<TableSizes> {
+export async function growTables(
+  databaseUrl: string,
+  orgId: string,
+  rows: number,
+): Promise<TableSizes> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -27,7 +31,8 @@ export async function growTables(databaseUrl: string, orgId: string, rows: numbe
        on conflict (email) do nothing`,
       [FILLER_USERS],
     );
-    const count = async (text: string, values: unknown[] = []): Promise<number> => Number(((await client.query<{ n: string }>(text, values)).rows[0] ?? { n: '0' }).n);
+    const count = async (text: string, values: unknown[] = []): Promise<number> =>
+      Number(((await client.query<{ n: string }>(text, values)).rows[0] ?? { n: '0' }).n);
 
     const sessions = await count('select count(*)::text as n from sessions');
     if (sessions < rows) {
@@ -39,7 +44,9 @@ export async function growTables(databaseUrl: string, orgId: string, rows: numbe
         [sessions, rows, FILLER_USERS],
       );
     }
-    const projects = await count('select count(*)::text as n from projects where org_id = $1', [orgId]);
+    const projects = await count('select count(*)::text as n from projects where org_id = $1', [
+      orgId,
+    ]);
     if (projects < rows) {
       await client.query(
         `insert into projects (org_id, name, created_at, updated_at)

@@ -9,5 +9,8 @@ export const systemVersion: Scenario = {
   callsPerRequest: 1,
   prepare: () => Promise.resolve({ method: 'GET', path: '/trpc/system.version' }),
   check: (status, body) =>
-    status === 200 && (body as { result?: { data?: { name?: unknown } } }).result?.data?.name === 'gatehouse' ? undefined : `expected 200 with the version, got ${status}`,
+    status === 200 &&
+    (body as { result?: { data?: { name?: unknown } } }).result?.data?.name === 'gatehouse'
+      ? undefined
+      : `expected 200 with the version, got ${status}`,
 };

@@ -8,6 +8,13 @@ export const authMeCookie: Scenario = {
   baseline: 'raw',
   target: 0.25,
   callsPerRequest: 1,
-  prepare: async (ctx) => ({ method: 'GET', path: '/trpc/auth.me', headers: { cookie: (await seedTenant(ctx.gatehouseUrl)).cookie } }),
-  check: (status, body) => (status === 200 && (body as { result?: { data?: { user?: unknown } } }).result?.data?.user ? undefined : `expected 200 with the user, got ${status}`),
+  prepare: async (ctx) => ({
+    method: 'GET',
+    path: '/trpc/auth.me',
+    headers: { cookie: (await seedTenant(ctx.gatehouseUrl)).cookie },
+  }),
+  check: (status, body) =>
+    status === 200 && (body as { result?: { data?: { user?: unknown } } }).result?.data?.user
+      ? undefined
+      : `expected 200 with the user, got ${status}`,
 };

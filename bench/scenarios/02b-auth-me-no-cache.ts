@@ -13,6 +13,13 @@ export const authMeNoCache: Scenario = {
   target: 0.6,
   server: 'session-cache-off',
   callsPerRequest: 1,
-  prepare: async (ctx) => ({ method: 'GET', path: '/trpc/auth.me', headers: { cookie: (await seedTenant(ctx.gatehouseUrl)).cookie } }),
-  check: (status, body) => ((body as { result?: { data?: { user?: unknown } } }).result?.data?.user ? undefined : `expected 200 with the user, got ${status}`),
+  prepare: async (ctx) => ({
+    method: 'GET',
+    path: '/trpc/auth.me',
+    headers: { cookie: (await seedTenant(ctx.gatehouseUrl)).cookie },
+  }),
+  check: (status, body) =>
+    (body as { result?: { data?: { user?: unknown } } }).result?.data?.user
+      ? undefined
+      : `expected 200 with the user, got ${status}`,
 };

@@ -9,7 +9,14 @@ export const projectsListApiKey: Scenario = {
   callsPerRequest: 1,
   prepare: async (ctx) => {
     const t = await seedTenant(ctx.gatehouseUrl);
-    return { method: 'GET', path: `/trpc/projects.list?input=${encodeURIComponent(JSON.stringify({ orgId: t.orgId, limit: 20 }))}`, headers: { authorization: `Bearer ${t.apiKey}` } };
+    return {
+      method: 'GET',
+      path: `/trpc/projects.list?input=${encodeURIComponent(JSON.stringify({ orgId: t.orgId, limit: 20 }))}`,
+      headers: { authorization: `Bearer ${t.apiKey}` },
+    };
   },
-  check: (status, body) => ((body as { result?: { data?: { projects?: unknown[] } } }).result?.data?.projects?.length === 20 ? undefined : `expected a page of 20, got ${status}`),
+  check: (status, body) =>
+    (body as { result?: { data?: { projects?: unknown[] } } }).result?.data?.projects?.length === 20
+      ? undefined
+      : `expected a page of 20, got ${status}`,
 };

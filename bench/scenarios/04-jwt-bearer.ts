@@ -11,11 +11,21 @@ export const jwtBearer: Scenario = {
     const t = await seedTenant(ctx.gatehouseUrl);
     const res = await fetch(`${ctx.gatehouseUrl}/oauth/token`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${t.apiKeyId}:${t.apiKey}`).toString('base64')}` },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${t.apiKeyId}:${t.apiKey}`).toString('base64')}`,
+      },
       body: 'grant_type=client_credentials',
     });
     const { access_token: token } = (await res.json()) as { access_token: string };
-    return { method: 'GET', path: `/trpc/projects.list?input=${encodeURIComponent(JSON.stringify({ orgId: t.orgId, limit: 20 }))}`, headers: { authorization: `Bearer ${token}` } };
+    return {
+      method: 'GET',
+      path: `/trpc/projects.list?input=${encodeURIComponent(JSON.stringify({ orgId: t.orgId, limit: 20 }))}`,
+      headers: { authorization: `Bearer ${token}` },
+    };
   },
-  check: (status, body) => ((body as { result?: { data?: { projects?: unknown[] } } }).result?.data?.projects?.length === 20 ? undefined : `expected a page of 20, got ${status}`),
+  check: (status, body) =>
+    (body as { result?: { data?: { projects?: unknown[] } } }).result?.data?.projects?.length === 20
+      ? undefined
+      : `expected a page of 20, got ${status}`,
 };

@@ -16,5 +16,8 @@ export const batchOfFive: Scenario = {
     const paths = Array.from({ length: CALLS }, () => 'system.version').join(',');
     return Promise.resolve({ method: 'GET', path: `/trpc/${paths}?batch=1` });
   },
-  check: (status, body) => (status === 200 && Array.isArray(body) && body.length === CALLS ? undefined : `expected 200 with ${CALLS} results, got ${status}`),
+  check: (status, body) =>
+    status === 200 && Array.isArray(body) && body.length === CALLS
+      ? undefined
+      : `expected 200 with ${CALLS} results, got ${status}`,
 };

@@ -10,4 +10,11 @@ import type { Scenario } from './scenario';
  * Every wrk-measured scenario, in table order. Scenario 6 (the sign-in flood,
  * ../flood/) and 7 (1k vs 1M rows, ../rows/) have their own phases and tables.
  */
-export const SCENARIOS: readonly Scenario[] = [systemVersion, authMeCookie, authMeNoCache, projectsListApiKey, jwtBearer, batchOfFive];
+export const SCENARIOS: readonly Scenario[] = [
+  systemVersion,
+  authMeCookie,
+  authMeNoCache,
+  projectsListApiKey,
+  jwtBearer,
+  batchOfFive,
+];

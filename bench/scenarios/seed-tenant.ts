@@ -20,18 +20,42 @@ export function seedTenant(url: string): Promise<SeededTenant> {
 }
 
 async function seed(url: string): Promise<SeededTenant> {
-  const post = async <T>(path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ data: T; res: Response }> => {
-    const res = await fetch(`${url}/trpc/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', origin: url, ...headers }, body: JSON.stringify(body) });
+  const post = async <T>(
+    path: string,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ data: T; res: Response }> => {
+    const res = await fetch(`${url}/trpc/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: url, ...headers },
+      body: JSON.stringify(body),
+    });
     const json = (await res.json()) as { result?: { data: T }; error?: unknown };
     if (!json.result) throw new Error(`${path}: ${JSON.stringify(json.error)}`);
     return { data: json.result.data, res };
   };
-  const credentials = { email: `bench-${randomBytes(4).toString('hex')}@example.com`, password: 'a long benchmark passphrase' };
+  const credentials = {
+    email: `bench-${randomBytes(4).toString('hex')}@example.com`,
+    password: 'a long benchmark passphrase',
+  };
   await post('auth.signUp', credentials);
   const { res } = await post('auth.signIn', credentials);
   const cookie = (res.headers.getSetCookie()[0] ?? '').split(';')[0] ?? '';
   const org = await post<{ id: string }>('orgs.create', { name: 'Bench' }, { cookie });
-  const key = await post<{ key: string; apiKey: { id: string } }>('apiKeys.create', { name: 'bench', scopes: ['project:read', 'project:write'], expiresAt: new Date(Date.now() + 86_400_000).toISOString() }, { cookie });
-  for (let i = 0; i < 25; i++) await post('projects.create', { orgId: org.data.id, name: `project ${i}` }, { authorization: `Bearer ${key.data.key}` });
+  const key = await post<{ key: string; apiKey: { id: string } }>(
+    'apiKeys.create',
+    {
+      name: 'bench',
+      scopes: ['project:read', 'project:write'],
+      expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+    },
+    { cookie },
+  );
+  for (let i = 0; i < 25; i++)
+    await post(
+      'projects.create',
+      { orgId: org.data.id, name: `project ${i}` },
+      { authorization: `Bearer ${key.data.key}` },
+    );
   return { cookie, orgId: org.data.id, apiKey: key.data.key, apiKeyId: key.data.apiKey.id };
 }

@@ -22,4 +22,6 @@ await Promise.all(
   }),
 );
 const elapsed = (performance.now() - started) / 1000;
-process.stdout.write(`${JSON.stringify({ verifies: done, seconds: elapsed, perSecond: done / elapsed })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ verifies: done, seconds: elapsed, perSecond: done / elapsed })}\n`,
+);

@@ -13,7 +13,9 @@ import { createRefusalQueue } from '../../server/src/http/refusal-queue';
  */
 const concurrency = Number(process.argv[2] ?? 1);
 const hasher = await createPasswordHasher({ concurrency });
-const refusals = createRefusalQueue((err) => process.stderr.write(`refusal failed: ${String(err)}\n`));
+const refusals = createRefusalQueue((err) =>
+  process.stderr.write(`refusal failed: ${String(err)}\n`),
+);
 let admitted = 0;
 
 const VERSION = JSON.stringify({ result: { data: { name: 'floor', version: '0.0.0' } } });
@@ -21,7 +23,10 @@ const REFUSED = JSON.stringify({ error: { data: { reason: 'RATE_LIMITED' } } });
 const INVALID = JSON.stringify({ error: { data: { reason: 'INVALID_CREDENTIALS' } } });
 
 function send(res: http.ServerResponse, status: number, body: string): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+  });
   res.end(body);
 }
 
@@ -55,5 +60,7 @@ const server = http.createServer((req, res) => {
     );
   });
 });
-server.listen(Number(process.env.PORT), process.env.HOST ?? '127.0.0.1', () => process.stdout.write('listening\n'));
+server.listen(Number(process.env.PORT), process.env.HOST ?? '127.0.0.1', () =>
+  process.stdout.write('listening\n'),
+);
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

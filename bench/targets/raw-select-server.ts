@@ -13,15 +13,20 @@ const ROWS = 1000;
 const url = process.env.DATABASE_URL;
 
 async function connect(): Promise<Query> {
-  const create = 'create table if not exists bench_raw_rows (id integer primary key, name text not null, created_at timestamptz not null default now())';
+  const create =
+    'create table if not exists bench_raw_rows (id integer primary key, name text not null, created_at timestamptz not null default now())';
   const seed = `insert into bench_raw_rows (id, name) select g, 'row ' || g from generate_series(1, ${ROWS}) g on conflict do nothing`;
   const select = 'select id, name, created_at from bench_raw_rows where id = $1';
   if (url) {
-    const pool = new pg.Pool({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
+    });
     pool.on('error', () => undefined);
     await pool.query(create);
     await pool.query(seed);
-    return async (id) => (await pool.query({ name: 'bench-select', text: select, values: [id] })).rows[0] as unknown;
+    return async (id) =>
+      (await pool.query({ name: 'bench-select', text: select, values: [id] })).rows[0] as unknown;
   }
   const db = await PGlite.create('memory://');
   await db.exec(create);
@@ -34,7 +39,10 @@ const server = http.createServer((_req, res) => {
   query(1 + Math.floor(Math.random() * ROWS)).then(
     (row) => {
       const body = JSON.stringify({ result: { data: row } });
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+      });
       res.end(body);
     },
     () => {

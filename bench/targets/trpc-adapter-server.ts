@@ -27,7 +27,15 @@ const createContext = createContextFactory(app.deps);
 
 const stateFor = (req: IncomingMessage): RequestState => {
   const requestId = resolveRequestId(req.headers['x-request-id']);
-  return { requestId, ip: req.socket.remoteAddress ?? '', secure: false, startedAt: 0, log: log.child({ requestId }), procedures: [], reason: undefined };
+  return {
+    requestId,
+    ip: req.socket.remoteAddress ?? '',
+    secure: false,
+    startedAt: 0,
+    log: log.child({ requestId }),
+    procedures: [],
+    reason: undefined,
+  };
 };
 
 let handle: (req: IncomingMessage, res: http.ServerResponse) => void;
@@ -54,7 +62,13 @@ if (adapter === 'stock') {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const pathname = q === -1 ? url : url.slice(0, q);
-    void endpoint(req, res, stateFor(req), pathname.slice('/trpc/'.length), q === -1 ? '' : url.slice(q + 1));
+    void endpoint(
+      req,
+      res,
+      stateFor(req),
+      pathname.slice('/trpc/'.length),
+      q === -1 ? '' : url.slice(q + 1),
+    );
   };
 }
 

@@ -11,9 +11,17 @@ import type { GatehouseErrorShape } from './gatehouse-error-shape';
 
 /** A procedure as the client sees it: input and output, no server context or meta. */
 type ClientProcedure<P extends AnyTRPCProcedure> = P extends AnyTRPCQueryProcedure
-  ? TRPCQueryProcedure<{ input: P['_def']['$types']['input']; output: P['_def']['$types']['output']; meta: object }>
+  ? TRPCQueryProcedure<{
+      input: P['_def']['$types']['input'];
+      output: P['_def']['$types']['output'];
+      meta: object;
+    }>
   : P extends AnyTRPCMutationProcedure
-    ? TRPCMutationProcedure<{ input: P['_def']['$types']['input']; output: P['_def']['$types']['output']; meta: object }>
+    ? TRPCMutationProcedure<{
+        input: P['_def']['$types']['input'];
+        output: P['_def']['$types']['output'];
+        meta: object;
+      }>
     : never;
 
 type Level<R> = R extends AnyTRPCProcedure ? ClientProcedure<R> : R;

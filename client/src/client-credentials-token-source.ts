@@ -42,7 +42,9 @@ interface CachedToken {
  * fetches a new one shortly before it expires. Concurrent callers share one
  * request.
  */
-export function createClientCredentialsTokenSource(options: ClientCredentialsTokenSourceOptions): TokenSource {
+export function createClientCredentialsTokenSource(
+  options: ClientCredentialsTokenSourceOptions,
+): TokenSource {
   const { credentials, fetch } = options;
   const now = options.now ?? Date.now;
   const marginMs = options.refreshMarginMs ?? 60_000;
@@ -59,24 +61,49 @@ export function createClientCredentialsTokenSource(options: ClientCredentialsTok
     try {
       res = await fetch(tokenUrl, {
         method: 'POST',
-        headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        headers: {
+          authorization: `Basic ${basic}`,
+          'content-type': 'application/x-www-form-urlencoded',
+          accept: 'application/json',
+        },
         body: body.toString(),
       });
     } catch (err) {
-      throw new TransportFailure('SERVICE_UNAVAILABLE', 'Could not reach the token endpoint', { cause: err });
+      throw new TransportFailure('SERVICE_UNAVAILABLE', 'Could not reach the token endpoint', {
+        cause: err,
+      });
     }
     const json = (await res.json().catch(() => undefined)) as Record<string, unknown> | undefined;
     const requestId = res.headers.get('x-request-id') ?? undefined;
     if (!res.ok) {
       const error = typeof json?.error === 'string' ? json.error : undefined;
-      const reason = error === 'invalid_client' ? 'API_KEY_INVALID' : error === 'invalid_scope' ? 'SCOPE_EXCEEDS_GRANT' : reasonForStatus(res.status);
-      throw new TransportFailure(reason, `The token endpoint refused: ${error ?? `HTTP ${res.status}`}`, { httpStatus: res.status, ...(requestId ? { requestId } : {}) });
+      const reason =
+        error === 'invalid_client'
+          ? 'API_KEY_INVALID'
+          : error === 'invalid_scope'
+            ? 'SCOPE_EXCEEDS_GRANT'
+            : reasonForStatus(res.status);
+      throw new TransportFailure(
+        reason,
+        `The token endpoint refused: ${error ?? `HTTP ${res.status}`}`,
+        { httpStatus: res.status, ...(requestId ? { requestId } : {}) },
+      );
     }
     const token = json?.access_token;
     const type = json?.token_type;
     const expiresIn = json?.expires_in;
-    if (typeof token !== 'string' || typeof type !== 'string' || type.toLowerCase() !== 'bearer' || typeof expiresIn !== 'number' || expiresIn <= 0) {
-      throw new TransportFailure('TOKEN_INVALID', 'The token endpoint answered without a usable bearer token', { httpStatus: res.status });
+    if (
+      typeof token !== 'string' ||
+      typeof type !== 'string' ||
+      type.toLowerCase() !== 'bearer' ||
+      typeof expiresIn !== 'number' ||
+      expiresIn <= 0
+    ) {
+      throw new TransportFailure(
+        'TOKEN_INVALID',
+        'The token endpoint answered without a usable bearer token',
+        { httpStatus: res.status },
+      );
     }
     const lifetimeMs = expiresIn * 1000;
     return { value: token, refreshAt: now() + lifetimeMs - Math.min(marginMs, lifetimeMs / 2) };

@@ -1,4 +1,10 @@
-import { createTRPCClientProxy, httpBatchLink, httpLink, splitLink, type TRPCClient } from '@trpc/client';
+import {
+  createTRPCClientProxy,
+  httpBatchLink,
+  httpLink,
+  splitLink,
+  type TRPCClient,
+} from '@trpc/client';
 import type { AppRouter } from './app-router';
 import { MAX_BATCH_ITEMS, MAX_URL_LENGTH } from './batch-limits';
 import { createTransportFetch } from './create-transport-fetch';
@@ -33,7 +39,9 @@ export function createGatehouseClient(options: GatehouseClientOptions): Gatehous
     maxItems: MAX_BATCH_ITEMS,
     maxURLLength: MAX_URL_LENGTH,
     fetch: transportFetch,
-    ...(headers === undefined ? {} : { headers: typeof headers === 'function' ? () => headers() : headers }),
+    ...(headers === undefined
+      ? {}
+      : { headers: typeof headers === 'function' ? () => headers() : headers }),
   });
   // A mutation given `{ context: { idempotencyKey } }` travels alone with an
   // Idempotency-Key header, and is retried with the same key.
@@ -47,7 +55,15 @@ export function createGatehouseClient(options: GatehouseClientOptions): Gatehous
   });
   return createTRPCClientProxy<AppRouter>(
     new GatehouseUntypedClient({
-      links: [splitLink({ condition: (op) => op.type === 'mutation' && typeof (op.context as { idempotencyKey?: unknown }).idempotencyKey === 'string', true: idempotentLink, false: link })],
+      links: [
+        splitLink({
+          condition: (op) =>
+            op.type === 'mutation' &&
+            typeof (op.context as { idempotencyKey?: unknown }).idempotencyKey === 'string',
+          true: idempotentLink,
+          false: link,
+        }),
+      ],
     }),
   );
 }

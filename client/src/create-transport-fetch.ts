@@ -1,6 +1,9 @@
 import type { GatehouseCredentials } from './gatehouse-client-options';
 import { sleep } from './abortable';
-import { createClientCredentialsTokenSource, type TokenSource } from './client-credentials-token-source';
+import {
+  createClientCredentialsTokenSource,
+  type TokenSource,
+} from './client-credentials-token-source';
 import { parseRetryAfter } from './parse-retry-after';
 import { reasonForStatus } from './reason-for-status';
 import { backoffDelay, type RetryPolicy } from './retry-policy';
@@ -28,9 +31,14 @@ export function createTransportFetch(options: TransportFetchOptions): typeof glo
   const { fetch, credentials, timeoutMs, retry } = options;
   const tokens: TokenSource | undefined =
     typeof credentials === 'object' && 'clientCredentials' in credentials
-      ? createClientCredentialsTokenSource({ credentials: credentials.clientCredentials, url: options.url, fetch })
+      ? createClientCredentialsTokenSource({
+          credentials: credentials.clientCredentials,
+          url: options.url,
+          fetch,
+        })
       : undefined;
-  const apiKey = typeof credentials === 'object' && 'apiKey' in credentials ? credentials.apiKey : undefined;
+  const apiKey =
+    typeof credentials === 'object' && 'apiKey' in credentials ? credentials.apiKey : undefined;
 
   return async function transportFetch(input, init = {}) {
     const controller = new AbortController();
@@ -40,12 +48,18 @@ export function createTransportFetch(options: TransportFetchOptions): typeof glo
     else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
     const timer =
       Number.isFinite(timeoutMs) && timeoutMs > 0
-        ? setTimeout(() => controller.abort(new TransportFailure('TIMEOUT', `No answer within ${timeoutMs} ms`)), timeoutMs)
+        ? setTimeout(
+            () =>
+              controller.abort(new TransportFailure('TIMEOUT', `No answer within ${timeoutMs} ms`)),
+            timeoutMs,
+          )
         : undefined;
     const signal = controller.signal;
     // Queries are safe to repeat; a mutation only when it carries an Idempotency-Key
     // (the server then replays the first answer instead of writing twice).
-    const idempotent = (init.method ?? 'GET').toUpperCase() === 'GET' || new Headers(init.headers).has('idempotency-key');
+    const idempotent =
+      (init.method ?? 'GET').toUpperCase() === 'GET' ||
+      new Headers(init.headers).has('idempotency-key');
     const attempts = idempotent && retry ? Math.max(1, retry.attempts) : 1;
     let renewedToken = false;
 
@@ -56,14 +70,23 @@ export function createTransportFetch(options: TransportFetchOptions): typeof glo
         if (token !== undefined) headers.set('authorization', `Bearer ${token}`);
         let res: Response;
         try {
-          res = await fetch(input, { ...init, headers, signal, ...(credentials === 'cookie' ? { credentials: 'include' } : {}) });
+          res = await fetch(input, {
+            ...init,
+            headers,
+            signal,
+            ...(credentials === 'cookie' ? { credentials: 'include' } : {}),
+          });
         } catch (err) {
           if (signal.aborted) throw signal.reason;
           if (attempt < attempts && retry) {
             await sleep(backoffDelay(attempt, retry, options.random), signal);
             continue;
           }
-          throw new TransportFailure('SERVICE_UNAVAILABLE', 'Could not reach the Gatehouse server', { cause: err });
+          throw new TransportFailure(
+            'SERVICE_UNAVAILABLE',
+            'Could not reach the Gatehouse server',
+            { cause: err },
+          );
         }
         // A refused token never reached a procedure: fetch a fresh one and send again, once.
         if (res.status === 401 && tokens && token !== undefined && !renewedToken) {
@@ -87,12 +110,20 @@ export function createTransportFetch(options: TransportFetchOptions): typeof glo
         const type = res.headers.get('content-type') ?? '';
         if (!res.ok && !type.includes('json')) {
           const requestId = res.headers.get('x-request-id') ?? undefined;
-          throw new TransportFailure(reasonForStatus(res.status), `HTTP ${res.status} ${res.statusText}`.trim(), {
-            httpStatus: res.status,
-            ...(requestId ? { requestId } : {}),
-          });
+          throw new TransportFailure(
+            reasonForStatus(res.status),
+            `HTTP ${res.status} ${res.statusText}`.trim(),
+            {
+              httpStatus: res.status,
+              ...(requestId ? { requestId } : {}),
+            },
+          );
         }
-        return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+        return new Response(body, {
+          status: res.status,
+          statusText: res.statusText,
+          headers: res.headers,
+        });
       }
     } catch (err) {
       // fetch may reject with a generic AbortError; report why we aborted.

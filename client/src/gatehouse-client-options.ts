@@ -8,9 +8,11 @@ import type { RetryPolicy } from './retry-policy';
  * - `{ clientCredentials }`: short-lived JWTs fetched from `/oauth/token`
  *   with an API key's id and secret, cached and refreshed before expiry.
  */
-export type GatehouseCredentials = 'cookie' | { readonly apiKey: string } | { readonly clientCredentials: ClientCredentials };
+export type GatehouseCredentials =
+  'cookie' | { readonly apiKey: string } | { readonly clientCredentials: ClientCredentials };
 
-export type HeadersOption = Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>);
+export type HeadersOption =
+  Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>);
 
 export interface GatehouseClientOptions {
   /** The server's base URL, e.g. `https://api.example.com` (the client adds `/trpc`). */

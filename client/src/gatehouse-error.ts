@@ -64,5 +64,8 @@ export function isGatehouseError<R extends Reason = Reason>(
   ...reasons: readonly R[]
 ): value is GatehouseError & { readonly reason: R } {
   if (!(value instanceof Error) || (value as { [BRAND]?: unknown })[BRAND] !== true) return false;
-  return reasons.length === 0 || (reasons as readonly Reason[]).includes((value as GatehouseError).reason);
+  return (
+    reasons.length === 0 ||
+    (reasons as readonly Reason[]).includes((value as GatehouseError).reason)
+  );
 }

@@ -2,7 +2,10 @@
  * `Retry-After` in milliseconds: delay-seconds or an HTTP date (RFC 9110
  * §10.2.3). Undefined when absent or unreadable; never negative.
  */
-export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
+export function parseRetryAfter(
+  value: string | null,
+  now: number = Date.now(),
+): number | undefined {
   if (value === null) return undefined;
   const text = value.trim();
   if (/^\d+$/.test(text)) return Number(text) * 1000;

@@ -29,10 +29,20 @@ export function toGatehouseError(err: unknown): GatehouseError {
   if (err instanceof GatehouseError) return err;
   const failure = findTransportFailure(err);
   if (failure) {
-    return new GatehouseError({ reason: failure.reason, message: failure.message, httpStatus: failure.httpStatus, requestId: failure.requestId, cause: err });
+    return new GatehouseError({
+      reason: failure.reason,
+      message: failure.message,
+      httpStatus: failure.httpStatus,
+      requestId: failure.requestId,
+      cause: err,
+    });
   }
   if (!(err instanceof TRPCClientError)) {
-    return new GatehouseError({ reason: 'INTERNAL', message: err instanceof Error ? err.message : 'Unknown error', cause: err });
+    return new GatehouseError({
+      reason: 'INTERNAL',
+      message: err instanceof Error ? err.message : 'Unknown error',
+      cause: err,
+    });
   }
   const data = err.data as Partial<GatehouseErrorData> | undefined;
   const response = (err.meta as { response?: Response } | undefined)?.response;
@@ -52,10 +62,23 @@ export function toGatehouseError(err: unknown): GatehouseError {
   }
   // tRPC's batch loader refuses a single query whose URL is over maxURLLength.
   if (err.message === 'Input is too big for a single dispatch') {
-    return new GatehouseError({ reason: 'URL_TOO_LONG', message: 'The query input is too large to send in a URL', cause: err });
+    return new GatehouseError({
+      reason: 'URL_TOO_LONG',
+      message: 'The query input is too large to send in a URL',
+      cause: err,
+    });
   }
-  const reason = (data?.code !== undefined ? CODE_REASONS[data.code] : undefined) ?? (httpStatus !== undefined ? reasonForStatus(httpStatus) : 'INTERNAL');
-  return new GatehouseError({ reason, message: err.message, httpStatus, requestId, code: data?.code, cause: err });
+  const reason =
+    (data?.code !== undefined ? CODE_REASONS[data.code] : undefined) ??
+    (httpStatus !== undefined ? reasonForStatus(httpStatus) : 'INTERNAL');
+  return new GatehouseError({
+    reason,
+    message: err.message,
+    httpStatus,
+    requestId,
+    code: data?.code,
+    cause: err,
+  });
 }
 
 function findTransportFailure(err: unknown): TransportFailure | undefined {

@@ -10,7 +10,11 @@ export class TransportFailure extends Error {
   readonly httpStatus: number | undefined;
   readonly requestId: string | undefined;
 
-  constructor(reason: Reason, message: string, options: { httpStatus?: number; requestId?: string; cause?: unknown } = {}) {
+  constructor(
+    reason: Reason,
+    message: string,
+    options: { httpStatus?: number; requestId?: string; cause?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'TransportFailure';
     this.reason = reason;

@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGatehouseClient, GatehouseError, isGatehouseError } from '../src/index';
-import { answerBatch, answerError, startFakeServer, type FakeHandler, type FakeServer } from './fake-server';
+import {
+  answerBatch,
+  answerError,
+  startFakeServer,
+  type FakeHandler,
+  type FakeServer,
+} from './fake-server';
 
 const VERSION = { name: 'gatehouse', version: '1.2.3', node: '20' };
 const FAST_RETRY = { attempts: 3, baseMs: 1, maxMs: 2000 };
@@ -33,7 +39,11 @@ async function gatehouseRejection(promise: Promise<unknown>): Promise<GatehouseE
 
 describe('retries', () => {
   it('retries a query after 503 with Retry-After (seconds), then succeeds', async () => {
-    const s = await serve((req, res, i) => (i === 0 ? answerError(res, 503, 'SERVICE_UNAVAILABLE', { 'retry-after': '0' }) : answerBatch(res, req, VERSION)));
+    const s = await serve((req, res, i) =>
+      i === 0
+        ? answerError(res, 503, 'SERVICE_UNAVAILABLE', { 'retry-after': '0' })
+        : answerBatch(res, req, VERSION),
+    );
     const client = createGatehouseClient({ url: s.url, retry: FAST_RETRY });
     expect(await client.system.version.query()).toEqual(VERSION);
     expect(s.requests.map((r) => r.method)).toEqual(['GET', 'GET']);
@@ -41,21 +51,29 @@ describe('retries', () => {
 
   it('retries a query after 429 with Retry-After as an HTTP date', async () => {
     const past = new Date(Date.now() - 5000).toUTCString();
-    const s = await serve((req, res, i) => (i === 0 ? answerError(res, 429, 'RATE_LIMITED', { 'retry-after': past }) : answerBatch(res, req, VERSION)));
+    const s = await serve((req, res, i) =>
+      i === 0
+        ? answerError(res, 429, 'RATE_LIMITED', { 'retry-after': past })
+        : answerBatch(res, req, VERSION),
+    );
     const client = createGatehouseClient({ url: s.url, retry: FAST_RETRY });
     expect(await client.system.version.query()).toEqual(VERSION);
     expect(s.requests).toHaveLength(2);
   });
 
   it('retries a query after a dropped connection', async () => {
-    const s = await serve((req, res, i) => (i === 0 ? res.socket?.destroy() : answerBatch(res, req, VERSION)));
+    const s = await serve((req, res, i) =>
+      i === 0 ? res.socket?.destroy() : answerBatch(res, req, VERSION),
+    );
     const client = createGatehouseClient({ url: s.url, retry: FAST_RETRY });
     expect(await client.system.version.query()).toEqual(VERSION);
     expect(s.requests).toHaveLength(2);
   });
 
   it('never retries a mutation', async () => {
-    const s = await serve((_req, res) => answerError(res, 503, 'SERVICE_UNAVAILABLE', { 'retry-after': '0' }));
+    const s = await serve((_req, res) =>
+      answerError(res, 503, 'SERVICE_UNAVAILABLE', { 'retry-after': '0' }),
+    );
     const client = createGatehouseClient({ url: s.url, retry: FAST_RETRY });
     const err = await gatehouseRejection(client.auth.signOut.mutate());
     expect(err.reason).toBe('SERVICE_UNAVAILABLE');
@@ -66,12 +84,16 @@ describe('retries', () => {
   it('stops after the attempt cap', async () => {
     const s = await serve((_req, res) => answerError(res, 503, 'SERVICE_UNAVAILABLE'));
     const client = createGatehouseClient({ url: s.url, retry: FAST_RETRY });
-    expect((await gatehouseRejection(client.system.version.query())).reason).toBe('SERVICE_UNAVAILABLE');
+    expect((await gatehouseRejection(client.system.version.query())).reason).toBe(
+      'SERVICE_UNAVAILABLE',
+    );
     expect(s.requests).toHaveLength(3);
   });
 
   it('does not wait for a Retry-After longer than maxMs: the 429 reaches the caller', async () => {
-    const s = await serve((_req, res) => answerError(res, 429, 'RATE_LIMITED', { 'retry-after': '3600' }));
+    const s = await serve((_req, res) =>
+      answerError(res, 429, 'RATE_LIMITED', { 'retry-after': '3600' }),
+    );
     const client = createGatehouseClient({ url: s.url, retry: FAST_RETRY });
     const err = await gatehouseRejection(client.system.version.query());
     expect(err).toMatchObject({ reason: 'RATE_LIMITED', httpStatus: 429, requestId: 'fake-req' });
@@ -79,11 +101,17 @@ describe('retries', () => {
   });
 
   it('does not retry other failures (500), nor anything with retry: false', async () => {
-    const s = await serve((_req, res, i) => (i === 0 ? answerError(res, 500, 'INTERNAL') : answerError(res, 503, 'SERVICE_UNAVAILABLE', { 'retry-after': '0' })));
+    const s = await serve((_req, res, i) =>
+      i === 0
+        ? answerError(res, 500, 'INTERNAL')
+        : answerError(res, 503, 'SERVICE_UNAVAILABLE', { 'retry-after': '0' }),
+    );
     const client = createGatehouseClient({ url: s.url, retry: FAST_RETRY });
     expect((await gatehouseRejection(client.system.version.query())).reason).toBe('INTERNAL');
     const noRetry = createGatehouseClient({ url: s.url, retry: false });
-    expect((await gatehouseRejection(noRetry.system.version.query())).reason).toBe('SERVICE_UNAVAILABLE');
+    expect((await gatehouseRejection(noRetry.system.version.query())).reason).toBe(
+      'SERVICE_UNAVAILABLE',
+    );
     expect(s.requests).toHaveLength(2);
   });
 });
@@ -106,7 +134,11 @@ describe('failures below tRPC', () => {
       res.end('<html>Bad Gateway</html>');
     });
     const client = createGatehouseClient({ url: s.url, retry: false });
-    expect(await gatehouseRejection(client.system.version.query())).toMatchObject({ reason: 'SERVICE_UNAVAILABLE', httpStatus: 502, requestId: 'proxy-1' });
+    expect(await gatehouseRejection(client.system.version.query())).toMatchObject({
+      reason: 'SERVICE_UNAVAILABLE',
+      httpStatus: 502,
+      requestId: 'proxy-1',
+    });
   });
 
   it('times out a call that gets no answer (TIMEOUT)', async () => {
@@ -131,7 +163,11 @@ describe('failures below tRPC', () => {
 describe('credentials', () => {
   it('sends an API key as a Bearer header, with the caller headers', async () => {
     const s = await serve((req, res) => answerBatch(res, req, VERSION));
-    const client = createGatehouseClient({ url: s.url, credentials: { apiKey: 'gh_test_key' }, headers: () => ({ 'x-request-id': 'mine-1' }) });
+    const client = createGatehouseClient({
+      url: s.url,
+      credentials: { apiKey: 'gh_test_key' },
+      headers: () => ({ 'x-request-id': 'mine-1' }),
+    });
     await client.system.version.query();
     expect(s.requests[0]?.headers.authorization).toBe('Bearer gh_test_key');
     expect(s.requests[0]?.headers['x-request-id']).toBe('mine-1');
@@ -162,7 +198,8 @@ describe('credentials', () => {
           const ok =
             req.method === 'POST' &&
             req.headers['content-type'] === 'application/x-www-form-urlencoded' &&
-            req.headers.authorization === `Basic ${Buffer.from('key+id:s3cr%3Aet').toString('base64')}` &&
+            req.headers.authorization ===
+              `Basic ${Buffer.from('key+id:s3cr%3Aet').toString('base64')}` &&
             new URLSearchParams(req.body).get('grant_type') === 'client_credentials';
           if (!ok) {
             res.writeHead(401, { 'content-type': 'application/json' });
@@ -171,7 +208,13 @@ describe('credentials', () => {
           }
           issued++;
           res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-          res.end(JSON.stringify({ access_token: `jwt-${issued}`, token_type: 'Bearer', expires_in: 900 }));
+          res.end(
+            JSON.stringify({
+              access_token: `jwt-${issued}`,
+              token_type: 'Bearer',
+              expires_in: 900,
+            }),
+          );
           return;
         }
         if (options.refuseFirstToken && !refused && req.headers.authorization === 'Bearer jwt-1') {
@@ -185,7 +228,10 @@ describe('credentials', () => {
 
     it('fetches one token (RFC 6749 §4.4, Basic client auth), shares it between concurrent calls and caches it', async () => {
       const s = await tokenServer();
-      const client = createGatehouseClient({ url: s.url, credentials: { clientCredentials: { clientId, clientSecret } } });
+      const client = createGatehouseClient({
+        url: s.url,
+        credentials: { clientCredentials: { clientId, clientSecret } },
+      });
       // A query batch and a mutation batch leave at once; both wait for the same token request.
       await Promise.all([client.system.version.query(), client.auth.signOut.mutate()]);
       await client.system.version.query();
@@ -198,16 +244,32 @@ describe('credentials', () => {
 
     it('fetches a new token and sends the call again, once, when the server refuses the token', async () => {
       const s = await tokenServer({ refuseFirstToken: true });
-      const client = createGatehouseClient({ url: s.url, credentials: { clientCredentials: { clientId, clientSecret } } });
+      const client = createGatehouseClient({
+        url: s.url,
+        credentials: { clientCredentials: { clientId, clientSecret } },
+      });
       expect(await client.auth.signOut.mutate()).toEqual(VERSION);
-      const auth = s.requests.map((r) => `${r.url.split('?')[0]} ${r.headers.authorization?.slice(0, 12) ?? ''}`);
-      expect(auth).toEqual(['/oauth/token Basic a2V5K2', '/trpc/auth.signOut Bearer jwt-1', '/oauth/token Basic a2V5K2', '/trpc/auth.signOut Bearer jwt-2']);
+      const auth = s.requests.map(
+        (r) => `${r.url.split('?')[0]} ${r.headers.authorization?.slice(0, 12) ?? ''}`,
+      );
+      expect(auth).toEqual([
+        '/oauth/token Basic a2V5K2',
+        '/trpc/auth.signOut Bearer jwt-1',
+        '/oauth/token Basic a2V5K2',
+        '/trpc/auth.signOut Bearer jwt-2',
+      ]);
     });
 
     it('reports a refused client as API_KEY_INVALID without calling the procedure', async () => {
       const s = await tokenServer();
-      const client = createGatehouseClient({ url: s.url, credentials: { clientCredentials: { clientId, clientSecret: 'wrong' } } });
-      expect(await gatehouseRejection(client.system.version.query())).toMatchObject({ reason: 'API_KEY_INVALID', httpStatus: 401 });
+      const client = createGatehouseClient({
+        url: s.url,
+        credentials: { clientCredentials: { clientId, clientSecret: 'wrong' } },
+      });
+      expect(await gatehouseRejection(client.system.version.query())).toMatchObject({
+        reason: 'API_KEY_INVALID',
+        httpStatus: 401,
+      });
       expect(s.requests.filter((r) => r.url.startsWith('/trpc/'))).toHaveLength(0);
     });
   });

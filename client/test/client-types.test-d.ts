@@ -15,13 +15,26 @@ const client = createGatehouseClient({ url: 'http://localhost:3000' });
 
 describe('client types', () => {
   it('infers outputs', () => {
-    expectTypeOf(client.system.version.query).returns.resolves.toEqualTypeOf<{ name: 'gatehouse'; version: string; node: string }>();
-    expectTypeOf<RouterOutputs['system']['version']>().toEqualTypeOf<{ name: 'gatehouse'; version: string; node: string }>();
+    expectTypeOf(client.system.version.query).returns.resolves.toEqualTypeOf<{
+      name: 'gatehouse';
+      version: string;
+      node: string;
+    }>();
+    expectTypeOf<RouterOutputs['system']['version']>().toEqualTypeOf<{
+      name: 'gatehouse';
+      version: string;
+      node: string;
+    }>();
   });
 
   it('infers inputs and refuses wrong ones', () => {
-    expectTypeOf(client.auth.signUp.mutate).parameter(0).toEqualTypeOf<{ email: string; password: string; name?: string | undefined }>();
-    expectTypeOf<RouterInputs['auth']['signIn']>().toEqualTypeOf<{ email: string; password: string }>();
+    expectTypeOf(client.auth.signUp.mutate)
+      .parameter(0)
+      .toEqualTypeOf<{ email: string; password: string; name?: string | undefined }>();
+    expectTypeOf<RouterInputs['auth']['signIn']>().toEqualTypeOf<{
+      email: string;
+      password: string;
+    }>();
     // @ts-expect-error email must be a string
     void client.auth.signIn.mutate({ email: 42, password: 'x' });
     // @ts-expect-error inputs are strict objects: no unknown keys
@@ -51,7 +64,10 @@ describe('client types', () => {
   });
 
   it('takes exactly one kind of credentials', () => {
-    createGatehouseClient({ url: 'u', credentials: { clientCredentials: { clientId: 'id', clientSecret: 's' } } });
+    createGatehouseClient({
+      url: 'u',
+      credentials: { clientCredentials: { clientId: 'id', clientSecret: 's' } },
+    });
     // @ts-expect-error unknown credential kind
     createGatehouseClient({ url: 'u', credentials: 'basic' });
   });

@@ -18,8 +18,12 @@ describe('parseRetryAfter', () => {
 describe('backoffDelay', () => {
   const policy = { attempts: 5, baseMs: 100, maxMs: 1000 };
   it('doubles per retry between half and all of the step, capped at maxMs', () => {
-    expect([1, 2, 3, 4, 5].map((n) => backoffDelay(n, policy, () => 0))).toEqual([50, 100, 200, 400, 500]);
-    expect([1, 2, 3, 4, 5].map((n) => backoffDelay(n, policy, () => 1))).toEqual([100, 200, 400, 800, 1000]);
+    expect([1, 2, 3, 4, 5].map((n) => backoffDelay(n, policy, () => 0))).toEqual([
+      50, 100, 200, 400, 500,
+    ]);
+    expect([1, 2, 3, 4, 5].map((n) => backoffDelay(n, policy, () => 1))).toEqual([
+      100, 200, 400, 800, 1000,
+    ]);
   });
 });
 
@@ -29,9 +33,17 @@ describe('client credentials token source', () => {
     let issued = 0;
     const fetch: typeof globalThis.fetch = async () => {
       issued++;
-      return new Response(JSON.stringify({ access_token: `t${issued}`, token_type: 'bearer', expires_in: 900 }), { headers: { 'content-type': 'application/json' } });
+      return new Response(
+        JSON.stringify({ access_token: `t${issued}`, token_type: 'bearer', expires_in: 900 }),
+        { headers: { 'content-type': 'application/json' } },
+      );
     };
-    const source = createClientCredentialsTokenSource({ credentials: { clientId: 'id', clientSecret: 's' }, url: 'https://api.example.com/base', fetch, now: () => clock });
+    const source = createClientCredentialsTokenSource({
+      credentials: { clientId: 'id', clientSecret: 's' },
+      url: 'https://api.example.com/base',
+      fetch,
+      now: () => clock,
+    });
     const signal = new AbortController().signal;
     expect(await source.token(signal)).toBe('t1');
     clock = 839_000;
@@ -42,8 +54,15 @@ describe('client credentials token source', () => {
   });
 
   it('refuses an answer that is not a bearer token', async () => {
-    const fetch: typeof globalThis.fetch = async () => new Response(JSON.stringify({ access_token: 'x', token_type: 'mac', expires_in: 60 }));
-    const source = createClientCredentialsTokenSource({ credentials: { clientId: 'id', clientSecret: 's' }, url: 'https://api.example.com', fetch });
-    await expect(source.token(new AbortController().signal)).rejects.toMatchObject({ reason: 'TOKEN_INVALID' });
+    const fetch: typeof globalThis.fetch = async () =>
+      new Response(JSON.stringify({ access_token: 'x', token_type: 'mac', expires_in: 60 }));
+    const source = createClientCredentialsTokenSource({
+      credentials: { clientId: 'id', clientSecret: 's' },
+      url: 'https://api.example.com',
+      fetch,
+    });
+    await expect(source.token(new AbortController().signal)).rejects.toMatchObject({
+      reason: 'TOKEN_INVALID',
+    });
   });
 });

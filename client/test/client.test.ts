@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/test-app';
 import { DATABASE_KINDS } from '../../test/support/test-env';
-import { createGatehouseClient, GatehouseError, isGatehouseError, MAX_BATCH_ITEMS, REASONS, SignUpInput } from '../src/index';
+import {
+  createGatehouseClient,
+  GatehouseError,
+  isGatehouseError,
+  MAX_BATCH_ITEMS,
+  REASONS,
+  SignUpInput,
+} from '../src/index';
 
 async function gatehouseRejection(promise: Promise<unknown>): Promise<GatehouseError> {
   try {
@@ -35,7 +42,11 @@ describe.each(DATABASE_KINDS)('client SDK against the real server (%s)', (kind) 
 
   it('calls system.version', async () => {
     const client = createGatehouseClient({ url: t.url });
-    expect(await client.system.version.query()).toEqual({ name: 'gatehouse', version: expect.any(String), node: process.versions.node });
+    expect(await client.system.version.query()).toEqual({
+      name: 'gatehouse',
+      version: expect.any(String),
+      node: process.versions.node,
+    });
   });
 
   it('batches calls of one tick into one request, at most MAX_BATCH_ITEMS calls each', async () => {
@@ -47,20 +58,31 @@ describe.each(DATABASE_KINDS)('client SDK against the real server (%s)', (kind) 
 
     urls.length = 0;
     // One more than the server's batch limit: split in two, and the server accepts both.
-    await Promise.all(Array.from({ length: MAX_BATCH_ITEMS + 1 }, () => client.system.version.query()));
+    await Promise.all(
+      Array.from({ length: MAX_BATCH_ITEMS + 1 }, () => client.system.version.query()),
+    );
     expect(urls).toHaveLength(2);
   });
 
   it('splits a batch whose URL would be too long, and refuses one query that cannot fit (URL_TOO_LONG)', async () => {
     const { client, urls } = recordingClient();
     const pad = { pad: 'x'.repeat(1200) } as never;
-    const both = await Promise.allSettled([client.system.version.query(pad), client.system.version.query(pad)]);
+    const both = await Promise.allSettled([
+      client.system.version.query(pad),
+      client.system.version.query(pad),
+    ]);
     expect(urls).toHaveLength(2);
     // The server refuses the unknown key: a strict input schema.
-    expect(both.map((r) => (r.status === 'rejected' && isGatehouseError(r.reason) ? r.reason.reason : r.status))).toEqual(['VALIDATION_FAILED', 'VALIDATION_FAILED']);
+    expect(
+      both.map((r) =>
+        r.status === 'rejected' && isGatehouseError(r.reason) ? r.reason.reason : r.status,
+      ),
+    ).toEqual(['VALIDATION_FAILED', 'VALIDATION_FAILED']);
 
     urls.length = 0;
-    const err = await gatehouseRejection(client.system.version.query({ pad: 'x'.repeat(3000) } as never));
+    const err = await gatehouseRejection(
+      client.system.version.query({ pad: 'x'.repeat(3000) } as never),
+    );
     expect(err.reason).toBe('URL_TOO_LONG');
     expect(urls).toHaveLength(0);
   });
@@ -69,7 +91,12 @@ describe.each(DATABASE_KINDS)('client SDK against the real server (%s)', (kind) 
     const client = createGatehouseClient({ url: t.url, headers: { 'x-request-id': 'sdk-test-1' } });
     const err = await gatehouseRejection(client.auth.me.query());
     expect(err).toBeInstanceOf(GatehouseError);
-    expect(err).toMatchObject({ reason: 'UNAUTHENTICATED', httpStatus: 401, code: 'UNAUTHORIZED', requestId: 'sdk-test-1' });
+    expect(err).toMatchObject({
+      reason: 'UNAUTHENTICATED',
+      httpStatus: 401,
+      code: 'UNAUTHORIZED',
+      requestId: 'sdk-test-1',
+    });
     expect(REASONS).toContain(err.reason);
   });
 
@@ -77,11 +104,17 @@ describe.each(DATABASE_KINDS)('client SDK against the real server (%s)', (kind) 
     const input = { email: 'form@example.com', password: 'short' };
     const local = SignUpInput.safeParse(input);
     expect(local.success).toBe(false);
-    expect(local.error?.issues.map((i) => (i.code === 'custom' ? (i.params as { reason?: string } | undefined)?.reason : i.code))).toEqual(['PASSWORD_TOO_SHORT']);
+    expect(
+      local.error?.issues.map((i) =>
+        i.code === 'custom' ? (i.params as { reason?: string } | undefined)?.reason : i.code,
+      ),
+    ).toEqual(['PASSWORD_TOO_SHORT']);
 
     const client = createGatehouseClient({ url: t.url });
     const err = await gatehouseRejection(client.auth.signUp.mutate(input));
     expect(err).toMatchObject({ reason: 'PASSWORD_TOO_SHORT', httpStatus: 400 });
-    expect(err.issues).toEqual([{ path: 'password', code: 'custom', reason: 'PASSWORD_TOO_SHORT' }]);
+    expect(err.issues).toEqual([
+      { path: 'password', code: 'custom', reason: 'PASSWORD_TOO_SHORT' },
+    ]);
   });
 });

@@ -23,7 +23,12 @@ export async function startFakeServer(handler: FakeHandler): Promise<FakeServer>
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const seen = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const seen = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       requests.push(seen);
       handler(seen, res, requests.length - 1);
     });
@@ -43,13 +48,30 @@ export async function startFakeServer(handler: FakeHandler): Promise<FakeServer>
 
 /** Answers a tRPC batch with one successful result per call. */
 export function answerBatch(res: ServerResponse, req: SeenRequest, data: unknown): void {
-  const calls = decodeURIComponent(new URL(req.url, 'http://x').pathname.replace(/^\/trpc\//, '')).split(',');
+  const calls = decodeURIComponent(
+    new URL(req.url, 'http://x').pathname.replace(/^\/trpc\//, ''),
+  ).split(',');
   res.writeHead(200, { 'content-type': 'application/json' });
   res.end(JSON.stringify(calls.map(() => ({ result: { data } }))));
 }
 
 /** Answers with a tRPC error envelope for every call in the batch. */
-export function answerError(res: ServerResponse, status: number, reason: string, headers: Record<string, string> = {}): void {
+export function answerError(
+  res: ServerResponse,
+  status: number,
+  reason: string,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify([{ error: { code: -32000, message: reason, data: { code: 'X', httpStatus: status, reason, requestId: 'fake-req' } } }]));
+  res.end(
+    JSON.stringify([
+      {
+        error: {
+          code: -32000,
+          message: reason,
+          data: { code: 'X', httpStatus: status, reason, requestId: 'fake-req' },
+        },
+      },
+    ]),
+  );
 }

@@ -54,7 +54,11 @@ function tsconfig(file: string): string {
 
 async function tsc(dir: string, project: string): Promise<{ code: number; output: string }> {
   try {
-    const { stdout } = await run(process.execPath, [join(dir, 'node_modules/typescript/bin/tsc'), '-p', project], { cwd: dir });
+    const { stdout } = await run(
+      process.execPath,
+      [join(dir, 'node_modules/typescript/bin/tsc'), '-p', project],
+      { cwd: dir },
+    );
     return { code: 0, output: stdout };
   } catch (err) {
     const e = err as { code?: number; stdout?: string };
@@ -68,13 +72,31 @@ describe('the packed @gatehouse/client in a project without the server', () => {
 
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'gatehouse-pack-'));
-    await run('npx', ['-y', 'pnpm@10', '--filter', '@gatehouse/client', 'pack', '--pack-destination', work], { cwd: repoRoot });
+    await run(
+      'npx',
+      ['-y', 'pnpm@10', '--filter', '@gatehouse/client', 'pack', '--pack-destination', work],
+      { cwd: repoRoot },
+    );
     const tarball = (await readdir(work)).find((f) => f.endsWith('.tgz'));
     if (!tarball) throw new Error('pack produced no tarball');
     project = join(work, 'consumer');
     await mkdir(project);
-    await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-    await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', join(work, tarball), 'typescript@5.9'], { cwd: project });
+    await writeFile(
+      join(project, 'package.json'),
+      JSON.stringify({ name: 'consumer', private: true, type: 'module' }),
+    );
+    await run(
+      'npm',
+      [
+        'install',
+        '--no-audit',
+        '--no-fund',
+        '--loglevel=error',
+        join(work, tarball),
+        'typescript@5.9',
+      ],
+      { cwd: project },
+    );
     await writeFile(join(project, 'good.ts'), GOOD);
     await writeFile(join(project, 'bad.ts'), BAD);
     await writeFile(join(project, 'tsconfig.good.json'), tsconfig('good.ts'));
@@ -86,12 +108,17 @@ describe('the packed @gatehouse/client in a project without the server', () => {
   });
 
   it('installs with only its own dependencies and points at the built files', async () => {
-    const pkg = JSON.parse(await readFile(join(project, 'node_modules/@gatehouse/client/package.json'), 'utf8'));
+    const pkg = JSON.parse(
+      await readFile(join(project, 'node_modules/@gatehouse/client/package.json'), 'utf8'),
+    );
     expect(pkg.exports['.']).toEqual({ types: './dist/index.d.ts', import: './dist/index.js' });
     expect(pkg.types).toBe('./dist/index.d.ts');
     expect(Object.keys(pkg.dependencies).sort()).toEqual(['@trpc/client', '@trpc/server', 'zod']);
     expect(await readdir(join(project, 'node_modules/@gatehouse'))).toEqual(['client']);
-    const dts = await readFile(join(project, 'node_modules/@gatehouse/client/dist/index.d.ts'), 'utf8');
+    const dts = await readFile(
+      join(project, 'node_modules/@gatehouse/client/dist/index.d.ts'),
+      'utf8',
+    );
     expect(dts).not.toMatch(/@gatehouse\/(server|shared)|kysely|pino|ioredis/);
   });
 
@@ -104,12 +131,17 @@ describe('the packed @gatehouse/client in a project without the server', () => {
   it('refuses a sample that passes a wrong input type', async () => {
     const result = await tsc(project, 'tsconfig.bad.json');
     expect(result.code).not.toBe(0);
-    expect(result.output).toMatch(/bad\.ts\(5,\d+\): error TS2322: Type 'number' is not assignable to type 'string'/);
+    expect(result.output).toMatch(
+      /bad\.ts\(5,\d+\): error TS2322: Type 'number' is not assignable to type 'string'/,
+    );
   }, 60_000);
 
   it('loads at runtime without any server code', async () => {
-    const script = "const m = await import('@gatehouse/client'); console.log(typeof m.createGatehouseClient, m.REASONS.length > 0, m.MAX_BATCH_ITEMS, typeof m.SignUpInput.safeParse);";
-    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: project });
+    const script =
+      "const m = await import('@gatehouse/client'); console.log(typeof m.createGatehouseClient, m.REASONS.length > 0, m.MAX_BATCH_ITEMS, typeof m.SignUpInput.safeParse);";
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: project,
+    });
     expect(stdout.trim()).toBe('function true 10 function');
   });
 });

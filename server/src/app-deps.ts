@@ -47,7 +47,11 @@ export interface AppDeps {
   readonly signInAdmission: SignInAdmission;
   readonly sessions: SessionService;
   /** Sign-in failures: per account (untrusted clients, every address), per IP (IPv6 /64), per device cookie (login-budget.ts). */
-  readonly loginLimits: { readonly account: AttemptLimiter; readonly ip: AttemptLimiter; readonly device: AttemptLimiter };
+  readonly loginLimits: {
+    readonly account: AttemptLimiter;
+    readonly ip: AttemptLimiter;
+    readonly device: AttemptLimiter;
+  };
   /** Signs and checks the device cookie of browsers that signed in before. */
   readonly deviceCookies: DeviceCookies;
   readonly resetLimits: { readonly email: AttemptLimiter; readonly ip: AttemptLimiter };

@@ -82,7 +82,9 @@ export interface App {
 /** Thrown when an external database has migrations that were not applied. */
 export class PendingMigrationsError extends Error {
   constructor(readonly pending: readonly string[]) {
-    super(`the database has pending migrations: ${pending.join(', ')}; run \`npx -y pnpm@10 gatehouse migrate latest\` or start with --migrate`);
+    super(
+      `the database has pending migrations: ${pending.join(', ')}; run \`npx -y pnpm@10 gatehouse migrate latest\` or start with --migrate`,
+    );
     this.name = 'PendingMigrationsError';
   }
 }
@@ -103,25 +105,62 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
 
   const redis = config.redisUrl ? createRedis(config.redisUrl, log) : undefined;
   const keyRing = createKeyRing(config.encryptionKeys);
-  const bus = redis ? createRedisRevocationBus(redis, log, config.redisKeyPrefix) : createLocalRevocationBus();
+  const bus = redis
+    ? createRedisRevocationBus(redis, log, config.redisKeyPrefix)
+    : createLocalRevocationBus();
   // Cached sessions are safe only while revocations reach every instance at
   // once: pub/sub with Redis, or a single process on the embedded database.
-  const cacheTtlMs = !config.auth.sessionCache ? 0 : redis || database.kind === 'pglite' ? 10_000 : 1_000;
-  const sessions = createSessionService({ db: database.db, idleMs: config.auth.sessionIdleMs, absoluteMs: config.auth.sessionAbsoluteMs, bus, cacheTtlMs });
+  const cacheTtlMs = !config.auth.sessionCache
+    ? 0
+    : redis || database.kind === 'pglite'
+      ? 10_000
+      : 1_000;
+  const sessions = createSessionService({
+    db: database.db,
+    idleMs: config.auth.sessionIdleMs,
+    absoluteMs: config.auth.sessionAbsoluteMs,
+    bus,
+    cacheTtlMs,
+  });
   preloadCommonPasswords();
   const passwords = await createPasswordHasher({ concurrency: config.auth.argon2Concurrency });
   const lockout = config.auth.loginLockoutSeconds;
-  const attempts = (prefix: string, points: number, windowSeconds: number) => createAttemptLimiter({ prefix: `${config.redisKeyPrefix}:${prefix}`, points, windowSeconds, redis });
-  const transport = options.mailTransport ?? (config.mail.smtpUrl ? createSmtpTransport(config.mail.smtpUrl, config.mail.from) : createLogTransport(log, { includeBody: config.env === 'development' }));
+  const attempts = (prefix: string, points: number, windowSeconds: number) =>
+    createAttemptLimiter({
+      prefix: `${config.redisKeyPrefix}:${prefix}`,
+      points,
+      windowSeconds,
+      redis,
+    });
+  const transport =
+    options.mailTransport ??
+    (config.mail.smtpUrl
+      ? createSmtpTransport(config.mail.smtpUrl, config.mail.from)
+      : createLogTransport(log, { includeBody: config.env === 'development' }));
   const audit = createAuditWriter();
-  const metrics = createMetrics({ procedures: listProcedures(router).map((p) => p.path), database });
+  const metrics = createMetrics({
+    procedures: listProcedures(router).map((p) => p.path),
+    database,
+  });
   // Refused uses of known key ids and replayed tokens: one audit row per key, reason and minute, with a count.
   const refusals = createAggregatedAudit({ audit, db: database.db, windowMs: 60_000 });
   const apiKeyAuthenticator = createApiKeyAuthenticator({ db: database.db, audit, log, refusals });
-  const signingKeys = await loadSigningKeys({ db: database.db, ring: keyRing, publishRetiredMs: (config.jwt.ttlSeconds + 60) * 1000 });
-  const tokenSettings = { issuer: publicBaseUrl(config), audience: `${publicBaseUrl(config)}/trpc`, ttlSeconds: config.jwt.ttlSeconds };
+  const signingKeys = await loadSigningKeys({
+    db: database.db,
+    ring: keyRing,
+    publishRetiredMs: (config.jwt.ttlSeconds + 60) * 1000,
+  });
+  const tokenSettings = {
+    issuer: publicBaseUrl(config),
+    audience: `${publicBaseUrl(config)}/trpc`,
+    ttlSeconds: config.jwt.ttlSeconds,
+  };
   // Tokens live ttl (+30 s skew): revocations and locks older than that no longer matter.
-  const tokenRevocations = createTokenRevocations({ db: database.db, windowMs: (config.jwt.ttlSeconds + 60) * 1000, bus });
+  const tokenRevocations = createTokenRevocations({
+    db: database.db,
+    windowMs: (config.jwt.ttlSeconds + 60) * 1000,
+    bus,
+  });
   await tokenRevocations.refresh();
   const outbox = createOutboxSender({ db: database.db, cipher: keyRing, transport, log });
 
@@ -131,8 +170,25 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     database,
     db: database.db,
     version: VERSION,
-    rateLimiter: createRateLimiter({ limits: config.rateLimits, redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix, log }),
-    authenticators: [apiKeyAuthenticator, createJwtAuthenticator({ keys: signingKeys, settings: tokenSettings, revocations: tokenRevocations, audit, db: database.db, refusals }), createSessionAuthenticator(sessions), basicAuthRefusal],
+    rateLimiter: createRateLimiter({
+      limits: config.rateLimits,
+      redisUrl: config.redisUrl,
+      keyPrefix: config.redisKeyPrefix,
+      log,
+    }),
+    authenticators: [
+      apiKeyAuthenticator,
+      createJwtAuthenticator({
+        keys: signingKeys,
+        settings: tokenSettings,
+        revocations: tokenRevocations,
+        audit,
+        db: database.db,
+        refusals,
+      }),
+      createSessionAuthenticator(sessions),
+      basicAuthRefusal,
+    ],
     redis,
     keyRing,
     audit,
@@ -145,40 +201,78 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
       ip: attempts('login-ip', config.auth.loginMaxFailuresPerIp, lockout),
       device: attempts('login-device', config.auth.loginMaxFailuresPerAccount, lockout),
     },
-    deviceCookies: createDeviceCookies({ keys: config.encryptionKeys, maxAgeSeconds: config.auth.loginDeviceCookieDays * 86_400 }),
+    deviceCookies: createDeviceCookies({
+      keys: config.encryptionKeys,
+      maxAgeSeconds: config.auth.loginDeviceCookieDays * 86_400,
+    }),
     resetLimits: {
       email: attempts('reset-email', config.auth.passwordResetPerEmailPerHour, 3600),
       ip: attempts('reset-ip', config.auth.passwordResetPerIpPerHour, 3600),
     },
     // Under REDIS_KEY_PREFIX: deployments (and test runs) sharing one Redis keep their mail budgets apart.
-    mailCap: createAttemptLimiter({ prefix: `${config.redisKeyPrefix}:mail-recipient`, points: config.mail.perRecipientPerHour, windowSeconds: 3600, redis }),
+    mailCap: createAttemptLimiter({
+      prefix: `${config.redisKeyPrefix}:mail-recipient`,
+      points: config.mail.perRecipientPerHour,
+      windowSeconds: 3600,
+      redis,
+    }),
     outbox,
     metrics,
     tokenRevocations,
     exposedCredentialRevoker: combineRevokers([
       createExposedSessionRevoker({ sessions, audit, db: database.db }),
       createExposedApiKeyRevoker({ db: database.db, audit, tokenRevocations }),
-      createExposedAccessTokenRevoker({ db: database.db, audit, keys: signingKeys, settings: tokenSettings, tokenRevocations }),
+      createExposedAccessTokenRevoker({
+        db: database.db,
+        audit,
+        keys: signingKeys,
+        settings: tokenSettings,
+        tokenRevocations,
+      }),
     ]),
   };
   outbox.start();
   const docs = createDocsRoutes({ router, version: VERSION, publicUrl: config.http.publicUrl });
-  const oauth = createTokenEndpoint({ deps, audit, apiKeys: apiKeyAuthenticator, keys: signingKeys, settings: tokenSettings });
+  const oauth = createTokenEndpoint({
+    deps,
+    audit,
+    apiKeys: apiKeyAuthenticator,
+    keys: signingKeys,
+    settings: tokenSettings,
+  });
   const handler = createRequestHandler(deps, createTrpcEndpoint({ router, deps }), [
     docs,
     oauth,
     createJwksRoute(signingKeys),
     createBootstrapLinkRoute(),
-    createMetricsRoute({ metrics, token: config.metrics.token, separatePort: config.metrics.port !== undefined }),
+    createMetricsRoute({
+      metrics,
+      token: config.metrics.token,
+      separatePort: config.metrics.port !== undefined,
+    }),
     ...(config.isDev ? [createDevelopmentIndexRoute()] : []),
   ]);
   const keyRefresh = setInterval(() => void signingKeys.refresh().catch(() => undefined), 60_000);
   keyRefresh.unref();
   // Another instance's revocation reaches this one's JWT check through the bus
   // at once, and from the database within 5 s (Redis down, a missed message).
-  const revocationRefresh = setInterval(() => void tokenRevocations.refresh().catch(() => undefined), 5_000);
+  const revocationRefresh = setInterval(
+    () => void tokenRevocations.refresh().catch(() => undefined),
+    5_000,
+  );
   revocationRefresh.unref();
-  const refusalFlush = setInterval(() => void refusals.flush().catch((err: unknown) => log.warn({ err: { message: (err as Error).message } }, 'writing aggregated refusals failed')), 60_000);
+  const refusalFlush = setInterval(
+    () =>
+      void refusals
+        .flush()
+        .catch((err: unknown) =>
+          log.warn(
+            { err: { message: (err as Error).message } },
+            'writing aggregated refusals failed',
+          ),
+        ),
+    60_000,
+  );
   refusalFlush.unref();
   // Expired sessions and tokens, old sent mail and idempotent responses past
   // 24 hours: each instance sweeps them hourly (indexed, batched deletes).
@@ -186,7 +280,8 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   retentionSweep.unref();
   const server = createServer(config, handler);
   // METRICS_PORT: a separate listener bound to loopback only.
-  const metricsServer = config.metrics.port !== undefined ? http.createServer(metricsListener(metrics)) : undefined;
+  const metricsServer =
+    config.metrics.port !== undefined ? http.createServer(metricsListener(metrics)) : undefined;
   let closing: Promise<void> | undefined;
 
   return {
@@ -200,22 +295,33 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
           server.off('error', reject);
           if (!metricsServer) return resolve(server.address() as AddressInfo);
           metricsServer.once('error', reject);
-          metricsServer.listen(config.metrics.port, '127.0.0.1', () => resolve(server.address() as AddressInfo));
+          metricsServer.listen(config.metrics.port, '127.0.0.1', () =>
+            resolve(server.address() as AddressInfo),
+          );
         });
       }),
     offerBootstrapLink: (address) => {
       const host = address.address.includes(':') ? `[${address.address}]` : address.address;
-      const base = config.http.publicUrl ?? `${config.http.tls ? 'https' : 'http'}://${host}:${address.port}`;
+      const base =
+        config.http.publicUrl ?? `${config.http.tls ? 'https' : 'http'}://${host}:${address.port}`;
       return offerBootstrapLink(database.db, log, base);
     },
-    metricsAddress: () => (metricsServer?.listening ? (metricsServer.address() as AddressInfo) : undefined),
+    metricsAddress: () =>
+      metricsServer?.listening ? (metricsServer.address() as AddressInfo) : undefined,
     close: () => {
       closing ??= shutdown(server, handler, config.http.shutdownTimeoutMs, async () => {
         deps.rateLimiter.close();
         clearInterval(keyRefresh);
         clearInterval(revocationRefresh);
         clearInterval(refusalFlush);
-        await refusals.flush({ all: true }).catch((err: unknown) => log.warn({ err: { message: (err as Error).message } }, 'writing aggregated refusals failed'));
+        await refusals
+          .flush({ all: true })
+          .catch((err: unknown) =>
+            log.warn(
+              { err: { message: (err as Error).message } },
+              'writing aggregated refusals failed',
+            ),
+          );
         clearInterval(retentionSweep);
         metricsServer?.close();
         await outbox.stop();
@@ -228,10 +334,15 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   };
 }
 
-async function prepareSchema(database: DatabaseHandle, migrate: boolean, log: Logger): Promise<void> {
+async function prepareSchema(
+  database: DatabaseHandle,
+  migrate: boolean,
+  log: Logger,
+): Promise<void> {
   if (migrate) {
     const { error, results } = await migrateToLatest(database.db);
-    for (const r of results ?? []) log.info({ migration: r.migrationName, status: r.status }, 'migration');
+    for (const r of results ?? [])
+      log.info({ migration: r.migrationName, status: r.status }, 'migration');
     if (error) throw error instanceof Error ? error : new Error(JSON.stringify(error));
     return;
   }
@@ -239,7 +350,12 @@ async function prepareSchema(database: DatabaseHandle, migrate: boolean, log: Lo
   if (pending.length > 0) throw new PendingMigrationsError(pending);
 }
 
-async function shutdown(server: Server, handler: RequestHandler, timeoutMs: number, closeResources: () => Promise<void>): Promise<void> {
+async function shutdown(
+  server: Server,
+  handler: RequestHandler,
+  timeoutMs: number,
+  closeResources: () => Promise<void>,
+): Promise<void> {
   handler.startDraining();
   // Stop listening without http.Server#close's sweep of idle keep-alive
   // sockets: a client may be writing its next request on one right now and
@@ -249,7 +365,9 @@ async function shutdown(server: Server, handler: RequestHandler, timeoutMs: numb
     if (!server.listening) return resolve();
     net.Server.prototype.close.call(server, () => resolve());
   });
-  const deadline = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), timeoutMs).unref());
+  const deadline = new Promise<'timeout'>((resolve) =>
+    setTimeout(() => resolve('timeout'), timeoutMs).unref(),
+  );
   if ((await Promise.race([closed, deadline])) === 'timeout') server.closeAllConnections();
   await closed;
   await closeResources();

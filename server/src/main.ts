@@ -39,7 +39,10 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   const { config } = loaded;
   // Pretty lines for a person at a terminal in development; JSON lines otherwise (and always when piped).
-  const log = createLogger({ level: config.logLevel, pretty: config.isDev && process.stdout.isTTY });
+  const log = createLogger({
+    level: config.logLevel,
+    pretty: config.isDev && process.stdout.isTTY,
+  });
   const hints = {
     PORT: config.http.port,
     METRICS_PORT: config.metrics.port,
@@ -52,7 +55,8 @@ async function main(argv: readonly string[]): Promise<void> {
   try {
     app = await createApp({ config, log, migrate: argv.includes('--migrate') });
   } catch (err) {
-    const sentence = err instanceof PendingMigrationsError ? err.message : describeOperatorError(err, hints);
+    const sentence =
+      err instanceof PendingMigrationsError ? err.message : describeOperatorError(err, hints);
     if (sentence !== undefined) process.stderr.write(`gatehouse: ${sentence}\n`);
     else log.fatal({ err }, 'start-up failed');
     // What createApp opened before failing (a pool, a timer) would keep the process alive.
@@ -70,10 +74,22 @@ async function main(argv: readonly string[]): Promise<void> {
     return;
   }
   // An empty database: the one-time first-administrator link (logged; its token nowhere else).
-  await app.offerBootstrapLink(address).catch((err: unknown) => log.error({ err: { message: (err as Error).message } }, 'could not issue the first-administrator link'));
+  await app
+    .offerBootstrapLink(address)
+    .catch((err: unknown) =>
+      log.error(
+        { err: { message: (err as Error).message } },
+        'could not issue the first-administrator link',
+      ),
+    );
   const scheme = config.http.tls ? 'https' : 'http';
   log.info(
-    { url: `${scheme}://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`, port: address.port, env: config.env, database: app.deps.database.kind },
+    {
+      url: `${scheme}://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`,
+      port: address.port,
+      env: config.env,
+      database: app.deps.database.kind,
+    },
     'listening',
   );
   const metricsAt = app.metricsAddress();
@@ -83,7 +99,12 @@ async function main(argv: readonly string[]): Promise<void> {
   const redirect =
     config.http.redirectPort === undefined
       ? undefined
-      : createRedirectServer({ config, log, httpsPort: address.port, revoker: app.deps.exposedCredentialRevoker });
+      : createRedirectServer({
+          config,
+          log,
+          httpsPort: address.port,
+          revoker: app.deps.exposedCredentialRevoker,
+        });
   if (redirect) {
     try {
       await new Promise<void>((resolve, reject) => {
@@ -98,7 +119,10 @@ async function main(argv: readonly string[]): Promise<void> {
       process.exitCode = 1;
       return;
     }
-    log.info({ redirectPort: (redirect.address() as { port: number }).port }, 'plain HTTP redirect listening');
+    log.info(
+      { redirectPort: (redirect.address() as { port: number }).port },
+      'plain HTTP redirect listening',
+    );
   }
   // SIGHUP: new certificate for new handshakes; open connections are kept.
   process.on('SIGHUP', () => {
@@ -128,7 +152,9 @@ async function main(argv: readonly string[]): Promise<void> {
 }
 
 process.on('unhandledRejection', (reason) => {
-  process.stderr.write(`gatehouse: unhandled rejection: ${reason instanceof Error ? reason.message : String(reason)}\n`);
+  process.stderr.write(
+    `gatehouse: unhandled rejection: ${reason instanceof Error ? reason.message : String(reason)}\n`,
+  );
 });
 
 await main(process.argv.slice(2));

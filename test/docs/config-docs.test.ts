@@ -16,6 +16,7 @@ describe('configuration documentation', () => {
   it('the CLI help lists every command the README mentions', async () => {
     const { stdout, code } = await runCli(['--help'], {});
     expect(code).toBe(0);
-    for (const command of ['migrate', 'admin', 'audit', 'keys', 'jwt', 'openapi', 'procedures']) expect(stdout).toContain(`  ${command}`);
+    for (const command of ['migrate', 'admin', 'audit', 'keys', 'jwt', 'openapi', 'procedures'])
+      expect(stdout).toContain(`  ${command}`);
   });
 });

@@ -11,20 +11,26 @@ const README = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
 
 /** The fenced block after `<!-- example: name -->`, as a user would copy it. */
 function example(name: string): string {
-  const m = new RegExp(`<!-- example: ${name} -->\\n\`\`\`[a-z]*\\n([\\s\\S]*?)\\n\`\`\``).exec(README);
+  const m = new RegExp(`<!-- example: ${name} -->\\n\`\`\`[a-z]*\\n([\\s\\S]*?)\\n\`\`\``).exec(
+    README,
+  );
   if (!m?.[1]) throw new Error(`README has no example "${name}"`);
   return m[1];
 }
 
 /** The commands the README gives around the frontend example (project set-up, type-check, run). */
 function readmeSteps(): { project: string[]; typecheck: string; run: string } {
-  const section = README.slice(README.indexOf('## Use from a frontend'), README.indexOf('<!-- example: frontend -->'));
+  const section = README.slice(
+    README.indexOf('## Use from a frontend'),
+    README.indexOf('<!-- example: frontend -->'),
+  );
   const shell = /```sh\n([\s\S]*?)\n```/.exec(section)?.[1] ?? '';
   const lines = shell.split('\n').map((l) => l.replace(/\s+#.*$/, '').trim());
   const project = lines.filter((l) => l.startsWith('npm init') || l.startsWith('npm pkg'));
   const run = lines.find((l) => l.includes('tsx example.ts'));
   const typecheck = /`(npx tsc --strict[^`]*)`/.exec(section)?.[1];
-  if (project.length === 0 || !run || !typecheck) throw new Error('README lost the frontend example set-up');
+  if (project.length === 0 || !run || !typecheck)
+    throw new Error('README lost the frontend example set-up');
   return { project, typecheck, run };
 }
 
@@ -34,8 +40,10 @@ describe('README examples run as written (against a fresh server)', () => {
     await server?.stop();
     server = undefined;
   });
-  const start = async (): Promise<SpawnedServer> => (server = await spawnServer({ GATEHOUSE_DATA_DIR: 'memory://' }));
-  const pointAt = (code: string, s: SpawnedServer): string => code.replaceAll('http://127.0.0.1:3000', s.url);
+  const start = async (): Promise<SpawnedServer> =>
+    (server = await spawnServer({ GATEHOUSE_DATA_DIR: 'memory://' }));
+  const pointAt = (code: string, s: SpawnedServer): string =>
+    code.replaceAll('http://127.0.0.1:3000', s.url);
 
   it('"Use from a frontend" runs and type-checks in a fresh folder, with the SDK from sdk:pack, exactly as the README says', async () => {
     const s = await start();
@@ -48,13 +56,32 @@ describe('README examples run as written (against a fresh server)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gatehouse-readme-frontend-'));
     try {
       for (const step of steps.project) await run('bash', ['-c', step], { cwd: dir });
-      await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', install!, 'tsx@4', 'typescript@5.9', '@types/node@20'], { cwd: dir });
+      await run(
+        'npm',
+        [
+          'install',
+          '--no-audit',
+          '--no-fund',
+          '--loglevel=error',
+          install!,
+          'tsx@4',
+          'typescript@5.9',
+          '@types/node@20',
+        ],
+        { cwd: dir },
+      );
       writeFileSync(join(dir, 'example.ts'), pointAt(example('frontend'), s));
       // 3. The README's type-check, then its run command.
-      const tsc = await run('bash', ['-c', steps.typecheck], { cwd: dir }).catch((err: { stdout?: string }) => ({ stdout: `FAILED\n${err.stdout ?? ''}` }));
+      const tsc = await run('bash', ['-c', steps.typecheck], { cwd: dir }).catch(
+        (err: { stdout?: string }) => ({ stdout: `FAILED\n${err.stdout ?? ''}` }),
+      );
       expect(tsc.stdout).toBe('');
       const { stdout } = await run('bash', ['-c', steps.run], { cwd: dir });
-      expect(stdout.split('\n').filter(Boolean)).toEqual(['signed_in', 'ada@example.com', 'INVALID_CREDENTIALS 401']);
+      expect(stdout.split('\n').filter(Boolean)).toEqual([
+        'signed_in',
+        'ada@example.com',
+        'INVALID_CREDENTIALS 401',
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

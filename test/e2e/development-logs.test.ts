@@ -9,12 +9,24 @@ const HAS_SCRIPT = spawnSync('script', ['--version']).status === 0;
 
 /** Runs the server in development under `script(1)` (a pseudo-terminal) until it logs "listening". */
 async function firstLinesOnATerminal(dataDir: string): Promise<string> {
-  const child = spawn('script', ['-qfec', `"${process.execPath}" --import tsx server/src/main.ts`, '/dev/null'], {
-    cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, TERM: 'xterm', GATEHOUSE_ENV: 'development', HOST: '127.0.0.1', PORT: '0', GATEHOUSE_DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
+  const child = spawn(
+    'script',
+    ['-qfec', `"${process.execPath}" --import tsx server/src/main.ts`, '/dev/null'],
+    {
+      cwd: REPO_ROOT,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        TERM: 'xterm',
+        GATEHOUSE_ENV: 'development',
+        HOST: '127.0.0.1',
+        PORT: '0',
+        GATEHOUSE_DATA_DIR: dataDir,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
+  );
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -49,7 +61,10 @@ describe('development logs', () => {
   });
 
   it('stay JSON when stdout is not a terminal, in development too', async () => {
-    const server = await spawnServer({ GATEHOUSE_ENV: 'development', GATEHOUSE_DATA_DIR: join(dir, 'pipe') });
+    const server = await spawnServer({
+      GATEHOUSE_ENV: 'development',
+      GATEHOUSE_DATA_DIR: join(dir, 'pipe'),
+    });
     try {
       const line = server.output.find((l) => l.includes('"msg":"listening"'));
       expect(line && (JSON.parse(line) as { msg: string }).msg).toBe('listening');

@@ -17,7 +17,9 @@ describe('graceful shutdown of the real server process', () => {
     socket.on('data', (d: Buffer) => (response += d.toString('utf8')));
     const closed = new Promise<void>((resolve) => socket.once('close', resolve));
     // Headers now, body later: the request is in flight when the signal arrives.
-    socket.write('POST /trpc/auth.signOut HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n');
+    socket.write(
+      'POST /trpc/auth.signOut HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n',
+    );
     await new Promise((r) => setTimeout(r, 200));
     server.process.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 500));
@@ -41,11 +43,21 @@ describe('graceful shutdown of the real server process', () => {
   });
 
   it('refuses to start with invalid configuration, naming every problem, without a stack trace', async () => {
-    await expect(spawnServer({ PORT: 'x', GATEHOUSE_ENV: 'staging', LOG_LEVEL: 'loud', GATEHOUSE_DATA_DIR: dataDir }, { timeoutMs: 20_000 })).rejects.toThrow(
+    await expect(
+      spawnServer(
+        { PORT: 'x', GATEHOUSE_ENV: 'staging', LOG_LEVEL: 'loud', GATEHOUSE_DATA_DIR: dataDir },
+        { timeoutMs: 20_000 },
+      ),
+    ).rejects.toThrow(
       /invalid configuration \(3 problems\):\n {2}- [A-Z_]+[: ].*\n {2}- [A-Z_]+[: ].*\n {2}- [A-Z_]+[: ]/,
     );
     try {
-      await spawnServer({ PORT: 'x', GATEHOUSE_ENV: 'staging', LOG_LEVEL: 'loud', GATEHOUSE_DATA_DIR: dataDir });
+      await spawnServer({
+        PORT: 'x',
+        GATEHOUSE_ENV: 'staging',
+        LOG_LEVEL: 'loud',
+        GATEHOUSE_DATA_DIR: dataDir,
+      });
     } catch (err) {
       const text = (err as Error).message;
       expect(text).toContain('PORT');

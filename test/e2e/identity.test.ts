@@ -13,7 +13,16 @@ describe.each(DATABASE_KINDS)('identity over HTTP (%s)', (kind) => {
   beforeAll(async () => {
     mail = createMailCapture();
     // Generous request budgets: this file makes many auth calls from one address on purpose.
-    t = await startTestApp(kind, { LOGIN_MAX_FAILURES_PER_ACCOUNT: '3', LOGIN_LOCKOUT_SECONDS: '2', RATE_LIMIT_AUTH_PER_MINUTE: '10000', PASSWORD_RESET_PER_IP_PER_HOUR: '1000' }, { mailTransport: mail });
+    t = await startTestApp(
+      kind,
+      {
+        LOGIN_MAX_FAILURES_PER_ACCOUNT: '3',
+        LOGIN_LOCKOUT_SECONDS: '2',
+        RATE_LIMIT_AUTH_PER_MINUTE: '10000',
+        PASSWORD_RESET_PER_IP_PER_HOUR: '1000',
+      },
+      { mailTransport: mail },
+    );
   });
   afterAll(async () => t?.close());
 
@@ -28,13 +37,22 @@ describe.each(DATABASE_KINDS)('identity over HTTP (%s)', (kind) => {
 
   it('sign-up → verify → sign-in → me → sign-out', async () => {
     const { trpc, jar } = createTestClient(t.url);
-    expect(await trpc.auth.signUp.mutate({ email: '  Alice@Example.COM ', password: PASSWORD, name: 'Alice' })).toEqual({ accepted: true });
+    expect(
+      await trpc.auth.signUp.mutate({
+        email: '  Alice@Example.COM ',
+        password: PASSWORD,
+        name: 'Alice',
+      }),
+    ).toEqual({ accepted: true });
     // Sign-up signs nobody in.
     expect(jar.get('gatehouse_session')).toBeUndefined();
     const verification = await mail.waitFor('alice@example.com', /Confirm your email/);
     await trpc.auth.verifyEmail.mutate({ token: tokenFromMail(verification) });
 
-    const signedIn = await trpc.auth.signIn.mutate({ email: 'alice@example.com', password: PASSWORD });
+    const signedIn = await trpc.auth.signIn.mutate({
+      email: 'alice@example.com',
+      password: PASSWORD,
+    });
     if (signedIn.status !== 'signed_in') throw new Error('expected a session');
     expect(signedIn.user.email).toBe('alice@example.com');
     expect(signedIn.user.emailVerified).toBe(true);
@@ -51,7 +69,10 @@ describe.each(DATABASE_KINDS)('identity over HTTP (%s)', (kind) => {
     expect((await refusal(trpc.auth.me.query())).httpStatus).toBe(401);
     // The old cookie no longer works either.
     jar.set('gatehouse_session', cookie ?? '');
-    expect(await refusal(trpc.auth.me.query())).toMatchObject({ httpStatus: 401, reason: 'SESSION_INVALID' });
+    expect(await refusal(trpc.auth.me.query())).toMatchObject({
+      httpStatus: 401,
+      reason: 'SESSION_INVALID',
+    });
   });
 
   it('sets a HttpOnly, SameSite=Lax, Path=/ cookie, never the __Host- one over plain HTTP', async () => {
@@ -74,20 +95,32 @@ describe.each(DATABASE_KINDS)('identity over HTTP (%s)', (kind) => {
   it('answers sign-up for an existing email exactly like a new one, and mails the owner a notice', async () => {
     await signUpVerified('taken@example.com');
     const send = (email: string) =>
-      fetch(`${t.url}/trpc/auth.signUp`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }) });
+      fetch(`${t.url}/trpc/auth.signUp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password: PASSWORD }),
+      });
     const existing = await send('taken@example.com');
     const fresh = await send('fresh@example.com');
     expect(existing.status).toBe(fresh.status);
     expect(await existing.text()).toBe(await fresh.text());
     await mail.waitFor('taken@example.com', /tried to sign up/);
-    const users = await db().selectFrom('users').select('email').where('email', '=', 'taken@example.com').execute();
+    const users = await db()
+      .selectFrom('users')
+      .select('email')
+      .where('email', '=', 'taken@example.com')
+      .execute();
     expect(users).toHaveLength(1);
   });
 
   it('answers a reset request the same for known and unknown emails', async () => {
     await signUpVerified('known@example.com');
     const send = (email: string) =>
-      fetch(`${t.url}/trpc/auth.requestPasswordReset`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }) });
+      fetch(`${t.url}/trpc/auth.requestPasswordReset`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email }),
+      });
     const known = await send('known@example.com');
     const unknown = await send('nobody@example.com');
     expect(known.status).toBe(200);
@@ -99,20 +132,49 @@ describe.each(DATABASE_KINDS)('identity over HTTP (%s)', (kind) => {
 
   it('refuses weak passwords with precise reasons', async () => {
     const { trpc } = createTestClient(t.url);
-    expect(await refusal(trpc.auth.signUp.mutate({ email: 'weak@example.com', password: 'short' }))).toMatchObject({ httpStatus: 400, reason: 'PASSWORD_TOO_SHORT' });
-    expect(await refusal(trpc.auth.signUp.mutate({ email: 'weak@example.com', password: 'only twelve!' }))).toMatchObject({ reason: 'PASSWORD_TOO_SHORT' });
-    expect(await refusal(trpc.auth.signUp.mutate({ email: 'weak@example.com', password: 'x'.repeat(257) }))).toMatchObject({ reason: 'PASSWORD_TOO_LONG' });
-    expect(await refusal(trpc.auth.signUp.mutate({ email: 'weak@example.com', password: '1qaz2wsx3edc4rfv' }))).toMatchObject({ reason: 'PASSWORD_TOO_COMMON' });
-    expect(await refusal(trpc.auth.signUp.mutate({ email: 'weakling@example.com', password: 'my name is weakling ok' }))).toMatchObject({ reason: 'PASSWORD_CONTAINS_EMAIL' });
-    const rows = await db().selectFrom('users').select('id').where('email', 'like', 'weak%').execute();
+    expect(
+      await refusal(trpc.auth.signUp.mutate({ email: 'weak@example.com', password: 'short' })),
+    ).toMatchObject({ httpStatus: 400, reason: 'PASSWORD_TOO_SHORT' });
+    expect(
+      await refusal(
+        trpc.auth.signUp.mutate({ email: 'weak@example.com', password: 'only twelve!' }),
+      ),
+    ).toMatchObject({ reason: 'PASSWORD_TOO_SHORT' });
+    expect(
+      await refusal(
+        trpc.auth.signUp.mutate({ email: 'weak@example.com', password: 'x'.repeat(257) }),
+      ),
+    ).toMatchObject({ reason: 'PASSWORD_TOO_LONG' });
+    expect(
+      await refusal(
+        trpc.auth.signUp.mutate({ email: 'weak@example.com', password: '1qaz2wsx3edc4rfv' }),
+      ),
+    ).toMatchObject({ reason: 'PASSWORD_TOO_COMMON' });
+    expect(
+      await refusal(
+        trpc.auth.signUp.mutate({
+          email: 'weakling@example.com',
+          password: 'my name is weakling ok',
+        }),
+      ),
+    ).toMatchObject({ reason: 'PASSWORD_CONTAINS_EMAIL' });
+    const rows = await db()
+      .selectFrom('users')
+      .select('id')
+      .where('email', 'like', 'weak%')
+      .execute();
     expect(rows).toHaveLength(0);
   });
 
   it('gives the same INVALID_CREDENTIALS for an unknown email and a wrong password', async () => {
     await signUpVerified('bob@example.com');
     const { trpc } = createTestClient(t.url);
-    const wrong = await refusal(trpc.auth.signIn.mutate({ email: 'bob@example.com', password: 'not the password at all' }));
-    const unknown = await refusal(trpc.auth.signIn.mutate({ email: 'ghost@example.com', password: 'not the password at all' }));
+    const wrong = await refusal(
+      trpc.auth.signIn.mutate({ email: 'bob@example.com', password: 'not the password at all' }),
+    );
+    const unknown = await refusal(
+      trpc.auth.signIn.mutate({ email: 'ghost@example.com', password: 'not the password at all' }),
+    );
     expect(wrong).toEqual(unknown);
     expect(wrong).toMatchObject({ httpStatus: 401, reason: 'INVALID_CREDENTIALS' });
   });
@@ -121,7 +183,16 @@ describe.each(DATABASE_KINDS)('identity over HTTP (%s)', (kind) => {
     await signUpVerified('carol@example.com');
     const { trpc } = createTestClient(t.url);
     for (let i = 0; i < 3; i++) {
-      expect((await refusal(trpc.auth.signIn.mutate({ email: 'carol@example.com', password: 'wrong password number ' + i }))).reason).toBe('INVALID_CREDENTIALS');
+      expect(
+        (
+          await refusal(
+            trpc.auth.signIn.mutate({
+              email: 'carol@example.com',
+              password: 'wrong password number ' + i,
+            }),
+          )
+        ).reason,
+      ).toBe('INVALID_CREDENTIALS');
     }
     const res = await fetch(`${t.url}/trpc/auth.signIn`, {
       method: 'POST',
@@ -130,7 +201,9 @@ describe.each(DATABASE_KINDS)('identity over HTTP (%s)', (kind) => {
     });
     expect(res.status).toBe(429);
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(((await res.json()) as { error: { data: { reason: string } } }).error.data.reason).toBe('TOO_MANY_ATTEMPTS');
+    expect(((await res.json()) as { error: { data: { reason: string } } }).error.data.reason).toBe(
+      'TOO_MANY_ATTEMPTS',
+    );
     await new Promise((r) => setTimeout(r, 2_200));
     const ok = await trpc.auth.signIn.mutate({ email: 'carol@example.com', password: PASSWORD });
     expect(ok.status === 'signed_in' && ok.user.email).toBe('carol@example.com');
@@ -144,9 +217,15 @@ describe.each(DATABASE_KINDS)('identity over HTTP (%s)', (kind) => {
     const token = tokenFromMail(await mail.waitFor('dave@example.com', /Reset your password/));
     const newPassword = 'a brand new long passphrase';
     expect(await a.trpc.auth.resetPassword.mutate({ token, newPassword })).toEqual({ ok: true });
-    expect(await refusal(a.trpc.auth.resetPassword.mutate({ token, newPassword: 'yet another long passphrase' }))).toMatchObject({ reason: 'TOKEN_INVALID', httpStatus: 400 });
+    expect(
+      await refusal(
+        a.trpc.auth.resetPassword.mutate({ token, newPassword: 'yet another long passphrase' }),
+      ),
+    ).toMatchObject({ reason: 'TOKEN_INVALID', httpStatus: 400 });
     expect(await refusal(a.trpc.auth.me.query())).toMatchObject({ httpStatus: 401 });
-    expect(await refusal(a.trpc.auth.signIn.mutate({ email: 'dave@example.com', password: PASSWORD }))).toMatchObject({ reason: 'INVALID_CREDENTIALS' });
+    expect(
+      await refusal(a.trpc.auth.signIn.mutate({ email: 'dave@example.com', password: PASSWORD })),
+    ).toMatchObject({ reason: 'INVALID_CREDENTIALS' });
     await a.trpc.auth.signIn.mutate({ email: 'dave@example.com', password: newPassword });
   });
 
@@ -160,7 +239,10 @@ describe.each(DATABASE_KINDS)('identity over HTTP (%s)', (kind) => {
       trpc.auth.resetPassword.mutate({ token, newPassword: 'second concurrent passphrase' }),
     ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    const winner = results[0]?.status === 'fulfilled' ? 'first concurrent passphrase' : 'second concurrent passphrase';
+    const winner =
+      results[0]?.status === 'fulfilled'
+        ? 'first concurrent passphrase'
+        : 'second concurrent passphrase';
     await trpc.auth.signIn.mutate({ email: 'erin@example.com', password: winner });
   });
 
@@ -169,8 +251,17 @@ describe.each(DATABASE_KINDS)('identity over HTTP (%s)', (kind) => {
     const { trpc } = createTestClient(t.url);
     await trpc.auth.requestPasswordReset.mutate({ email: 'frank@example.com' });
     const token = tokenFromMail(await mail.waitFor('frank@example.com', /Reset your password/));
-    await db().updateTable('one_time_tokens').set({ expires_at: sql<Date>`now() - interval '1 minute'` }).where('purpose', '=', 'password_reset').where('consumed_at', 'is', null).execute();
-    expect(await refusal(trpc.auth.resetPassword.mutate({ token, newPassword: 'too late for this passphrase' }))).toMatchObject({ reason: 'TOKEN_EXPIRED', httpStatus: 400 });
+    await db()
+      .updateTable('one_time_tokens')
+      .set({ expires_at: sql<Date>`now() - interval '1 minute'` })
+      .where('purpose', '=', 'password_reset')
+      .where('consumed_at', 'is', null)
+      .execute();
+    expect(
+      await refusal(
+        trpc.auth.resetPassword.mutate({ token, newPassword: 'too late for this passphrase' }),
+      ),
+    ).toMatchObject({ reason: 'TOKEN_EXPIRED', httpStatus: 400 });
     await trpc.auth.signIn.mutate({ email: 'frank@example.com', password: PASSWORD });
   });
 
@@ -179,8 +270,16 @@ describe.each(DATABASE_KINDS)('identity over HTTP (%s)', (kind) => {
     const { trpc, jar } = createTestClient(t.url);
     await trpc.auth.signIn.mutate({ email: 'grace@example.com', password: PASSWORD });
     const good = jar.get('gatehouse_session') ?? '';
-    const flip = (s: string, i: number) => s.slice(0, i) + (s[i] === 'A' ? 'B' : 'A') + s.slice(i + 1);
-    for (const bad of [flip(good, good.length - 3), good.slice(0, -5), good.split('.')[0] ?? '', `${good.split('.')[0]}.${'A'.repeat(43)}`, 'garbage', '']) {
+    const flip = (s: string, i: number) =>
+      s.slice(0, i) + (s[i] === 'A' ? 'B' : 'A') + s.slice(i + 1);
+    for (const bad of [
+      flip(good, good.length - 3),
+      good.slice(0, -5),
+      good.split('.')[0] ?? '',
+      `${good.split('.')[0]}.${'A'.repeat(43)}`,
+      'garbage',
+      '',
+    ]) {
       jar.set('gatehouse_session', bad);
       expect((await refusal(trpc.auth.me.query())).httpStatus).toBe(401);
     }
@@ -189,7 +288,10 @@ describe.each(DATABASE_KINDS)('identity over HTTP (%s)', (kind) => {
     const other = createTestClient(t.url);
     await other.trpc.auth.signIn.mutate({ email: 'grace@example.com', password: PASSWORD });
     await other.trpc.sessions.revoke.mutate({ id: good.split('.')[0] ?? '' });
-    expect(await refusal(trpc.auth.me.query())).toMatchObject({ httpStatus: 401, reason: 'SESSION_INVALID' });
+    expect(await refusal(trpc.auth.me.query())).toMatchObject({
+      httpStatus: 401,
+      reason: 'SESSION_INVALID',
+    });
   });
 
   it('a dump of the sessions table yields no working cookie', async () => {
@@ -200,8 +302,15 @@ describe.each(DATABASE_KINDS)('identity over HTTP (%s)', (kind) => {
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) {
       const hash = Buffer.from(row.secret_hash);
-      for (const candidate of [`${row.id}.${hash.toString('base64url')}`, `${row.id}.${hash.toString('hex')}`, `${row.id}.${hash.toString('base64url').slice(0, 43)}`, row.id]) {
-        const res = await fetch(`${t.url}/trpc/auth.me`, { headers: { cookie: `gatehouse_session=${candidate}` } });
+      for (const candidate of [
+        `${row.id}.${hash.toString('base64url')}`,
+        `${row.id}.${hash.toString('hex')}`,
+        `${row.id}.${hash.toString('base64url').slice(0, 43)}`,
+        row.id,
+      ]) {
+        const res = await fetch(`${t.url}/trpc/auth.me`, {
+          headers: { cookie: `gatehouse_session=${candidate}` },
+        });
         expect(res.status).toBe(401);
       }
     }
@@ -213,8 +322,18 @@ describe.each(DATABASE_KINDS)('identity over HTTP (%s)', (kind) => {
     const other = createTestClient(t.url);
     await current.trpc.auth.signIn.mutate({ email: 'ivan@example.com', password: PASSWORD });
     await other.trpc.auth.signIn.mutate({ email: 'ivan@example.com', password: PASSWORD });
-    expect(await refusal(current.trpc.auth.changePassword.mutate({ currentPassword: 'not my password at all', newPassword: 'a changed long passphrase' }))).toMatchObject({ reason: 'INVALID_CREDENTIALS' });
-    await current.trpc.auth.changePassword.mutate({ currentPassword: PASSWORD, newPassword: 'a changed long passphrase' });
+    expect(
+      await refusal(
+        current.trpc.auth.changePassword.mutate({
+          currentPassword: 'not my password at all',
+          newPassword: 'a changed long passphrase',
+        }),
+      ),
+    ).toMatchObject({ reason: 'INVALID_CREDENTIALS' });
+    await current.trpc.auth.changePassword.mutate({
+      currentPassword: PASSWORD,
+      newPassword: 'a changed long passphrase',
+    });
     expect((await current.trpc.auth.me.query()).user.email).toBe('ivan@example.com');
     expect(await refusal(other.trpc.auth.me.query())).toMatchObject({ httpStatus: 401 });
     const sessions = await current.trpc.sessions.list.query();
@@ -243,7 +362,10 @@ describe.each(DATABASE_KINDS)('identity over HTTP (%s)', (kind) => {
     await ken.trpc.auth.signIn.mutate({ email: 'ken@example.com', password: PASSWORD });
     await leo.trpc.auth.signIn.mutate({ email: 'leo@example.com', password: PASSWORD });
     const leoSession = (await leo.trpc.auth.me.query()).session?.id ?? '';
-    expect(await refusal(ken.trpc.sessions.revoke.mutate({ id: leoSession }))).toMatchObject({ reason: 'NOT_FOUND', httpStatus: 404 });
+    expect(await refusal(ken.trpc.sessions.revoke.mutate({ id: leoSession }))).toMatchObject({
+      reason: 'NOT_FOUND',
+      httpStatus: 404,
+    });
     expect((await leo.trpc.auth.me.query()).user.email).toBe('leo@example.com');
   });
 

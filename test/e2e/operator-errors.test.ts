@@ -12,10 +12,20 @@ import { createTestClient, refusal } from '../support/trpc-test-client';
 const STACK = /\n {4}at /;
 
 /** Runs the server entry point to its exit (for start-ups that must fail). */
-async function runServer(env: Record<string, string | undefined>, args: string[] = []): Promise<{ code: number | null; stderr: string; stdout: string }> {
+async function runServer(
+  env: Record<string, string | undefined>,
+  args: string[] = [],
+): Promise<{ code: number | null; stderr: string; stdout: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts', ...args], {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, GATEHOUSE_ENV: 'test', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      GATEHOUSE_ENV: 'test',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -42,7 +52,9 @@ describe('operator errors: one sentence with the fix, no stack', () => {
     try {
       const run = await runServer({ PORT: String(port), GATEHOUSE_DATA_DIR: join(dir, 'port') });
       expect(run.code).toBe(1);
-      expect(run.stderr).toBe(`gatehouse: port ${port} is in use: stop the other process or set PORT\n`);
+      expect(run.stderr).toBe(
+        `gatehouse: port ${port} is in use: stop the other process or set PORT\n`,
+      );
       expect(run.stdout).not.toMatch(STACK);
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
@@ -50,27 +62,47 @@ describe('operator errors: one sentence with the fix, no stack', () => {
   });
 
   it('a TLS file that does not exist names the file and its variable', async () => {
-    const run = await runServer({ PORT: '0', TLS_CERT_FILE: join(dir, 'missing-cert.pem'), TLS_KEY_FILE: join(dir, 'missing-key.pem'), GATEHOUSE_DATA_DIR: join(dir, 'tls') });
+    const run = await runServer({
+      PORT: '0',
+      TLS_CERT_FILE: join(dir, 'missing-cert.pem'),
+      TLS_KEY_FILE: join(dir, 'missing-key.pem'),
+      GATEHOUSE_DATA_DIR: join(dir, 'tls'),
+    });
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe(`gatehouse: cannot open ${join(dir, 'missing-cert.pem')} (TLS_CERT_FILE): no such file or directory; fix the path\n`);
+    expect(run.stderr).toBe(
+      `gatehouse: cannot open ${join(dir, 'missing-cert.pem')} (TLS_CERT_FILE): no such file or directory; fix the path\n`,
+    );
   });
 
   it('accepts the "--" pnpm 10 passes through (npx -y pnpm@10 start -- --migrate), still refusing unknown options', async () => {
     const run = await runServer({ PORT: 'abc' }, ['--', '--migrate']);
-    expect(run.stderr).toBe('gatehouse: invalid configuration (1 problem):\n  - PORT must be a whole number from 1 to 65535\n');
+    expect(run.stderr).toBe(
+      'gatehouse: invalid configuration (1 problem):\n  - PORT must be a whole number from 1 to 65535\n',
+    );
     const bogus = await runServer({}, ['--', '--bogus']);
     expect(bogus.code).toBe(2);
-    expect(bogus.stderr).toMatch(/^gatehouse: unknown option --bogus\n\nUsage: npx -y pnpm@10 start \[--migrate\]/);
+    expect(bogus.stderr).toMatch(
+      /^gatehouse: unknown option --bogus\n\nUsage: npx -y pnpm@10 start \[--migrate\]/,
+    );
   });
 
   it('PORT=abc says what PORT must be, not "required"', async () => {
     const run = await runServer({ PORT: 'abc' });
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe('gatehouse: invalid configuration (1 problem):\n  - PORT must be a whole number from 1 to 65535\n');
+    expect(run.stderr).toBe(
+      'gatehouse: invalid configuration (1 problem):\n  - PORT must be a whole number from 1 to 65535\n',
+    );
   });
 
   it('a bad PORT and CORS_ORIGINS=* in production are named together, with the other production checks', async () => {
-    const run = await runServer({ GATEHOUSE_ENV: 'production', PORT: 'abc', CORS_ORIGINS: '*', TRUST_PROXY: '1', DATABASE_URL: 'postgres://127.0.0.1:1/none', METRICS_TOKEN: 'x'.repeat(40) });
+    const run = await runServer({
+      GATEHOUSE_ENV: 'production',
+      PORT: 'abc',
+      CORS_ORIGINS: '*',
+      TRUST_PROXY: '1',
+      DATABASE_URL: 'postgres://127.0.0.1:1/none',
+      METRICS_TOKEN: 'x'.repeat(40),
+    });
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
       [
@@ -86,14 +118,18 @@ describe('operator errors: one sentence with the fix, no stack', () => {
   it('the CLI reports configuration problems the same way', async () => {
     const run = await runCli(['openapi'], { PORT: '70000' });
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe('gatehouse: invalid configuration (1 problem):\n  - PORT must be a whole number from 1 to 65535\n');
+    expect(run.stderr).toBe(
+      'gatehouse: invalid configuration (1 problem):\n  - PORT must be a whole number from 1 to 65535\n',
+    );
   });
 
   it('openapi --out into a missing folder says to create it', async () => {
     const out = join(dir, 'no-such-folder', 'openapi.json');
     const run = await runCli(['openapi', '--out', out], {});
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe(`gatehouse openapi: cannot write ${out}: the folder ${join(dir, 'no-such-folder')} does not exist; create it (mkdir -p ${join(dir, 'no-such-folder')}) or choose another --out\n`);
+    expect(run.stderr).toBe(
+      `gatehouse openapi: cannot write ${out}: the folder ${join(dir, 'no-such-folder')} does not exist; create it (mkdir -p ${join(dir, 'no-such-folder')}) or choose another --out\n`,
+    );
     const table = await runCli(['procedures', '--out', out], {});
     expect(table.code).toBe(1);
     expect(table.stderr).toContain(`gatehouse procedures: cannot write ${out}: the folder`);
@@ -101,11 +137,24 @@ describe('operator errors: one sentence with the fix, no stack', () => {
 
   it('piping into head exits quietly (EPIPE)', async () => {
     // The document is ~280 KB, far more than a pipe buffer: head closes the pipe mid-write.
-    const child = spawn('bash', ['-c', 'set -o pipefail; "$NODE" --import tsx server/src/cli/main.ts openapi 2>"$ERR" | head -c 100 >/dev/null; echo "${PIPESTATUS[0]}"'], {
-      cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, GATEHOUSE_ENV: 'test', NODE: process.execPath, ERR: join(dir, 'epipe.err') },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      'bash',
+      [
+        '-c',
+        'set -o pipefail; "$NODE" --import tsx server/src/cli/main.ts openapi 2>"$ERR" | head -c 100 >/dev/null; echo "${PIPESTATUS[0]}"',
+      ],
+      {
+        cwd: REPO_ROOT,
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          GATEHOUSE_ENV: 'test',
+          NODE: process.execPath,
+          ERR: join(dir, 'epipe.err'),
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     await new Promise((resolve) => child.once('exit', resolve));
@@ -114,9 +163,15 @@ describe('operator errors: one sentence with the fix, no stack', () => {
   });
 
   it('PASSWORD_TOO_SHORT names the minimum (CLI)', async () => {
-    const run = await runCli(['admin', 'create', '--email', 'ops@example.com'], { GATEHOUSE_DATA_DIR: join(dir, 'pw') }, 'short\n');
+    const run = await runCli(
+      ['admin', 'create', '--email', 'ops@example.com'],
+      { GATEHOUSE_DATA_DIR: join(dir, 'pw') },
+      'short\n',
+    );
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe('gatehouse admin: Password too short: use at least 15 characters (PASSWORD_TOO_SHORT)\n');
+    expect(run.stderr).toBe(
+      'gatehouse admin: Password too short: use at least 15 characters (PASSWORD_TOO_SHORT)\n',
+    );
   });
 
   describe('with a server running on the embedded database', () => {
@@ -131,7 +186,11 @@ describe('operator errors: one sentence with the fix, no stack', () => {
 
     it('the CLI says the server must be stopped (data directory lock)', async () => {
       const pid = server!.process.pid!;
-      const run = await runCli(['admin', 'create', '--email', 'ops@example.com'], { GATEHOUSE_DATA_DIR: dataDir }, 'an operator passphrase that is long\n');
+      const run = await runCli(
+        ['admin', 'create', '--email', 'ops@example.com'],
+        { GATEHOUSE_DATA_DIR: dataDir },
+        'an operator passphrase that is long\n',
+      );
       expect(run.code).toBe(1);
       expect(run.stderr).toBe(
         `gatehouse admin: the embedded database in ${dataDir} is in use by process ${pid}; PGlite allows one process at a time (stop the server, or point DATABASE_URL at PostgreSQL)\n`,
@@ -145,7 +204,9 @@ describe('operator errors: one sentence with the fix, no stack', () => {
     it('a second server on the same data directory says the same', async () => {
       const run = await runServer({ PORT: '0', GATEHOUSE_DATA_DIR: dataDir });
       expect(run.code).toBe(1);
-      expect(run.stderr).toBe(`gatehouse: the embedded database in ${dataDir} is in use by process ${server!.process.pid!}; PGlite allows one process at a time (stop the server, or point DATABASE_URL at PostgreSQL)\n`);
+      expect(run.stderr).toBe(
+        `gatehouse: the embedded database in ${dataDir} is in use by process ${server!.process.pid!}; PGlite allows one process at a time (stop the server, or point DATABASE_URL at PostgreSQL)\n`,
+      );
     });
   });
 });
@@ -160,7 +221,9 @@ describe('PASSWORD_TOO_SHORT over the API names the minimum', () => {
   it('for a password under the old schema floor and one above it', async () => {
     const { trpc } = createTestClient(t.url);
     for (const password of ['short', 'only sixteen chars']) {
-      expect(await refusal(trpc.auth.signUp.mutate({ email: 'weak@example.com', password }))).toEqual({
+      expect(
+        await refusal(trpc.auth.signUp.mutate({ email: 'weak@example.com', password })),
+      ).toEqual({
         httpStatus: 400,
         reason: 'PASSWORD_TOO_SHORT',
         message: 'Password too short: use at least 20 characters',

@@ -9,7 +9,10 @@ describe('process faults (embedded database)', () => {
     // A long deadline: exiting before it shows the keep-alive connections
     // ended after their answers, not that the deadline cut them.
     const deadlineMs = 30_000;
-    const tenant = await startTenant({ GATEHOUSE_DATA_DIR: 'memory://', SHUTDOWN_TIMEOUT_MS: String(deadlineMs) });
+    const tenant = await startTenant({
+      GATEHOUSE_DATA_DIR: 'memory://',
+      SHUTDOWN_TIMEOUT_MS: String(deadlineMs),
+    });
     const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
     try {
       const get = (path: string, headers: Record<string, string> = {}): Promise<Outcome> =>
@@ -17,14 +20,20 @@ describe('process faults (embedded database)', () => {
           const req = http.get(`${tenant.server.url}${path}`, { agent, headers }, (res) => {
             res.resume();
             res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
-            res.on('error', (err: NodeJS.ErrnoException) => resolve({ status: 0, error: err.code ?? err.message }));
+            res.on('error', (err: NodeJS.ErrnoException) =>
+              resolve({ status: 0, error: err.code ?? err.message }),
+            );
           });
-          req.on('error', (err: NodeJS.ErrnoException) => resolve({ status: 0, error: err.code ?? err.message }));
+          req.on('error', (err: NodeJS.ErrnoException) =>
+            resolve({ status: 0, error: err.code ?? err.message }),
+          );
         });
       let served = 0;
       const stop = new AbortController();
       const running = load(6, stop.signal, async (i) => {
-        const outcome = await (i % 2 === 0 ? get('/trpc/system.version') : get('/trpc/auth.me', { cookie: tenant.cookie }));
+        const outcome = await (i % 2 === 0
+          ? get('/trpc/system.version')
+          : get('/trpc/auth.me', { cookie: tenant.cookie }));
         if (outcome.status === 200) served++;
         return outcome;
       });
@@ -32,7 +41,9 @@ describe('process faults (embedded database)', () => {
       const signalled = Date.now();
       tenant.server.process.kill('SIGTERM');
       // Once the server has logged the signal it is draining: the next /readyz is not 200.
-      await waitForLog(tenant.server.output, (l) => l.msg === 'shutting down', { timeoutMs: 60_000 });
+      await waitForLog(tenant.server.output, (l) => l.msg === 'shutting down', {
+        timeoutMs: 60_000,
+      });
       const readyAfter = await get('/readyz');
       stop.abort();
       const outcomes = await running;
@@ -52,15 +63,34 @@ describe('process faults (embedded database)', () => {
   it('5. a session and an API key revoked mid-load: the next request with each gets 401', async () => {
     const tenant = await startTenant({ GATEHOUSE_DATA_DIR: 'memory://' });
     try {
-      const me = async (): Promise<Outcome> => ({ status: (await fetch(`${tenant.server.url}/trpc/auth.me`, { headers: { cookie: tenant.cookie } })).status });
-      const list = async (): Promise<Outcome> => ({ status: (await fetch(`${tenant.server.url}/trpc/projects.list?input=${encodeURIComponent(JSON.stringify({ orgId: tenant.orgId }))}`, { headers: { 'x-api-key': tenant.apiKey } })).status });
+      const me = async (): Promise<Outcome> => ({
+        status: (
+          await fetch(`${tenant.server.url}/trpc/auth.me`, { headers: { cookie: tenant.cookie } })
+        ).status,
+      });
+      const list = async (): Promise<Outcome> => ({
+        status: (
+          await fetch(
+            `${tenant.server.url}/trpc/projects.list?input=${encodeURIComponent(JSON.stringify({ orgId: tenant.orgId }))}`,
+            { headers: { 'x-api-key': tenant.apiKey } },
+          )
+        ).status,
+      });
       const stop = new AbortController();
       const running = load(4, stop.signal, (i) => (i % 2 === 0 ? me() : list()));
       await sleep(500);
       // Revoke both from a second session of the same user.
       const post = (path: string, body: unknown, cookie: string) =>
-        fetch(`${tenant.server.url}/trpc/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', origin: tenant.server.url, cookie }, body: JSON.stringify(body) });
-      const second = await post('auth.signIn', { email: 'faults@example.com', password: 'a long enough test passphrase' }, '');
+        fetch(`${tenant.server.url}/trpc/${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', origin: tenant.server.url, cookie },
+          body: JSON.stringify(body),
+        });
+      const second = await post(
+        'auth.signIn',
+        { email: 'faults@example.com', password: 'a long enough test passphrase' },
+        '',
+      );
       const other = (second.headers.getSetCookie()[0] ?? '').split(';')[0] ?? '';
       const sessionId = (tenant.cookie.split('=')[1] ?? '').split('.')[0];
       expect((await post('sessions.revoke', { id: sessionId }, other)).status).toBe(200);

@@ -22,13 +22,21 @@ function hasRedisServer(): boolean {
 describe.runIf(hasRedisServer() || IN_CI)('Redis faults (own redis-server)', () => {
   it('4. Redis stopped and restarted under load: served throughout on the insurance limiter, shared limits restored after', async () => {
     const redis = await startOwnRedis();
-    const tenant = await startTenant({ GATEHOUSE_DATA_DIR: 'memory://', REDIS_URL: redis.url, REDIS_KEY_PREFIX: 'faults' });
+    const tenant = await startTenant({
+      GATEHOUSE_DATA_DIR: 'memory://',
+      REDIS_URL: redis.url,
+      REDIS_KEY_PREFIX: 'faults',
+    });
     try {
-      const get = async (path: string, headers: Record<string, string> = {}): Promise<Outcome> => ({ status: (await fetch(`${tenant.server.url}${path}`, { headers })).status });
+      const get = async (path: string, headers: Record<string, string> = {}): Promise<Outcome> => ({
+        status: (await fetch(`${tenant.server.url}${path}`, { headers })).status,
+      });
       let served = 0;
       const stop = new AbortController();
       const running = load(4, stop.signal, async (i) => {
-        const outcome = await (i % 2 === 0 ? get('/trpc/system.version') : get('/trpc/auth.me', { cookie: tenant.cookie }));
+        const outcome = await (i % 2 === 0
+          ? get('/trpc/system.version')
+          : get('/trpc/auth.me', { cookie: tenant.cookie }));
         served++;
         return outcome;
       });
@@ -40,11 +48,17 @@ describe.runIf(hasRedisServer() || IN_CI)('Redis faults (own redis-server)', () 
       await servedFor(30, 'requests served before the outage');
       const outageFrom = tenant.server.output.length;
       await redis.kill();
-      await waitForLog(tenant.server.output, (l) => l.msg === DOWN, { from: outageFrom, timeoutMs: 60_000 });
+      await waitForLog(tenant.server.output, (l) => l.msg === DOWN, {
+        from: outageFrom,
+        timeoutMs: 60_000,
+      });
       await servedFor(30, 'requests served while Redis is down');
       const backFrom = tenant.server.output.length;
       await redis.restart();
-      await waitForLog(tenant.server.output, (l) => l.msg === BACK, { from: backFrom, timeoutMs: 60_000 });
+      await waitForLog(tenant.server.output, (l) => l.msg === BACK, {
+        from: backFrom,
+        timeoutMs: 60_000,
+      });
       await servedFor(30, 'requests served after Redis is back');
       stop.abort();
       const outcomes = await running;

@@ -87,7 +87,10 @@ interface Child {
 
 /** A node process (`args` after the binary), its stdout read line by line. */
 function spawnNode(args: string[], children: ChildProcess[]): Child {
-  const proc = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, args, {
+    cwd: REPO_ROOT,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   children.push(proc);
   killOnExit(proc);
   const lines: string[] = [];
@@ -124,91 +127,125 @@ function rssMb(pid: number | undefined): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
 
-describe.runIf(postgresBinDir() !== undefined || IN_CI)('sign-in flood (own PostgreSQL cluster)', () => {
-  let cluster: Cluster;
-  beforeAll(async () => {
-    cluster = await startThrowawayCluster();
-  });
-  afterAll(async () => {
-    await cluster?.destroy();
-  });
+describe.runIf(postgresBinDir() !== undefined || IN_CI)(
+  'sign-in flood (own PostgreSQL cluster)',
+  () => {
+    let cluster: Cluster;
+    beforeAll(async () => {
+      cluster = await startThrowawayCluster();
+    });
+    afterAll(async () => {
+      await cluster?.destroy();
+    });
 
-  it('6. bursts of 200 concurrent wrong-password sign-ins: each answered 401 after a hash or 429 RATE_LIMITED by the front door, one audit row per hash, RSS bounded, the probe answered throughout, no 5xx', async () => {
-    const children: ChildProcess[] = [];
-    const tenant = await startTenant({ DATABASE_URL: cluster.url, ARGON2_CONCURRENCY: '1', LOGIN_MAX_FAILURES_PER_IP: '100000', LOGIN_MAX_FAILURES_PER_ACCOUNT: '100000', METRICS_TOKEN });
-    const db = new pg.Client({ connectionString: cluster.url });
-    try {
-      const { port, url } = tenant.server;
-      const pid = tenant.server.process.pid;
-      await db.connect();
-      const audited = async (): Promise<number> => Number((await db.query<{ n: string }>("select count(*) as n from audit_events where action = 'auth.sign_in'")).rows[0]?.n ?? 0);
-      const hashingRefusals = async (): Promise<number> => {
-        const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
-        return Number(/^gatehouse_rate_limit_rejections_total\{class="password_hashing"\} (\d+)/m.exec(text)?.[1] ?? 0);
-      };
+    it('6. bursts of 200 concurrent wrong-password sign-ins: each answered 401 after a hash or 429 RATE_LIMITED by the front door, one audit row per hash, RSS bounded, the probe answered throughout, no 5xx', async () => {
+      const children: ChildProcess[] = [];
+      const tenant = await startTenant({
+        DATABASE_URL: cluster.url,
+        ARGON2_CONCURRENCY: '1',
+        LOGIN_MAX_FAILURES_PER_IP: '100000',
+        LOGIN_MAX_FAILURES_PER_ACCOUNT: '100000',
+        METRICS_TOKEN,
+      });
+      const db = new pg.Client({ connectionString: cluster.url });
+      try {
+        const { port, url } = tenant.server;
+        const pid = tenant.server.process.pid;
+        await db.connect();
+        const audited = async (): Promise<number> =>
+          Number(
+            (
+              await db.query<{ n: string }>(
+                "select count(*) as n from audit_events where action = 'auth.sign_in'",
+              )
+            ).rows[0]?.n ?? 0,
+          );
+        const hashingRefusals = async (): Promise<number> => {
+          const text = await (
+            await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+          ).text();
+          return Number(
+            /^gatehouse_rate_limit_rejections_total\{class="password_hashing"\} (\d+)/m.exec(
+              text,
+            )?.[1] ?? 0,
+          );
+        };
 
-      // Both clients are processes of their own, so neither's work is in the other's numbers.
-      const probe = spawnNode(['-e', PROBE, `${url}/trpc/system.version`], children);
-      const flood = spawnNode(['-e', FLOOD, String(port), String(BURST)], children);
-      expect(await probe.next()).toBe('warm');
-      expect(await flood.next()).toBe('ready');
-      const [auditBefore, refusalsBefore, rssBefore] = [await audited(), await hashingRefusals(), rssMb(pid)];
-      const logFrom = tenant.server.output.length;
+        // Both clients are processes of their own, so neither's work is in the other's numbers.
+        const probe = spawnNode(['-e', PROBE, `${url}/trpc/system.version`], children);
+        const flood = spawnNode(['-e', FLOOD, String(port), String(BURST)], children);
+        expect(await probe.next()).toBe('warm');
+        expect(await flood.next()).toBe('ready');
+        const [auditBefore, refusalsBefore, rssBefore] = [
+          await audited(),
+          await hashingRefusals(),
+          rssMb(pid),
+        ];
+        const logFrom = tenant.server.output.length;
 
-      const bursts: [number, number][] = [];
-      const answers: [number, string, string | null][] = [];
-      for (let round = 0; round < BURSTS; round++) {
-        const started = Date.now();
-        flood.proc.stdin?.write('go\n');
-        answers.push(...(JSON.parse(await flood.next()) as [number, string, string | null][]));
-        bursts.push([started, Date.now()]);
-        await sleep(200);
+        const bursts: [number, number][] = [];
+        const answers: [number, string, string | null][] = [];
+        for (let round = 0; round < BURSTS; round++) {
+          const started = Date.now();
+          flood.proc.stdin?.write('go\n');
+          answers.push(...(JSON.parse(await flood.next()) as [number, string, string | null][]));
+          bursts.push([started, Date.now()]);
+          await sleep(200);
+        }
+        const rssAfter = rssMb(pid);
+        probe.proc.stdin?.end('stop');
+        await new Promise((r) => probe.proc.once('exit', r));
+        const samples = JSON.parse(probe.lines.at(-1) ?? '[]') as [number, number, number][];
+
+        // Every attempt answered: hashed and refused add up to what was sent, nothing else.
+        const hashed = answers.filter(([status]) => status === 401);
+        const refused = answers.filter(([status]) => status === 429);
+        expect(answers).toHaveLength(BURSTS * BURST);
+        expect(answers.filter(([status]) => status !== 401 && status !== 429)).toEqual([]);
+        expect(hashed.length + refused.length).toBe(BURSTS * BURST);
+        expect(hashed.every(([, reason]) => reason === 'INVALID_CREDENTIALS')).toBe(true);
+        expect(
+          refused.every(
+            ([, reason, retryAfter]) => reason === 'RATE_LIMITED' && retryAfter === '1',
+          ),
+        ).toBe(true);
+        // The cap held: each burst found the shared places empty and filled them,
+        // and 200 at once against four places cannot all be let in.
+        expect(hashed.length).toBeGreaterThanOrEqual(BURSTS * SIGN_IN_PLACES);
+        expect(refused.length).toBeGreaterThan(0);
+        // Every refusal is the front door's password-hashing refusal (no tRPC,
+        // no database), and only the hashed attempts reached the audit log.
+        expect((await hashingRefusals()) - refusalsBefore).toBe(refused.length);
+        expect((await audited()) - auditBefore).toBe(hashed.length);
+        // The server logged each answer as it was sent.
+        const accessLog = tenant.server.output
+          .slice(logFrom)
+          .map((l) => {
+            try {
+              return JSON.parse(l) as { msg?: string; path?: string; status?: number };
+            } catch {
+              return {};
+            }
+          })
+          .filter((l) => l.msg === 'request' && l.path === '/trpc/auth.signIn');
+        expect(accessLog.filter((l) => l.status === 429)).toHaveLength(refused.length);
+        expect(accessLog.filter((l) => l.status === 401)).toHaveLength(hashed.length);
+        // Memory stays bounded: refused attempts hold nothing.
+        expect(rssAfter - rssBefore).toBeLessThan(100);
+        // The probe was answered 200 throughout, bursts included.
+        expect(samples.length).toBeGreaterThan(0);
+        expect(samples.filter(([, ms, status]) => status !== 200 || !Number.isFinite(ms))).toEqual(
+          [],
+        );
+        expect(
+          samples.some(([t, ms]) => bursts.some(([from, to]) => t <= to && t + ms >= from)),
+        ).toBe(true);
+        expect(tenant.server.process.exitCode).toBeNull();
+      } finally {
+        for (const c of children) c.kill('SIGKILL');
+        await db.end().catch(() => undefined);
+        await tenant.server.stop();
       }
-      const rssAfter = rssMb(pid);
-      probe.proc.stdin?.end('stop');
-      await new Promise((r) => probe.proc.once('exit', r));
-      const samples = JSON.parse(probe.lines.at(-1) ?? '[]') as [number, number, number][];
-
-      // Every attempt answered: hashed and refused add up to what was sent, nothing else.
-      const hashed = answers.filter(([status]) => status === 401);
-      const refused = answers.filter(([status]) => status === 429);
-      expect(answers).toHaveLength(BURSTS * BURST);
-      expect(answers.filter(([status]) => status !== 401 && status !== 429)).toEqual([]);
-      expect(hashed.length + refused.length).toBe(BURSTS * BURST);
-      expect(hashed.every(([, reason]) => reason === 'INVALID_CREDENTIALS')).toBe(true);
-      expect(refused.every(([, reason, retryAfter]) => reason === 'RATE_LIMITED' && retryAfter === '1')).toBe(true);
-      // The cap held: each burst found the shared places empty and filled them,
-      // and 200 at once against four places cannot all be let in.
-      expect(hashed.length).toBeGreaterThanOrEqual(BURSTS * SIGN_IN_PLACES);
-      expect(refused.length).toBeGreaterThan(0);
-      // Every refusal is the front door's password-hashing refusal (no tRPC,
-      // no database), and only the hashed attempts reached the audit log.
-      expect((await hashingRefusals()) - refusalsBefore).toBe(refused.length);
-      expect((await audited()) - auditBefore).toBe(hashed.length);
-      // The server logged each answer as it was sent.
-      const accessLog = tenant.server.output
-        .slice(logFrom)
-        .map((l) => {
-          try {
-            return JSON.parse(l) as { msg?: string; path?: string; status?: number };
-          } catch {
-            return {};
-          }
-        })
-        .filter((l) => l.msg === 'request' && l.path === '/trpc/auth.signIn');
-      expect(accessLog.filter((l) => l.status === 429)).toHaveLength(refused.length);
-      expect(accessLog.filter((l) => l.status === 401)).toHaveLength(hashed.length);
-      // Memory stays bounded: refused attempts hold nothing.
-      expect(rssAfter - rssBefore).toBeLessThan(100);
-      // The probe was answered 200 throughout, bursts included.
-      expect(samples.length).toBeGreaterThan(0);
-      expect(samples.filter(([, ms, status]) => status !== 200 || !Number.isFinite(ms))).toEqual([]);
-      expect(samples.some(([t, ms]) => bursts.some(([from, to]) => t <= to && t + ms >= from))).toBe(true);
-      expect(tenant.server.process.exitCode).toBeNull();
-    } finally {
-      for (const c of children) c.kill('SIGKILL');
-      await db.end().catch(() => undefined);
-      await tenant.server.stop();
-    }
-  });
-});
+    });
+  },
+);

@@ -12,7 +12,9 @@ const run = promisify(execFile);
 export function postgresBinDir(): string | undefined {
   const base = '/usr/lib/postgresql';
   if (!existsSync(base)) return undefined;
-  const majors = readdirSync(base).filter((d) => existsSync(join(base, d, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a));
+  const majors = readdirSync(base)
+    .filter((d) => existsSync(join(base, d, 'bin', 'initdb')))
+    .sort((a, b) => Number(b) - Number(a));
   return majors[0] ? join(base, majors[0], 'bin') : undefined;
 }
 
@@ -55,7 +57,8 @@ export async function startThrowawayCluster(): Promise<Cluster> {
     chownSync(dir, Number(stdout.trim()), Number(gid.trim()));
   }
   const as = async (cmd: string, args: string[]): Promise<void> => {
-    if (asRoot) await run('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args], { cwd: dir });
+    if (asRoot)
+      await run('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args], { cwd: dir });
     else await run(join(bin, cmd), args, { cwd: dir });
   };
   try {
@@ -66,12 +69,29 @@ export async function startThrowawayCluster(): Promise<Cluster> {
   }
   const port = await freePort();
   const opts = `-p ${port} -c listen_addresses=127.0.0.1 -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
-  const ctl = (action: string, extra: string[] = []): Promise<void> => as('pg_ctl', ['-D', data, '-o', opts, '-l', join(dir, 'log'), '-w', '-t', '60', ...extra, action]);
+  const ctl = (action: string, extra: string[] = []): Promise<void> =>
+    as('pg_ctl', [
+      '-D',
+      data,
+      '-o',
+      opts,
+      '-l',
+      join(dir, 'log'),
+      '-w',
+      '-t',
+      '60',
+      ...extra,
+      action,
+    ]);
   // However the test ends (a failed start included), the cluster is stopped and its files removed.
   const forget = cleanUpOnExit(() => {
     const args = ['-D', data, '-m', 'immediate', 'stop'];
     try {
-      if (asRoot) execFileSync('runuser', ['-u', 'postgres', '--', join(bin, 'pg_ctl'), ...args], { cwd: dir, stdio: 'ignore' });
+      if (asRoot)
+        execFileSync('runuser', ['-u', 'postgres', '--', join(bin, 'pg_ctl'), ...args], {
+          cwd: dir,
+          stdio: 'ignore',
+        });
       else execFileSync(join(bin, 'pg_ctl'), args, { cwd: dir, stdio: 'ignore' });
     } catch {
       // not running

@@ -21,8 +21,14 @@ describe('GET /', () => {
     const res = await fetch(`${t.url}/`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as { links: Record<string, string> };
-    expect(body.links).toEqual({ docs: '/docs', openapi: '/openapi.json', health: '/healthz', readiness: '/readyz' });
-    for (const link of Object.values(body.links)) expect((await fetch(`${t.url}${link}`)).status, link).toBe(200);
+    expect(body.links).toEqual({
+      docs: '/docs',
+      openapi: '/openapi.json',
+      health: '/healthz',
+      readiness: '/readyz',
+    });
+    for (const link of Object.values(body.links))
+      expect((await fetch(`${t.url}${link}`)).status, link).toBe(200);
   });
 
   it.each([

@@ -30,30 +30,69 @@ describe('security events in the log', () => {
         done();
       },
     });
-    app = await createApp({ config: testConfig({ LOG_LEVEL: 'info', LOGIN_MAX_FAILURES_PER_ACCOUNT: '2', RATE_LIMIT_AUTH_PER_MINUTE: '10000' }), log: createLogger({ level: 'info', destination }), database: database.handle });
+    app = await createApp({
+      config: testConfig({
+        LOG_LEVEL: 'info',
+        LOGIN_MAX_FAILURES_PER_ACCOUNT: '2',
+        RATE_LIMIT_AUTH_PER_MINUTE: '10000',
+      }),
+      log: createLogger({ level: 'info', destination }),
+      database: database.handle,
+    });
     url = `http://127.0.0.1:${(await app.listen()).port}`;
   });
   afterAll(async () => {
     if (app) await closeApp(app);
     await database?.destroy();
   });
-  const events = (): Line[] => lines.map((l) => JSON.parse(l) as Line).filter((l) => l.event === 'security');
+  const events = (): Line[] =>
+    lines.map((l) => JSON.parse(l) as Line).filter((l) => l.event === 'security');
 
   it('records sign-in failures, lockouts, forged credentials, CSRF refusals, denials and privilege changes — with request id, principal and IP, never secrets', async () => {
     const user = await signInUser(url, 'events@example.com');
     const stranger = createTestClient(url);
-    for (let i = 0; i < 3; i++) await refusal(stranger.trpc.auth.signIn.mutate({ email: 'events-victim@example.com', password: `wrong-password-${i}-long` }));
-    await fetch(`${url}/trpc/auth.me`, { headers: { cookie: 'gatehouse_session=aaaaaaaaaaaaaaaaaaaaaaaa.forgedforgedforgedforgedforgedforgedforge' } });
-    await fetch(`${url}/trpc/auth.signOut`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: user.jar.header(), origin: 'https://evil.example' }, body: '{}' });
+    for (let i = 0; i < 3; i++)
+      await refusal(
+        stranger.trpc.auth.signIn.mutate({
+          email: 'events-victim@example.com',
+          password: `wrong-password-${i}-long`,
+        }),
+      );
+    await fetch(`${url}/trpc/auth.me`, {
+      headers: {
+        cookie:
+          'gatehouse_session=aaaaaaaaaaaaaaaaaaaaaaaa.forgedforgedforgedforgedforgedforgedforge',
+      },
+    });
+    await fetch(`${url}/trpc/auth.signOut`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        cookie: user.jar.header(),
+        origin: 'https://evil.example',
+      },
+      body: '{}',
+    });
     await refusal(user.trpc.admin.users.list.query({}));
-    await database.handle.db.updateTable('users').set({ role: 'admin' }).where('id', '=', user.userId).execute();
+    await database.handle.db
+      .updateTable('users')
+      .set({ role: 'admin' })
+      .where('id', '=', user.userId)
+      .execute();
     const admin = createTestClient(url);
     await admin.trpc.auth.signIn.mutate({ email: 'events@example.com', password: TEST_PASSWORD });
     const target = await signInUser(url, 'events-target@example.com');
     await admin.trpc.admin.users.setRole.mutate({ id: target.userId, role: 'admin' });
 
     const byType = new Map(events().map((e) => [e.type, e]));
-    for (const type of ['auth.sign_in_failed', 'auth.locked_out', 'auth.credential_invalid', 'csrf.rejected', 'authz.denied', 'privilege.changed']) {
+    for (const type of [
+      'auth.sign_in_failed',
+      'auth.locked_out',
+      'auth.credential_invalid',
+      'csrf.rejected',
+      'authz.denied',
+      'privilege.changed',
+    ]) {
       const e = byType.get(type);
       expect(e, type).toBeDefined();
       expect(e?.schema).toBe(1);
@@ -61,8 +100,13 @@ describe('security events in the log', () => {
       expect(e?.ip).toBe('127.0.0.1');
     }
     expect(byType.get('authz.denied')?.principal?.userId).toBe(user.userId);
-    expect(byType.get('privilege.changed')?.details).toMatchObject({ targetUserId: target.userId, role: 'admin' });
-    const all = events().map((e) => JSON.stringify(e)).join('\n');
+    expect(byType.get('privilege.changed')?.details).toMatchObject({
+      targetUserId: target.userId,
+      role: 'admin',
+    });
+    const all = events()
+      .map((e) => JSON.stringify(e))
+      .join('\n');
     expect(all).not.toContain('wrong-password');
     expect(all).not.toContain(TEST_PASSWORD);
     expect(all).not.toContain('forgedforged');

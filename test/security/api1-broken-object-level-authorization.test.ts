@@ -14,33 +14,73 @@ describe.each(DATABASE_KINDS)('API1 broken object level authorization (%s)', (ki
   });
   afterAll(async () => t?.close());
 
-  const snapshot = async () => t.database.handle.db.selectFrom('projects').selectAll().orderBy('id').execute();
+  const snapshot = async () =>
+    t.database.handle.db.selectFrom('projects').selectAll().orderBy('id').execute();
 
   it("user A cannot read, update, delete or list B's project — NOT_FOUND, nothing changed", async () => {
     const { alice, orgA, orgB, projectB } = cast;
     const before = await snapshot();
     // B's project id under A's own org: not found there.
-    expect(await refusal(alice.trpc.projects.get.query({ orgId: orgA, id: projectB.id }))).toMatchObject({ httpStatus: 404, reason: 'NOT_FOUND' });
-    expect(await refusal(alice.trpc.projects.update.mutate({ orgId: orgA, id: projectB.id, version: 1, patch: { name: 'pwned' } }))).toMatchObject({ httpStatus: 404, reason: 'NOT_FOUND' });
-    expect(await refusal(alice.trpc.projects.delete.mutate({ orgId: orgA, id: projectB.id }))).toMatchObject({ httpStatus: 404, reason: 'NOT_FOUND' });
+    expect(
+      await refusal(alice.trpc.projects.get.query({ orgId: orgA, id: projectB.id })),
+    ).toMatchObject({ httpStatus: 404, reason: 'NOT_FOUND' });
+    expect(
+      await refusal(
+        alice.trpc.projects.update.mutate({
+          orgId: orgA,
+          id: projectB.id,
+          version: 1,
+          patch: { name: 'pwned' },
+        }),
+      ),
+    ).toMatchObject({ httpStatus: 404, reason: 'NOT_FOUND' });
+    expect(
+      await refusal(alice.trpc.projects.delete.mutate({ orgId: orgA, id: projectB.id })),
+    ).toMatchObject({ httpStatus: 404, reason: 'NOT_FOUND' });
     // B's org id: A is not a member, so the org does not exist for A.
-    expect(await refusal(alice.trpc.projects.get.query({ orgId: orgB, id: projectB.id }))).toMatchObject({ httpStatus: 404, reason: 'NOT_FOUND' });
-    expect(await refusal(alice.trpc.projects.list.query({ orgId: orgB }))).toMatchObject({ httpStatus: 404, reason: 'NOT_FOUND' });
-    expect(await refusal(alice.trpc.projects.update.mutate({ orgId: orgB, id: projectB.id, version: 1, patch: { name: 'pwned' } }))).toMatchObject({ httpStatus: 404 });
-    expect(await refusal(alice.trpc.projects.delete.mutate({ orgId: orgB, id: projectB.id }))).toMatchObject({ httpStatus: 404 });
-    expect(await refusal(alice.trpc.orgs.members.list.query({ orgId: orgB }))).toMatchObject({ httpStatus: 404 });
+    expect(
+      await refusal(alice.trpc.projects.get.query({ orgId: orgB, id: projectB.id })),
+    ).toMatchObject({ httpStatus: 404, reason: 'NOT_FOUND' });
+    expect(await refusal(alice.trpc.projects.list.query({ orgId: orgB }))).toMatchObject({
+      httpStatus: 404,
+      reason: 'NOT_FOUND',
+    });
+    expect(
+      await refusal(
+        alice.trpc.projects.update.mutate({
+          orgId: orgB,
+          id: projectB.id,
+          version: 1,
+          patch: { name: 'pwned' },
+        }),
+      ),
+    ).toMatchObject({ httpStatus: 404 });
+    expect(
+      await refusal(alice.trpc.projects.delete.mutate({ orgId: orgB, id: projectB.id })),
+    ).toMatchObject({ httpStatus: 404 });
+    expect(await refusal(alice.trpc.orgs.members.list.query({ orgId: orgB }))).toMatchObject({
+      httpStatus: 404,
+    });
     expect(await snapshot()).toEqual(before);
   });
 
   it('an existing foreign id and a random id answer exactly alike (ids cannot be probed)', async () => {
     const { alice, orgA, projectB, orgB } = cast;
     const body = async (orgId: string, id: string) => {
-      const res = await alice.jar.fetch(`${t.url}/trpc/projects.get?input=${encodeURIComponent(JSON.stringify({ orgId, id }))}`);
-      const json = (await res.json()) as { error: { message: string; data: { reason: string; httpStatus: number } } };
+      const res = await alice.jar.fetch(
+        `${t.url}/trpc/projects.get?input=${encodeURIComponent(JSON.stringify({ orgId, id }))}`,
+      );
+      const json = (await res.json()) as {
+        error: { message: string; data: { reason: string; httpStatus: number } };
+      };
       return { status: res.status, message: json.error.message, reason: json.error.data.reason };
     };
-    expect(await body(orgA, projectB.id)).toEqual(await body(orgA, '00000000-0000-4000-8000-000000000000'));
-    expect(await body(orgB, projectB.id)).toEqual(await body('00000000-0000-4000-8000-000000000000', projectB.id));
+    expect(await body(orgA, projectB.id)).toEqual(
+      await body(orgA, '00000000-0000-4000-8000-000000000000'),
+    );
+    expect(await body(orgB, projectB.id)).toEqual(
+      await body('00000000-0000-4000-8000-000000000000', projectB.id),
+    );
   });
 
   it("A's list never contains B's rows", async () => {
@@ -53,7 +93,9 @@ describe.each(DATABASE_KINDS)('API1 broken object level authorization (%s)', (ki
   it("a user cannot revoke another user's session by id", async () => {
     const { alice, bob } = cast;
     const bobSession = (await bob.trpc.auth.me.query()).session?.id ?? '';
-    expect(await refusal(alice.trpc.sessions.revoke.mutate({ id: bobSession }))).toMatchObject({ httpStatus: 404 });
+    expect(await refusal(alice.trpc.sessions.revoke.mutate({ id: bobSession }))).toMatchObject({
+      httpStatus: 404,
+    });
     expect((await bob.trpc.auth.me.query()).session?.id).toBe(bobSession);
   });
 });

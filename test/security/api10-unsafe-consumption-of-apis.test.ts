@@ -12,7 +12,10 @@ describe('API10 unsafe consumption of APIs', () => {
     // An "SMTP relay" that answers garbage and hangs up.
     relay = createServer((socket) => socket.end('HTTP/1.1 200 OK\r\n\r\n<html>not smtp</html>'));
     await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
-    t = await startTestApp('pglite', { SMTP_URL: `smtp://127.0.0.1:${(relay.address() as AddressInfo).port}`, RATE_LIMIT_AUTH_PER_MINUTE: '10000' });
+    t = await startTestApp('pglite', {
+      SMTP_URL: `smtp://127.0.0.1:${(relay.address() as AddressInfo).port}`,
+      RATE_LIMIT_AUTH_PER_MINUTE: '10000',
+    });
   });
   afterAll(async () => {
     await t?.close();
@@ -21,11 +24,22 @@ describe('API10 unsafe consumption of APIs', () => {
 
   it('sign-up succeeds while the relay misbehaves; the mail stays queued (encrypted) for retry', async () => {
     const { trpc } = createTestClient(t.url);
-    expect(await trpc.auth.signUp.mutate({ email: 'api10@example.com', password: 'a long enough passphrase' })).toEqual({ accepted: true });
+    expect(
+      await trpc.auth.signUp.mutate({
+        email: 'api10@example.com',
+        password: 'a long enough passphrase',
+      }),
+    ).toEqual({ accepted: true });
     const deadline = Date.now() + 10_000;
-    let row: { attempts: number; sent_at: Date | null; last_error: string | null; payload: string } | undefined;
+    let row:
+      | { attempts: number; sent_at: Date | null; last_error: string | null; payload: string }
+      | undefined;
     while (Date.now() < deadline) {
-      row = await t.database.handle.db.selectFrom('mail_outbox').select(['attempts', 'sent_at', 'last_error', 'payload']).where('to_address', '=', 'api10@example.com').executeTakeFirst();
+      row = await t.database.handle.db
+        .selectFrom('mail_outbox')
+        .select(['attempts', 'sent_at', 'last_error', 'payload'])
+        .where('to_address', '=', 'api10@example.com')
+        .executeTakeFirst();
       if (row && row.attempts > 0) break;
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -12,14 +12,24 @@ import { twoOrgs, type TwoOrgs } from '../support/two-orgs';
  * Output fields allowed to carry a secret: each is shown exactly once, to
  * its owner, at creation (TOTP enrolment, recovery codes, a new API key).
  */
-const SHOWN_ONCE = new Set(['mfa.totp.begin:secret', 'mfa.totp.begin:uri', 'mfa.totp.confirm:recoveryCodes', 'mfa.recoveryCodes.regenerate:recoveryCodes', 'apiKeys.create:key', 'apiKeys.rotate:key', 'auth.signIn:challenge']);
+const SHOWN_ONCE = new Set([
+  'mfa.totp.begin:secret',
+  'mfa.totp.begin:uri',
+  'mfa.totp.confirm:recoveryCodes',
+  'mfa.recoveryCodes.regenerate:recoveryCodes',
+  'apiKeys.create:key',
+  'apiKeys.rotate:key',
+  'auth.signIn:challenge',
+]);
 const SECRET_NAME = /pass(word)?|hash|secret|token|challenge|recovery|otp|^key$|cookie/i;
 
 function propertyNames(schema: unknown, prefix = ''): string[] {
   if (!schema || typeof schema !== 'object') return [];
   const s = schema as Record<string, unknown>;
   const names: string[] = [];
-  for (const [k, v] of Object.entries((s.properties as Record<string, unknown> | undefined) ?? {})) {
+  for (const [k, v] of Object.entries(
+    (s.properties as Record<string, unknown> | undefined) ?? {},
+  )) {
     names.push(k, ...propertyNames(v, `${prefix}${k}.`));
   }
   for (const key of ['items', 'anyOf', 'oneOf', 'allOf', 'additionalProperties']) {
@@ -35,7 +45,9 @@ describe('API3: no output schema can carry a secret', () => {
     const offenders: string[] = [];
     const shownOnce: string[] = [];
     for (const p of listProcedures(appRouter)) {
-      const output = (appRouter._def.procedures as unknown as Record<string, { _def: { output?: unknown } }>)[p.path]?._def.output;
+      const output = (
+        appRouter._def.procedures as unknown as Record<string, { _def: { output?: unknown } }>
+      )[p.path]?._def.output;
       const json = toJSONSchema(output as never, { io: 'output', unrepresentable: 'any' });
       for (const name of propertyNames(json)) {
         if (!SECRET_NAME.test(name)) continue;
@@ -45,17 +57,28 @@ describe('API3: no output schema can carry a secret', () => {
     }
     expect(offenders).toEqual([]);
     // The walk really reaches nested fields: it finds the fields that are shown once.
-    expect(shownOnce).toEqual(expect.arrayContaining(['mfa.totp.begin:secret', 'mfa.totp.confirm:recoveryCodes']));
+    expect(shownOnce).toEqual(
+      expect.arrayContaining(['mfa.totp.begin:secret', 'mfa.totp.confirm:recoveryCodes']),
+    );
   });
 
   it('every input schema is strict: unknown keys are refused, not ignored', () => {
     const loose: string[] = [];
     for (const p of listProcedures(appRouter)) {
-      const inputs = (appRouter._def.procedures as unknown as Record<string, { _def: { inputs: unknown[] } }>)[p.path]?._def.inputs ?? [];
+      const inputs =
+        (appRouter._def.procedures as unknown as Record<string, { _def: { inputs: unknown[] } }>)[
+          p.path
+        ]?._def.inputs ?? [];
       const last = inputs[inputs.length - 1];
-      const json = toJSONSchema(last as never, { io: 'input', unrepresentable: 'any' }) as { type?: string; additionalProperties?: unknown; anyOf?: { additionalProperties?: unknown }[] };
+      const json = toJSONSchema(last as never, { io: 'input', unrepresentable: 'any' }) as {
+        type?: string;
+        additionalProperties?: unknown;
+        anyOf?: { additionalProperties?: unknown }[];
+      };
       const variants = json.anyOf ?? [json];
-      for (const v of variants) if ((v as { type?: string }).type === 'object' && v.additionalProperties !== false) loose.push(p.path);
+      for (const v of variants)
+        if ((v as { type?: string }).type === 'object' && v.additionalProperties !== false)
+          loose.push(p.path);
     }
     expect(loose).toEqual([]);
   });
@@ -72,25 +95,88 @@ describe.each(DATABASE_KINDS)('API3: mass assignment over HTTP (%s)', (kind) => 
 
   it('refuses role, ownerId, orgId and version inside a project update, and changes nothing', async () => {
     const { alice, orgA, orgB, projectA } = cast;
-    const before = await t.database.handle.db.selectFrom('projects').selectAll().where('id', '=', projectA.id).executeTakeFirstOrThrow();
-    for (const extra of [{ ownerId: cast.bob.userId }, { orgId: orgB }, { role: 'owner' }, { version: 99 }, { id: cast.projectB.id }]) {
-      const r = await refusal(alice.trpc.projects.update.mutate({ orgId: orgA, id: projectA.id, version: projectA.version, patch: { name: 'x', ...extra } }));
+    const before = await t.database.handle.db
+      .selectFrom('projects')
+      .selectAll()
+      .where('id', '=', projectA.id)
+      .executeTakeFirstOrThrow();
+    for (const extra of [
+      { ownerId: cast.bob.userId },
+      { orgId: orgB },
+      { role: 'owner' },
+      { version: 99 },
+      { id: cast.projectB.id },
+    ]) {
+      const r = await refusal(
+        alice.trpc.projects.update.mutate({
+          orgId: orgA,
+          id: projectA.id,
+          version: projectA.version,
+          patch: { name: 'x', ...extra },
+        }),
+      );
       expect(r).toMatchObject({ httpStatus: 400, reason: 'VALIDATION_FAILED' });
     }
-    expect(await refusal(alice.trpc.projects.create.mutate({ orgId: orgA, name: 'x', ownerId: cast.bob.userId } as never))).toMatchObject({ reason: 'VALIDATION_FAILED' });
+    expect(
+      await refusal(
+        alice.trpc.projects.create.mutate({
+          orgId: orgA,
+          name: 'x',
+          ownerId: cast.bob.userId,
+        } as never),
+      ),
+    ).toMatchObject({ reason: 'VALIDATION_FAILED' });
     // Beside the patch, too: the update's own input is strict.
-    for (const extra of [{ ownerId: cast.bob.userId }, { role: 'owner' }, { createdAt: '2000-01-01T00:00:00.000Z' }]) {
-      const input = { orgId: orgA, id: projectA.id, version: projectA.version, patch: { name: 'x' }, ...extra };
-      expect(await refusal(alice.trpc.projects.update.mutate(input as never))).toMatchObject({ httpStatus: 400, reason: 'VALIDATION_FAILED' });
+    for (const extra of [
+      { ownerId: cast.bob.userId },
+      { role: 'owner' },
+      { createdAt: '2000-01-01T00:00:00.000Z' },
+    ]) {
+      const input = {
+        orgId: orgA,
+        id: projectA.id,
+        version: projectA.version,
+        patch: { name: 'x' },
+        ...extra,
+      };
+      expect(await refusal(alice.trpc.projects.update.mutate(input as never))).toMatchObject({
+        httpStatus: 400,
+        reason: 'VALIDATION_FAILED',
+      });
     }
-    const after = await t.database.handle.db.selectFrom('projects').selectAll().where('id', '=', projectA.id).executeTakeFirstOrThrow();
+    const after = await t.database.handle.db
+      .selectFrom('projects')
+      .selectAll()
+      .where('id', '=', projectA.id)
+      .executeTakeFirstOrThrow();
     expect(after).toEqual(before);
   });
 
   it('refuses a role in sign-up and an admin flag in an org update', async () => {
-    const res = await fetch(`${t.url}/trpc/auth.signUp`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'mass-admin@example.com', password: 'a long enough passphrase', role: 'admin' }) });
+    const res = await fetch(`${t.url}/trpc/auth.signUp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        email: 'mass-admin@example.com',
+        password: 'a long enough passphrase',
+        role: 'admin',
+      }),
+    });
     expect(res.status).toBe(400);
-    expect(await t.database.handle.db.selectFrom('users').select('id').where('email', '=', 'mass-admin@example.com').executeTakeFirst()).toBeUndefined();
-    expect(await refusal(cast.alice.trpc.orgs.update.mutate({ orgId: cast.orgA, patch: { name: 'x', createdBy: cast.bob.userId } as never }))).toMatchObject({ reason: 'VALIDATION_FAILED' });
+    expect(
+      await t.database.handle.db
+        .selectFrom('users')
+        .select('id')
+        .where('email', '=', 'mass-admin@example.com')
+        .executeTakeFirst(),
+    ).toBeUndefined();
+    expect(
+      await refusal(
+        cast.alice.trpc.orgs.update.mutate({
+          orgId: cast.orgA,
+          patch: { name: 'x', createdBy: cast.bob.userId } as never,
+        }),
+      ),
+    ).toMatchObject({ reason: 'VALIDATION_FAILED' });
   });
 });

@@ -10,11 +10,15 @@ describe('API4 unrestricted resource consumption', () => {
   let t: TestApp;
   let cast: TwoOrgs;
   beforeAll(async () => {
-    t = await startTestApp('pglite', { RATE_LIMIT_AUTH_PER_MINUTE: '10000', RATE_LIMIT_IP_PER_MINUTE: '200' });
+    t = await startTestApp('pglite', {
+      RATE_LIMIT_AUTH_PER_MINUTE: '10000',
+      RATE_LIMIT_IP_PER_MINUTE: '200',
+    });
     cast = await twoOrgs(t, 'api4');
   });
   afterAll(async () => t?.close());
-  const reason = async (res: Response) => ((await res.json()) as { error: { data: { reason: string } } }).error.data.reason;
+  const reason = async (res: Response) =>
+    ((await res.json()) as { error: { data: { reason: string } } }).error.data.reason;
 
   it('an oversized batch is refused before any call runs, counting empty segments', async () => {
     const res = await fetch(`${t.url}/trpc/${'system.version,'.repeat(30)}system.version?batch=1`);
@@ -23,12 +27,18 @@ describe('API4 unrestricted resource consumption', () => {
   });
 
   it('a body over the limit is refused with 413', async () => {
-    const res = await fetch(`${t.url}/trpc/auth.signUp`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'a@example.com', password: 'x'.repeat(2_000_000) }) });
+    const res = await fetch(`${t.url}/trpc/auth.signUp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'a@example.com', password: 'x'.repeat(2_000_000) }),
+    });
     expect(res.status).toBe(413);
   });
 
   it('a page larger than 100 is refused', async () => {
-    expect(await refusal(cast.alice.trpc.projects.list.query({ orgId: cast.orgA, limit: 1000 }))).toMatchObject({ reason: 'VALIDATION_FAILED' });
+    expect(
+      await refusal(cast.alice.trpc.projects.list.query({ orgId: cast.orgA, limit: 1000 })),
+    ).toMatchObject({ reason: 'VALIDATION_FAILED' });
   });
 
   it('a flood from one address is cut off with 429 and Retry-After', async () => {
@@ -47,89 +57,135 @@ describe('API4 unrestricted resource consumption', () => {
 // On PostgreSQL a sign-in's database reads are real I/O, so a burst is all
 // parsed before the first sign-in reaches argon2: the case a front door that
 // only looked at the hasher's queue let through.
-describe.each(DATABASE_KINDS)('API4 unrestricted resource consumption: a sign-in flood (%s)', (kind) => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp(kind, { ARGON2_CONCURRENCY: '1', RATE_LIMIT_AUTH_PER_MINUTE: '10000', LOGIN_MAX_FAILURES_PER_IP: '10000', LOGIN_MAX_FAILURES_PER_ACCOUNT: '10000', METRICS_TOKEN: METRICS_TOKEN });
-  });
-  afterAll(async () => t?.close());
-  const audited = async () => (await t.database.handle.db.selectFrom('audit_events').select('id').where('action', '=', 'auth.sign_in').execute()).length;
-  const hashingRefusals = async () => {
-    const text = await (await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
-    return Number(/^gatehouse_rate_limit_rejections_total\{class="password_hashing"\} (\d+)/m.exec(text)?.[1] ?? 0);
-  };
-  const port = () => Number(new URL(t.url).port);
-
-  it('past the argon2 cap and its short queue, sign-ins get 429 RATE_LIMITED with Retry-After, and only the hashed ones reach the database', async () => {
-    const before = await audited();
-    const answers = await Promise.all(
-      Array.from({ length: 40 }, async (_, i) => {
-        const res = await fetch(`${t.url}/trpc/auth.signIn`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `flood-${i}@example.com`, password: 'not the right password' }) });
-        const body = (await res.json()) as { error: { message: string; data: { reason: string; httpStatus: number } } };
-        return { status: res.status, retryAfter: res.headers.get('retry-after'), reason: body.error.data.reason, httpStatus: body.error.data.httpStatus };
-      }),
-    );
-    const refused = answers.filter((a) => a.status === 429);
-    const hashed = answers.filter((a) => a.status === 401);
-    expect(refused.length).toBeGreaterThan(0);
-    expect(hashed.length).toBeGreaterThan(0);
-    expect(refused.length + hashed.length).toBe(40);
-    expect(refused.every((a) => a.reason === 'RATE_LIMITED' && a.httpStatus === 429 && a.retryAfter === '1')).toBe(true);
-    expect(hashed.every((a) => a.reason === 'INVALID_CREDENTIALS')).toBe(true);
-    // A refused attempt cost no database work: one audit row per hashed attempt only.
-    expect((await audited()) - before).toBe(hashed.length);
-  });
-
-  it('a burst over kept-alive connections is refused at the front door, before tRPC: no more sign-ins under way than the hasher can run or queue', async () => {
-    const sockets = await Promise.all(Array.from({ length: 40 }, () => open(port())));
-    const [auditBefore, refusalsBefore] = [await audited(), await hashingRefusals()];
-    // Watch the front door's own count: how many sign-ins it let in at once.
-    const admission = t.app.deps.signInAdmission;
-    const admit = admission.admit.bind(admission);
-    let underWay = 0;
-    let most = 0;
-    Object.assign(admission, {
-      admit: (res: Parameters<typeof admit>[0]): boolean => {
-        const admitted = admit(res);
-        if (admitted) {
-          most = Math.max(most, ++underWay);
-          res.once('close', () => underWay--);
-        }
-        return admitted;
-      },
+describe.each(DATABASE_KINDS)(
+  'API4 unrestricted resource consumption: a sign-in flood (%s)',
+  (kind) => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await startTestApp(kind, {
+        ARGON2_CONCURRENCY: '1',
+        RATE_LIMIT_AUTH_PER_MINUTE: '10000',
+        LOGIN_MAX_FAILURES_PER_IP: '10000',
+        LOGIN_MAX_FAILURES_PER_ACCOUNT: '10000',
+        METRICS_TOKEN: METRICS_TOKEN,
+      });
     });
-    // All 40 written in one turn, as a flood arrives.
-    const answers = await Promise.all(sockets.map((socket, i) => exchange(socket, signInRequest(`burst-${i}@example.com`))));
-    const hashed = answers.filter((a) => a.status === 401);
-    const refused = answers.filter((a) => a.status === 429);
-    expect(hashed.length + refused.length).toBe(40);
-    // The hasher's places less those kept for device-cookie browsers (this
-    // burst has none: 1 hashing + 4 queued, one of them reserved) are admitted
-    // at once, never more; a place frees only when a sign-in ends. How many
-    // end during the burst depends on the machine's speed, so the cap is
-    // checked where it is kept, not by a count.
-    const shared = t.app.deps.passwords.capacity - t.app.deps.passwords.reserved;
-    expect(shared).toBe(4);
-    expect(hashed.length).toBeGreaterThanOrEqual(shared);
-    expect(most).toBe(shared);
-    expect(refused.length).toBeGreaterThan(0);
-    expect(refused.every((a) => a.retryAfter === '1' && a.reason === 'RATE_LIMITED')).toBe(true);
-    // Every refusal is the front door's password_hashing refusal: none reached
-    // auth.signIn's own capacity check, so none ran tRPC or read the database.
-    expect((await hashingRefusals()) - refusalsBefore).toBe(refused.length);
-    expect((await audited()) - auditBefore).toBe(hashed.length);
-  });
+    afterAll(async () => t?.close());
+    const audited = async () =>
+      (
+        await t.database.handle.db
+          .selectFrom('audit_events')
+          .select('id')
+          .where('action', '=', 'auth.sign_in')
+          .execute()
+      ).length;
+    const hashingRefusals = async () => {
+      const text = await (
+        await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+      ).text();
+      return Number(
+        /^gatehouse_rate_limit_rejections_total\{class="password_hashing"\} (\d+)/m.exec(
+          text,
+        )?.[1] ?? 0,
+      );
+    };
+    const port = () => Number(new URL(t.url).port);
 
-  it('a sign-in whose body never arrives holds no place (a slowloris cannot lock everyone out of signing in)', async () => {
-    const slow = await Promise.all(Array.from({ length: 8 }, () => open(port())));
-    const partial = signInRequest('slow@example.com');
-    for (const socket of slow) socket.write(partial.slice(0, partial.length - 10));
-    await new Promise((r) => setTimeout(r, 50));
-    const res = await fetch(`${t.url}/trpc/auth.signIn`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'patient@example.com', password: 'not the right password' }) });
-    expect(res.status).toBe(401);
-    for (const socket of slow) socket.destroy();
-  });
-});
+    it('past the argon2 cap and its short queue, sign-ins get 429 RATE_LIMITED with Retry-After, and only the hashed ones reach the database', async () => {
+      const before = await audited();
+      const answers = await Promise.all(
+        Array.from({ length: 40 }, async (_, i) => {
+          const res = await fetch(`${t.url}/trpc/auth.signIn`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({
+              email: `flood-${i}@example.com`,
+              password: 'not the right password',
+            }),
+          });
+          const body = (await res.json()) as {
+            error: { message: string; data: { reason: string; httpStatus: number } };
+          };
+          return {
+            status: res.status,
+            retryAfter: res.headers.get('retry-after'),
+            reason: body.error.data.reason,
+            httpStatus: body.error.data.httpStatus,
+          };
+        }),
+      );
+      const refused = answers.filter((a) => a.status === 429);
+      const hashed = answers.filter((a) => a.status === 401);
+      expect(refused.length).toBeGreaterThan(0);
+      expect(hashed.length).toBeGreaterThan(0);
+      expect(refused.length + hashed.length).toBe(40);
+      expect(
+        refused.every(
+          (a) => a.reason === 'RATE_LIMITED' && a.httpStatus === 429 && a.retryAfter === '1',
+        ),
+      ).toBe(true);
+      expect(hashed.every((a) => a.reason === 'INVALID_CREDENTIALS')).toBe(true);
+      // A refused attempt cost no database work: one audit row per hashed attempt only.
+      expect((await audited()) - before).toBe(hashed.length);
+    });
+
+    it('a burst over kept-alive connections is refused at the front door, before tRPC: no more sign-ins under way than the hasher can run or queue', async () => {
+      const sockets = await Promise.all(Array.from({ length: 40 }, () => open(port())));
+      const [auditBefore, refusalsBefore] = [await audited(), await hashingRefusals()];
+      // Watch the front door's own count: how many sign-ins it let in at once.
+      const admission = t.app.deps.signInAdmission;
+      const admit = admission.admit.bind(admission);
+      let underWay = 0;
+      let most = 0;
+      Object.assign(admission, {
+        admit: (res: Parameters<typeof admit>[0]): boolean => {
+          const admitted = admit(res);
+          if (admitted) {
+            most = Math.max(most, ++underWay);
+            res.once('close', () => underWay--);
+          }
+          return admitted;
+        },
+      });
+      // All 40 written in one turn, as a flood arrives.
+      const answers = await Promise.all(
+        sockets.map((socket, i) => exchange(socket, signInRequest(`burst-${i}@example.com`))),
+      );
+      const hashed = answers.filter((a) => a.status === 401);
+      const refused = answers.filter((a) => a.status === 429);
+      expect(hashed.length + refused.length).toBe(40);
+      // The hasher's places less those kept for device-cookie browsers (this
+      // burst has none: 1 hashing + 4 queued, one of them reserved) are admitted
+      // at once, never more; a place frees only when a sign-in ends. How many
+      // end during the burst depends on the machine's speed, so the cap is
+      // checked where it is kept, not by a count.
+      const shared = t.app.deps.passwords.capacity - t.app.deps.passwords.reserved;
+      expect(shared).toBe(4);
+      expect(hashed.length).toBeGreaterThanOrEqual(shared);
+      expect(most).toBe(shared);
+      expect(refused.length).toBeGreaterThan(0);
+      expect(refused.every((a) => a.retryAfter === '1' && a.reason === 'RATE_LIMITED')).toBe(true);
+      // Every refusal is the front door's password_hashing refusal: none reached
+      // auth.signIn's own capacity check, so none ran tRPC or read the database.
+      expect((await hashingRefusals()) - refusalsBefore).toBe(refused.length);
+      expect((await audited()) - auditBefore).toBe(hashed.length);
+    });
+
+    it('a sign-in whose body never arrives holds no place (a slowloris cannot lock everyone out of signing in)', async () => {
+      const slow = await Promise.all(Array.from({ length: 8 }, () => open(port())));
+      const partial = signInRequest('slow@example.com');
+      for (const socket of slow) socket.write(partial.slice(0, partial.length - 10));
+      await new Promise((r) => setTimeout(r, 50));
+      const res = await fetch(`${t.url}/trpc/auth.signIn`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'patient@example.com', password: 'not the right password' }),
+      });
+      expect(res.status).toBe(401);
+      for (const socket of slow) socket.destroy();
+    });
+  },
+);
 
 const METRICS_TOKEN = 'metrics-token-for-the-sign-in-flood-tests-0123456789';
 
@@ -146,7 +202,10 @@ function signInRequest(email: string): string {
 }
 
 /** Writes one raw HTTP request and reads its whole response. */
-function exchange(socket: Socket, request: string): Promise<{ status: number; retryAfter: string | undefined; reason: string }> {
+function exchange(
+  socket: Socket,
+  request: string,
+): Promise<{ status: number; retryAfter: string | undefined; reason: string }> {
   return new Promise((resolve, reject) => {
     let raw = '';
     socket.on('data', (chunk: Buffer) => {

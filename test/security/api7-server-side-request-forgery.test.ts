@@ -12,17 +12,30 @@ describe('API7 server-side request forgery', () => {
   let mail: MailCapture;
   beforeAll(async () => {
     mail = createMailCapture();
-    t = await startTestApp('pglite', { RATE_LIMIT_AUTH_PER_MINUTE: '10000', PUBLIC_URL: 'https://app.example.com' }, { mailTransport: mail });
+    t = await startTestApp(
+      'pglite',
+      { RATE_LIMIT_AUTH_PER_MINUTE: '10000', PUBLIC_URL: 'https://app.example.com' },
+      { mailTransport: mail },
+    );
   });
   afterAll(async () => t?.close());
 
   it('no procedure takes a URL, host or callback to fetch', () => {
     const suspicious: string[] = [];
     for (const p of listProcedures(appRouter)) {
-      const inputs = (appRouter._def.procedures as unknown as Record<string, { _def: { inputs: unknown[] } }>)[p.path]?._def.inputs ?? [];
+      const inputs =
+        (appRouter._def.procedures as unknown as Record<string, { _def: { inputs: unknown[] } }>)[
+          p.path
+        ]?._def.inputs ?? [];
       for (const input of inputs) {
-        const text = JSON.stringify(toJSONSchema(input as never, { io: 'input', unrepresentable: 'any' }));
-        if (/"(url|uri|href|host|callback|webhook|redirect\w*)"\s*:/i.test(text) || /"format":"uri"/.test(text)) suspicious.push(p.path);
+        const text = JSON.stringify(
+          toJSONSchema(input as never, { io: 'input', unrepresentable: 'any' }),
+        );
+        if (
+          /"(url|uri|href|host|callback|webhook|redirect\w*)"\s*:/i.test(text) ||
+          /"format":"uri"/.test(text)
+        )
+          suspicious.push(p.path);
       }
     }
     expect(suspicious).toEqual([]);
@@ -32,7 +45,11 @@ describe('API7 server-side request forgery', () => {
     await signInUser(t.url, 'api7@example.com');
     const res = await fetch(`${t.url}/trpc/auth.requestPasswordReset`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', host: 'evil.example', 'x-forwarded-host': 'evil.example' },
+      headers: {
+        'content-type': 'application/json',
+        host: 'evil.example',
+        'x-forwarded-host': 'evil.example',
+      },
       body: JSON.stringify({ email: 'api7@example.com' }),
     });
     expect(res.status).toBe(200);

@@ -13,7 +13,9 @@ describe('API8 security misconfiguration', () => {
 
   it('answers API calls with headers for a JSON API, no server banner, no caching', async () => {
     const res = await fetch(`${t.url}/trpc/system.version`);
-    expect(res.headers.get('content-security-policy')).toBe("default-src 'none';frame-ancestors 'none'");
+    expect(res.headers.get('content-security-policy')).toBe(
+      "default-src 'none';frame-ancestors 'none'",
+    );
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(res.headers.get('x-powered-by')).toBeNull();
@@ -21,10 +23,14 @@ describe('API8 security misconfiguration', () => {
   });
 
   it('gives an unlisted origin no CORS grant, and a listed one credentials', async () => {
-    const evil = await fetch(`${t.url}/trpc/auth.me`, { headers: { origin: 'https://evil.example' } });
+    const evil = await fetch(`${t.url}/trpc/auth.me`, {
+      headers: { origin: 'https://evil.example' },
+    });
     expect(evil.headers.get('access-control-allow-origin')).toBeNull();
     expect(evil.headers.get('access-control-allow-credentials')).toBeNull();
-    const good = await fetch(`${t.url}/trpc/auth.me`, { headers: { origin: 'https://app.example.com' } });
+    const good = await fetch(`${t.url}/trpc/auth.me`, {
+      headers: { origin: 'https://app.example.com' },
+    });
     expect(good.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
     expect(good.headers.get('access-control-allow-credentials')).toBe('true');
     expect(good.headers.get('vary')).toMatch(/origin/i);
@@ -32,7 +38,9 @@ describe('API8 security misconfiguration', () => {
 
   it('never shows SQL, stack traces or driver messages to a caller outside development', async () => {
     const user = await signInUser(t.url, 'api8@example.com');
-    const res = await user.jar.fetch(`${t.url}/trpc/projects.get?input=${encodeURIComponent(JSON.stringify({ orgId: "x' or 1=1 --", id: 'y' }))}`);
+    const res = await user.jar.fetch(
+      `${t.url}/trpc/projects.get?input=${encodeURIComponent(JSON.stringify({ orgId: "x' or 1=1 --", id: 'y' }))}`,
+    );
     const text = await res.text();
     expect(res.status).toBe(400);
     expect(text).not.toMatch(/select |syntax|postgres|at \w+ \(|node_modules/i);

@@ -3,7 +3,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { appRouter } from '../../server/src/app-router';
-import { findPolicyProblems, listProcedures } from '../../server/src/pipeline/assert-procedure-policies';
+import {
+  findPolicyProblems,
+  listProcedures,
+} from '../../server/src/pipeline/assert-procedure-policies';
 import { renderProcedureTable } from '../../server/src/pipeline/procedure-table';
 import { REPO_ROOT } from '../support/spawn-server';
 
@@ -20,6 +23,8 @@ describe('API9 improper inventory management', () => {
   });
 
   it('serves no subscriptions or undeclared transports', () => {
-    expect(listProcedures(appRouter).every((p) => p.type === 'query' || p.type === 'mutation')).toBe(true);
+    expect(
+      listProcedures(appRouter).every((p) => p.type === 'query' || p.type === 'mutation'),
+    ).toBe(true);
   });
 });

@@ -17,7 +17,11 @@ import { createMailCapture, registerMailCapture } from '../support/mail-capture'
 import { signInUser } from '../support/sign-in-user';
 import { startTestApp, testConfig, type TestApp } from '../support/test-app';
 import { migrateToLatest } from '../../server/src/db/migrator';
-import { createPostgresDatabase, createTestDatabase, dropPostgresDatabase } from '../support/test-database';
+import {
+  createPostgresDatabase,
+  createTestDatabase,
+  dropPostgresDatabase,
+} from '../support/test-database';
 import { DATABASE_KINDS, TEST_DATABASE_URL } from '../support/test-env';
 import { twoOrgs, type TwoOrgs } from '../support/two-orgs';
 
@@ -47,7 +51,9 @@ describe.each(DATABASE_KINDS)('row-level security (%s)', (kind) => {
     await expect(
       db.transaction().execute(async (trx) => {
         await enterTenantScope(trx, cast.alice.userId, [cast.orgA]);
-        await sql`insert into projects (org_id, name) values (${cast.orgB}, 'smuggled')`.execute(trx);
+        await sql`insert into projects (org_id, name) values (${cast.orgB}, 'smuggled')`.execute(
+          trx,
+        );
       }),
     ).rejects.toThrow(/row-level security/);
     const memberships = await db.transaction().execute(async (trx) => {
@@ -71,7 +77,10 @@ describe.each(DATABASE_KINDS)('row-level security (%s)', (kind) => {
  * org-scoped pipeline: what it sees is what row-level security lets through
  * for the settings and role the pipeline itself put on the transaction.
  */
-const Rows = z.strictObject({ projects: z.array(z.strictObject({ id: z.string(), orgId: z.string() })), memberships: z.array(z.strictObject({ orgId: z.string(), userId: z.string() })) });
+const Rows = z.strictObject({
+  projects: z.array(z.strictObject({ id: z.string(), orgId: z.string() })),
+  memberships: z.array(z.strictObject({ orgId: z.string(), userId: z.string() })),
+});
 const probeRouter = router({
   auth: authRouter,
   orgs: orgsRouter,
@@ -82,9 +91,17 @@ const probeRouter = router({
       .input(OrgRef)
       .output(Rows)
       .query(async ({ ctx }) => {
-        const projects = await sql<{ id: string; org_id: string }>`select * from projects`.execute(ctx.tenant.db);
-        const memberships = await sql<{ org_id: string; user_id: string }>`select * from memberships`.execute(ctx.tenant.db);
-        return { projects: projects.rows.map((r) => ({ id: r.id, orgId: r.org_id })), memberships: memberships.rows.map((r) => ({ orgId: r.org_id, userId: r.user_id })) };
+        const projects = await sql<{ id: string; org_id: string }>`select * from projects`.execute(
+          ctx.tenant.db,
+        );
+        const memberships = await sql<{
+          org_id: string;
+          user_id: string;
+        }>`select * from memberships`.execute(ctx.tenant.db);
+        return {
+          projects: projects.rows.map((r) => ({ id: r.id, orgId: r.org_id })),
+          memberships: memberships.rows.map((r) => ({ orgId: r.org_id, userId: r.user_id })),
+        };
       }),
   }),
 });
@@ -98,7 +115,13 @@ describe.each(DATABASE_KINDS)('row-level security through the org-scoped pipelin
     const config = testConfig({ RATE_LIMIT_AUTH_PER_MINUTE: '10000' });
     // Its mail is captured like startTestApp's, so signInUser can verify the cast's addresses.
     const mail = createMailCapture();
-    const app = await createApp({ config, log: pino({ level: 'silent' }), database: database.handle, router: probeRouter, mailTransport: mail });
+    const app = await createApp({
+      config,
+      log: pino({ level: 'silent' }),
+      database: database.handle,
+      router: probeRouter,
+      mailTransport: mail,
+    });
     const address = await app.listen();
     const url = `http://127.0.0.1:${address.port}`;
     registerMailCapture(url, mail);
@@ -110,7 +133,8 @@ describe.each(DATABASE_KINDS)('row-level security through the org-scoped pipelin
     t = { app, url, database, config, close };
     cast = await twoOrgs(t, 'probe');
     const orgId = (await cast.alice.trpc.orgs.create.mutate({ name: 'probe A2' })).id;
-    const projectId = (await cast.alice.trpc.projects.create.mutate({ orgId, name: 'alpha two' })).id;
+    const projectId = (await cast.alice.trpc.projects.create.mutate({ orgId, name: 'alpha two' }))
+      .id;
     secondOrgOfA = { orgId, projectId };
     // A third user's org, with a project, that nobody else belongs to.
     const carol = await signInUser(t.url, 'probe-carol@example.com');
@@ -120,17 +144,26 @@ describe.each(DATABASE_KINDS)('row-level security through the org-scoped pipelin
   afterAll(async () => t?.close());
 
   async function probe(who: TwoOrgs['alice'], orgId: string): Promise<z.infer<typeof Rows>> {
-    const res = await who.jar.fetch(`${t.url}/trpc/probe.unscoped?input=${encodeURIComponent(JSON.stringify({ orgId }))}`);
+    const res = await who.jar.fetch(
+      `${t.url}/trpc/probe.unscoped?input=${encodeURIComponent(JSON.stringify({ orgId }))}`,
+    );
     expect(res.status).toBe(200);
     return ((await res.json()) as { result: { data: z.infer<typeof Rows> } }).result.data;
   }
 
   it("an unscoped SELECT * FROM projects in A's request sees exactly A's tenants' rows", async () => {
-    const total = Number((await sql<{ n: string }>`select count(*) as n from projects`.execute(t.database.handle.db)).rows[0]?.n);
+    const total = Number(
+      (await sql<{ n: string }>`select count(*) as n from projects`.execute(t.database.handle.db))
+        .rows[0]?.n,
+    );
     expect(total).toBe(4);
     const seen = await probe(cast.alice, cast.orgA);
-    expect(seen.projects.map((p) => p.id).sort()).toEqual([cast.projectA.id, secondOrgOfA.projectId].sort());
-    expect(new Set(seen.memberships.map((m) => m.orgId))).toEqual(new Set([cast.orgA, secondOrgOfA.orgId]));
+    expect(seen.projects.map((p) => p.id).sort()).toEqual(
+      [cast.projectA.id, secondOrgOfA.projectId].sort(),
+    );
+    expect(new Set(seen.memberships.map((m) => m.orgId))).toEqual(
+      new Set([cast.orgA, secondOrgOfA.orgId]),
+    );
     const bobs = await probe(cast.bob, cast.orgB);
     expect(bobs.projects.map((p) => p.id)).toEqual([cast.projectB.id]);
     expect(bobs.memberships).toEqual([{ orgId: cast.orgB, userId: cast.bob.userId }]);
@@ -139,12 +172,28 @@ describe.each(DATABASE_KINDS)('row-level security through the org-scoped pipelin
 
 describe.runIf(TEST_DATABASE_URL)('the app role is cluster-global (postgres)', () => {
   it('migrations of several databases of one cluster, run at once, all create or reuse gatehouse_app', async () => {
-    const databases = await Promise.all([createTestDatabase('postgres'), createTestDatabase('postgres'), createTestDatabase('postgres')]);
+    const databases = await Promise.all([
+      createTestDatabase('postgres'),
+      createTestDatabase('postgres'),
+      createTestDatabase('postgres'),
+    ]);
     try {
       for (const d of databases) {
-        const role = await sql<{ rolname: string; rolcanlogin: boolean; rolbypassrls: boolean }>`select rolname, rolcanlogin, rolbypassrls from pg_roles where rolname = 'gatehouse_app'`.execute(d.handle.db);
-        expect(role.rows).toEqual([{ rolname: 'gatehouse_app', rolcanlogin: false, rolbypassrls: false }]);
-        const forced = await sql<{ relname: string }>`select relname from pg_class where relname in ('projects', 'memberships') and relrowsecurity and relforcerowsecurity order by relname`.execute(d.handle.db);
+        const role = await sql<{
+          rolname: string;
+          rolcanlogin: boolean;
+          rolbypassrls: boolean;
+        }>`select rolname, rolcanlogin, rolbypassrls from pg_roles where rolname = 'gatehouse_app'`.execute(
+          d.handle.db,
+        );
+        expect(role.rows).toEqual([
+          { rolname: 'gatehouse_app', rolcanlogin: false, rolbypassrls: false },
+        ]);
+        const forced = await sql<{
+          relname: string;
+        }>`select relname from pg_class where relname in ('projects', 'memberships') and relrowsecurity and relforcerowsecurity order by relname`.execute(
+          d.handle.db,
+        );
         expect(forced.rows.map((r) => r.relname)).toEqual(['memberships', 'projects']);
       }
     } finally {
@@ -157,16 +206,26 @@ describe.runIf(TEST_DATABASE_URL)('the app role is cluster-global (postgres)', (
     const roleName = `gh_owner_${suffix}`;
     // A throwaway login on the loopback cluster, dropped at the end (CREATE ROLE takes no bind parameters).
     const password = 'gatehouse-test-owner';
-    const admin = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 1 }) }) });
+    const admin = new Kysely<unknown>({
+      dialect: new PostgresDialect({
+        pool: new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 1 }),
+      }),
+    });
     const dbName = `gh_test_owner_${suffix}`;
     let owner: Kysely<any> | undefined;
     try {
-      await sql`create role ${sql.id(roleName)} login password 'gatehouse-test-owner'`.execute(admin);
+      await sql`create role ${sql.id(roleName)} login password 'gatehouse-test-owner'`.execute(
+        admin,
+      );
       const url = new URL(await createPostgresDatabase(dbName));
       await sql`alter database ${sql.id(dbName)} owner to ${sql.id(roleName)}`.execute(admin);
       url.username = roleName;
       url.password = password;
-      owner = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url.toString(), max: 1 }) }) });
+      owner = new Kysely<any>({
+        dialect: new PostgresDialect({
+          pool: new pg.Pool({ connectionString: url.toString(), max: 1 }),
+        }),
+      });
 
       const refused = await migrateToLatest(owner);
       expect(String(refused.error)).toContain(`GRANT gatehouse_app TO "${roleName}"`);
@@ -177,7 +236,9 @@ describe.runIf(TEST_DATABASE_URL)('the app role is cluster-global (postgres)', (
       const ids: Record<'a' | 'b', string> = { a: '', b: '' };
       for (const key of ['a', 'b'] as const) {
         ids[key] = await owner.transaction().execute(async (trx) => {
-          const org = await sql<{ id: string }>`insert into orgs (name) values (${key}) returning id`.execute(trx);
+          const org = await sql<{
+            id: string;
+          }>`insert into orgs (name) values (${key}) returning id`.execute(trx);
           const orgId = org.rows[0]?.id ?? '';
           await sql`select set_config('gatehouse.org_ids', ${orgId}, true)`.execute(trx);
           await sql`insert into projects (org_id, name) values (${orgId}, ${key})`.execute(trx);

@@ -19,16 +19,24 @@ export interface LoggedApp {
  * transports create-app chooses itself (no mail capture) and the process
  * logger (redaction included), its lines kept: what an operator or a developer would read in the terminal.
  */
-export async function startLoggedApp(database: TestDatabase, overrides: Record<string, string | undefined> = {}): Promise<LoggedApp> {
+export async function startLoggedApp(
+  database: TestDatabase,
+  overrides: Record<string, string | undefined> = {},
+): Promise<LoggedApp> {
   const lines: Array<Record<string, unknown>> = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
-      for (const l of chunk.toString().split('\n')) if (l.trim()) lines.push(JSON.parse(l) as Record<string, unknown>);
+      for (const l of chunk.toString().split('\n'))
+        if (l.trim()) lines.push(JSON.parse(l) as Record<string, unknown>);
       done();
     },
   });
   const config = testConfig({ LOG_LEVEL: 'info', ...overrides });
-  const app = await createApp({ config, log: createLogger({ level: 'info', destination: sink }), database: database.handle });
+  const app = await createApp({
+    config,
+    log: createLogger({ level: 'info', destination: sink }),
+    database: database.handle,
+  });
   const address = await app.listen();
   await app.offerBootstrapLink(address);
   return {
@@ -40,7 +48,10 @@ export async function startLoggedApp(database: TestDatabase, overrides: Record<s
       for (;;) {
         const found = lines.find(match);
         if (found) return found;
-        if (Date.now() > deadline) throw new Error(`no such log line in:\n${lines.map((l) => JSON.stringify(l)).join('\n')}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `no such log line in:\n${lines.map((l) => JSON.stringify(l)).join('\n')}`,
+          );
         await new Promise((r) => setTimeout(r, 20));
       }
     },

@@ -22,7 +22,10 @@ export function createMailCapture(): MailCapture {
       for (;;) {
         const found = messages.find((m) => m.to === to && subject.test(m.subject));
         if (found) return found;
-        if (Date.now() > deadline) throw new Error(`no mail to ${to} matching ${String(subject)}; got: ${messages.map((m) => `${m.to}: ${m.subject}`).join(', ')}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `no mail to ${to} matching ${String(subject)}; got: ${messages.map((m) => `${m.to}: ${m.subject}`).join(', ')}`,
+          );
         await new Promise((r) => setTimeout(r, 25));
       }
     },

@@ -14,12 +14,20 @@ const SIGN_UP_SUBJECT = /Confirm your email|Someone tried to sign up/;
  * (a verification for a new account, a notice for an existing one, which
  * needs nothing).
  */
-export async function verifyEmailFromMail(client: TestClient, mail: MailCapture, email: string, seen: number): Promise<void> {
+export async function verifyEmailFromMail(
+  client: TestClient,
+  mail: MailCapture,
+  email: string,
+  seen: number,
+): Promise<void> {
   const deadline = Date.now() + 5_000;
   for (;;) {
-    const sent = mail.messages.slice(seen).find((m) => m.to.toLowerCase() === email.toLowerCase() && SIGN_UP_SUBJECT.test(m.subject));
+    const sent = mail.messages
+      .slice(seen)
+      .find((m) => m.to.toLowerCase() === email.toLowerCase() && SIGN_UP_SUBJECT.test(m.subject));
     if (sent) {
-      if (VERIFY_SUBJECT.test(sent.subject)) await client.trpc.auth.verifyEmail.mutate({ token: tokenFromMail(sent) });
+      if (VERIFY_SUBJECT.test(sent.subject))
+        await client.trpc.auth.verifyEmail.mutate({ token: tokenFromMail(sent) });
       return;
     }
     if (Date.now() > deadline) throw new Error(`no sign-up mail to ${email}`);
@@ -33,7 +41,11 @@ export async function verifyEmailFromMail(client: TestClient, mail: MailCapture,
  * is verified through the real mailed link (creating keys, orgs and
  * invitations needs it) unless `verified: false`.
  */
-export async function signInUser(url: string, email: string, options?: { db?: Kysely<Database>; admin?: boolean; password?: string; verified?: boolean }): Promise<TestClient & { userId: string }> {
+export async function signInUser(
+  url: string,
+  email: string,
+  options?: { db?: Kysely<Database>; admin?: boolean; password?: string; verified?: boolean },
+): Promise<TestClient & { userId: string }> {
   const client = createTestClient(url);
   const password = options?.password ?? TEST_PASSWORD;
   const mail = options?.verified === false ? undefined : mailCaptureOf(url);
@@ -42,9 +54,14 @@ export async function signInUser(url: string, email: string, options?: { db?: Ky
   if (mail) await verifyEmailFromMail(client, mail, email, seen);
   if (options?.admin) {
     if (!options.db) throw new Error('admin: pass the database');
-    await options.db.updateTable('users').set({ role: 'admin' }).where('email', '=', email).execute();
+    await options.db
+      .updateTable('users')
+      .set({ role: 'admin' })
+      .where('email', '=', email)
+      .execute();
   }
   const result = await client.trpc.auth.signIn.mutate({ email, password });
-  if (result.status !== 'signed_in') throw new Error(`${email}: expected a session, got ${result.status}`);
+  if (result.status !== 'signed_in')
+    throw new Error(`${email}: expected a session, got ${result.status}`);
   return { ...client, userId: result.user.id };
 }

@@ -40,7 +40,11 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
       for (;;) {
         const message = received.filter((r) => r.to.includes(to)).at(-1);
         // Quoted-printable: soft line breaks and "=3D" for "=".
-        const token = message && /[?&]token=([A-Za-z0-9_-]{43})/.exec(message.raw.replace(/=\r?\n/g, '').replace(/=3D/g, '='))?.[1];
+        const token =
+          message &&
+          /[?&]token=([A-Za-z0-9_-]{43})/.exec(
+            message.raw.replace(/=\r?\n/g, '').replace(/=3D/g, '='),
+          )?.[1];
         if (token) return token;
         if (Date.now() > deadline) throw new Error(`no mail with a token to ${to}`);
         await new Promise((r) => setTimeout(r, 50));

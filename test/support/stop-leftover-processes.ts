@@ -5,5 +5,6 @@ import { killLeftoverProcesses } from './kill-on-exit';
 // file's own teardown, no helper process it started may still be running.
 afterAll(() => {
   const killed = killLeftoverProcesses();
-  if (killed > 0) process.stderr.write(`stopped ${killed} helper process(es) a test left running\n`);
+  if (killed > 0)
+    process.stderr.write(`stopped ${killed} helper process(es) a test left running\n`);
 });

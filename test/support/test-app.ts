@@ -30,7 +30,14 @@ export async function closeApp(app: App): Promise<void> {
 export function testConfig(overrides: Record<string, string | undefined> = {}): Config {
   // A Redis key prefix of its own per server (unless the test shares one on purpose): counters
   // such as the per-recipient mail budget must not carry over from another test or an earlier run.
-  const loaded = loadConfig({ GATEHOUSE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', REDIS_KEY_PREFIX: `gatehouse-test-${randomUUID()}`, ...overrides });
+  const loaded = loadConfig({
+    GATEHOUSE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    REDIS_KEY_PREFIX: `gatehouse-test-${randomUUID()}`,
+    ...overrides,
+  });
   if (!loaded.ok) throw new Error(`bad test config: ${loaded.problems.join('; ')}`);
   return loaded.config;
 }
@@ -49,8 +56,16 @@ export async function startTestApp(
   // Every server's mail is captured, so signInUser can follow the real verification link
   // (not when the test talks to an SMTP relay of its own: that is what it tests).
   const captured = overrides.SMTP_URL === undefined ? createMailCapture() : undefined;
-  const mailTransport = captured && extra.mailTransport ? teeTransport(extra.mailTransport, captured) : (extra.mailTransport ?? captured);
-  const app = await createApp({ config, log: pino({ level: 'silent' }), database: database.handle, ...(mailTransport ? { mailTransport } : {}) });
+  const mailTransport =
+    captured && extra.mailTransport
+      ? teeTransport(extra.mailTransport, captured)
+      : (extra.mailTransport ?? captured);
+  const app = await createApp({
+    config,
+    log: pino({ level: 'silent' }),
+    database: database.handle,
+    ...(mailTransport ? { mailTransport } : {}),
+  });
   const address = await app.listen();
   const url = `http://127.0.0.1:${address.port}`;
   registerMailCapture(url, captured);

@@ -24,7 +24,10 @@ const silent = pino({ level: 'silent' });
  * A fresh, isolated database: an in-memory PGlite, or a new PostgreSQL
  * database (created from TEST_DATABASE_URL, dropped afterwards).
  */
-export async function createTestDatabase(kind: DatabaseKind, options?: { migrate?: boolean }): Promise<TestDatabase> {
+export async function createTestDatabase(
+  kind: DatabaseKind,
+  options?: { migrate?: boolean },
+): Promise<TestDatabase> {
   const migrate = options?.migrate ?? true;
   if (kind === 'pglite') {
     // Migrated: loaded from the run's dump (pglite-snapshot-setup.ts), not made and migrated again.
@@ -33,7 +36,10 @@ export async function createTestDatabase(kind: DatabaseKind, options?: { migrate
       const handle = await openMigratedSnapshot(snapshot);
       return { kind, handle, url: undefined, destroy: () => handle.destroy() };
     }
-    const handle = await createDatabase({ url: undefined, poolSize: 1, dataDir: 'memory://' }, silent);
+    const handle = await createDatabase(
+      { url: undefined, poolSize: 1, dataDir: 'memory://' },
+      silent,
+    );
     if (migrate) await applyMigrations(handle);
     return { kind, handle, url: undefined, destroy: () => handle.destroy() };
   }
@@ -76,7 +82,11 @@ export async function dropPostgresDatabase(name: string): Promise<void> {
 }
 
 function adminDb(): Kysely<unknown> {
-  return new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 1 }) }) });
+  return new Kysely({
+    dialect: new PostgresDialect({
+      pool: new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 1 }),
+    }),
+  });
 }
 
 async function applyMigrations(handle: DatabaseHandle): Promise<void> {

@@ -8,4 +8,6 @@ export const REDIS_URL: string | undefined = process.env.REDIS_URL || undefined;
 export const IN_CI: boolean = process.env.CI === 'true' || process.env.CI === '1';
 
 /** The database kinds every integration test runs on. */
-export const DATABASE_KINDS: readonly ('pglite' | 'postgres')[] = TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+export const DATABASE_KINDS: readonly ('pglite' | 'postgres')[] = TEST_DATABASE_URL
+  ? ['pglite', 'postgres']
+  : ['pglite'];

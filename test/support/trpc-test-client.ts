@@ -12,7 +12,10 @@ export interface TestClient {
  * for the browser (it sends the server's own Origin, as a browser would on a
  * same-origin request).
  */
-export function createTestClient(url: string, options?: { batch?: boolean; headers?: Record<string, string> }): TestClient {
+export function createTestClient(
+  url: string,
+  options?: { batch?: boolean; headers?: Record<string, string> },
+): TestClient {
   const jar = createCookieJar({ origin: url });
   const link = (options?.batch ?? false) ? httpBatchLink : httpLink;
   const trpc = createTRPCClient<AppRouter>({
@@ -22,13 +25,20 @@ export function createTestClient(url: string, options?: { batch?: boolean; heade
 }
 
 /** The reason and status of a failed call, for assertions. */
-export async function refusal(promise: Promise<unknown>): Promise<{ reason: string; httpStatus: number; message: string }> {
+export async function refusal(
+  promise: Promise<unknown>,
+): Promise<{ reason: string; httpStatus: number; message: string }> {
   try {
     await promise;
   } catch (err) {
     if (err instanceof TRPCClientError) {
-      const data = (err as TRPCClientError<AppRouter>).data as { reason?: string; httpStatus?: number } | undefined;
-      return { reason: data?.reason ?? 'UNKNOWN', httpStatus: data?.httpStatus ?? 0, message: err.message };
+      const data = (err as TRPCClientError<AppRouter>).data as
+        { reason?: string; httpStatus?: number } | undefined;
+      return {
+        reason: data?.reason ?? 'UNKNOWN',
+        httpStatus: data?.httpStatus ?? 0,
+        message: err.message,
+      };
     }
     throw err;
   }

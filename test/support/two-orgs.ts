@@ -23,11 +23,25 @@ export async function twoOrgs(t: TestApp, prefix: string): Promise<TwoOrgs> {
   const orgB = (await bob.trpc.orgs.create.mutate({ name: `${prefix} B` })).id;
   const a = await alice.trpc.projects.create.mutate({ orgId: orgA, name: 'alpha' });
   const b = await bob.trpc.projects.create.mutate({ orgId: orgB, name: 'bravo' });
-  return { alice, orgA, projectA: { id: a.id, version: a.version }, bob, orgB, projectB: { id: b.id, version: b.version } };
+  return {
+    alice,
+    orgA,
+    projectA: { id: a.id, version: a.version },
+    bob,
+    orgB,
+    projectB: { id: b.id, version: b.version },
+  };
 }
 
 /** A user added to `orgId` at `role` through a real invitation. */
-export async function memberOf(t: TestApp, owner: SignedIn, orgId: string, email: string, role: 'admin' | 'member' | 'viewer', tokenFor: (email: string) => Promise<string>): Promise<SignedIn> {
+export async function memberOf(
+  t: TestApp,
+  owner: SignedIn,
+  orgId: string,
+  email: string,
+  role: 'admin' | 'member' | 'viewer',
+  tokenFor: (email: string) => Promise<string>,
+): Promise<SignedIn> {
   const user = await signInUser(t.url, email);
   await owner.trpc.orgs.members.invite.mutate({ orgId, email, role });
   await user.trpc.orgs.invitations.accept.mutate({ token: await tokenFor(email) });

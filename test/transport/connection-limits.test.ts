@@ -59,7 +59,12 @@ describe('TLS connections: handshake timeout and a per-address cap', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'gatehouse-conn-'));
     cert = await createSelfSignedCertificate(dir, 'conn');
-    t = await startTestApp('pglite', { TLS_CERT_FILE: cert.certFile, TLS_KEY_FILE: cert.keyFile, TLS_HANDSHAKE_TIMEOUT_MS: String(HANDSHAKE_MS), MAX_CONNECTIONS_PER_IP: String(CAP) });
+    t = await startTestApp('pglite', {
+      TLS_CERT_FILE: cert.certFile,
+      TLS_KEY_FILE: cert.keyFile,
+      TLS_HANDSHAKE_TIMEOUT_MS: String(HANDSHAKE_MS),
+      MAX_CONNECTIONS_PER_IP: String(CAP),
+    });
     port = Number(new URL(t.url).port);
   });
   afterAll(async () => {

@@ -33,8 +33,16 @@ describe('a session cookie sent over the plain-HTTP listener', () => {
     cert = await createSelfSignedCertificate(dir, 'exposed');
     // The verification link (creating a key needs a verified email) arrives here.
     smtp = await startSmtpCapture();
-    server = await spawnServer({ GATEHOUSE_DATA_DIR: 'memory://', SMTP_URL: smtp.url, TLS_CERT_FILE: cert.certFile, TLS_KEY_FILE: cert.keyFile, HTTP_REDIRECT_PORT: '0' });
-    redirectPort = (await waitForLog(server.output, (l) => l.msg === 'plain HTTP redirect listening')).redirectPort as number;
+    server = await spawnServer({
+      GATEHOUSE_DATA_DIR: 'memory://',
+      SMTP_URL: smtp.url,
+      TLS_CERT_FILE: cert.certFile,
+      TLS_KEY_FILE: cert.keyFile,
+      HTTP_REDIRECT_PORT: '0',
+    });
+    redirectPort = (
+      await waitForLog(server.output, (l) => l.msg === 'plain HTTP redirect listening')
+    ).redirectPort as number;
   });
   afterAll(async () => {
     await server?.stop();
@@ -42,16 +50,35 @@ describe('a session cookie sent over the plain-HTTP listener', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const secure = (method: string, path: string, headers: http.OutgoingHttpHeaders = {}, body?: string): Promise<Answer> =>
+  const secure = (
+    method: string,
+    path: string,
+    headers: http.OutgoingHttpHeaders = {},
+    body?: string,
+  ): Promise<Answer> =>
     new Promise((resolve, reject) => {
-      const req = https.request({ host: '127.0.0.1', port: server.port, method, path, headers, ca: [cert.cert], servername: 'localhost' }, (res) => collect(res, resolve));
+      const req = https.request(
+        {
+          host: '127.0.0.1',
+          port: server.port,
+          method,
+          path,
+          headers,
+          ca: [cert.cert],
+          servername: 'localhost',
+        },
+        (res) => collect(res, resolve),
+      );
       req.on('error', reject);
       req.end(body);
     });
 
   it('is revoked: the same cookie no longer works over HTTPS', async () => {
     const json = { 'content-type': 'application/json' };
-    const credentials = JSON.stringify({ email: 'exposed@example.com', password: 'a long enough passphrase here' });
+    const credentials = JSON.stringify({
+      email: 'exposed@example.com',
+      password: 'a long enough passphrase here',
+    });
     expect((await secure('POST', '/trpc/auth.signUp', json, credentials)).status).toBe(200);
     const signIn = await secure('POST', '/trpc/auth.signIn', json, credentials);
     expect(signIn.status).toBe(200);
@@ -63,14 +90,28 @@ describe('a session cookie sent over the plain-HTTP listener', () => {
     expect((await secure('GET', '/trpc/auth.me', { cookie })).status).toBe(200);
 
     const plain = await new Promise<Answer>((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port: redirectPort, method: 'GET', path: '/trpc/auth.me', headers: { cookie } }, (res) => collect(res, resolve));
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port: redirectPort,
+          method: 'GET',
+          path: '/trpc/auth.me',
+          headers: { cookie },
+        },
+        (res) => collect(res, resolve),
+      );
       req.on('error', reject);
       req.end();
     });
     expect(plain.status).toBe(403);
-    expect((JSON.parse(plain.body) as { error: { data: { reason: string } } }).error.data.reason).toBe('HTTPS_REQUIRED');
+    expect(
+      (JSON.parse(plain.body) as { error: { data: { reason: string } } }).error.data.reason,
+    ).toBe('HTTPS_REQUIRED');
 
-    await waitForLog(server.output, (l) => l.msg === 'credential sent over plain HTTP; revoking it');
+    await waitForLog(
+      server.output,
+      (l) => l.msg === 'credential sent over plain HTTP; revoking it',
+    );
     const deadline = Date.now() + 5_000;
     let after = await secure('GET', '/trpc/auth.me', { cookie });
     while (after.status === 200 && Date.now() < deadline) {
@@ -83,17 +124,48 @@ describe('a session cookie sent over the plain-HTTP listener', () => {
 
   it('an API key sent there is revoked too', async () => {
     const json = { 'content-type': 'application/json' };
-    const credentials = JSON.stringify({ email: 'exposed-key@example.com', password: 'a long enough passphrase here' });
+    const credentials = JSON.stringify({
+      email: 'exposed-key@example.com',
+      password: 'a long enough passphrase here',
+    });
     await secure('POST', '/trpc/auth.signUp', json, credentials);
-    expect((await secure('POST', '/trpc/auth.verifyEmail', json, JSON.stringify({ token: await smtp.tokenFor('exposed-key@example.com') }))).status).toBe(200);
+    expect(
+      (
+        await secure(
+          'POST',
+          '/trpc/auth.verifyEmail',
+          json,
+          JSON.stringify({ token: await smtp.tokenFor('exposed-key@example.com') }),
+        )
+      ).status,
+    ).toBe(200);
     const signIn = await secure('POST', '/trpc/auth.signIn', json, credentials);
-    const cookie = (([] as string[]).concat(signIn.headers['set-cookie'] ?? [])[0] ?? '').split(';')[0] ?? '';
-    const created = await secure('POST', '/trpc/apiKeys.create', { ...json, cookie, origin: `https://127.0.0.1:${server.port}` }, JSON.stringify({ name: 'leaky', scopes: ['self:read'], expiresAt: new Date(Date.now() + 86_400_000).toISOString() }));
+    const cookie =
+      (([] as string[]).concat(signIn.headers['set-cookie'] ?? [])[0] ?? '').split(';')[0] ?? '';
+    const created = await secure(
+      'POST',
+      '/trpc/apiKeys.create',
+      { ...json, cookie, origin: `https://127.0.0.1:${server.port}` },
+      JSON.stringify({
+        name: 'leaky',
+        scopes: ['self:read'],
+        expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+      }),
+    );
     expect(created.status).toBe(200);
     const key = (JSON.parse(created.body) as { result: { data: { key: string } } }).result.data.key;
     expect((await secure('GET', '/trpc/auth.me', { 'x-api-key': key })).status).toBe(200);
     await new Promise<Answer>((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port: redirectPort, method: 'GET', path: '/trpc/auth.me', headers: { authorization: `Bearer ${key}` } }, (res) => collect(res, resolve));
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port: redirectPort,
+          method: 'GET',
+          path: '/trpc/auth.me',
+          headers: { authorization: `Bearer ${key}` },
+        },
+        (res) => collect(res, resolve),
+      );
       req.on('error', reject);
       req.end();
     });

@@ -22,14 +22,32 @@ function collect(res: http.IncomingMessage, resolve: (a: Answer) => void): void 
   res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
 }
 
-function handshake(port: number, ca: Buffer, options: tls.ConnectionOptions): Promise<{ ok: true; protocol: string | null; fingerprint: string } | { ok: false; code: string }> {
+function handshake(
+  port: number,
+  ca: Buffer,
+  options: tls.ConnectionOptions,
+): Promise<
+  { ok: true; protocol: string | null; fingerprint: string } | { ok: false; code: string }
+> {
   return new Promise((resolve) => {
-    const socket = tls.connect({ host: '127.0.0.1', port, ca, servername: 'localhost', ...options });
+    const socket = tls.connect({
+      host: '127.0.0.1',
+      port,
+      ca,
+      servername: 'localhost',
+      ...options,
+    });
     socket.once('secureConnect', () => {
-      resolve({ ok: true, protocol: socket.getProtocol(), fingerprint: socket.getPeerCertificate().fingerprint256 });
+      resolve({
+        ok: true,
+        protocol: socket.getProtocol(),
+        fingerprint: socket.getPeerCertificate().fingerprint256,
+      });
       socket.destroy();
     });
-    socket.once('error', (err: NodeJS.ErrnoException) => resolve({ ok: false, code: err.code ?? err.message }));
+    socket.once('error', (err: NodeJS.ErrnoException) =>
+      resolve({ ok: false, code: err.code ?? err.message }),
+    );
   });
 }
 
@@ -54,7 +72,9 @@ describe('HTTPS served by the server itself', () => {
       TLS_KEY_FILE: live.keyFile,
       HTTP_REDIRECT_PORT: '0',
     });
-    redirectPort = (await waitForLog(server.output, (l) => l.msg === 'plain HTTP redirect listening')).redirectPort as number;
+    redirectPort = (
+      await waitForLog(server.output, (l) => l.msg === 'plain HTTP redirect listening')
+    ).redirectPort as number;
   });
   afterAll(async () => {
     await server?.stop();
@@ -63,21 +83,48 @@ describe('HTTPS served by the server itself', () => {
 
   const get = (path: string, agent?: https.Agent): Promise<Answer> =>
     new Promise((resolve, reject) => {
-      https.get({ host: '127.0.0.1', port: server.port, path, ca: [first.cert, second.cert], servername: 'localhost', ...(agent ? { agent } : {}) }, (res) => collect(res, resolve)).on('error', reject);
+      https
+        .get(
+          {
+            host: '127.0.0.1',
+            port: server.port,
+            path,
+            ca: [first.cert, second.cert],
+            servername: 'localhost',
+            ...(agent ? { agent } : {}),
+          },
+          (res) => collect(res, resolve),
+        )
+        .on('error', reject);
     });
 
   it('refuses TLS 1.0 and 1.1 handshakes with a protocol_version alert', async () => {
     for (const version of ['TLSv1', 'TLSv1.1'] as const) {
       // SECLEVEL=0 lets this client offer the old protocol, so the refusal is the server's.
-      const result = await handshake(server.port, first.cert, { minVersion: version, maxVersion: version, ciphers: 'DEFAULT@SECLEVEL=0' });
+      const result = await handshake(server.port, first.cert, {
+        minVersion: version,
+        maxVersion: version,
+        ciphers: 'DEFAULT@SECLEVEL=0',
+      });
       expect(result, version).toEqual({ ok: false, code: 'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION' });
     }
   });
 
   it('accepts a TLS 1.3 handshake, and TLS 1.2 only with a forward-secret AEAD suite', async () => {
-    expect(await handshake(server.port, first.cert, { minVersion: 'TLSv1.3' })).toMatchObject({ ok: true, protocol: 'TLSv1.3' });
-    expect(await handshake(server.port, first.cert, { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256' })).toMatchObject({ ok: true, protocol: 'TLSv1.2' });
-    const cbc = await handshake(server.port, first.cert, { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-AES128-SHA' });
+    expect(await handshake(server.port, first.cert, { minVersion: 'TLSv1.3' })).toMatchObject({
+      ok: true,
+      protocol: 'TLSv1.3',
+    });
+    expect(
+      await handshake(server.port, first.cert, {
+        maxVersion: 'TLSv1.2',
+        ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256',
+      }),
+    ).toMatchObject({ ok: true, protocol: 'TLSv1.2' });
+    const cbc = await handshake(server.port, first.cert, {
+      maxVersion: 'TLSv1.2',
+      ciphers: 'ECDHE-ECDSA-AES128-SHA',
+    });
     expect(cbc.ok).toBe(false);
   });
 
@@ -88,9 +135,16 @@ describe('HTTPS served by the server itself', () => {
   });
 
   it('on the plain listener: 308 to HTTPS for /docs, 403 HTTPS_REQUIRED without redirect for /trpc, no HSTS', async () => {
-    const plain = (method: string, path: string, headers: http.OutgoingHttpHeaders = {}): Promise<Answer> =>
+    const plain = (
+      method: string,
+      path: string,
+      headers: http.OutgoingHttpHeaders = {},
+    ): Promise<Answer> =>
       new Promise((resolve, reject) => {
-        const req = http.request({ host: '127.0.0.1', port: redirectPort, method, path, headers }, (res) => collect(res, resolve));
+        const req = http.request(
+          { host: '127.0.0.1', port: redirectPort, method, path, headers },
+          (res) => collect(res, resolve),
+        );
         req.on('error', reject);
         req.end();
       });
@@ -98,14 +152,23 @@ describe('HTTPS served by the server itself', () => {
     expect(docs.status).toBe(308);
     expect(docs.headers.location).toBe(`https://127.0.0.1:${server.port}/docs`);
     expect(docs.headers['strict-transport-security']).toBeUndefined();
-    for (const [method, path] of [['GET', '/trpc/system.version'], ['POST', '/trpc/auth.signIn'], ['POST', '/oauth/token']]) {
+    for (const [method, path] of [
+      ['GET', '/trpc/system.version'],
+      ['POST', '/trpc/auth.signIn'],
+      ['POST', '/oauth/token'],
+    ]) {
       const api = await plain(method!, path!, { 'x-api-key': 'gh_exposed_key' });
       expect(api.status).toBe(403);
       expect(api.headers.location).toBeUndefined();
-      expect((JSON.parse(api.body) as { error: { data: { reason: string } } }).error.data.reason).toBe('HTTPS_REQUIRED');
+      expect(
+        (JSON.parse(api.body) as { error: { data: { reason: string } } }).error.data.reason,
+      ).toBe('HTTPS_REQUIRED');
     }
     // The exposure is logged (without the key itself).
-    const line = await waitForLog(server.output, (l) => l.msg === 'credential sent over plain HTTP; revoking it');
+    const line = await waitForLog(
+      server.output,
+      (l) => l.msg === 'credential sent over plain HTTP; revoking it',
+    );
     expect(line.source).toBe('header:x-api-key');
     expect(server.output.join('\n')).not.toContain('gh_exposed_key');
   });
@@ -122,7 +185,9 @@ describe('HTTPS served by the server itself', () => {
       await copyFile(second.keyFile, live.keyFile);
       const reloads = server.output.length;
       server.process.kill('SIGHUP');
-      await waitForLog(server.output, (l) => l.msg === 'TLS certificate reloaded', { from: reloads });
+      await waitForLog(server.output, (l) => l.msg === 'TLS certificate reloaded', {
+        from: reloads,
+      });
 
       const fresh = await handshake(server.port, second.cert, { minVersion: 'TLSv1.3' });
       expect(fresh).toMatchObject({ ok: true, fingerprint: second.fingerprint256 });

@@ -15,16 +15,25 @@ async function statusOf(server: SpawnedServer): Promise<number> {
   return res.status;
 }
 
-async function twoServers(redisUrl: string, limit: number): Promise<[SpawnedServer, SpawnedServer]> {
+async function twoServers(
+  redisUrl: string,
+  limit: number,
+): Promise<[SpawnedServer, SpawnedServer]> {
   // A unique key prefix per run: runs sharing one Redis never see each other's counts.
-  const env = { GATEHOUSE_DATA_DIR: 'memory://', REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `gatehouse-test-${randomUUID()}`, RATE_LIMIT_IP_PER_MINUTE: String(limit) };
+  const env = {
+    GATEHOUSE_DATA_DIR: 'memory://',
+    REDIS_URL: redisUrl,
+    REDIS_KEY_PREFIX: `gatehouse-test-${randomUUID()}`,
+    RATE_LIMIT_IP_PER_MINUTE: String(limit),
+  };
   const servers = await Promise.all([spawnServer(env), spawnServer(env)]);
   expect(servers[0].port).not.toBe(servers[1].port);
   await Promise.all(servers.map((s) => waitForLog(s.output, (l) => l.msg === SHARED)));
   return servers;
 }
 
-const count = (output: readonly string[], msg: string): number => output.filter((l) => l.includes(`"msg":"${msg}"`)).length;
+const count = (output: readonly string[], msg: string): number =>
+  output.filter((l) => l.includes(`"msg":"${msg}"`)).length;
 
 // CI runs with REDIS_URL (global-setup fails the run without it); the outage test also needs the redis-server binary.
 describe.runIf(REDIS_URL)('rate limits shared through Redis by several instances', () => {

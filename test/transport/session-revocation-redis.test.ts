@@ -13,72 +13,88 @@ import { REDIS_URL, TEST_DATABASE_URL } from '../support/test-env';
 const SESSION_CACHE_TTL_MS = 10_000;
 
 // Two processes share one database and one Redis, as two instances of a deployment do.
-describe.runIf(TEST_DATABASE_URL && REDIS_URL)('session revocation between two instances through Redis', () => {
-  const dbName = `gatehouse_revocation_${randomUUID().replaceAll('-', '')}`;
-  let a: SpawnedServer;
-  let b: SpawnedServer;
-  let db: pg.Client;
-  beforeAll(async () => {
-    const url = await createPostgresDatabase(dbName);
-    const env = { ...UNLIMITED, DATABASE_URL: url, REDIS_URL: REDIS_URL!, REDIS_KEY_PREFIX: `gatehouse-test-${randomUUID()}` };
-    a = await spawnServer(env, { args: ['--migrate'] });
-    b = await spawnServer(env);
-    db = new pg.Client({ connectionString: url });
-    await db.connect();
-  });
-  afterAll(async () => {
-    await db?.end();
-    await Promise.all([a?.stop(), b?.stop()]);
-    await dropPostgresDatabase(dbName);
-  });
+describe.runIf(TEST_DATABASE_URL && REDIS_URL)(
+  'session revocation between two instances through Redis',
+  () => {
+    const dbName = `gatehouse_revocation_${randomUUID().replaceAll('-', '')}`;
+    let a: SpawnedServer;
+    let b: SpawnedServer;
+    let db: pg.Client;
+    beforeAll(async () => {
+      const url = await createPostgresDatabase(dbName);
+      const env = {
+        ...UNLIMITED,
+        DATABASE_URL: url,
+        REDIS_URL: REDIS_URL!,
+        REDIS_KEY_PREFIX: `gatehouse-test-${randomUUID()}`,
+      };
+      a = await spawnServer(env, { args: ['--migrate'] });
+      b = await spawnServer(env);
+      db = new pg.Client({ connectionString: url });
+      await db.connect();
+    });
+    afterAll(async () => {
+      await db?.end();
+      await Promise.all([a?.stop(), b?.stop()]);
+      await dropPostgresDatabase(dbName);
+    });
 
-  const post = (server: SpawnedServer, path: string, body: unknown, cookie?: string) =>
-    fetch(`${server.url}/trpc/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', origin: server.url, ...(cookie ? { cookie } : {}) }, body: JSON.stringify(body) });
-  const me = async (server: SpawnedServer, cookie: string) => {
-    const res = await fetch(`${server.url}/trpc/auth.me`, { headers: { cookie } });
-    await res.arrayBuffer();
-    return res.status;
-  };
-  const signIn = async (email: string): Promise<string> => {
-    const res = await post(a, 'auth.signIn', { email, password: TEST_PASSWORD });
-    expect(res.status).toBe(200);
-    return (res.headers.getSetCookie()[0] ?? '').split(';')[0] ?? '';
-  };
-  const sessionId = (cookie: string) => cookie.slice(cookie.indexOf('=') + 1).split('.')[0] ?? '';
+    const post = (server: SpawnedServer, path: string, body: unknown, cookie?: string) =>
+      fetch(`${server.url}/trpc/${path}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          origin: server.url,
+          ...(cookie ? { cookie } : {}),
+        },
+        body: JSON.stringify(body),
+      });
+    const me = async (server: SpawnedServer, cookie: string) => {
+      const res = await fetch(`${server.url}/trpc/auth.me`, { headers: { cookie } });
+      await res.arrayBuffer();
+      return res.status;
+    };
+    const signIn = async (email: string): Promise<string> => {
+      const res = await post(a, 'auth.signIn', { email, password: TEST_PASSWORD });
+      expect(res.status).toBe(200);
+      return (res.headers.getSetCookie()[0] ?? '').split(';')[0] ?? '';
+    };
+    const sessionId = (cookie: string) => cookie.slice(cookie.indexOf('=') + 1).split('.')[0] ?? '';
 
-  it('a sign-out on one instance stops the session on the other, which had it cached, through the message and not the cache expiring', async () => {
-    const email = 'two-instances@example.com';
-    expect((await post(a, 'auth.signUp', { email, password: TEST_PASSWORD })).status).toBe(200);
+    it('a sign-out on one instance stops the session on the other, which had it cached, through the message and not the cache expiring', async () => {
+      const email = 'two-instances@example.com';
+      expect((await post(a, 'auth.signUp', { email, password: TEST_PASSWORD })).status).toBe(200);
 
-    // First show that B serves sessions from its cache (its subscription is
-    // up): a session deleted in the database behind B's back, with no message,
-    // is still answered from memory. Only then does the timing below prove the
-    // message, not a database read.
-    let cacheServes = false;
-    for (let attempt = 0; attempt < 50 && !cacheServes; attempt++) {
-      const probe = await signIn(email);
-      expect(await me(b, probe)).toBe(200);
-      await db.query('delete from sessions where id = $1', [sessionId(probe)]);
-      cacheServes = (await me(b, probe)) === 200;
-      if (!cacheServes) await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(cacheServes).toBe(true);
+      // First show that B serves sessions from its cache (its subscription is
+      // up): a session deleted in the database behind B's back, with no message,
+      // is still answered from memory. Only then does the timing below prove the
+      // message, not a database read.
+      let cacheServes = false;
+      for (let attempt = 0; attempt < 50 && !cacheServes; attempt++) {
+        const probe = await signIn(email);
+        expect(await me(b, probe)).toBe(200);
+        await db.query('delete from sessions where id = $1', [sessionId(probe)]);
+        cacheServes = (await me(b, probe)) === 200;
+        if (!cacheServes) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(cacheServes).toBe(true);
 
-    const cookie = await signIn(email);
-    // B caches the session from this request on, for SESSION_CACHE_TTL_MS.
-    const cachedBefore = Date.now();
-    expect(await me(b, cookie)).toBe(200);
-    expect((await post(a, 'auth.signOut', {}, cookie)).status).toBe(200);
-    // Only the message can make B refuse while its entry is still fresh:
-    // a 401 seen before the TTL ran out (counted from before B cached it)
-    // proves it, however long the message took on this machine.
-    let status = await me(b, cookie);
-    while (status === 200 && Date.now() - cachedBefore < SESSION_CACHE_TTL_MS) {
-      await new Promise((r) => setTimeout(r, 20));
-      status = await me(b, cookie);
-    }
-    const refusedAfter = Date.now() - cachedBefore;
-    expect(status).toBe(401);
-    expect(refusedAfter).toBeLessThan(SESSION_CACHE_TTL_MS);
-  });
-});
+      const cookie = await signIn(email);
+      // B caches the session from this request on, for SESSION_CACHE_TTL_MS.
+      const cachedBefore = Date.now();
+      expect(await me(b, cookie)).toBe(200);
+      expect((await post(a, 'auth.signOut', {}, cookie)).status).toBe(200);
+      // Only the message can make B refuse while its entry is still fresh:
+      // a 401 seen before the TTL ran out (counted from before B cached it)
+      // proves it, however long the message took on this machine.
+      let status = await me(b, cookie);
+      while (status === 200 && Date.now() - cachedBefore < SESSION_CACHE_TTL_MS) {
+        await new Promise((r) => setTimeout(r, 20));
+        status = await me(b, cookie);
+      }
+      const refusedAfter = Date.now() - cachedBefore;
+      expect(status).toBe(401);
+      expect(refusedAfter).toBeLessThan(SESSION_CACHE_TTL_MS);
+    });
+  },
+);

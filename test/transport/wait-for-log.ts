@@ -19,7 +19,10 @@ export async function waitForLog(
         // not JSON
       }
     }
-    if (Date.now() > deadline) throw new Error(`no matching log line within ${timeoutMs} ms:\n${output.slice(-20).join('\n')}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `no matching log line within ${timeoutMs} ms:\n${output.slice(-20).join('\n')}`,
+      );
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -1,4 +1,13 @@
-import { AdminUser, AdminUserListInput, AdminUserPage, AuditListInput, AuditPage, RevokedCount, SetRoleInput, UserRef } from '@gatehouse/shared';
+import {
+  AdminUser,
+  AdminUserListInput,
+  AdminUserPage,
+  AuditListInput,
+  AuditPage,
+  RevokedCount,
+  SetRoleInput,
+  UserRef,
+} from '@gatehouse/shared';
 import { listAuditEvents } from '../audit/list-audit-events';
 import { AppError } from '../pipeline/app-error';
 import { procedure } from '../pipeline/procedure';
@@ -12,7 +21,11 @@ import { toAdminUser } from './to-admin-user';
 export const adminRouter = router({
   users: router({
     list: procedure
-      .meta({ permission: 'user:read', rate: 'admin', summary: 'Users by email, searchable, cursor-paginated' })
+      .meta({
+        permission: 'user:read',
+        rate: 'admin',
+        summary: 'Users by email, searchable, cursor-paginated',
+      })
       .input(AdminUserListInput)
       .output(AdminUserPage)
       .query(({ ctx, input }) => listUsersPage(ctx, input)),
@@ -26,29 +39,55 @@ export const adminRouter = router({
         return toAdminUser(row);
       }),
     setRole: procedure
-      .meta({ permission: 'user:manage', rate: 'admin', stepUp: true, audit: 'admin.user.set_role', summary: "Change a user's global role (revokes their sessions; never the last admin)" })
+      .meta({
+        permission: 'user:manage',
+        rate: 'admin',
+        stepUp: true,
+        audit: 'admin.user.set_role',
+        summary: "Change a user's global role (revokes their sessions; never the last admin)",
+      })
       .input(SetRoleInput)
       .output(AdminUser)
       .mutation(({ ctx, input }) => setUserRole(ctx, input)),
     lock: procedure
-      .meta({ permission: 'user:manage', rate: 'admin', audit: 'admin.user.lock', summary: 'Lock an account: sessions revoked, API keys stopped, sign-in refused' })
+      .meta({
+        permission: 'user:manage',
+        rate: 'admin',
+        audit: 'admin.user.lock',
+        summary: 'Lock an account: sessions revoked, API keys stopped, sign-in refused',
+      })
       .input(UserRef)
       .output(AdminUser)
       .mutation(({ ctx, input }) => lockUser(ctx, input.id)),
     unlock: procedure
-      .meta({ permission: 'user:manage', rate: 'admin', audit: 'admin.user.unlock', summary: 'Unlock an account' })
+      .meta({
+        permission: 'user:manage',
+        rate: 'admin',
+        audit: 'admin.user.unlock',
+        summary: 'Unlock an account',
+      })
       .input(UserRef)
       .output(AdminUser)
       .mutation(({ ctx, input }) => unlockUser(ctx, input.id)),
     revokeSessions: procedure
-      .meta({ permission: 'user:manage', rate: 'admin', audit: 'session.revoke_all', summary: "Revoke every session of a user" })
+      .meta({
+        permission: 'user:manage',
+        rate: 'admin',
+        audit: 'session.revoke_all',
+        summary: 'Revoke every session of a user',
+      })
       .input(UserRef)
       .output(RevokedCount)
       .mutation(({ ctx, input }) => revokeUserSessions(ctx, input.id)),
   }),
   audit: router({
     list: procedure
-      .meta({ permission: 'audit:read', rate: 'admin', summary: 'Audit events, newest first, filtered by actor, action, target, org and time; cursor-paginated' })
+      .meta({
+        permission: 'audit:read',
+        rate: 'admin',
+        summary:
+          'Audit events, newest first, filtered by actor, action, target, org and time; cursor-paginated',
+      })
       .input(AuditListInput)
       .output(AuditPage)
       .query(({ ctx, input }) => listAuditEvents(ctx.deps.db, input)),

@@ -3,7 +3,16 @@ import type { Database } from '../db/database';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-const COLUMNS = ['id', 'email', 'name', 'role', 'email_verified_at', 'mfa_enabled_at', 'locked_at', 'created_at'] as const;
+const COLUMNS = [
+  'id',
+  'email',
+  'name',
+  'role',
+  'email_verified_at',
+  'mfa_enabled_at',
+  'locked_at',
+  'created_at',
+] as const;
 
 /** Escapes LIKE metacharacters so a search for `50%_off` matches literally. */
 export function escapeLike(text: string): string {
@@ -11,9 +20,17 @@ export function escapeLike(text: string): string {
 }
 
 /** One page of users ordered by email (unique), after `afterEmail`; keyset, no OFFSET, no COUNT. */
-export function listUsers(db: Db, options: { emailContains: string | undefined; afterEmail: string | undefined; limit: number }) {
-  let q = db.selectFrom('users').select(COLUMNS).orderBy('email').limit(options.limit + 1);
-  if (options.emailContains !== undefined) q = q.where('email', 'like', `%${escapeLike(options.emailContains.toLowerCase())}%`);
+export function listUsers(
+  db: Db,
+  options: { emailContains: string | undefined; afterEmail: string | undefined; limit: number },
+) {
+  let q = db
+    .selectFrom('users')
+    .select(COLUMNS)
+    .orderBy('email')
+    .limit(options.limit + 1);
+  if (options.emailContains !== undefined)
+    q = q.where('email', 'like', `%${escapeLike(options.emailContains.toLowerCase())}%`);
   if (options.afterEmail !== undefined) q = q.where('email', '>', options.afterEmail);
   return q.execute();
 }
@@ -25,12 +42,24 @@ export function getUser(db: Db, id: string) {
 export type AdminUserRow = NonNullable<Awaited<ReturnType<typeof getUser>>>;
 
 /** Locks every admin row for the transaction: concurrent demotions serialise on it. */
-export async function lockAdmins(trx: Transaction<Database>): Promise<{ id: string; locked_at: Date | null }[]> {
-  return trx.selectFrom('users').select(['id', 'locked_at']).where('role', '=', 'admin').orderBy('id').forUpdate().execute();
+export async function lockAdmins(
+  trx: Transaction<Database>,
+): Promise<{ id: string; locked_at: Date | null }[]> {
+  return trx
+    .selectFrom('users')
+    .select(['id', 'locked_at'])
+    .where('role', '=', 'admin')
+    .orderBy('id')
+    .forUpdate()
+    .execute();
 }
 
 export function setRole(db: Db, id: string, role: 'user' | 'admin') {
-  return db.updateTable('users').set({ role, updated_at: sql`now()` }).where('id', '=', id).execute();
+  return db
+    .updateTable('users')
+    .set({ role, updated_at: sql`now()` })
+    .where('id', '=', id)
+    .execute();
 }
 
 export function setLocked(db: Db, id: string, locked: boolean) {

@@ -3,7 +3,13 @@ import { revokeAllUserKeys } from '../api-keys/api-key-queries';
 import { passwordProblem } from '../auth/password-policy';
 import { passwordProblemMessage } from '../auth/password-problem-message';
 import { publicUserFromRow } from '../auth/public-user';
-import { findUserByEmail, findUserById, insertUser, markEmailVerified, updatePasswordHash } from '../auth/user-queries';
+import {
+  findUserByEmail,
+  findUserById,
+  insertUser,
+  markEmailVerified,
+  updatePasswordHash,
+} from '../auth/user-queries';
 import { sha256 } from '../crypto/random-token';
 import { wipeMfaEnrolledUnverified } from '../mfa/mfa-queries';
 import { AppError } from '../pipeline/app-error';
@@ -11,7 +17,8 @@ import type { Context } from '../pipeline/context';
 import { deleteUserSessions } from '../sessions/session-queries';
 import { adminExists, consumeBootstrapToken } from './bootstrap-token-queries';
 
-const REFUSED = 'The bootstrap link is invalid, expired or used, or an administrator exists already; restart the server (while no administrator exists) for a new link, or use `gatehouse admin create`';
+const REFUSED =
+  'The bootstrap link is invalid, expired or used, or an administrator exists already; restart the server (while no administrator exists) for a new link, or use `gatehouse admin create`';
 
 /**
  * The first administrator, from the one-time link logged at start-up. In one
@@ -23,7 +30,10 @@ const REFUSED = 'The bootstrap link is invalid, expired or used, or an administr
  * factor from before verification removed) and promoted: whoever registered
  * the address first keeps nothing. One audit event, `admin.bootstrap`.
  */
-export async function bootstrapAdmin(ctx: Context, input: BootstrapAdminInput): Promise<BootstrapAdminResult> {
+export async function bootstrapAdmin(
+  ctx: Context,
+  input: BootstrapAdminInput,
+): Promise<BootstrapAdminResult> {
   const { deps } = ctx;
   const min = deps.config.auth.passwordMinLength;
   const problem = passwordProblem(input.password, input.email, min);
@@ -31,13 +41,27 @@ export async function bootstrapAdmin(ctx: Context, input: BootstrapAdminInput): 
   // Hash before the transaction: argon2 must not hold a database connection.
   const hash = await deps.passwords.hash(input.password);
   const result = await deps.db.transaction().execute(async (trx) => {
-    if (!(await consumeBootstrapToken(trx, sha256(input.token))) || (await adminExists(trx))) throw new AppError('BOOTSTRAP_TOKEN_INVALID', { message: REFUSED });
+    if (!(await consumeBootstrapToken(trx, sha256(input.token))) || (await adminExists(trx)))
+      throw new AppError('BOOTSTRAP_TOKEN_INVALID', { message: REFUSED });
     const existing = await findUserByEmail(trx, input.email);
     if (!existing) {
-      const created = await insertUser(trx, { email: input.email, name: null, passwordHash: hash, role: 'admin' });
+      const created = await insertUser(trx, {
+        email: input.email,
+        name: null,
+        passwordHash: hash,
+        role: 'admin',
+      });
       if (!created) throw new AppError('CONFLICT');
       await markEmailVerified(trx, created.id);
-      await deps.audit.append(trx, { action: 'admin.bootstrap', actor: { type: 'user', id: created.id }, target: { type: 'user', id: created.id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId, details: { promoted: false } });
+      await deps.audit.append(trx, {
+        action: 'admin.bootstrap',
+        actor: { type: 'user', id: created.id },
+        target: { type: 'user', id: created.id },
+        outcome: 'success',
+        ip: ctx.ip,
+        requestId: ctx.requestId,
+        details: { promoted: false },
+      });
       return { userId: created.id, promoted: false, keyIds: [] as string[] };
     }
     await updatePasswordHash(trx, existing.id, hash);
@@ -53,7 +77,13 @@ export async function bootstrapAdmin(ctx: Context, input: BootstrapAdminInput): 
       outcome: 'success',
       ip: ctx.ip,
       requestId: ctx.requestId,
-      details: { promoted: true, from: existing.role, apiKeysRevoked: keyIds.length, sessionsRevoked: sessions.length, mfaRemoved },
+      details: {
+        promoted: true,
+        from: existing.role,
+        apiKeysRevoked: keyIds.length,
+        sessionsRevoked: sessions.length,
+        mfaRemoved,
+      },
     });
     return { userId: existing.id, promoted: true, keyIds };
   });

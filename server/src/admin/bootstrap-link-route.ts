@@ -5,7 +5,11 @@ export const BOOTSTRAP_LINK_ANSWER = {
   message:
     'This is the one-time link for the first administrator. Send its token with an email and a password to auth.bootstrapAdmin (a POST with a JSON body), for example from /docs; see docs/operations.md.',
   procedure: 'POST /trpc/auth.bootstrapAdmin',
-  body: { token: '<what follows #token= in the logged link>', email: '<you@example.com>', password: '<a passphrase>' },
+  body: {
+    token: '<what follows #token= in the logged link>',
+    email: '<you@example.com>',
+    password: '<a passphrase>',
+  },
   docs: '/docs',
 } as const;
 
@@ -18,7 +22,8 @@ export const BOOTSTRAP_LINK_ANSWER = {
 export function createBootstrapLinkRoute(): PlainRoute {
   const body = JSON.stringify(BOOTSTRAP_LINK_ANSWER, null, 2);
   return function bootstrapLinkRoute(req, res, _state, pathname) {
-    if (pathname !== '/bootstrap-admin' || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
+    if (pathname !== '/bootstrap-admin' || (req.method !== 'GET' && req.method !== 'HEAD'))
+      return false;
     res.statusCode = 200;
     res.setHeader('content-type', 'application/json');
     res.setHeader('cache-control', 'no-store');

@@ -5,7 +5,12 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 /** Whether any account holds the global admin role. */
 export async function adminExists(db: Db): Promise<boolean> {
-  const row = await db.selectFrom('users').select('id').where('role', '=', 'admin').limit(1).executeTakeFirst();
+  const row = await db
+    .selectFrom('users')
+    .select('id')
+    .where('role', '=', 'admin')
+    .limit(1)
+    .executeTakeFirst();
   return row !== undefined;
 }
 
@@ -14,7 +19,16 @@ export function replaceBootstrapToken(db: Db, tokenHash: Buffer, expiresAt: Date
   return db
     .insertInto('bootstrap_tokens')
     .values({ id: 1, token_hash: tokenHash, expires_at: expiresAt, used_at: null })
-    .onConflict((oc) => oc.column('id').doUpdateSet({ token_hash: tokenHash, created_at: sql`now()`, expires_at: expiresAt, used_at: null }))
+    .onConflict((oc) =>
+      oc
+        .column('id')
+        .doUpdateSet({
+          token_hash: tokenHash,
+          created_at: sql`now()`,
+          expires_at: expiresAt,
+          used_at: null,
+        }),
+    )
     .execute();
 }
 

@@ -13,7 +13,15 @@ type Admin = Context & { principal: Principal };
 async function revokeEverywhere(ctx: Admin, userId: string, cause: string): Promise<number> {
   const revoked = await ctx.deps.sessions.revokeAllForUser(userId);
   await ctx.deps.sessions.forgetUser(userId);
-  await ctx.deps.audit.append(ctx.deps.db, { action: 'session.revoke_all', actor: actorOf(ctx.principal), target: { type: 'user', id: userId }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId, details: { count: revoked, cause } });
+  await ctx.deps.audit.append(ctx.deps.db, {
+    action: 'session.revoke_all',
+    actor: actorOf(ctx.principal),
+    target: { type: 'user', id: userId },
+    outcome: 'success',
+    ip: ctx.ip,
+    requestId: ctx.requestId,
+    details: { count: revoked, cause },
+  });
   return revoked;
 }
 
@@ -22,7 +30,10 @@ async function revokeEverywhere(ctx: Admin, userId: string, cause: string): Prom
  * transaction, so two admins demoting each other at once cannot leave none
  * (LAST_ADMIN). The target's sessions are revoked: their privileges changed.
  */
-export async function setUserRole(ctx: Admin, input: { id: string; role: 'user' | 'admin' }): Promise<AdminUser> {
+export async function setUserRole(
+  ctx: Admin,
+  input: { id: string; role: 'user' | 'admin' },
+): Promise<AdminUser> {
   const { deps } = ctx;
   let demoted = false;
   const updated = await deps.db.transaction().execute(async (trx) => {
@@ -30,18 +41,38 @@ export async function setUserRole(ctx: Admin, input: { id: string; role: 'user' 
     const target = await getUser(trx, input.id);
     if (!target) throw new AppError('NOT_FOUND', { message: 'No such user' });
     if (target.role === input.role) return target;
-    if (target.role === 'admin' && input.role !== 'admin' && admins.filter((a) => a.locked_at === null && a.id !== target.id).length === 0) {
-      throw new AppError('LAST_ADMIN', { message: 'The last active administrator cannot be demoted' });
+    if (
+      target.role === 'admin' &&
+      input.role !== 'admin' &&
+      admins.filter((a) => a.locked_at === null && a.id !== target.id).length === 0
+    ) {
+      throw new AppError('LAST_ADMIN', {
+        message: 'The last active administrator cannot be demoted',
+      });
     }
     await setRole(trx, target.id, input.role);
     // A demotion ends privileges the user's live access tokens still carry.
     demoted = target.role === 'admin' && input.role !== 'admin';
     if (demoted) await markUserTokensRevoked(trx, target.id);
-    await deps.audit.append(trx, { action: 'admin.user.set_role', actor: actorOf(ctx.principal), target: { type: 'user', id: target.id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId, details: { from: target.role, to: input.role } });
+    await deps.audit.append(trx, {
+      action: 'admin.user.set_role',
+      actor: actorOf(ctx.principal),
+      target: { type: 'user', id: target.id },
+      outcome: 'success',
+      ip: ctx.ip,
+      requestId: ctx.requestId,
+      details: { from: target.role, to: input.role },
+    });
     return { ...target, role: input.role };
   });
   if (demoted) deps.tokenRevocations?.userTokensRevoked(updated.id);
-  securityEvent(ctx.log, { type: 'privilege.changed', requestId: ctx.requestId, ip: ctx.ip, principal: ctx.principal, details: { scope: 'global', targetUserId: updated.id, role: input.role } });
+  securityEvent(ctx.log, {
+    type: 'privilege.changed',
+    requestId: ctx.requestId,
+    ip: ctx.ip,
+    principal: ctx.principal,
+    details: { scope: 'global', targetUserId: updated.id, role: input.role },
+  });
   await revokeEverywhere(ctx, updated.id, 'role_change');
   return toAdminUser(updated);
 }
@@ -53,17 +84,30 @@ export async function setUserRole(ctx: Admin, input: { id: string; role: 'user' 
  */
 export async function lockUser(ctx: Admin, id: string): Promise<AdminUser> {
   const { deps } = ctx;
-  if (id === ctx.principal.userId) throw new AppError('FORBIDDEN', { message: 'Administrators cannot lock their own account' });
+  if (id === ctx.principal.userId)
+    throw new AppError('FORBIDDEN', { message: 'Administrators cannot lock their own account' });
   const locked = await deps.db.transaction().execute(async (trx) => {
     const admins = await lockAdmins(trx);
     const target = await getUser(trx, id);
     if (!target) throw new AppError('NOT_FOUND', { message: 'No such user' });
-    if (target.role === 'admin' && admins.filter((a) => a.locked_at === null && a.id !== target.id).length === 0) {
-      throw new AppError('LAST_ADMIN', { message: 'The last active administrator cannot be locked' });
+    if (
+      target.role === 'admin' &&
+      admins.filter((a) => a.locked_at === null && a.id !== target.id).length === 0
+    ) {
+      throw new AppError('LAST_ADMIN', {
+        message: 'The last active administrator cannot be locked',
+      });
     }
     await setLocked(trx, id, true);
     await markUserTokensRevoked(trx, id);
-    await deps.audit.append(trx, { action: 'admin.user.lock', actor: actorOf(ctx.principal), target: { type: 'user', id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId });
+    await deps.audit.append(trx, {
+      action: 'admin.user.lock',
+      actor: actorOf(ctx.principal),
+      target: { type: 'user', id },
+      outcome: 'success',
+      ip: ctx.ip,
+      requestId: ctx.requestId,
+    });
     return (await getUser(trx, id)) ?? target;
   });
   deps.tokenRevocations?.userTokensRevoked(id);
@@ -77,7 +121,14 @@ export async function unlockUser(ctx: Admin, id: string): Promise<AdminUser> {
     const target = await getUser(trx, id);
     if (!target) throw new AppError('NOT_FOUND', { message: 'No such user' });
     await setLocked(trx, id, false);
-    await deps.audit.append(trx, { action: 'admin.user.unlock', actor: actorOf(ctx.principal), target: { type: 'user', id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId });
+    await deps.audit.append(trx, {
+      action: 'admin.user.unlock',
+      actor: actorOf(ctx.principal),
+      target: { type: 'user', id },
+      outcome: 'success',
+      ip: ctx.ip,
+      requestId: ctx.requestId,
+    });
     return { ...target, locked_at: null };
   });
   await deps.sessions.forgetUser(id);
@@ -85,6 +136,7 @@ export async function unlockUser(ctx: Admin, id: string): Promise<AdminUser> {
 }
 
 export async function revokeUserSessions(ctx: Admin, id: string): Promise<{ revoked: number }> {
-  if (!(await getUser(ctx.deps.db, id))) throw new AppError('NOT_FOUND', { message: 'No such user' });
+  if (!(await getUser(ctx.deps.db, id)))
+    throw new AppError('NOT_FOUND', { message: 'No such user' });
   return { revoked: await revokeEverywhere(ctx, id, 'admin') };
 }

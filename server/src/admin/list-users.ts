@@ -16,10 +16,21 @@ const UserPosition = z.tuple([
 ]);
 
 /** Users by email, optionally filtered by an email substring; keyset-paginated. */
-export async function listUsersPage(ctx: Context, input: { emailContains?: string | undefined; cursor?: string | undefined; limit: number }): Promise<{ users: AdminUser[]; nextCursor: string | null }> {
-  const after = input.cursor !== undefined ? decodeCursor(input.cursor, UserPosition)[0] : undefined;
-  const rows = await listUsers(ctx.deps.db, { emailContains: input.emailContains, afterEmail: after, limit: input.limit });
+export async function listUsersPage(
+  ctx: Context,
+  input: { emailContains?: string | undefined; cursor?: string | undefined; limit: number },
+): Promise<{ users: AdminUser[]; nextCursor: string | null }> {
+  const after =
+    input.cursor !== undefined ? decodeCursor(input.cursor, UserPosition)[0] : undefined;
+  const rows = await listUsers(ctx.deps.db, {
+    emailContains: input.emailContains,
+    afterEmail: after,
+    limit: input.limit,
+  });
   const page = rows.slice(0, input.limit);
   const last = page[page.length - 1];
-  return { users: page.map(toAdminUser), nextCursor: rows.length > input.limit && last ? encodeCursor([last.email]) : null };
+  return {
+    users: page.map(toAdminUser),
+    nextCursor: rows.length > input.limit && last ? encodeCursor([last.email]) : null,
+  };
 }

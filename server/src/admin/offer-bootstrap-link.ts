@@ -2,7 +2,11 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { generateToken, sha256 } from '../crypto/random-token';
 import type { Database } from '../db/database';
-import { adminExists, deleteBootstrapToken, replaceBootstrapToken } from './bootstrap-token-queries';
+import {
+  adminExists,
+  deleteBootstrapToken,
+  replaceBootstrapToken,
+} from './bootstrap-token-queries';
 
 /** How long a first-administrator link works. */
 export const BOOTSTRAP_TTL_MS = 3_600_000;
@@ -18,7 +22,11 @@ export const BOOTSTRAP_TTL_MS = 3_600_000;
  * await offerBootstrapLink(db, log, 'https://api.example.com')
  * // log: { bootstrapUrl: 'https://api.example.com/bootstrap-admin#token=…' } no administrator yet: …
  */
-export async function offerBootstrapLink(db: Kysely<Database>, log: Logger, baseUrl: string): Promise<string | undefined> {
+export async function offerBootstrapLink(
+  db: Kysely<Database>,
+  log: Logger,
+  baseUrl: string,
+): Promise<string | undefined> {
   const token = generateToken(32);
   const issued = await db.transaction().execute(async (trx) => {
     if (await adminExists(trx)) {

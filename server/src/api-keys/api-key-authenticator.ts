@@ -15,7 +15,9 @@ import { ORG_KEY_SCOPES } from './org-key-scopes';
 const MINUTE = 60_000;
 
 /** The presented API key: `Authorization: Bearer gth_live_…` or `X-API-Key`. */
-export function presentedApiKey(headers: Record<string, string | string[] | undefined>): string | undefined {
+export function presentedApiKey(
+  headers: Record<string, string | string[] | undefined>,
+): string | undefined {
   const auth = headers.authorization;
   const bearer = typeof auth === 'string' ? /^Bearer[ \t]+(\S+)\s*$/i.exec(auth)?.[1] : undefined;
   if (bearer && looksLikeApiKey(bearer)) return bearer;
@@ -33,11 +35,29 @@ export function presentedApiKey(headers: Record<string, string | string[] | unde
  * aggregated (`refusals`): one row per key, reason and window, with a count,
  * so forged secrets cannot make the audit log grow without bound.
  */
-export function createApiKeyAuthenticator(deps: { db: Kysely<Database>; audit: AuditSink; log: Logger; refusals?: AggregatedAudit }): Authenticator {
+export function createApiKeyAuthenticator(deps: {
+  db: Kysely<Database>;
+  audit: AuditSink;
+  log: Logger;
+  refusals?: AggregatedAudit;
+}): Authenticator {
   const lastTouched = new Map<string, number>();
-  const refusals = deps.refusals ?? createAggregatedAudit({ audit: deps.audit, db: deps.db, windowMs: MINUTE });
-  const deny = async (id: string, reason: string, ip: string, requestId: string): Promise<{ error: 'API_KEY_INVALID' }> => {
-    await refusals.append(`api_key.use|${id}|${reason}`, { action: 'api_key.use', actor: { type: 'api_key', id }, outcome: 'denied', ip, requestId, details: { reason } });
+  const refusals =
+    deps.refusals ?? createAggregatedAudit({ audit: deps.audit, db: deps.db, windowMs: MINUTE });
+  const deny = async (
+    id: string,
+    reason: string,
+    ip: string,
+    requestId: string,
+  ): Promise<{ error: 'API_KEY_INVALID' }> => {
+    await refusals.append(`api_key.use|${id}|${reason}`, {
+      action: 'api_key.use',
+      actor: { type: 'api_key', id },
+      outcome: 'denied',
+      ip,
+      requestId,
+      details: { reason },
+    });
     return { error: 'API_KEY_INVALID' };
   };
 
@@ -51,16 +71,23 @@ export function createApiKeyAuthenticator(deps: { db: Kysely<Database>; audit: A
     const now = Date.now();
     const current = constantTimeEqual(Buffer.from(row.secret_hash), parsed.secretHash);
     const previous =
-      !current && row.previous_secret_hash !== null && row.previous_expires_at !== null && new Date(row.previous_expires_at).getTime() > now && constantTimeEqual(Buffer.from(row.previous_secret_hash), parsed.secretHash);
+      !current &&
+      row.previous_secret_hash !== null &&
+      row.previous_expires_at !== null &&
+      new Date(row.previous_expires_at).getTime() > now &&
+      constantTimeEqual(Buffer.from(row.previous_secret_hash), parsed.secretHash);
     if (!current && !previous) return deny(row.id, 'wrong secret', req.ip, req.requestId);
     if (row.revoked_at !== null) return deny(row.id, 'revoked', req.ip, req.requestId);
-    if (new Date(row.expires_at).getTime() <= now) return deny(row.id, 'expired', req.ip, req.requestId);
+    if (new Date(row.expires_at).getTime() <= now)
+      return deny(row.id, 'expired', req.ip, req.requestId);
     if (row.locked_at !== null) return deny(row.id, 'owner locked', req.ip, req.requestId);
 
     if (now - (lastTouched.get(row.id) ?? 0) >= MINUTE) {
       lastTouched.set(row.id, now);
       if (lastTouched.size > 10_000) lastTouched.clear();
-      touchKey(deps.db, row.id).catch((err: unknown) => deps.log.warn({ err: { message: (err as Error).message } }, 'recording API key use failed'));
+      touchKey(deps.db, row.id).catch((err: unknown) =>
+        deps.log.warn({ err: { message: (err as Error).message } }, 'recording API key use failed'),
+      );
     }
     const scopes = new Set(row.scopes as Permission[]);
     const rolePermissions = permissionsOfRole(row.role);
@@ -70,7 +97,11 @@ export function createApiKeyAuthenticator(deps: { db: Kysely<Database>; audit: A
       email: row.email,
       role: row.role,
       // An org-bound key never acts outside its org, even if its row says otherwise.
-      permissions: new Set([...scopes].filter((p) => rolePermissions.has(p) && (row.org_id === null || ORG_KEY_SCOPES.has(p)))),
+      permissions: new Set(
+        [...scopes].filter(
+          (p) => rolePermissions.has(p) && (row.org_id === null || ORG_KEY_SCOPES.has(p)),
+        ),
+      ),
       scopes,
       emailVerified: row.email_verified_at !== null,
       sessionId: undefined,

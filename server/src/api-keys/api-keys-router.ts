@@ -1,4 +1,12 @@
-import { ApiKeyList, ApiKeyRef, CreateApiKeyInput, CreatedApiKey, NoInput, Ok, RotateApiKeyInput } from '@gatehouse/shared';
+import {
+  ApiKeyList,
+  ApiKeyRef,
+  CreateApiKeyInput,
+  CreatedApiKey,
+  NoInput,
+  Ok,
+  RotateApiKeyInput,
+} from '@gatehouse/shared';
 import { procedure } from '../pipeline/procedure';
 import { router } from '../pipeline/trpc';
 import { createApiKey, listApiKeys, revokeApiKey, rotateApiKey } from './api-key-service';
@@ -11,12 +19,21 @@ import { createApiKey, listApiKeys, revokeApiKey, rotateApiKey } from './api-key
  */
 export const apiKeysRouter = router({
   create: procedure
-    .meta({ permission: 'apikey:manage', stepUp: true, returnsSecret: true, requireVerifiedEmail: true, summary: 'Create an API key (shown once); scopes within your own permissions' })
+    .meta({
+      permission: 'apikey:manage',
+      stepUp: true,
+      returnsSecret: true,
+      requireVerifiedEmail: true,
+      summary: 'Create an API key (shown once); scopes within your own permissions',
+    })
     .input(CreateApiKeyInput)
     .output(CreatedApiKey)
     .mutation(({ ctx, input }) => createApiKey(ctx, input)),
   list: procedure
-    .meta({ permission: 'apikey:manage', summary: 'Your API keys (never their secrets), with last use' })
+    .meta({
+      permission: 'apikey:manage',
+      summary: 'Your API keys (never their secrets), with last use',
+    })
     .input(NoInput)
     .output(ApiKeyList)
     .query(({ ctx }) => listApiKeys(ctx)),
@@ -26,7 +43,14 @@ export const apiKeysRouter = router({
     .output(Ok)
     .mutation(({ ctx, input }) => revokeApiKey(ctx, input.id)),
   rotate: procedure
-    .meta({ permission: 'apikey:manage', stepUp: true, returnsSecret: true, requireVerifiedEmail: true, summary: 'New secret for a key within your own permissions; the old one works for a grace period (≤ 7 days)' })
+    .meta({
+      permission: 'apikey:manage',
+      stepUp: true,
+      returnsSecret: true,
+      requireVerifiedEmail: true,
+      summary:
+        'New secret for a key within your own permissions; the old one works for a grace period (≤ 7 days)',
+    })
     .input(RotateApiKeyInput)
     .output(CreatedApiKey)
     .mutation(({ ctx, input }) => rotateApiKey(ctx, input.id, input.graceSeconds)),

@@ -14,13 +14,22 @@ import { setTenantSettings } from '../pipeline/tenant-scope';
  * non-member) and, when that org requires two-factor, only from an MFA
  * session (MFA_REQUIRED_BY_ORG). Runs inside the minting transaction.
  */
-export async function assertWithinCallerGrant(trx: Transaction<Database>, principal: Principal, key: { readonly scopes: readonly string[]; readonly orgId: string | null }, withMfa: boolean): Promise<void> {
+export async function assertWithinCallerGrant(
+  trx: Transaction<Database>,
+  principal: Principal,
+  key: { readonly scopes: readonly string[]; readonly orgId: string | null },
+  withMfa: boolean,
+): Promise<void> {
   const beyond = key.scopes.filter((s) => !principal.permissions.has(s as Permission));
-  if (beyond.length > 0) throw new AppError('SCOPE_EXCEEDS_GRANT', { message: `You do not hold: ${beyond.join(', ')}` });
+  if (beyond.length > 0)
+    throw new AppError('SCOPE_EXCEEDS_GRANT', { message: `You do not hold: ${beyond.join(', ')}` });
   if (key.orgId !== null) {
     await setTenantSettings(trx, principal.userId, []);
     const org = (await membershipsOf(trx, principal.userId)).find((m) => m.org_id === key.orgId);
     if (!org) throw new AppError('NOT_FOUND', { message: 'No such organization' });
-    if (org.require_mfa && !withMfa) throw new AppError('MFA_REQUIRED_BY_ORG', { message: 'This organization requires two-factor authentication' });
+    if (org.require_mfa && !withMfa)
+      throw new AppError('MFA_REQUIRED_BY_ORG', {
+        message: 'This organization requires two-factor authentication',
+      });
   }
 }

@@ -8,4 +8,7 @@ import { ORG_ROLE_PERMISSIONS } from '../orgs/org-roles';
  * accepting invitations elsewhere, `admin.*` — so an org-bound key never
  * carries it, even when its owner does.
  */
-export const ORG_KEY_SCOPES: ReadonlySet<Permission> = new Set<Permission>(['self:read', ...Object.values(ORG_ROLE_PERMISSIONS).flatMap((permissions) => [...permissions])]);
+export const ORG_KEY_SCOPES: ReadonlySet<Permission> = new Set<Permission>([
+  'self:read',
+  ...Object.values(ORG_ROLE_PERMISSIONS).flatMap((permissions) => [...permissions]),
+]);

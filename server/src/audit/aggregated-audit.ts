@@ -24,7 +24,13 @@ interface Pending {
   last: AuditEventInput;
 }
 
-export function createAggregatedAudit(options: { audit: AuditSink; db: Kysely<Database>; windowMs: number; maxKeys?: number; now?: () => number }): AggregatedAudit {
+export function createAggregatedAudit(options: {
+  audit: AuditSink;
+  db: Kysely<Database>;
+  windowMs: number;
+  maxKeys?: number;
+  now?: () => number;
+}): AggregatedAudit {
   const { audit, db, windowMs } = options;
   const maxKeys = options.maxKeys ?? 10_000;
   const now = options.now ?? Date.now;
@@ -32,7 +38,12 @@ export function createAggregatedAudit(options: { audit: AuditSink; db: Kysely<Da
 
   const summary = (p: Pending): AuditEventInput => ({
     ...p.last,
-    details: { ...p.event.details, count: p.repeats, aggregated: true, windowStartedAt: new Date(p.startedAt).toISOString() },
+    details: {
+      ...p.event.details,
+      count: p.repeats,
+      aggregated: true,
+      windowStartedAt: new Date(p.startedAt).toISOString(),
+    },
   });
   // Removed from the map before the first await: concurrent callers never settle one window twice.
   const settle = async (entries: [string, Pending][]): Promise<void> => {
@@ -59,7 +70,9 @@ export function createAggregatedAudit(options: { audit: AuditSink; db: Kysely<Da
     },
     async flush(flushOptions) {
       const t = now();
-      await settle([...pending].filter(([, p]) => flushOptions?.all === true || t - p.startedAt >= windowMs));
+      await settle(
+        [...pending].filter(([, p]) => flushOptions?.all === true || t - p.startedAt >= windowMs),
+      );
     },
   };
 }

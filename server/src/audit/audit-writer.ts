@@ -18,14 +18,27 @@ import { redactDetails } from './redact-details';
  *   await appendAuditEvent(trx, { action: 'admin.user.set_role', actor, target: { type: 'user', id: userId }, outcome: 'success' });
  * });
  */
-export async function appendAuditEvent(db: Kysely<Database> | Transaction<Database>, event: AuditEventInput): Promise<string> {
+export async function appendAuditEvent(
+  db: Kysely<Database> | Transaction<Database>,
+  event: AuditEventInput,
+): Promise<string> {
   if (db.isTransaction) return appendInTransaction(db as Transaction<Database>, event);
   return db.transaction().execute((trx) => appendInTransaction(trx, event));
 }
 
-async function appendInTransaction(trx: Transaction<Database>, event: AuditEventInput): Promise<string> {
-  const head = await trx.selectFrom('audit_chain_head').select(['last_hash']).where('id', '=', 1).forUpdate().executeTakeFirstOrThrow();
-  const { rows } = await sql<{ id: string | number | bigint }>`select nextval('audit_events_id_seq') as id`.execute(trx);
+async function appendInTransaction(
+  trx: Transaction<Database>,
+  event: AuditEventInput,
+): Promise<string> {
+  const head = await trx
+    .selectFrom('audit_chain_head')
+    .select(['last_hash'])
+    .where('id', '=', 1)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+  const { rows } = await sql<{
+    id: string | number | bigint;
+  }>`select nextval('audit_events_id_seq') as id`.execute(trx);
   const record: AuditRecord = {
     id: String(rows[0]?.id),
     occurredAt: new Date().toISOString(),
@@ -61,7 +74,11 @@ async function appendInTransaction(trx: Transaction<Database>, event: AuditEvent
       hash,
     })
     .execute();
-  await trx.updateTable('audit_chain_head').set({ last_id: record.id, last_hash: hash }).where('id', '=', 1).execute();
+  await trx
+    .updateTable('audit_chain_head')
+    .set({ last_id: record.id, last_hash: hash })
+    .where('id', '=', 1)
+    .execute();
   return record.id;
 }
 

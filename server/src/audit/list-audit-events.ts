@@ -14,8 +14,26 @@ const AuditPosition = z.tuple([
 ]);
 
 /** Newest first, filtered; keyset-paginated by id (no OFFSET, no COUNT). */
-export async function listAuditEvents(db: Kysely<Database>, input: AuditListInput & { limit: number }): Promise<{ events: AuditEvent[]; nextCursor: string | null }> {
-  let q = db.selectFrom('audit_events').select(['id', 'occurred_at', 'actor_type', 'actor_id', 'action', 'target_type', 'target_id', 'org_id', 'ip', 'request_id', 'outcome', 'details']);
+export async function listAuditEvents(
+  db: Kysely<Database>,
+  input: AuditListInput & { limit: number },
+): Promise<{ events: AuditEvent[]; nextCursor: string | null }> {
+  let q = db
+    .selectFrom('audit_events')
+    .select([
+      'id',
+      'occurred_at',
+      'actor_type',
+      'actor_id',
+      'action',
+      'target_type',
+      'target_id',
+      'org_id',
+      'ip',
+      'request_id',
+      'outcome',
+      'details',
+    ]);
   if (input.actorId !== undefined) q = q.where('actor_id', '=', input.actorId);
   if (input.action !== undefined) q = q.where('action', '=', input.action);
   if (input.targetType !== undefined) q = q.where('target_type', '=', input.targetType);
@@ -23,8 +41,12 @@ export async function listAuditEvents(db: Kysely<Database>, input: AuditListInpu
   if (input.orgId !== undefined) q = q.where('org_id', '=', input.orgId);
   if (input.from !== undefined) q = q.where('occurred_at', '>=', new Date(input.from));
   if (input.to !== undefined) q = q.where('occurred_at', '<', new Date(input.to));
-  if (input.cursor !== undefined) q = q.where('id', '<', decodeCursor(input.cursor, AuditPosition)[0]);
-  const rows = await q.orderBy('id', 'desc').limit(input.limit + 1).execute();
+  if (input.cursor !== undefined)
+    q = q.where('id', '<', decodeCursor(input.cursor, AuditPosition)[0]);
+  const rows = await q
+    .orderBy('id', 'desc')
+    .limit(input.limit + 1)
+    .execute();
   const page = rows.slice(0, input.limit);
   const last = page[page.length - 1];
   return {

@@ -15,7 +15,9 @@ const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF
  * redactDetails({ reason: 'x', password: 'p', nested: { apiKey: 'k' } })
  * // → { reason: 'x', password: '[redacted]', nested: { apiKey: '[redacted]' } }
  */
-export function redactDetails(details: Record<string, unknown> | undefined): Record<string, unknown> {
+export function redactDetails(
+  details: Record<string, unknown> | undefined,
+): Record<string, unknown> {
   return (redact(details ?? {}, 0) as Record<string, unknown>) ?? {};
 }
 

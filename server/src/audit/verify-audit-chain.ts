@@ -2,7 +2,13 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/database';
 import { chainHash, recordFromRow } from './audit-record';
 
-export type ChainProblem = 'hash mismatch' | 'broken link' | 'head mismatch' | 'row beyond head' | 'expected head missing' | 'expected head differs';
+export type ChainProblem =
+  | 'hash mismatch'
+  | 'broken link'
+  | 'head mismatch'
+  | 'row beyond head'
+  | 'expected head missing'
+  | 'expected head differs';
 
 /** A head recorded earlier outside the database: the row id and its hash (hex). */
 export interface ExpectedHead {
@@ -17,8 +23,18 @@ export function parseExpectedHead(text: string): ExpectedHead | undefined {
 }
 
 export type ChainVerdict =
-  | { readonly ok: true; readonly count: number; readonly headId: string; readonly headHash: string }
-  | { readonly ok: false; readonly count: number; readonly brokenId: string; readonly problem: ChainProblem };
+  | {
+      readonly ok: true;
+      readonly count: number;
+      readonly headId: string;
+      readonly headHash: string;
+    }
+  | {
+      readonly ok: false;
+      readonly count: number;
+      readonly brokenId: string;
+      readonly problem: ChainProblem;
+    };
 
 /**
  * Walks the chain in id order, in batches, recomputing every hash from the
@@ -37,13 +53,20 @@ export type ChainVerdict =
  * const verdict = await verifyAuditChain(db);
  * if (!verdict.ok) console.error(`broken at ${verdict.brokenId}`);
  */
-export async function verifyAuditChain(db: Kysely<Database>, options?: { batchSize?: number; expectHead?: ExpectedHead }): Promise<ChainVerdict> {
+export async function verifyAuditChain(
+  db: Kysely<Database>,
+  options?: { batchSize?: number; expectHead?: ExpectedHead },
+): Promise<ChainVerdict> {
   const batchSize = options?.batchSize ?? 1000;
   const want = options?.expectHead;
   let expectedSeen: boolean | undefined;
   // One statement, one snapshot: an append moves the head and inserts its row
   // in the same transaction, so here the two are consistent.
-  const { rows: heads } = await sql<{ last_id: string; last_hash: Uint8Array; beyond: string | null }>`
+  const { rows: heads } = await sql<{
+    last_id: string;
+    last_hash: Uint8Array;
+    beyond: string | null;
+  }>`
     select h.last_id::text as last_id, h.last_hash,
       (select min(e.id)::text from audit_events e where e.id > h.last_id) as beyond
     from audit_chain_head h where h.id = 1`.execute(db);
@@ -54,12 +77,21 @@ export async function verifyAuditChain(db: Kysely<Database>, options?: { batchSi
   let after = '0';
   let count = 0;
   for (;;) {
-    const rows = await db.selectFrom('audit_events').selectAll().where('id', '>', after).where('id', '<=', head.last_id).orderBy('id').limit(batchSize).execute();
+    const rows = await db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('id', '>', after)
+      .where('id', '<=', head.last_id)
+      .orderBy('id')
+      .limit(batchSize)
+      .execute();
     for (const row of rows) {
       const id = String(row.id);
-      if (!Buffer.from(row.prev_hash).equals(prev)) return { ok: false, count, brokenId: id, problem: 'broken link' };
+      if (!Buffer.from(row.prev_hash).equals(prev))
+        return { ok: false, count, brokenId: id, problem: 'broken link' };
       const expected = chainHash(prev, recordFromRow(row));
-      if (!expected.equals(Buffer.from(row.hash))) return { ok: false, count, brokenId: id, problem: 'hash mismatch' };
+      if (!expected.equals(Buffer.from(row.hash)))
+        return { ok: false, count, brokenId: id, problem: 'hash mismatch' };
       prev = expected;
       after = id;
       count++;
@@ -71,8 +103,11 @@ export async function verifyAuditChain(db: Kysely<Database>, options?: { batchSi
     // The last rows (possibly all of them) were deleted, or the head was rewritten.
     return { ok: false, count, brokenId: head.last_id, problem: 'head mismatch' };
   }
-  if (head.beyond !== null) return { ok: false, count, brokenId: head.beyond, problem: 'row beyond head' };
-  if (want && expectedSeen === undefined) return { ok: false, count, brokenId: want.id, problem: 'expected head missing' };
-  if (want && !expectedSeen) return { ok: false, count, brokenId: want.id, problem: 'expected head differs' };
+  if (head.beyond !== null)
+    return { ok: false, count, brokenId: head.beyond, problem: 'row beyond head' };
+  if (want && expectedSeen === undefined)
+    return { ok: false, count, brokenId: want.id, problem: 'expected head missing' };
+  if (want && !expectedSeen)
+    return { ok: false, count, brokenId: want.id, problem: 'expected head differs' };
   return { ok: true, count, headId: head.last_id, headHash: prev.toString('hex') };
 }

@@ -16,10 +16,24 @@ export interface AttemptLimiter {
 }
 
 /** `prefix`: the whole Redis key prefix, REDIS_KEY_PREFIX included (e.g. `gatehouse:login-account`). */
-export function createAttemptLimiter(options: { prefix: string; points: number; windowSeconds: number; redis: Redis | undefined }): AttemptLimiter {
-  const base = { points: options.points, duration: options.windowSeconds, keyPrefix: options.prefix };
+export function createAttemptLimiter(options: {
+  prefix: string;
+  points: number;
+  windowSeconds: number;
+  redis: Redis | undefined;
+}): AttemptLimiter {
+  const base = {
+    points: options.points,
+    duration: options.windowSeconds,
+    keyPrefix: options.prefix,
+  };
   const limiter = options.redis
-    ? new RateLimiterRedis({ ...base, storeClient: options.redis, rejectIfRedisNotReady: true, insuranceLimiter: new RateLimiterMemory(base) })
+    ? new RateLimiterRedis({
+        ...base,
+        storeClient: options.redis,
+        rejectIfRedisNotReady: true,
+        insuranceLimiter: new RateLimiterMemory(base),
+      })
     : new RateLimiterMemory(base);
   // Keys may contain emails: hash them so the store holds no personal data.
   const k = (key: string): string => sha256(key).toString('base64url');
@@ -35,7 +49,8 @@ export function createAttemptLimiter(options: { prefix: string; points: number; 
         const res = await limiter.consume(k(key));
         return { exceeded: false, retryAfterMs: res.msBeforeNext };
       } catch (rej) {
-        if (rej instanceof RateLimiterRes) return { exceeded: true, retryAfterMs: Math.max(1, rej.msBeforeNext) };
+        if (rej instanceof RateLimiterRes)
+          return { exceeded: true, retryAfterMs: Math.max(1, rej.msBeforeNext) };
         throw rej;
       }
     },

@@ -24,7 +24,10 @@ export const authMails = {
     };
   },
   /** Lists the API keys that still work: a password change does not stop them, a reset does. */
-  passwordChanged(to: string, activeKeys: readonly { readonly id: string; readonly name: string; readonly expiresAt: Date }[]): MailMessage {
+  passwordChanged(
+    to: string,
+    activeKeys: readonly { readonly id: string; readonly name: string; readonly expiresAt: Date }[],
+  ): MailMessage {
     const keys =
       activeKeys.length === 0
         ? 'You have no active API keys.'

@@ -39,22 +39,39 @@ const FLOOR = 1;
 /** Accounts, passwords and the caller's own identity. */
 export const authRouter = router({
   signUp: publicProcedure
-    .meta({ public: true, rate: 'auth', summary: 'Create an account (same answer whether or not the email exists)' })
+    .meta({
+      public: true,
+      rate: 'auth',
+      summary: 'Create an account (same answer whether or not the email exists)',
+    })
     .input(signUpInputSchema(FLOOR))
     .output(Accepted)
     .mutation(({ ctx, input }) => signUp(ctx, input)),
   signIn: publicProcedure
-    .meta({ public: true, rate: 'auth', summary: 'Sign in with email and password; sets the session cookie' })
+    .meta({
+      public: true,
+      rate: 'auth',
+      summary: 'Sign in with email and password; sets the session cookie',
+    })
     .input(SignInInput)
     .output(SignInResult)
     .mutation(({ ctx, input }) => signIn(ctx, input)),
   verifyMfa: publicProcedure
-    .meta({ public: true, rate: 'auth', summary: 'Second sign-in step: a challenge plus a TOTP or recovery code; sets the session cookie' })
+    .meta({
+      public: true,
+      rate: 'auth',
+      summary:
+        'Second sign-in step: a challenge plus a TOTP or recovery code; sets the session cookie',
+    })
     .input(VerifyMfaInput)
     .output(SignedIn)
     .mutation(({ ctx, input }) => verifyMfa(ctx, input)),
   reauthenticate: procedure
-    .meta({ permission: 'self:read', rate: 'auth', summary: 'Prove the password or a TOTP code again to open step-up procedures' })
+    .meta({
+      permission: 'self:read',
+      rate: 'auth',
+      summary: 'Prove the password or a TOTP code again to open step-up procedures',
+    })
     .input(ReauthenticateInput)
     .output(Ok)
     .mutation(({ ctx, input }) => reauthenticate(ctx, input)),
@@ -69,27 +86,51 @@ export const authRouter = router({
     .output(Me)
     .query(({ ctx }) => me(ctx)),
   changePassword: procedure
-    .meta({ permission: 'self:write', rate: 'auth', stepUp: true, summary: 'Change the password; signs out every other session and mails the owner the API keys still active' })
+    .meta({
+      permission: 'self:write',
+      rate: 'auth',
+      stepUp: true,
+      summary:
+        'Change the password; signs out every other session and mails the owner the API keys still active',
+    })
     .input(changePasswordInputSchema(FLOOR))
     .output(Ok)
     .mutation(({ ctx, input }) => changePassword(ctx, input)),
   requestPasswordReset: publicProcedure
-    .meta({ public: true, rate: 'auth', summary: 'Mail a reset link if the account exists (same answer either way)' })
+    .meta({
+      public: true,
+      rate: 'auth',
+      summary: 'Mail a reset link if the account exists (same answer either way)',
+    })
     .input(RequestPasswordResetInput)
     .output(Accepted)
     .mutation(({ ctx, input }) => requestPasswordReset(ctx, input)),
   resetPassword: publicProcedure
-    .meta({ public: true, rate: 'auth', summary: 'Set a new password from a reset token (account recovery): revokes every session and API key, and a second factor enrolled before the email was verified' })
+    .meta({
+      public: true,
+      rate: 'auth',
+      summary:
+        'Set a new password from a reset token (account recovery): revokes every session and API key, and a second factor enrolled before the email was verified',
+    })
     .input(resetPasswordInputSchema(FLOOR))
     .output(Ok)
     .mutation(({ ctx, input }) => resetPassword(ctx, input)),
   verifyEmail: publicProcedure
-    .meta({ public: true, rate: 'auth', summary: 'Confirm the email address from a verification token' })
+    .meta({
+      public: true,
+      rate: 'auth',
+      summary: 'Confirm the email address from a verification token',
+    })
     .input(VerifyEmailInput)
     .output(Ok)
     .mutation(({ ctx, input }) => verifyEmail(ctx, input)),
   bootstrapAdmin: publicProcedure
-    .meta({ public: true, rate: 'auth', summary: 'Create (or promote) the first administrator with the one-time token the server logs on a database with no admin' })
+    .meta({
+      public: true,
+      rate: 'auth',
+      summary:
+        'Create (or promote) the first administrator with the one-time token the server logs on a database with no admin',
+    })
     .input(bootstrapAdminInputSchema(FLOOR))
     .output(BootstrapAdminResult)
     .mutation(({ ctx, input }) => bootstrapAdmin(ctx, input)),

@@ -12,27 +12,60 @@ import { findUserById, updatePasswordHash } from './user-queries';
 import { actorOf } from '../pipeline/audit-sink';
 
 /** Changes the caller's password after checking the current one; every other session is signed out. */
-export async function changePassword(ctx: Context & { principal: Principal }, input: ChangePasswordInput): Promise<Ok> {
+export async function changePassword(
+  ctx: Context & { principal: Principal },
+  input: ChangePasswordInput,
+): Promise<Ok> {
   const { deps, principal } = ctx;
   const user = await findUserById(deps.db, principal.userId);
   if (!user) throw new AppError('UNAUTHENTICATED');
   if (!(await deps.passwords.verify(user.password_hash, input.currentPassword))) {
-    await deps.audit.append(deps.db, { action: 'auth.change_password', actor: actorOf(principal), outcome: 'failure', ip: ctx.ip, requestId: ctx.requestId, details: { reason: 'INVALID_CREDENTIALS' } });
+    await deps.audit.append(deps.db, {
+      action: 'auth.change_password',
+      actor: actorOf(principal),
+      outcome: 'failure',
+      ip: ctx.ip,
+      requestId: ctx.requestId,
+      details: { reason: 'INVALID_CREDENTIALS' },
+    });
     throw new AppError('INVALID_CREDENTIALS', { message: 'The current password is incorrect' });
   }
-  const problem = passwordProblem(input.newPassword, user.email, deps.config.auth.passwordMinLength);
+  const problem = passwordProblem(
+    input.newPassword,
+    user.email,
+    deps.config.auth.passwordMinLength,
+  );
   if (problem) throw passwordRefusal(problem, deps.config.auth.passwordMinLength, 'newPassword');
   const hash = await deps.passwords.hash(input.newPassword);
   await deps.db.transaction().execute(async (trx) => {
     await updatePasswordHash(trx, user.id, hash);
     await voidUserTokens(trx, user.id, 'password_reset');
-    const keys = (await listActiveUserKeys(trx, user.id)).map((k) => ({ id: k.id, name: k.name, expiresAt: new Date(k.expires_at) }));
+    const keys = (await listActiveUserKeys(trx, user.id)).map((k) => ({
+      id: k.id,
+      name: k.name,
+      expiresAt: new Date(k.expires_at),
+    }));
     await enqueueMail(trx, deps, 'password_changed', authMails.passwordChanged(user.email, keys));
-    await deps.audit.append(trx, { action: 'auth.change_password', actor: actorOf(principal), target: { type: 'user', id: user.id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId });
+    await deps.audit.append(trx, {
+      action: 'auth.change_password',
+      actor: actorOf(principal),
+      target: { type: 'user', id: user.id },
+      outcome: 'success',
+      ip: ctx.ip,
+      requestId: ctx.requestId,
+    });
   });
   const revoked = await deps.sessions.revokeAllForUser(user.id, { exceptId: principal.sessionId });
   if (revoked > 0) {
-    await deps.audit.append(deps.db, { action: 'session.revoke_others', actor: actorOf(principal), target: { type: 'user', id: user.id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId, details: { count: revoked, cause: 'password_change' } });
+    await deps.audit.append(deps.db, {
+      action: 'session.revoke_others',
+      actor: actorOf(principal),
+      target: { type: 'user', id: user.id },
+      outcome: 'success',
+      ip: ctx.ip,
+      requestId: ctx.requestId,
+      details: { count: revoked, cause: 'password_change' },
+    });
   }
   deps.outbox.kick();
   return { ok: true };

@@ -31,13 +31,24 @@ export interface DeviceCookies {
   isFor(device: TrustedDevice, email: string): boolean;
 }
 
-export function createDeviceCookies(options: { keys: readonly { readonly id: string; readonly key: Buffer }[]; maxAgeSeconds: number; now?: () => number }): DeviceCookies {
+export function createDeviceCookies(options: {
+  keys: readonly { readonly id: string; readonly key: Buffer }[];
+  maxAgeSeconds: number;
+  now?: () => number;
+}): DeviceCookies {
   const now = options.now ?? Date.now;
-  const derived = new Map(options.keys.map((k) => [k.id, Buffer.from(hkdfSync('sha256', k.key, Buffer.alloc(0), 'gatehouse device cookie v1', 32))]));
+  const derived = new Map(
+    options.keys.map((k) => [
+      k.id,
+      Buffer.from(hkdfSync('sha256', k.key, Buffer.alloc(0), 'gatehouse device cookie v1', 32)),
+    ]),
+  );
   const newest = options.keys[0];
   if (!newest) throw new Error('the device cookie needs at least one key');
-  const mac = (key: Buffer, message: string): Buffer => createHmac('sha256', key).update(message).digest();
-  const tagFor = (key: Buffer, email: string): string => mac(key, `account|${email}`).subarray(0, 16).toString('base64url');
+  const mac = (key: Buffer, message: string): Buffer =>
+    createHmac('sha256', key).update(message).digest();
+  const tagFor = (key: Buffer, email: string): string =>
+    mac(key, `account|${email}`).subarray(0, 16).toString('base64url');
   const name = (secure: boolean): string => (secure ? SECURE_DEVICE_COOKIE : PLAIN_DEVICE_COOKIE);
 
   return {
@@ -47,7 +58,13 @@ export function createDeviceCookies(options: { keys: readonly { readonly id: str
       const expires = Math.floor(now() / 1000) + options.maxAgeSeconds;
       const body = `${newest.id}.${id}.${expires}.${tagFor(key, email)}`;
       const value = `${body}.${mac(key, body).toString('base64url')}`;
-      const parts = [`${name(secure)}=${value}`, 'Path=/', 'HttpOnly', 'SameSite=Lax', `Max-Age=${options.maxAgeSeconds}`];
+      const parts = [
+        `${name(secure)}=${value}`,
+        'Path=/',
+        'HttpOnly',
+        'SameSite=Lax',
+        `Max-Age=${options.maxAgeSeconds}`,
+      ];
       if (secure) parts.push('Secure');
       return parts.join('; ');
     },
@@ -61,7 +78,9 @@ export function createDeviceCookies(options: { keys: readonly { readonly id: str
       if (!key || !/^\d{1,12}$/.test(expires) || Number(expires) * 1000 <= now()) return undefined;
       // Compared as text: base64url decoding ignores the last character's spare
       // bits, so a changed final character could otherwise still verify.
-      const expected = Buffer.from(mac(key, `${kid}.${deviceId}.${expires}.${accountTag}`).toString('base64url'));
+      const expected = Buffer.from(
+        mac(key, `${kid}.${deviceId}.${expires}.${accountTag}`).toString('base64url'),
+      );
       const actual = Buffer.from(given);
       if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) return undefined;
       return { deviceId, keyId: kid, accountTag };

@@ -10,13 +10,43 @@ import type { UserRow } from './user-queries';
  * The browser also gets (or renews) its device cookie for this account, which
  * gives it its own sign-in failure budget from now on (login-budget.ts).
  */
-export async function issueSession(ctx: Context, user: UserRow, authLevel: 'password' | 'mfa'): Promise<SignedIn> {
+export async function issueSession(
+  ctx: Context,
+  user: UserRow,
+  authLevel: 'password' | 'mfa',
+): Promise<SignedIn> {
   const { deps } = ctx;
   if (ctx.principal?.sessionId) await deps.sessions.revoke(ctx.principal.sessionId);
-  const { token, session } = await deps.sessions.create(user.id, { ip: ctx.ip, userAgent: ctx.userAgent ?? null, authLevel });
-  ctx.response.appendCookie(serializeSessionCookie(token, { secure: ctx.secure, maxAgeSeconds: deps.config.auth.sessionAbsoluteMs / 1000 }));
+  const { token, session } = await deps.sessions.create(user.id, {
+    ip: ctx.ip,
+    userAgent: ctx.userAgent ?? null,
+    authLevel,
+  });
+  ctx.response.appendCookie(
+    serializeSessionCookie(token, {
+      secure: ctx.secure,
+      maxAgeSeconds: deps.config.auth.sessionAbsoluteMs / 1000,
+    }),
+  );
   const device = deps.deviceCookies.read(ctx.headers.cookie, ctx.secure);
-  ctx.response.appendCookie(deps.deviceCookies.issue(user.email, { secure: ctx.secure, ...(device ? { deviceId: device.deviceId } : {}) }));
-  await deps.audit.append(deps.db, { action: 'auth.sign_in', actor: { type: 'user', id: user.id }, target: { type: 'session', id: session.id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId, details: { authLevel } });
-  return { status: 'signed_in', user: publicUserFromRow(user), session: toSessionInfo(session, session.id) };
+  ctx.response.appendCookie(
+    deps.deviceCookies.issue(user.email, {
+      secure: ctx.secure,
+      ...(device ? { deviceId: device.deviceId } : {}),
+    }),
+  );
+  await deps.audit.append(deps.db, {
+    action: 'auth.sign_in',
+    actor: { type: 'user', id: user.id },
+    target: { type: 'session', id: session.id },
+    outcome: 'success',
+    ip: ctx.ip,
+    requestId: ctx.requestId,
+    details: { authLevel },
+  });
+  return {
+    status: 'signed_in',
+    user: publicUserFromRow(user),
+    session: toSessionInfo(session, session.id),
+  };
 }

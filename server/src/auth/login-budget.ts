@@ -36,8 +36,10 @@ export function loginBudget(ctx: Context, email: string): LoginBudget {
   const ip = ipRateKey(ctx.ip);
   return {
     trusted: false,
-    blockedMs: async () => Math.max(await loginLimits.account.blockedFor(email), await loginLimits.ip.blockedFor(ip)),
-    fail: async () => void (await Promise.all([loginLimits.account.hit(email), loginLimits.ip.hit(ip)])),
+    blockedMs: async () =>
+      Math.max(await loginLimits.account.blockedFor(email), await loginLimits.ip.blockedFor(ip)),
+    fail: async () =>
+      void (await Promise.all([loginLimits.account.hit(email), loginLimits.ip.hit(ip)])),
     succeed: () => loginLimits.account.reset(email),
   };
 }

@@ -15,7 +15,11 @@ export async function me(ctx: Context & { principal: Principal }): Promise<Me> {
   if (session) {
     // A cached session is one immutable object across calls: its public view is built once.
     let view = views.get(session);
-    if (!view) views.set(session, (view = { user: toPublicUser(session.user), session: toSessionInfo(session, session.id) }));
+    if (!view)
+      views.set(
+        session,
+        (view = { user: toPublicUser(session.user), session: toSessionInfo(session, session.id) }),
+      );
     return view;
   }
   const user = await findUserById(deps.db, principal.userId);

@@ -4,14 +4,27 @@ import { generateToken, sha256 } from '../crypto/random-token';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export type TokenPurpose = 'password_reset' | 'email_verification' | 'org_invitation' | 'mfa_challenge';
+export type TokenPurpose =
+  'password_reset' | 'email_verification' | 'org_invitation' | 'mfa_challenge';
 
 /** Mints a 256-bit single-use token; only its SHA-256 is stored. Returns the token to send. */
-export async function createOneTimeToken(db: Db, purpose: TokenPurpose, userId: string | null, ttlMs: number, data: Record<string, unknown> = {}): Promise<string> {
+export async function createOneTimeToken(
+  db: Db,
+  purpose: TokenPurpose,
+  userId: string | null,
+  ttlMs: number,
+  data: Record<string, unknown> = {},
+): Promise<string> {
   const token = generateToken(32);
   await db
     .insertInto('one_time_tokens')
-    .values({ token_hash: sha256(token), purpose, user_id: userId, data: JSON.stringify(data), expires_at: new Date(Date.now() + ttlMs) })
+    .values({
+      token_hash: sha256(token),
+      purpose,
+      user_id: userId,
+      data: JSON.stringify(data),
+      expires_at: new Date(Date.now() + ttlMs),
+    })
     .execute();
   return token;
 }
@@ -24,7 +37,11 @@ export type ConsumeResult =
  * Consumes a token atomically: one UPDATE that only matches an unused,
  * unexpired row, so of two concurrent uses exactly one wins.
  */
-export async function consumeOneTimeToken(db: Db, purpose: TokenPurpose, token: string): Promise<ConsumeResult> {
+export async function consumeOneTimeToken(
+  db: Db,
+  purpose: TokenPurpose,
+  token: string,
+): Promise<ConsumeResult> {
   const hash = sha256(token);
   const row = await db
     .updateTable('one_time_tokens')
@@ -42,14 +59,21 @@ export async function consumeOneTimeToken(db: Db, purpose: TokenPurpose, token: 
     .where('token_hash', '=', hash)
     .where('purpose', '=', purpose)
     .executeTakeFirst();
-  return { ok: false, reason: stale && stale.consumed_at === null ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID' };
+  return {
+    ok: false,
+    reason: stale && stale.consumed_at === null ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID',
+  };
 }
 
 /**
  * Whether a token is live (unused, unexpired) without using it up: lets a
  * caller refuse a bad token before costly work (argon2), then consume it.
  */
-export async function peekOneTimeToken(db: Db, purpose: TokenPurpose, token: string): Promise<ConsumeResult> {
+export async function peekOneTimeToken(
+  db: Db,
+  purpose: TokenPurpose,
+  token: string,
+): Promise<ConsumeResult> {
   const row = await db
     .selectFrom('one_time_tokens')
     .select(['user_id', 'data', 'consumed_at', 'expires_at'])
@@ -57,7 +81,8 @@ export async function peekOneTimeToken(db: Db, purpose: TokenPurpose, token: str
     .where('token_hash', '=', sha256(token))
     .where('purpose', '=', purpose)
     .executeTakeFirst();
-  if (row && row.consumed_at === null && row.live) return { ok: true, userId: row.user_id, data: row.data };
+  if (row && row.consumed_at === null && row.live)
+    return { ok: true, userId: row.user_id, data: row.data };
   return { ok: false, reason: row && row.consumed_at === null ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID' };
 }
 

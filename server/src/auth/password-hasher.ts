@@ -2,7 +2,12 @@ import { hash, parseOptions, verify } from '@node-rs/argon2';
 import { AppError } from '../pipeline/app-error';
 
 /** OWASP's argon2id parameters: m=19456 KiB, t=2, p=1. */
-export const ARGON2_PARAMS = Object.freeze({ algorithm: 2 /* Argon2id */, memoryCost: 19456, timeCost: 2, parallelism: 1 });
+export const ARGON2_PARAMS = Object.freeze({
+  algorithm: 2 /* Argon2id */,
+  memoryCost: 19456,
+  timeCost: 2,
+  parallelism: 1,
+});
 
 /** What a caller refused for a full hashing queue is told (by the hasher, or by the front door first). */
 export const HASHING_BUSY = 'Too many password checks at once; retry shortly';
@@ -43,17 +48,22 @@ export interface PasswordHasher {
  * holders, who also wait ahead of the shared lane: a flood of anonymous
  * sign-ins fills only the shared places.
  */
-export async function createPasswordHasher(options: { concurrency: number; maxQueue?: number }): Promise<PasswordHasher> {
+export async function createPasswordHasher(options: {
+  concurrency: number;
+  maxQueue?: number;
+}): Promise<PasswordHasher> {
   const maxQueue = options.maxQueue ?? options.concurrency * 4;
   const reserved = Math.max(1, Math.ceil(maxQueue / 4));
   let running = 0;
   const waiting: (() => void)[] = [];
   let reservedWaiting = 0;
-  const queueFor = (lane: HashLane): number => (lane === 'reserved' ? maxQueue : maxQueue - reserved);
+  const queueFor = (lane: HashLane): number =>
+    lane === 'reserved' ? maxQueue : maxQueue - reserved;
 
   const withSlot = async <T>(work: () => Promise<T>, lane: HashLane): Promise<T> => {
     if (running >= options.concurrency) {
-      if (waiting.length >= queueFor(lane)) throw new AppError('RATE_LIMITED', { message: HASHING_BUSY, retryAfterSeconds: 1 });
+      if (waiting.length >= queueFor(lane))
+        throw new AppError('RATE_LIMITED', { message: HASHING_BUSY, retryAfterSeconds: 1 });
       await new Promise<void>((resolve) => {
         if (lane === 'shared') return void waiting.push(resolve);
         // Device-cookie holders wait ahead of the shared lane, in their own order.
@@ -76,7 +86,8 @@ export async function createPasswordHasher(options: { concurrency: number; maxQu
 
   const dummy = await hash('gatehouse dummy password for unknown accounts', ARGON2_PARAMS);
 
-  const isSaturated = (lane: HashLane = 'shared'): boolean => running >= options.concurrency && waiting.length >= queueFor(lane);
+  const isSaturated = (lane: HashLane = 'shared'): boolean =>
+    running >= options.concurrency && waiting.length >= queueFor(lane);
   return {
     isSaturated,
     capacity: options.concurrency + maxQueue,
@@ -86,7 +97,8 @@ export async function createPasswordHasher(options: { concurrency: number; maxQu
         throw new AppError('RATE_LIMITED', { message: HASHING_BUSY, retryAfterSeconds: 1 });
       }
     },
-    hash: (password, hashOptions) => withSlot(() => hash(password, ARGON2_PARAMS), hashOptions?.lane ?? 'shared'),
+    hash: (password, hashOptions) =>
+      withSlot(() => hash(password, ARGON2_PARAMS), hashOptions?.lane ?? 'shared'),
     verify: (stored, password, hashOptions) =>
       withSlot(async () => {
         try {
@@ -99,7 +111,12 @@ export async function createPasswordHasher(options: { concurrency: number; maxQu
     needsRehash(stored) {
       try {
         const p = parseOptions(stored);
-        return Number(p.algorithm) !== ARGON2_PARAMS.algorithm || p.memoryCost !== ARGON2_PARAMS.memoryCost || p.timeCost !== ARGON2_PARAMS.timeCost || p.parallelism !== ARGON2_PARAMS.parallelism;
+        return (
+          Number(p.algorithm) !== ARGON2_PARAMS.algorithm ||
+          p.memoryCost !== ARGON2_PARAMS.memoryCost ||
+          p.timeCost !== ARGON2_PARAMS.timeCost ||
+          p.parallelism !== ARGON2_PARAMS.parallelism
+        );
       } catch {
         return true;
       }

@@ -22,5 +22,8 @@ export function passwordProblemMessage(reason: Reason, minLength: number): strin
 
 /** The policy's refusal of the new password in input field `field`: its sentence, and the field in `issues` as a schema refusal would name it. */
 export function passwordRefusal(reason: Reason, minLength: number, field: string): AppError {
-  return new AppError(reason, { message: passwordProblemMessage(reason, minLength), issues: [{ path: field, code: 'custom', reason }] });
+  return new AppError(reason, {
+    message: passwordProblemMessage(reason, minLength),
+    issues: [{ path: field, code: 'custom', reason }],
+  });
 }

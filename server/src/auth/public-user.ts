@@ -2,12 +2,36 @@ import type { PublicUser, SessionInfo } from '@gatehouse/shared';
 import type { SessionListItem } from '../sessions/session-service';
 
 /** The user as callers may see it: never the password hash. */
-export function toPublicUser(u: { id: string; email: string; name: string | null; role: 'user' | 'admin'; emailVerified: boolean; mfaEnabled: boolean; createdAt: Date }): PublicUser {
-  return { id: u.id, email: u.email, name: u.name, role: u.role, emailVerified: u.emailVerified, mfaEnabled: u.mfaEnabled, createdAt: u.createdAt.toISOString() };
+export function toPublicUser(u: {
+  id: string;
+  email: string;
+  name: string | null;
+  role: 'user' | 'admin';
+  emailVerified: boolean;
+  mfaEnabled: boolean;
+  createdAt: Date;
+}): PublicUser {
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    role: u.role,
+    emailVerified: u.emailVerified,
+    mfaEnabled: u.mfaEnabled,
+    createdAt: u.createdAt.toISOString(),
+  };
 }
 
 /** The public view of a user row. */
-export function publicUserFromRow(row: { id: string; email: string; name: string | null; role: 'user' | 'admin'; email_verified_at: Date | null; mfa_enabled_at: Date | null; created_at: Date }): PublicUser {
+export function publicUserFromRow(row: {
+  id: string;
+  email: string;
+  name: string | null;
+  role: 'user' | 'admin';
+  email_verified_at: Date | null;
+  mfa_enabled_at: Date | null;
+  created_at: Date;
+}): PublicUser {
   return toPublicUser({
     id: row.id,
     email: row.email,

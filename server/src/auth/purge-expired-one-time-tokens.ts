@@ -12,7 +12,13 @@ export function purgeExpiredOneTimeTokens(db: Kysely<Database>, limit?: number):
     (n) =>
       db
         .deleteFrom('one_time_tokens')
-        .where('token_hash', 'in', (eb) => eb.selectFrom('one_time_tokens').select('token_hash').where('expires_at', '<', sql<Date>`now() - interval '1 day'`).limit(n))
+        .where('token_hash', 'in', (eb) =>
+          eb
+            .selectFrom('one_time_tokens')
+            .select('token_hash')
+            .where('expires_at', '<', sql<Date>`now() - interval '1 day'`)
+            .limit(n),
+        )
         .executeTakeFirstOrThrow(),
     limit,
   );

@@ -18,21 +18,39 @@ const RESET_TTL_MS = 30 * 60_000;
  * (setImmediate), for a known and an unknown email alike, so the response
  * time says nothing about who is registered.
  */
-export async function requestPasswordReset(ctx: Context, input: { email: string }): Promise<Accepted> {
+export async function requestPasswordReset(
+  ctx: Context,
+  input: { email: string },
+): Promise<Accepted> {
   const { deps } = ctx;
-  const [byEmail, byIp] = await Promise.all([deps.resetLimits.email.hit(input.email), deps.resetLimits.ip.hit(ipRateKey(ctx.ip))]);
+  const [byEmail, byIp] = await Promise.all([
+    deps.resetLimits.email.hit(input.email),
+    deps.resetLimits.ip.hit(ipRateKey(ctx.ip)),
+  ]);
   if (byEmail.exceeded || byIp.exceeded) {
-    const retryMs = Math.max(byEmail.exceeded ? byEmail.retryAfterMs : 0, byIp.exceeded ? byIp.retryAfterMs : 0);
-    throw new AppError('RATE_LIMITED', { message: 'Too many reset requests; try again later', retryAfterSeconds: Math.ceil(retryMs / 1000) });
+    const retryMs = Math.max(
+      byEmail.exceeded ? byEmail.retryAfterMs : 0,
+      byIp.exceeded ? byIp.retryAfterMs : 0,
+    );
+    throw new AppError('RATE_LIMITED', {
+      message: 'Too many reset requests; try again later',
+      retryAfterSeconds: Math.ceil(retryMs / 1000),
+    });
   }
   const { ip, requestId, log } = ctx;
   setImmediate(() => {
-    mailResetLink(deps, input.email, { ip, requestId }).catch((err: unknown) => log.error({ err, requestId }, 'password reset request failed'));
+    mailResetLink(deps, input.email, { ip, requestId }).catch((err: unknown) =>
+      log.error({ err, requestId }, 'password reset request failed'),
+    );
   });
   return { accepted: true };
 }
 
-async function mailResetLink(deps: Context['deps'], email: string, origin: { ip: string; requestId: string }): Promise<void> {
+async function mailResetLink(
+  deps: Context['deps'],
+  email: string,
+  origin: { ip: string; requestId: string },
+): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
     const user = await findUserByEmail(trx, email);
     if (!user) {
@@ -42,8 +60,20 @@ async function mailResetLink(deps: Context['deps'], email: string, origin: { ip:
       return;
     }
     const token = await createOneTimeToken(trx, 'password_reset', user.id, RESET_TTL_MS);
-    await enqueueMail(trx, deps, 'password_reset', authMails.passwordReset(user.email, publicBaseUrl(deps.config), token));
-    await deps.audit.append(trx, { action: 'auth.request_password_reset', actor: { type: 'anonymous', id: null }, target: { type: 'user', id: user.id }, outcome: 'success', ip: origin.ip, requestId: origin.requestId });
+    await enqueueMail(
+      trx,
+      deps,
+      'password_reset',
+      authMails.passwordReset(user.email, publicBaseUrl(deps.config), token),
+    );
+    await deps.audit.append(trx, {
+      action: 'auth.request_password_reset',
+      actor: { type: 'anonymous', id: null },
+      target: { type: 'user', id: user.id },
+      outcome: 'success',
+      ip: origin.ip,
+      requestId: origin.requestId,
+    });
   });
   deps.outbox.kick();
 }

@@ -33,10 +33,15 @@ export async function resetPassword(ctx: Context, input: ResetPasswordInput): Pr
   const hash = await deps.passwords.hash(input.newPassword);
   const { userId, keyIds } = await deps.db.transaction().execute(async (trx) => {
     const consumed = await consumeOneTimeToken(trx, 'password_reset', input.token);
-    if (!consumed.ok || consumed.userId === null) throw new AppError(consumed.ok ? 'TOKEN_INVALID' : consumed.reason);
+    if (!consumed.ok || consumed.userId === null)
+      throw new AppError(consumed.ok ? 'TOKEN_INVALID' : consumed.reason);
     const user = await findUserById(trx, consumed.userId);
     if (!user) throw new AppError('TOKEN_INVALID');
-    const problem = passwordProblem(input.newPassword, user.email, deps.config.auth.passwordMinLength);
+    const problem = passwordProblem(
+      input.newPassword,
+      user.email,
+      deps.config.auth.passwordMinLength,
+    );
     if (problem) throw passwordRefusal(problem, deps.config.auth.passwordMinLength, 'newPassword');
     await updatePasswordHash(trx, user.id, hash);
     await voidUserTokens(trx, user.id, 'password_reset');
@@ -44,8 +49,24 @@ export async function resetPassword(ctx: Context, input: ResetPasswordInput): Pr
     await markEmailVerified(trx, user.id);
     const keys = await revokeAllUserKeys(trx, user.id);
     const sessions = await deleteUserSessions(trx, user.id);
-    await deps.audit.append(trx, { action: 'auth.reset_password', actor: { type: 'user', id: user.id }, target: { type: 'user', id: user.id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId, details: { apiKeysRevoked: keys.length, mfaRemoved } });
-    await deps.audit.append(trx, { action: 'session.revoke_all', actor: { type: 'user', id: user.id }, target: { type: 'user', id: user.id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId, details: { count: sessions.length, cause: 'password_reset' } });
+    await deps.audit.append(trx, {
+      action: 'auth.reset_password',
+      actor: { type: 'user', id: user.id },
+      target: { type: 'user', id: user.id },
+      outcome: 'success',
+      ip: ctx.ip,
+      requestId: ctx.requestId,
+      details: { apiKeysRevoked: keys.length, mfaRemoved },
+    });
+    await deps.audit.append(trx, {
+      action: 'session.revoke_all',
+      actor: { type: 'user', id: user.id },
+      target: { type: 'user', id: user.id },
+      outcome: 'success',
+      ip: ctx.ip,
+      requestId: ctx.requestId,
+      details: { count: sessions.length, cause: 'password_reset' },
+    });
     return { userId: user.id, keyIds: keys };
   });
   // Committed: now tell every instance (cached sessions, which also carry the verified flag; live JWTs of the keys).

@@ -25,9 +25,24 @@ export async function signIn(ctx: Context, input: SignInInput): Promise<SignInRe
   deps.passwords.assertCapacity(lane);
   const blockedMs = await budget.blockedMs();
   if (blockedMs > 0) {
-    securityEvent(ctx.log, { type: 'auth.locked_out', requestId: ctx.requestId, ip: ctx.ip, details: { retryAfterSeconds: Math.ceil(blockedMs / 1000), trustedDevice: budget.trusted } });
-    await deps.audit.append(deps.db, { action: 'auth.sign_in', actor: { type: 'anonymous', id: null }, outcome: 'denied', ip: ctx.ip, requestId: ctx.requestId, details: { reason: 'TOO_MANY_ATTEMPTS' } });
-    throw new AppError('TOO_MANY_ATTEMPTS', { message: 'Too many failed sign-ins; try again later', retryAfterSeconds: Math.ceil(blockedMs / 1000) });
+    securityEvent(ctx.log, {
+      type: 'auth.locked_out',
+      requestId: ctx.requestId,
+      ip: ctx.ip,
+      details: { retryAfterSeconds: Math.ceil(blockedMs / 1000), trustedDevice: budget.trusted },
+    });
+    await deps.audit.append(deps.db, {
+      action: 'auth.sign_in',
+      actor: { type: 'anonymous', id: null },
+      outcome: 'denied',
+      ip: ctx.ip,
+      requestId: ctx.requestId,
+      details: { reason: 'TOO_MANY_ATTEMPTS' },
+    });
+    throw new AppError('TOO_MANY_ATTEMPTS', {
+      message: 'Too many failed sign-ins; try again later',
+      retryAfterSeconds: Math.ceil(blockedMs / 1000),
+    });
   }
 
   const user = await findUserByEmail(deps.db, input.email);
@@ -44,11 +59,23 @@ export async function signIn(ctx: Context, input: SignInInput): Promise<SignInRe
       requestId: ctx.requestId,
       details: { reason: 'INVALID_CREDENTIALS', lockedOut },
     });
-    securityEvent(ctx.log, { type: 'auth.sign_in_failed', requestId: ctx.requestId, ip: ctx.ip, details: { knownAccount: user !== undefined, lockedOut } });
+    securityEvent(ctx.log, {
+      type: 'auth.sign_in_failed',
+      requestId: ctx.requestId,
+      ip: ctx.ip,
+      details: { knownAccount: user !== undefined, lockedOut },
+    });
     throw new AppError('INVALID_CREDENTIALS', { message: 'Email or password is incorrect' });
   }
   if (user.locked_at !== null) {
-    await deps.audit.append(deps.db, { action: 'auth.sign_in', actor: { type: 'user', id: user.id }, outcome: 'denied', ip: ctx.ip, requestId: ctx.requestId, details: { reason: 'ACCOUNT_LOCKED' } });
+    await deps.audit.append(deps.db, {
+      action: 'auth.sign_in',
+      actor: { type: 'user', id: user.id },
+      outcome: 'denied',
+      ip: ctx.ip,
+      requestId: ctx.requestId,
+      details: { reason: 'ACCOUNT_LOCKED' },
+    });
     throw new AppError('ACCOUNT_LOCKED', { message: 'This account is locked' });
   }
   if (deps.passwords.needsRehash(user.password_hash)) {

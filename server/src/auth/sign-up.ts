@@ -24,14 +24,36 @@ export async function signUp(ctx: Context, input: SignUpInput): Promise<Accepted
   const baseUrl = publicBaseUrl(deps.config);
 
   await deps.db.transaction().execute(async (trx) => {
-    const created = await insertUser(trx, { email: input.email, name: input.name ?? null, passwordHash });
+    const created = await insertUser(trx, {
+      email: input.email,
+      name: input.name ?? null,
+      passwordHash,
+    });
     if (created) {
       const token = await createOneTimeToken(trx, 'email_verification', created.id, VERIFY_TTL_MS);
-      await enqueueMail(trx, deps, 'verify_email', authMails.verifyEmail(created.email, baseUrl, token));
-      await deps.audit.append(trx, { action: 'auth.sign_up', actor: { type: 'user', id: created.id }, target: { type: 'user', id: created.id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId });
+      await enqueueMail(
+        trx,
+        deps,
+        'verify_email',
+        authMails.verifyEmail(created.email, baseUrl, token),
+      );
+      await deps.audit.append(trx, {
+        action: 'auth.sign_up',
+        actor: { type: 'user', id: created.id },
+        target: { type: 'user', id: created.id },
+        outcome: 'success',
+        ip: ctx.ip,
+        requestId: ctx.requestId,
+      });
     } else {
       const existing = await findUserByEmail(trx, input.email);
-      if (existing) await enqueueMail(trx, deps, 'already_registered', authMails.alreadyRegistered(existing.email, baseUrl));
+      if (existing)
+        await enqueueMail(
+          trx,
+          deps,
+          'already_registered',
+          authMails.alreadyRegistered(existing.email, baseUrl),
+        );
     }
   });
   deps.outbox.kick();

@@ -4,7 +4,17 @@ import type { Database } from '../db/database';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-const USER_COLUMNS = ['id', 'email', 'name', 'role', 'password_hash', 'email_verified_at', 'locked_at', 'mfa_enabled_at', 'created_at'] as const;
+const USER_COLUMNS = [
+  'id',
+  'email',
+  'name',
+  'role',
+  'password_hash',
+  'email_verified_at',
+  'locked_at',
+  'mfa_enabled_at',
+  'created_at',
+] as const;
 
 export function findUserByEmail(db: Db, email: string) {
   return db.selectFrom('users').select(USER_COLUMNS).where('email', '=', email).executeTakeFirst();
@@ -17,17 +27,29 @@ export function findUserById(db: Db, id: string) {
 export type UserRow = NonNullable<Awaited<ReturnType<typeof findUserById>>>;
 
 /** Inserts a user unless the email is taken; returns undefined when it was. */
-export function insertUser(db: Db, row: { email: string; name: string | null; passwordHash: string; role?: 'user' | 'admin' }) {
+export function insertUser(
+  db: Db,
+  row: { email: string; name: string | null; passwordHash: string; role?: 'user' | 'admin' },
+) {
   return db
     .insertInto('users')
-    .values({ email: row.email, name: row.name, password_hash: row.passwordHash, ...(row.role ? { role: row.role } : {}) })
+    .values({
+      email: row.email,
+      name: row.name,
+      password_hash: row.passwordHash,
+      ...(row.role ? { role: row.role } : {}),
+    })
     .onConflict((oc) => oc.column('email').doNothing())
     .returning(USER_COLUMNS)
     .executeTakeFirst();
 }
 
 export function updatePasswordHash(db: Db, userId: string, passwordHash: string) {
-  return db.updateTable('users').set({ password_hash: passwordHash, updated_at: sql`now()` }).where('id', '=', userId).execute();
+  return db
+    .updateTable('users')
+    .set({ password_hash: passwordHash, updated_at: sql`now()` })
+    .where('id', '=', userId)
+    .execute();
 }
 
 export function markEmailVerified(db: Db, userId: string) {

@@ -9,9 +9,17 @@ export async function verifyEmail(ctx: Context, input: { token: string }): Promi
   const { deps } = ctx;
   const userId = await deps.db.transaction().execute(async (trx) => {
     const consumed = await consumeOneTimeToken(trx, 'email_verification', input.token);
-    if (!consumed.ok || consumed.userId === null) throw new AppError(consumed.ok ? 'TOKEN_INVALID' : consumed.reason);
+    if (!consumed.ok || consumed.userId === null)
+      throw new AppError(consumed.ok ? 'TOKEN_INVALID' : consumed.reason);
     await markEmailVerified(trx, consumed.userId);
-    await deps.audit.append(trx, { action: 'auth.verify_email', actor: { type: 'user', id: consumed.userId }, target: { type: 'user', id: consumed.userId }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId });
+    await deps.audit.append(trx, {
+      action: 'auth.verify_email',
+      actor: { type: 'user', id: consumed.userId },
+      target: { type: 'user', id: consumed.userId },
+      outcome: 'success',
+      ip: ctx.ip,
+      requestId: ctx.requestId,
+    });
     return consumed.userId;
   });
   // Cached sessions carry the verified flag: drop them everywhere.

@@ -12,7 +12,15 @@ import { countOf } from './count-of';
 import { exitQuietlyOnBrokenPipe } from '../operator/exit-quietly-on-broken-pipe';
 import type { CliCommand, CliIo } from './cli-command';
 
-const COMMANDS: readonly CliCommand[] = [migrateCommand, adminCommand, auditCommand, keysCommand, proceduresCommand, openapiCommand, jwtCommand];
+const COMMANDS: readonly CliCommand[] = [
+  migrateCommand,
+  adminCommand,
+  auditCommand,
+  keysCommand,
+  proceduresCommand,
+  openapiCommand,
+  jwtCommand,
+];
 
 function help(): string {
   const lines = COMMANDS.map((c) => `  ${c.usage.padEnd(36)} ${c.summary}`);
@@ -47,11 +55,16 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const loaded = loadConfig(readEnvironment());
   if (!loaded.ok) {
-    io.err(`gatehouse: invalid configuration (${countOf(loaded.problems.length, 'problem')}):\n${loaded.problems.map((p) => `  - ${p}`).join('\n')}\n`);
+    io.err(
+      `gatehouse: invalid configuration (${countOf(loaded.problems.length, 'problem')}):\n${loaded.problems.map((p) => `  - ${p}`).join('\n')}\n`,
+    );
     return 1;
   }
   const config: Config = loaded.config;
-  const log = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, destination: process.stderr });
+  const log = createLogger({
+    level: config.logLevel === 'info' ? 'warn' : config.logLevel,
+    destination: process.stderr,
+  });
   try {
     return await command.run(rest, { config, log, io });
   } catch (err) {

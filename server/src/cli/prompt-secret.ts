@@ -5,7 +5,11 @@ import type { ReadStream } from 'node:tty';
  * aborts, Backspace edits). The prompt goes to `write` (standard error), so
  * standard output stays clean for scripts.
  */
-export async function promptSecret(stdin: ReadStream, write: (text: string) => void, prompt: string): Promise<string> {
+export async function promptSecret(
+  stdin: ReadStream,
+  write: (text: string) => void,
+  prompt: string,
+): Promise<string> {
   write(prompt);
   stdin.setRawMode(true);
   stdin.resume();

@@ -41,7 +41,11 @@ export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly metrics: { readonly token: string | undefined; readonly port: number | undefined };
   /** `perRecipientPerHour`: mails of one kind to one address per hour (enqueue-mail.ts). */
-  readonly mail: { readonly smtpUrl: string | undefined; readonly from: string; readonly perRecipientPerHour: number };
+  readonly mail: {
+    readonly smtpUrl: string | undefined;
+    readonly from: string;
+    readonly perRecipientPerHour: number;
+  };
   readonly auth: {
     readonly passwordMinLength: number;
     readonly sessionIdleMs: number;

@@ -17,28 +17,42 @@ export const DEFAULT_ARGON2_CONCURRENCY = Math.min(3, Math.max(1, availableParal
  * (zod's own would say "expected number, received NaN" for `PORT=abc`).
  */
 function wholeNumber(min: number, max?: number): z.ZodCoercedNumber<unknown> {
-  const message = max === undefined ? `must be a whole number of at least ${min}` : `must be a whole number from ${min} to ${max}`;
-  const schema = z.coerce.number({ error: message }).int({ error: message }).min(min, { error: message });
+  const message =
+    max === undefined
+      ? `must be a whole number of at least ${min}`
+      : `must be a whole number from ${min} to ${max}`;
+  const schema = z.coerce
+    .number({ error: message })
+    .int({ error: message })
+    .min(min, { error: message });
   return max === undefined ? schema : schema.max(max, { error: message });
 }
 
 /** A TCP port. 0 (any free port) is accepted for tests but not advertised. */
 const PORT_MESSAGE = 'must be a whole number from 1 to 65535';
-const port = z.coerce.number({ error: PORT_MESSAGE }).int({ error: PORT_MESSAGE }).min(0, { error: PORT_MESSAGE }).max(65535, { error: PORT_MESSAGE });
+const port = z.coerce
+  .number({ error: PORT_MESSAGE })
+  .int({ error: PORT_MESSAGE })
+  .min(0, { error: PORT_MESSAGE })
+  .max(65535, { error: PORT_MESSAGE });
 const positiveInt = wholeNumber(1);
-const flag = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1');
+const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 /** `kid:base64(32 bytes)` pairs, comma separated, newest first. */
 const encryptionKeys = z.string().transform((raw, ctx) => {
   const keys: { id: string; key: Buffer }[] = [];
-  for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const sep = part.indexOf(':');
     const id = part.slice(0, sep);
     const key = Buffer.from(part.slice(sep + 1), 'base64');
     if (sep < 1 || !/^[A-Za-z0-9_-]{1,32}$/.test(id)) {
-      ctx.addIssue({ code: 'custom', message: 'each key must be "<id>:<base64 key>" with an id of [A-Za-z0-9_-]{1,32}' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'each key must be "<id>:<base64 key>" with an id of [A-Za-z0-9_-]{1,32}',
+      });
       return z.NEVER;
     }
     if (key.length !== 32) {
@@ -62,7 +76,10 @@ const encryptionKeys = z.string().transform((raw, ctx) => {
 const trustProxy = z.string().transform((raw, ctx) => {
   const trimmed = raw.trim();
   if (/^\d+$/.test(trimmed)) return { hops: Number(trimmed), cidrs: [] as string[] };
-  const cidrs = trimmed.split(',').map((p) => p.trim()).filter(Boolean);
+  const cidrs = trimmed
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   for (const c of cidrs) {
     if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(c)) {
       ctx.addIssue({ code: 'custom', message: `"${c}" is neither a hop count nor an IP/CIDR` });
@@ -73,7 +90,10 @@ const trustProxy = z.string().transform((raw, ctx) => {
 });
 
 const origins = z.string().transform((raw, ctx) => {
-  const list = raw.split(',').map((p) => p.trim()).filter(Boolean);
+  const list = raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   for (const o of list) {
     if (o === '*') continue;
     let url: URL;
@@ -84,7 +104,10 @@ const origins = z.string().transform((raw, ctx) => {
       return z.NEVER;
     }
     if (url.origin !== o) {
-      ctx.addIssue({ code: 'custom', message: `"${o}" is not an exact origin; write "${url.origin}"` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${o}" is not an exact origin; write "${url.origin}"`,
+      });
       return z.NEVER;
     }
   }
@@ -99,7 +122,9 @@ export const EnvSchema = z.object({
   GATEHOUSE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: port.default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
-  PUBLIC_URL: z.url({ error: 'must be an absolute URL such as https://api.example.com' }).optional(),
+  PUBLIC_URL: z
+    .url({ error: 'must be an absolute URL such as https://api.example.com' })
+    .optional(),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
@@ -107,8 +132,14 @@ export const EnvSchema = z.object({
   DATABASE_POOL_SIZE: wholeNumber(1, 200).default(10),
   DATABASE_PREPARE_THRESHOLD: wholeNumber(0, 1000).default(5),
   GATEHOUSE_DATA_DIR: z.string().min(1).default('.gatehouse'),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
-  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, 'must be 1-64 of [A-Za-z0-9:_-]').default('gatehouse'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]{1,64}$/, 'must be 1-64 of [A-Za-z0-9:_-]')
+    .default('gatehouse'),
   TLS_CERT_FILE: z.string().min(1).optional(),
   TLS_KEY_FILE: z.string().min(1).optional(),
   HTTP_REDIRECT_PORT: port.optional(),
@@ -126,7 +157,10 @@ export const EnvSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
   METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
   METRICS_PORT: port.optional(),
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional(),
   MAIL_FROM: z.string().min(3).default('Gatehouse <no-reply@localhost>'),
   MAIL_PER_RECIPIENT_PER_HOUR: positiveInt.default(5),
   PASSWORD_MIN_LENGTH: wholeNumber(8, 256).default(15),

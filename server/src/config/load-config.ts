@@ -11,7 +11,10 @@ const HOUR = 3_600_000;
 
 /** A fixed key for development and tests only; production refuses it. */
 function developmentKey(): { id: string; key: Buffer } {
-  return { id: `${DEV_KEY_PREFIX}`, key: createHash('sha256').update('gatehouse development key').digest() };
+  return {
+    id: `${DEV_KEY_PREFIX}`,
+    key: createHash('sha256').update('gatehouse development key').digest(),
+  };
 }
 
 /**
@@ -40,7 +43,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): L
   const rest = Object.fromEntries(Object.entries(cleaned).filter(([k]) => !bad.has(k)));
   const fallback = EnvSchema.safeParse(rest);
   if (fallback.success) {
-    for (const check of crossChecks(fallback.data)) if (!check.about.some((k) => bad.has(k))) problems.push(check.text);
+    for (const check of crossChecks(fallback.data))
+      if (!check.about.some((k) => bad.has(k))) problems.push(check.text);
   }
   return { ok: false, problems };
 }
@@ -48,9 +52,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): L
 function describeIssue(issue: z.core.$ZodIssue, env: Readonly<Record<string, string>>): string {
   const name = issue.path.join('.') || '(environment)';
   // zod 4 does not report the input: "required" only when the variable is absent.
-  if (issue.code === 'invalid_type' && env[String(issue.path[0])] === undefined) return `${name} is required`;
+  if (issue.code === 'invalid_type' && env[String(issue.path[0])] === undefined)
+    return `${name} is required`;
   // Never echo the offending value: it may be a secret.
-  const message = issue.code === 'invalid_value' ? `must be one of ${issue.values.map(String).join(', ')}` : issue.message;
+  const message =
+    issue.code === 'invalid_value'
+      ? `must be one of ${issue.values.map(String).join(', ')}`
+      : issue.message;
   return message.startsWith('must ') ? `${name} ${message}` : `${name}: ${message}`;
 }
 
@@ -69,27 +77,51 @@ function crossChecks(e: RawEnv): CrossCheck[] {
     add(['TLS_CERT_FILE', 'TLS_KEY_FILE'], 'TLS_CERT_FILE and TLS_KEY_FILE: set both or neither');
   }
   if (e.HTTP_REDIRECT_PORT !== undefined && e.TLS_CERT_FILE === undefined) {
-    add(['HTTP_REDIRECT_PORT', 'TLS_CERT_FILE'], 'HTTP_REDIRECT_PORT: only meaningful with TLS_CERT_FILE/TLS_KEY_FILE');
+    add(
+      ['HTTP_REDIRECT_PORT', 'TLS_CERT_FILE'],
+      'HTTP_REDIRECT_PORT: only meaningful with TLS_CERT_FILE/TLS_KEY_FILE',
+    );
   }
   if (e.METRICS_PORT !== undefined && e.METRICS_PORT !== 0 && e.METRICS_PORT === e.PORT) {
     add(['METRICS_PORT', 'PORT'], 'METRICS_PORT: must differ from PORT');
   }
   if (e.GATEHOUSE_ENV === 'production') {
     if (e.TLS_CERT_FILE === undefined && e.TRUST_PROXY === undefined) {
-      add(['TLS_CERT_FILE', 'TLS_KEY_FILE', 'TRUST_PROXY'], 'production: no TLS (TLS_CERT_FILE/TLS_KEY_FILE) and no TRUST_PROXY; refusing to serve credentials over plain HTTP');
+      add(
+        ['TLS_CERT_FILE', 'TLS_KEY_FILE', 'TRUST_PROXY'],
+        'production: no TLS (TLS_CERT_FILE/TLS_KEY_FILE) and no TRUST_PROXY; refusing to serve credentials over plain HTTP',
+      );
     }
-    if (e.CORS_ORIGINS.includes('*')) add(['CORS_ORIGINS'], 'production: CORS_ORIGINS must list exact origins, not "*"');
+    if (e.CORS_ORIGINS.includes('*'))
+      add(['CORS_ORIGINS'], 'production: CORS_ORIGINS must list exact origins, not "*"');
     if (e.GATEHOUSE_ENCRYPTION_KEYS === undefined) {
       add(['GATEHOUSE_ENCRYPTION_KEYS'], 'production: GATEHOUSE_ENCRYPTION_KEYS is required');
-    } else if (e.GATEHOUSE_ENCRYPTION_KEYS.some((k) => k.id.startsWith(DEV_KEY_PREFIX) || k.key.equals(developmentKey().key))) {
-      add(['GATEHOUSE_ENCRYPTION_KEYS'], 'production: GATEHOUSE_ENCRYPTION_KEYS holds a development key');
+    } else if (
+      e.GATEHOUSE_ENCRYPTION_KEYS.some(
+        (k) => k.id.startsWith(DEV_KEY_PREFIX) || k.key.equals(developmentKey().key),
+      )
+    ) {
+      add(
+        ['GATEHOUSE_ENCRYPTION_KEYS'],
+        'production: GATEHOUSE_ENCRYPTION_KEYS holds a development key',
+      );
     }
-    if (e.DATABASE_URL === undefined) add(['DATABASE_URL'], 'production: DATABASE_URL is required (the embedded database is for development)');
+    if (e.DATABASE_URL === undefined)
+      add(
+        ['DATABASE_URL'],
+        'production: DATABASE_URL is required (the embedded database is for development)',
+      );
     if (e.LOG_LEVEL === 'debug' || e.LOG_LEVEL === 'trace') {
-      add(['LOG_LEVEL'], `production: LOG_LEVEL=${e.LOG_LEVEL} may log request details; use info or above`);
+      add(
+        ['LOG_LEVEL'],
+        `production: LOG_LEVEL=${e.LOG_LEVEL} may log request details; use info or above`,
+      );
     }
     if (e.METRICS_TOKEN === undefined && e.METRICS_PORT === undefined) {
-      add(['METRICS_TOKEN', 'METRICS_PORT'], 'production: /metrics needs a guard: set METRICS_TOKEN or METRICS_PORT (loopback)');
+      add(
+        ['METRICS_TOKEN', 'METRICS_PORT'],
+        'production: /metrics needs a guard: set METRICS_TOKEN or METRICS_PORT (loopback)',
+      );
     }
   }
   // CORS_ORIGINS=* is tolerated outside production, but never combined with credentials (see http/cors).
@@ -104,7 +136,10 @@ function toConfig(e: RawEnv): Config {
       host: e.HOST,
       port: e.PORT,
       publicUrl: e.PUBLIC_URL,
-      tls: e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE } : undefined,
+      tls:
+        e.TLS_CERT_FILE && e.TLS_KEY_FILE
+          ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE }
+          : undefined,
       redirectPort: e.HTTP_REDIRECT_PORT,
       trustProxy: e.TRUST_PROXY,
       corsOrigins: e.CORS_ORIGINS,
@@ -120,13 +155,22 @@ function toConfig(e: RawEnv): Config {
       maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
       tlsHandshakeTimeoutMs: e.TLS_HANDSHAKE_TIMEOUT_MS,
     },
-    database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, prepareThreshold: e.DATABASE_PREPARE_THRESHOLD, dataDir: e.GATEHOUSE_DATA_DIR },
+    database: {
+      url: e.DATABASE_URL,
+      poolSize: e.DATABASE_POOL_SIZE,
+      prepareThreshold: e.DATABASE_PREPARE_THRESHOLD,
+      dataDir: e.GATEHOUSE_DATA_DIR,
+    },
     redisUrl: e.REDIS_URL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     encryptionKeys: e.GATEHOUSE_ENCRYPTION_KEYS ?? [developmentKey()],
     logLevel: e.LOG_LEVEL,
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
-    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, perRecipientPerHour: e.MAIL_PER_RECIPIENT_PER_HOUR },
+    mail: {
+      smtpUrl: e.SMTP_URL,
+      from: e.MAIL_FROM,
+      perRecipientPerHour: e.MAIL_PER_RECIPIENT_PER_HOUR,
+    },
     auth: {
       passwordMinLength: e.PASSWORD_MIN_LENGTH,
       sessionIdleMs: e.SESSION_IDLE_TIMEOUT_HOURS * HOUR,

@@ -39,7 +39,8 @@ export function createKeyRing(keys: readonly KeyRingKey[]): KeyRing {
 
   const split = (ciphertext: string): { kid: string; body: Buffer } => {
     const parts = ciphertext.split('.');
-    if (parts.length !== 3 || parts[0] !== VERSION || !parts[1] || !parts[2]) throw new KeyRingError('MALFORMED');
+    if (parts.length !== 3 || parts[0] !== VERSION || !parts[1] || !parts[2])
+      throw new KeyRingError('MALFORMED');
     const body = Buffer.from(parts[2], 'base64url');
     if (body.length < NONCE + TAG) throw new KeyRingError('MALFORMED');
     return { kid: parts[1], body };
@@ -51,7 +52,12 @@ export function createKeyRing(keys: readonly KeyRingKey[]): KeyRing {
       const nonce = randomBytes(NONCE);
       const cipher = createCipheriv('aes-256-gcm', newest.key, nonce);
       cipher.setAAD(Buffer.from(`${VERSION}.${newest.id}.${aad}`, 'utf8'));
-      const body = Buffer.concat([nonce, cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()]);
+      const body = Buffer.concat([
+        nonce,
+        cipher.update(plaintext, 'utf8'),
+        cipher.final(),
+        cipher.getAuthTag(),
+      ]);
       return `${VERSION}.${newest.id}.${body.toString('base64url')}`;
     },
     decrypt(ciphertext, aad) {
@@ -62,7 +68,10 @@ export function createKeyRing(keys: readonly KeyRingKey[]): KeyRing {
       decipher.setAAD(Buffer.from(`${VERSION}.${kid}.${aad}`, 'utf8'));
       decipher.setAuthTag(body.subarray(body.length - TAG));
       try {
-        return Buffer.concat([decipher.update(body.subarray(NONCE, body.length - TAG)), decipher.final()]).toString('utf8');
+        return Buffer.concat([
+          decipher.update(body.subarray(NONCE, body.length - TAG)),
+          decipher.final(),
+        ]).toString('utf8');
       } catch {
         throw new KeyRingError('AUTH_FAILED');
       }

@@ -25,7 +25,12 @@ const FAILED_IDS_SHOWN = 10;
  * @example
  * const results = await reencryptColumns(db, createKeyRing(config.encryptionKeys), ENCRYPTED_COLUMNS);
  */
-export async function reencryptColumns(db: Kysely<Database>, ring: KeyRing, columns: readonly EncryptedColumn[], options?: { batchSize?: number }): Promise<ReencryptResult[]> {
+export async function reencryptColumns(
+  db: Kysely<Database>,
+  ring: KeyRing,
+  columns: readonly EncryptedColumn[],
+  options?: { batchSize?: number },
+): Promise<ReencryptResult[]> {
   const batchSize = options?.batchSize ?? 500;
   // A prefix compare, not LIKE: `_` is legal in a key id and a LIKE wildcard.
   const current = `v1.${ring.currentKeyId}.`;
@@ -48,7 +53,11 @@ export async function reencryptColumns(db: Kysely<Database>, ring: KeyRing, colu
       for (const row of rows) {
         const aad = col.aad(row.id);
         try {
-          fresh.push({ id: row.id, old: row.value, value: ring.encrypt(ring.decrypt(row.value, aad), aad) });
+          fresh.push({
+            id: row.id,
+            old: row.value,
+            value: ring.encrypt(ring.decrypt(row.value, aad), aad),
+          });
         } catch (error) {
           if (!(error instanceof KeyRingError)) throw error;
           failed++;
@@ -58,7 +67,8 @@ export async function reencryptColumns(db: Kysely<Database>, ring: KeyRing, colu
       await db.transaction().execute(async (trx) => {
         for (const row of fresh) {
           // Counted from RETURNING: the PGlite dialect reports no affected-row count for raw SQL.
-          const r = await sql`update ${sql.table(col.table)} set ${sql.ref(col.column)} = ${row.value}
+          const r =
+            await sql`update ${sql.table(col.table)} set ${sql.ref(col.column)} = ${row.value}
             where ${sql.ref(col.idColumn)}::text = ${row.id} and ${sql.ref(col.column)} = ${row.old}
             returning 1 as moved`.execute(trx);
           reencrypted += r.rows.length;

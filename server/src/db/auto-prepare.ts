@@ -21,7 +21,9 @@ const MAX_COUNTED = 5_000;
  * unnamed, because a prepared `*` fails with "cached plan must not change
  * result type" after a migration adds a column under a running server.
  */
-export function createStatementNamer(options: AutoPrepareOptions): (sql: string) => string | undefined {
+export function createStatementNamer(
+  options: AutoPrepareOptions,
+): (sql: string) => string | undefined {
   const counts = new Map<string, number>();
   const names = new Map<string, string>();
   return function nameFor(sql) {
@@ -46,7 +48,10 @@ export function createStatementNamer(options: AutoPrepareOptions): (sql: string)
  * repeated queries as named (prepared) statements. Everything else (cursors,
  * release, the pool's events and counts) is the real pool's.
  */
-export function autoPreparingPool(pool: pg.Pool, nameFor: (sql: string) => string | undefined): pg.Pool {
+export function autoPreparingPool(
+  pool: pg.Pool,
+  nameFor: (sql: string) => string | undefined,
+): pg.Pool {
   const wrappers = new WeakMap<pg.PoolClient, pg.PoolClient>();
   const wrap = (client: pg.PoolClient): pg.PoolClient => {
     let wrapper = wrappers.get(client);
@@ -56,7 +61,9 @@ export function autoPreparingPool(pool: pg.Pool, nameFor: (sql: string) => strin
           value: (first: unknown, values?: unknown[]) => {
             if (typeof first !== 'string') return client.query(first as pg.QueryConfig, values);
             const name = nameFor(first);
-            return client.query(name === undefined ? { text: first, values } : { name, text: first, values });
+            return client.query(
+              name === undefined ? { text: first, values } : { name, text: first, values },
+            );
           },
         },
         release: { value: (err?: Error | boolean) => client.release(err) },

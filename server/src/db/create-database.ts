@@ -33,8 +33,17 @@ export interface DatabaseHandle {
  * otherwise PGlite persisted in the data directory (locked against a second
  * process opening it).
  */
-export async function createDatabase(options: DatabaseOptions, log: Logger): Promise<DatabaseHandle> {
-  if (options.url !== undefined) return createPostgres(options.url, options.poolSize, options.prepareThreshold ?? DEFAULT_PREPARE_THRESHOLD, log);
+export async function createDatabase(
+  options: DatabaseOptions,
+  log: Logger,
+): Promise<DatabaseHandle> {
+  if (options.url !== undefined)
+    return createPostgres(
+      options.url,
+      options.poolSize,
+      options.prepareThreshold ?? DEFAULT_PREPARE_THRESHOLD,
+      log,
+    );
   return createPGlite(options.dataDir, log);
 }
 
@@ -42,7 +51,12 @@ const DEFAULT_PREPARE_THRESHOLD = 5;
 /** Prepared statements per connection at most: the app's hot queries, with room to spare. */
 const MAX_PREPARED_STATEMENTS = 256;
 
-function createPostgres(url: string, poolSize: number, prepareThreshold: number, log: Logger): DatabaseHandle {
+function createPostgres(
+  url: string,
+  poolSize: number,
+  prepareThreshold: number,
+  log: Logger,
+): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
@@ -50,15 +64,30 @@ function createPostgres(url: string, poolSize: number, prepareThreshold: number,
     connectionTimeoutMillis: 5_000,
   });
   // Without this listener a PostgreSQL restart kills the process.
-  pool.on('error', (err) => log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'idle database connection lost'));
+  pool.on('error', (err) =>
+    log.warn(
+      { err: { message: err.message, code: (err as { code?: string }).code } },
+      'idle database connection lost',
+    ),
+  );
   // A connection that dies while checked out (mid-transaction) emits 'error' on
   // the client itself; unhandled, that would kill the process. The query in
   // flight fails on its own and the pool discards the client.
   pool.on('connect', (client) => {
-    client.on('error', (err) => log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'database connection lost while in use'));
+    client.on('error', (err) =>
+      log.warn(
+        { err: { message: err.message, code: (err as { code?: string }).code } },
+        'database connection lost while in use',
+      ),
+    );
   });
-  const nameFor = createStatementNamer({ threshold: prepareThreshold, maxStatements: MAX_PREPARED_STATEMENTS });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: autoPreparingPool(pool, nameFor) }) });
+  const nameFor = createStatementNamer({
+    threshold: prepareThreshold,
+    maxStatements: MAX_PREPARED_STATEMENTS,
+  });
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: autoPreparingPool(pool, nameFor) }),
+  });
   return {
     db,
     kind: 'postgres',

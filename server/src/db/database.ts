@@ -12,7 +12,11 @@ export interface UsersTable {
   email_verified_at: Date | null;
   locked_at: Date | null;
   /** Access tokens issued at or before this are dead (lock, demotion); never cleared. */
-  tokens_revoked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  tokens_revoked_at: ColumnType<
+    Date | null,
+    Date | string | null | undefined,
+    Date | string | null
+  >;
   mfa_enabled_at: Date | null;
   created_at: CreatedAt;
   updated_at: Timestamp;

@@ -68,9 +68,14 @@ class PGliteDriver implements Driver {
     return this.#connection;
   }
 
-  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+  async beginTransaction(
+    connection: DatabaseConnection,
+    settings: TransactionSettings,
+  ): Promise<void> {
     if (settings.isolationLevel) {
-      await connection.executeQuery(CompiledQuery.raw(`begin isolation level ${settings.isolationLevel}`));
+      await connection.executeQuery(
+        CompiledQuery.raw(`begin isolation level ${settings.isolationLevel}`),
+      );
     } else {
       await connection.executeQuery(CompiledQuery.raw('begin'));
     }

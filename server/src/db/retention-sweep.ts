@@ -7,7 +7,10 @@ import { purgeExpiredSessions } from '../sessions/purge-expired-sessions';
 import type { Database } from './database';
 
 /** What the sweep deletes, and after how long (docs/operations.md lists the same). */
-const PURGES: readonly { readonly table: string; readonly purge: (db: Kysely<Database>) => Promise<number> }[] = [
+const PURGES: readonly {
+  readonly table: string;
+  readonly purge: (db: Kysely<Database>) => Promise<number>;
+}[] = [
   { table: 'sessions', purge: purgeExpiredSessions },
   { table: 'one_time_tokens', purge: purgeExpiredOneTimeTokens },
   { table: 'mail_outbox', purge: purgeSentMail },
@@ -21,7 +24,10 @@ const PURGES: readonly { readonly table: string; readonly purge: (db: Kysely<Dat
  * idempotent, so instances sweeping at once only find less to do. A failing
  * purge is logged and the others still run. Returns rows deleted per table.
  */
-export async function sweepRetention(db: Kysely<Database>, log: Logger): Promise<Record<string, number>> {
+export async function sweepRetention(
+  db: Kysely<Database>,
+  log: Logger,
+): Promise<Record<string, number>> {
   const deleted: Record<string, number> = {};
   for (const { table, purge } of PURGES) {
     try {

@@ -11,7 +11,10 @@ import { createTrustedProxyCheck, type TrustProxy } from './client-address';
  * nor is anyone when TRUST_PROXY trusts by hop count: every peer is then a
  * proxy, which should cap connections itself (nginx `limit_conn`).
  */
-export function capConnectionsPerAddress(server: Server, options: { readonly max: number; readonly trustProxy: TrustProxy | undefined }): void {
+export function capConnectionsPerAddress(
+  server: Server,
+  options: { readonly max: number; readonly trustProxy: TrustProxy | undefined },
+): void {
   if (options.trustProxy !== undefined && options.trustProxy.hops > 0) return;
   const isTrusted = createTrustedProxyCheck(options.trustProxy);
   const open = new Map<string, number>();

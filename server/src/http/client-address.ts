@@ -20,17 +20,25 @@ export interface ClientAddress {
  * a trusted proxy (or the one `hops` from the right). Without it they are
  * ignored, so a spoofed `X-Forwarded-For` changes nothing.
  */
-export function createClientAddressResolver(trust: TrustProxy | undefined): (req: IncomingMessage) => ClientAddress {
+export function createClientAddressResolver(
+  trust: TrustProxy | undefined,
+): (req: IncomingMessage) => ClientAddress {
   const isTrusted = createTrustedProxyCheck(trust);
 
   // A connection's peer does not change: its address and verdict are worked
   // out once per socket, not per request (BlockList checks were 3 % of a call).
-  const peers = new WeakMap<IncomingMessage['socket'], { direct: ClientAddress; trusted: boolean }>();
+  const peers = new WeakMap<
+    IncomingMessage['socket'],
+    { direct: ClientAddress; trusted: boolean }
+  >();
   const peerOf = (req: IncomingMessage): { direct: ClientAddress; trusted: boolean } => {
     let peer = peers.get(req.socket);
     if (!peer) {
       const ip = normalize(req.socket.remoteAddress ?? '');
-      peer = { direct: { ip, secure: isEncrypted(req) }, trusted: trust !== undefined && trust.hops === 0 && isTrusted(ip) };
+      peer = {
+        direct: { ip, secure: isEncrypted(req) },
+        trusted: trust !== undefined && trust.hops === 0 && isTrusted(ip),
+      };
       peers.set(req.socket, peer);
     }
     return peer;
@@ -56,9 +64,17 @@ export function createClientAddressResolver(trust: TrustProxy | undefined): (req
       while (index > 0 && isTrusted(hops[index] ?? '')) index--;
     }
     const proto = req.headers['x-forwarded-proto'];
-    const lastProto = (Array.isArray(proto) ? proto.join(',') : (proto ?? '')).split(',').pop()?.trim().toLowerCase();
+    const lastProto = (Array.isArray(proto) ? proto.join(',') : (proto ?? ''))
+      .split(',')
+      .pop()
+      ?.trim()
+      .toLowerCase();
     const secure = direct.secure || lastProto === 'https';
-    return { ip: hops[index] ?? socketIp, secure, ...(!secure && lastProto === 'http' ? { viaPlainHttp: true } : {}) };
+    return {
+      ip: hops[index] ?? socketIp,
+      secure,
+      ...(!secure && lastProto === 'http' ? { viaPlainHttp: true } : {}),
+    };
   };
 }
 

@@ -1,10 +1,22 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Request headers a listed origin may send (the SDK's and curl users' headers). */
-export const CORS_ALLOWED_HEADERS = ['content-type', 'authorization', 'x-api-key', 'x-request-id', 'idempotency-key', 'trpc-accept'];
+export const CORS_ALLOWED_HEADERS = [
+  'content-type',
+  'authorization',
+  'x-api-key',
+  'x-request-id',
+  'idempotency-key',
+  'trpc-accept',
+];
 export const CORS_ALLOWED_METHODS = ['GET', 'POST'];
 /** Response headers a listed origin's script may read. */
-export const CORS_EXPOSED_HEADERS = ['x-request-id', 'retry-after', 'ratelimit', 'ratelimit-policy'];
+export const CORS_EXPOSED_HEADERS = [
+  'x-request-id',
+  'retry-after',
+  'ratelimit',
+  'ratelimit-policy',
+];
 /** Seconds a browser may cache a preflight answer (Chromium caps at 7200). */
 export const CORS_MAX_AGE_SECONDS = 600;
 
@@ -53,7 +65,11 @@ export function createCors(allowlist: readonly string[]): Cors {
       res.setHeader('access-control-expose-headers', CORS_EXPOSED_HEADERS.join(', '));
     },
     isPreflight(req) {
-      return req.method === 'OPTIONS' && originOf(req) !== undefined && req.headers['access-control-request-method'] !== undefined;
+      return (
+        req.method === 'OPTIONS' &&
+        originOf(req) !== undefined &&
+        req.headers['access-control-request-method'] !== undefined
+      );
     },
     answerPreflight(req, res) {
       appendVary(res, 'Origin');
@@ -71,7 +87,9 @@ export function createCors(allowlist: readonly string[]): Cors {
 
 function appendVary(res: ServerResponse, field: string): void {
   const existing = res.getHeader('vary');
-  const list = (Array.isArray(existing) ? existing.join(',') : typeof existing === 'string' ? existing : '')
+  const list = (
+    Array.isArray(existing) ? existing.join(',') : typeof existing === 'string' ? existing : ''
+  )
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
@@ -85,7 +103,10 @@ function appendVary(res: ServerResponse, field: string): void {
  */
 function keepVary(res: ServerResponse, field: string): void {
   const setHeader = res.setHeader.bind(res);
-  res.setHeader = function setHeaderKeepingVary(name: string, value: number | string | readonly string[]) {
+  res.setHeader = function setHeaderKeepingVary(
+    name: string,
+    value: number | string | readonly string[],
+  ) {
     if (name.toLowerCase() !== 'vary') return setHeader(name, value);
     const merged = [...(Array.isArray(value) ? value : [String(value)])].join(', ');
     const has = merged.split(',').some((v) => v.trim().toLowerCase() === field.toLowerCase());

@@ -17,7 +17,11 @@ import type { RequestState } from './request-state';
  * request (not once per batched call), through the configured authenticators.
  */
 export function createContextFactory(deps: AppDeps) {
-  return async function createContext(req: IncomingMessage, res: ServerResponse, state: RequestState): Promise<Context> {
+  return async function createContext(
+    req: IncomingMessage,
+    res: ServerResponse,
+    state: RequestState,
+  ): Promise<Context> {
     // A header credential (Bearer, X-API-Key) decides alone: the cookie beside
     // it is not consulted, so a request CSRF-exempt for its header can never
     // act as the cookie's owner (csrf.ts, header-credential.ts).
@@ -34,7 +38,11 @@ export function createContextFactory(deps: AppDeps) {
     let session: ValidatedSession | undefined;
     for (const authenticate of deps.authenticators) {
       const outcome = await authenticate(authReq).catch((err: unknown) => {
-        if (isDatabaseUnavailable(err)) throw new AppError('SERVICE_UNAVAILABLE', { message: 'The service is temporarily unavailable; retry shortly', retryAfterSeconds: 1 });
+        if (isDatabaseUnavailable(err))
+          throw new AppError('SERVICE_UNAVAILABLE', {
+            message: 'The service is temporarily unavailable; retry shortly',
+            retryAfterSeconds: 1,
+          });
         throw err;
       });
       if (outcome === undefined) continue;
@@ -50,7 +58,13 @@ export function createContextFactory(deps: AppDeps) {
     if (byHeader && !principal && !authError) authError = 'API_KEY_INVALID';
     deps.metrics.authOutcome(principal ? principal.kind : (authError ?? 'anonymous'));
     // A presented credential that did not verify: forged, tampered, revoked or expired.
-    if (authError) securityEvent(state.log, { type: 'auth.credential_invalid', requestId: state.requestId, ip: state.ip, details: { reason: authError } });
+    if (authError)
+      securityEvent(state.log, {
+        type: 'auth.credential_invalid',
+        requestId: state.requestId,
+        ip: state.ip,
+        details: { reason: authError },
+      });
     return {
       requestId: state.requestId,
       ip: state.ip,
@@ -70,7 +84,11 @@ export function createContextFactory(deps: AppDeps) {
         appendCookie: (cookie) => {
           if (res.headersSent) return;
           const existing = res.getHeader('set-cookie');
-          const list = Array.isArray(existing) ? existing : typeof existing === 'string' ? [existing] : [];
+          const list = Array.isArray(existing)
+            ? existing
+            : typeof existing === 'string'
+              ? [existing]
+              : [];
           res.setHeader('set-cookie', [...list, cookie]);
         },
       },

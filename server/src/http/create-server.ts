@@ -23,7 +23,10 @@ export function createServer(config: Config, handler: http.RequestListener): htt
   // handshakeTimeout: a TLS socket that never finishes its handshake is cut
   // off after TLS_HANDSHAKE_TIMEOUT_MS (Node's default holds it 120 s).
   const server = h.tls
-    ? https.createServer({ ...common, ...tlsContextOptions(h.tls), handshakeTimeout: h.tlsHandshakeTimeoutMs }, handler)
+    ? https.createServer(
+        { ...common, ...tlsContextOptions(h.tls), handshakeTimeout: h.tlsHandshakeTimeoutMs },
+        handler,
+      )
     : http.createServer(common, handler);
   capConnectionsPerAddress(server, { max: h.maxConnectionsPerIp, trustProxy: h.trustProxy });
   server.keepAliveTimeout = h.keepAliveTimeoutMs;
@@ -37,7 +40,10 @@ export function createServer(config: Config, handler: http.RequestListener): htt
  * start-up and again on SIGHUP (`reload-certificate.ts`), so a reload can
  * never loosen the TLS floor or the cipher list.
  */
-export function tlsContextOptions(files: { readonly certFile: string; readonly keyFile: string }): tls.SecureContextOptions {
+export function tlsContextOptions(files: {
+  readonly certFile: string;
+  readonly keyFile: string;
+}): tls.SecureContextOptions {
   return {
     cert: readFileSync(files.certFile),
     key: readFileSync(files.keyFile),

@@ -43,6 +43,7 @@ export function credentialInQuery(search: string): CredentialInQuery {
   if (search === '') return { refused: false, found: [] };
   const found = credentialsInText(search, 'query').slice(0, MAX_FOUND);
   let named = false;
-  for (const name of new URLSearchParams(search).keys()) if (CREDENTIAL_PARAMS.has(name.toLowerCase().replace(/[-_.]/g, ''))) named = true;
+  for (const name of new URLSearchParams(search).keys())
+    if (CREDENTIAL_PARAMS.has(name.toLowerCase().replace(/[-_.]/g, ''))) named = true;
   return { refused: named || found.length > 0, found };
 }

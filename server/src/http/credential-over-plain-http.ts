@@ -19,7 +19,10 @@ export interface ExposedCredential {
  * owners of sessions and API keys (AppDeps.exposedCredentialRevoker); a
  * value it does not recognise is ignored.
  */
-export type ExposedCredentialRevoker = (credential: ExposedCredential, request: ExposureRequest) => Promise<void>;
+export type ExposedCredentialRevoker = (
+  credential: ExposedCredential,
+  request: ExposureRequest,
+) => Promise<void>;
 
 /** The request that exposed a credential; `cause` (default: sent over plain HTTP) goes into the audit row. */
 export interface ExposureRequest {
@@ -28,7 +31,13 @@ export interface ExposureRequest {
   readonly cause?: string;
 }
 
-type ExposureContext = { readonly revoker: ExposedCredentialRevoker | undefined; readonly log: Logger; readonly ip: string; readonly requestId: string; readonly cause?: string };
+type ExposureContext = {
+  readonly revoker: ExposedCredentialRevoker | undefined;
+  readonly log: Logger;
+  readonly ip: string;
+  readonly requestId: string;
+  readonly cause?: string;
+};
 
 const COOKIE_NAMES = ['gatehouse_session', '__Host-gatehouse_session'];
 /** How much of a body a plain listener reads to look for credentials, and for how long at most. */
@@ -50,7 +59,8 @@ export function findCredentials(req: IncomingMessage, body = ''): ExposedCredent
   const found: ExposedCredential[] = [];
   const seen = new Set<string>();
   const add = (credential: ExposedCredential): void => {
-    if (credential.value === '' || seen.has(credential.value) || found.length >= MAX_CANDIDATES) return;
+    if (credential.value === '' || seen.has(credential.value) || found.length >= MAX_CANDIDATES)
+      return;
     seen.add(credential.value);
     found.push(credential);
   };
@@ -62,13 +72,15 @@ export function findCredentials(req: IncomingMessage, body = ''): ExposedCredent
   const auth = req.headers.authorization;
   const bearer = typeof auth === 'string' ? /^Bearer[ \t]+(\S+)\s*$/i.exec(auth)?.[1] : undefined;
   if (bearer) add({ kind: 'bearer', source: 'header:authorization', value: bearer });
-  for (const half of basicHalves(auth)) add({ kind: 'bearer', source: 'header:authorization:basic', value: half });
+  for (const half of basicHalves(auth))
+    add({ kind: 'bearer', source: 'header:authorization:basic', value: half });
   const key = req.headers['x-api-key'];
   const keyValue = Array.isArray(key) ? key[0] : key;
   if (keyValue) add({ kind: 'apiKey', source: 'header:x-api-key', value: keyValue.trim() });
   for (const credential of credentialsInText(req.url ?? '', 'url')) add(credential);
   for (const [name, value] of Object.entries(req.headers)) {
-    for (const v of Array.isArray(value) ? value : [value ?? '']) for (const credential of credentialsInText(v, `header:${name}`)) add(credential);
+    for (const v of Array.isArray(value) ? value : [value ?? ''])
+      for (const credential of credentialsInText(v, `header:${name}`)) add(credential);
   }
   if (body !== '') for (const credential of credentialsInText(body, 'body')) add(credential);
   return found;
@@ -111,13 +123,31 @@ export async function revokeExposed(
   context: ExposureContext,
 ): Promise<number> {
   for (const credential of found) {
-    context.log.warn({ source: credential.source, kind: credential.kind, ip: context.ip }, `credential ${context.cause ?? 'sent over plain HTTP'}; revoking it`);
-    securityEvent(context.log, { type: 'credential.exposed', requestId: context.requestId, ip: context.ip, details: { source: credential.source, kind: credential.kind } });
+    context.log.warn(
+      { source: credential.source, kind: credential.kind, ip: context.ip },
+      `credential ${context.cause ?? 'sent over plain HTTP'}; revoking it`,
+    );
+    securityEvent(context.log, {
+      type: 'credential.exposed',
+      requestId: context.requestId,
+      ip: context.ip,
+      details: { source: credential.source, kind: credential.kind },
+    });
     if (!context.revoker) continue;
     try {
-      await context.revoker(credential, { ip: context.ip, requestId: context.requestId, ...(context.cause !== undefined ? { cause: context.cause } : {}) });
+      await context.revoker(credential, {
+        ip: context.ip,
+        requestId: context.requestId,
+        ...(context.cause !== undefined ? { cause: context.cause } : {}),
+      });
     } catch (err) {
-      context.log.error({ err: { message: err instanceof Error ? err.message : String(err) }, source: credential.source }, 'revoking an exposed credential failed');
+      context.log.error(
+        {
+          err: { message: err instanceof Error ? err.message : String(err) },
+          source: credential.source,
+        },
+        'revoking an exposed credential failed',
+      );
     }
   }
   return found.length;

@@ -20,9 +20,12 @@ export function credentialsInText(text: string, source: string): ExposedCredenti
   const found: ExposedCredential[] = [];
   const seen = new Set<string>();
   for (const variant of decodings(text)) {
-    for (const m of variant.matchAll(API_KEY)) if (parseApiKey(m[0])) add(found, seen, { kind: 'apiKey', source, value: m[0] });
-    for (const m of variant.matchAll(JWT)) add(found, seen, { kind: 'bearer', source, value: m[0] });
-    for (const m of variant.matchAll(SESSION)) if (parseSessionToken(m[0])) add(found, seen, { kind: 'session', source, value: m[0] });
+    for (const m of variant.matchAll(API_KEY))
+      if (parseApiKey(m[0])) add(found, seen, { kind: 'apiKey', source, value: m[0] });
+    for (const m of variant.matchAll(JWT))
+      add(found, seen, { kind: 'bearer', source, value: m[0] });
+    for (const m of variant.matchAll(SESSION))
+      if (parseSessionToken(m[0])) add(found, seen, { kind: 'session', source, value: m[0] });
   }
   return found;
 }
@@ -40,7 +43,9 @@ function decodings(text: string): string[] {
     decoded = decodeURIComponent(decoded);
   } catch {
     // A stray `%`: decode what can be decoded, sequence by sequence.
-    decoded = decoded.replace(/%[0-9A-Fa-f]{2}/g, (s) => String.fromCharCode(parseInt(s.slice(1), 16)));
+    decoded = decoded.replace(/%[0-9A-Fa-f]{2}/g, (s) =>
+      String.fromCharCode(parseInt(s.slice(1), 16)),
+    );
   }
   return [text, decoded];
 }

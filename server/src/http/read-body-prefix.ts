@@ -6,7 +6,11 @@ import type { IncomingMessage } from 'node:http';
  * fails, or after `timeoutMs`, whichever comes first, with what arrived.
  * The rest of the body is left to the caller (drain or close).
  */
-export function readBodyPrefix(req: IncomingMessage, limit: number, timeoutMs: number): Promise<string> {
+export function readBodyPrefix(
+  req: IncomingMessage,
+  limit: number,
+  timeoutMs: number,
+): Promise<string> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;

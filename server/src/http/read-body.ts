@@ -1,6 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 
-export type ReadBodyResult = { readonly ok: true; readonly body: string } | { readonly ok: false; readonly tooLarge: true } | { readonly ok: false; readonly tooLarge: false };
+export type ReadBodyResult =
+  | { readonly ok: true; readonly body: string }
+  | { readonly ok: false; readonly tooLarge: true }
+  | { readonly ok: false; readonly tooLarge: false };
 
 /**
  * Reads a request body up to `limit` bytes. A declared `Content-Length` over
@@ -9,7 +12,11 @@ export type ReadBodyResult = { readonly ok: true; readonly body: string } | { re
  */
 export function readBody(req: IncomingMessage, limit: number): Promise<ReadBodyResult> {
   const declared = req.headers['content-length'];
-  if (declared !== undefined && req.headers['transfer-encoding'] === undefined && Number(declared) > limit) {
+  if (
+    declared !== undefined &&
+    req.headers['transfer-encoding'] === undefined &&
+    Number(declared) > limit
+  ) {
     req.resume();
     return Promise.resolve({ ok: false, tooLarge: true });
   }
@@ -35,7 +42,8 @@ export function readBody(req: IncomingMessage, limit: number): Promise<ReadBodyR
       }
       chunks.push(chunk);
     };
-    const onEnd = (): void => finish({ ok: true, body: Buffer.concat(chunks, size).toString('utf8') });
+    const onEnd = (): void =>
+      finish({ ok: true, body: Buffer.concat(chunks, size).toString('utf8') });
     const onError = (): void => finish({ ok: false, tooLarge: false });
     req.on('data', onData);
     req.on('end', onEnd);

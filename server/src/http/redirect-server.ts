@@ -3,7 +3,12 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { capConnectionsPerAddress } from './cap-connections-per-address';
 import { createClientAddressResolver } from './client-address';
-import { onCredentialOverPlainHttp, PLAIN_BODY_SCAN_BYTES, PLAIN_BODY_SCAN_MS, type ExposedCredentialRevoker } from './credential-over-plain-http';
+import {
+  onCredentialOverPlainHttp,
+  PLAIN_BODY_SCAN_BYTES,
+  PLAIN_BODY_SCAN_MS,
+  type ExposedCredentialRevoker,
+} from './credential-over-plain-http';
 import { readBodyPrefix } from './read-body-prefix';
 import { resolveRequestId } from './request-id';
 import { sendJson } from './send-json';
@@ -22,7 +27,8 @@ function isBrowserPage(pathname: string): boolean {
   return pathname === '/' || pathname === '/docs' || pathname.startsWith('/docs/');
 }
 
-const HOSTNAME = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])$/;
+const HOSTNAME =
+  /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])$/;
 
 /**
  * The optional plain-HTTP listener (`HTTP_REDIRECT_PORT`). It serves nothing
@@ -38,7 +44,11 @@ export function createRedirectServer(options: RedirectServerOptions): http.Serve
   const fixedBase = config.http.publicUrl ? new URL(config.http.publicUrl).origin : undefined;
 
   const server = http.createServer(
-    { headersTimeout: config.http.headersTimeoutMs, requestTimeout: config.http.requestTimeoutMs, maxHeaderSize: 16 * 1024 },
+    {
+      headersTimeout: config.http.headersTimeoutMs,
+      requestTimeout: config.http.requestTimeoutMs,
+      maxHeaderSize: 16 * 1024,
+    },
     (req, res) => {
       const requestId = resolveRequestId(req.headers['x-request-id']);
       const { ip } = clientAddress(req);
@@ -50,11 +60,17 @@ export function createRedirectServer(options: RedirectServerOptions): http.Serve
       // The body too may carry a credential (a form's client_secret, a JSON
       // member): the first PLAIN_BODY_SCAN_BYTES are read and looked through.
       void readBodyPrefix(req, PLAIN_BODY_SCAN_BYTES, PLAIN_BODY_SCAN_MS)
-        .then((body) => onCredentialOverPlainHttp(req, { revoker: options.revoker, log, ip, requestId }, body))
+        .then((body) =>
+          onCredentialOverPlainHttp(req, { revoker: options.revoker, log, ip, requestId }, body),
+        )
         .then(() => {
           req.resume();
           if (url.length > config.http.maxUrlLength) {
-            const { status, body } = trpcErrorBody('URL_TOO_LONG', `The URL exceeds ${config.http.maxUrlLength} characters`, requestId);
+            const { status, body } = trpcErrorBody(
+              'URL_TOO_LONG',
+              `The URL exceeds ${config.http.maxUrlLength} characters`,
+              requestId,
+            );
             return sendJson(res, status, body);
           }
           if ((req.method === 'GET' || req.method === 'HEAD') && isBrowserPage(pathname)) {
@@ -66,14 +82,21 @@ export function createRedirectServer(options: RedirectServerOptions): http.Serve
               return;
             }
           }
-          const { status, body } = trpcErrorBody('HTTPS_REQUIRED', 'This API is served over HTTPS only; a credential sent here has been exposed and is revoked', requestId);
+          const { status, body } = trpcErrorBody(
+            'HTTPS_REQUIRED',
+            'This API is served over HTTPS only; a credential sent here has been exposed and is revoked',
+            requestId,
+          );
           sendJson(res, status, body);
         });
     },
   );
   server.headersTimeout = config.http.headersTimeoutMs;
   server.requestTimeout = config.http.requestTimeoutMs;
-  capConnectionsPerAddress(server, { max: config.http.maxConnectionsPerIp, trustProxy: config.http.trustProxy });
+  capConnectionsPerAddress(server, {
+    max: config.http.maxConnectionsPerIp,
+    trustProxy: config.http.trustProxy,
+  });
   return server;
 }
 

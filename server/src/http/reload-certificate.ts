@@ -14,7 +14,10 @@ export function reloadCertificate(server: Server, config: Config, log: Logger): 
   try {
     server.setSecureContext(tlsContextOptions(config.http.tls));
   } catch (err) {
-    log.error({ err: { message: err instanceof Error ? err.message : String(err) } }, 'TLS certificate reload failed; keeping the current certificate');
+    log.error(
+      { err: { message: err instanceof Error ? err.message : String(err) } },
+      'TLS certificate reload failed; keeping the current certificate',
+    );
     return false;
   }
   log.info({ certFile: config.http.tls.certFile }, 'TLS certificate reloaded');

@@ -1,7 +1,12 @@
 import type { ServerResponse } from 'node:http';
 
 /** Writes a JSON response (no-op if headers were already sent). */
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers?: Readonly<Record<string, string>>): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers?: Readonly<Record<string, string>>,
+): void {
   if (res.headersSent) {
     res.end();
     return;

@@ -21,13 +21,19 @@ export interface SignInAdmission {
   admit(res: ServerResponse, deviceId?: string): boolean;
 }
 
-export function createSignInAdmission(passwords: Pick<PasswordHasher, 'capacity' | 'reserved' | 'isSaturated'>): SignInAdmission {
+export function createSignInAdmission(
+  passwords: Pick<PasswordHasher, 'capacity' | 'reserved' | 'isSaturated'>,
+): SignInAdmission {
   let admitted = 0;
   const devicesIn = new Set<string>();
-  const reservedFor = (deviceId: string | undefined): boolean => deviceId !== undefined && !devicesIn.has(deviceId);
+  const reservedFor = (deviceId: string | undefined): boolean =>
+    deviceId !== undefined && !devicesIn.has(deviceId);
   const isFull = (deviceId?: string): boolean => {
     const reserved = reservedFor(deviceId);
-    return admitted >= passwords.capacity - (reserved ? 0 : passwords.reserved) || passwords.isSaturated(reserved ? 'reserved' : 'shared');
+    return (
+      admitted >= passwords.capacity - (reserved ? 0 : passwords.reserved) ||
+      passwords.isSaturated(reserved ? 'reserved' : 'shared')
+    );
   };
   return {
     isFull,

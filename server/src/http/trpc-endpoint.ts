@@ -20,7 +20,13 @@ export interface TrpcEndpointOptions {
   readonly deps: AppDeps;
 }
 
-export type TrpcEndpoint = (req: IncomingMessage, res: ServerResponse, state: RequestState, path: string, search: string) => Promise<void>;
+export type TrpcEndpoint = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  state: RequestState,
+  path: string,
+  search: string,
+) => Promise<void>;
 
 /**
  * `/trpc/<path>`: the checks tRPC does not make safely by default (media
@@ -34,7 +40,13 @@ export function createTrpcEndpoint(options: TrpcEndpointOptions): TrpcEndpoint {
   const { bodyLimitBytes, maxBatchSize, maxJsonDepth } = deps.config.http;
   const createContext = createContextFactory(deps);
 
-  const refuse = (res: ServerResponse, state: RequestState, reason: Reason, message: string, headers?: Record<string, string>): void => {
+  const refuse = (
+    res: ServerResponse,
+    state: RequestState,
+    reason: Reason,
+    message: string,
+    headers?: Record<string, string>,
+  ): void => {
     state.reason = reason;
     const { status, body } = trpcErrorBody(reason, message, state.requestId);
     sendJson(res, status, body, headers);
@@ -55,7 +67,12 @@ export function createTrpcEndpoint(options: TrpcEndpointOptions): TrpcEndpoint {
     const calls = isBatch ? procPath.split(',') : [procPath];
     state.procedures = calls.slice(0, maxBatchSize);
     if (calls.length > maxBatchSize) {
-      return refuse(res, state, 'BATCH_TOO_LARGE', `A batch may hold at most ${maxBatchSize} calls`);
+      return refuse(
+        res,
+        state,
+        'BATCH_TOO_LARGE',
+        `A batch may hold at most ${maxBatchSize} calls`,
+      );
     }
     const method = req.method ?? 'GET';
     let input: unknown;
@@ -63,18 +80,46 @@ export function createTrpcEndpoint(options: TrpcEndpointOptions): TrpcEndpoint {
       const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
       if (type !== 'application/json') {
         req.resume();
-        return refuse(res, state, 'UNSUPPORTED_MEDIA_TYPE', 'Mutations accept application/json only', { connection: 'close' });
+        return refuse(
+          res,
+          state,
+          'UNSUPPORTED_MEDIA_TYPE',
+          'Mutations accept application/json only',
+          { connection: 'close' },
+        );
       }
       const read = await readBody(req, bodyLimitBytes);
       if (!read.ok) {
-        if (read.tooLarge) return refuse(res, state, 'PAYLOAD_TOO_LARGE', `The body exceeds ${bodyLimitBytes} bytes`, { connection: 'close' });
+        if (read.tooLarge)
+          return refuse(
+            res,
+            state,
+            'PAYLOAD_TOO_LARGE',
+            `The body exceeds ${bodyLimitBytes} bytes`,
+            { connection: 'close' },
+          );
         return;
       }
       // A sign-in holds a password-hashing place from here (its body is in) until it is answered.
-      if (calls.includes(SIGN_IN) && !deps.signInAdmission.admit(res, deps.deviceCookies.read(req.headers.cookie, state.secure)?.deviceId)) return refuseSignIn(deps.metrics, res, state);
+      if (
+        calls.includes(SIGN_IN) &&
+        !deps.signInAdmission.admit(
+          res,
+          deps.deviceCookies.read(req.headers.cookie, state.secure)?.deviceId,
+        )
+      )
+        return refuseSignIn(deps.metrics, res, state);
       if (read.body.length > 0) {
         const parsed = parseJson(read.body, maxJsonDepth);
-        if (!parsed.ok) return refuse(res, state, parsed.reason, parsed.reason === 'MALFORMED_JSON' ? 'The body is not valid JSON' : `JSON nests deeper than ${maxJsonDepth} levels`);
+        if (!parsed.ok)
+          return refuse(
+            res,
+            state,
+            parsed.reason,
+            parsed.reason === 'MALFORMED_JSON'
+              ? 'The body is not valid JSON'
+              : `JSON nests deeper than ${maxJsonDepth} levels`,
+          );
         input = parsed.value;
       }
     } else if (method === 'GET') {
@@ -82,17 +127,38 @@ export function createTrpcEndpoint(options: TrpcEndpointOptions): TrpcEndpoint {
       const text = params.get('input');
       if (text) {
         const parsed = parseJson(text, maxJsonDepth);
-        if (!parsed.ok) return refuse(res, state, parsed.reason, parsed.reason === 'MALFORMED_JSON' ? 'The input parameter is not valid JSON' : `JSON nests deeper than ${maxJsonDepth} levels`);
+        if (!parsed.ok)
+          return refuse(
+            res,
+            state,
+            parsed.reason,
+            parsed.reason === 'MALFORMED_JSON'
+              ? 'The input parameter is not valid JSON'
+              : `JSON nests deeper than ${maxJsonDepth} levels`,
+          );
         input = parsed.value;
       }
     } else {
-      return refuse(res, state, 'METHOD_NOT_SUPPORTED', 'Use GET for queries and POST for mutations', { allow: 'GET, POST' });
+      return refuse(
+        res,
+        state,
+        'METHOD_NOT_SUPPORTED',
+        'Use GET for queries and POST for mutations',
+        { allow: 'GET, POST' },
+      );
     }
-    await handle(req, res, { path: procPath, isBatch, input, createContext: () => createContext(req, res, state), ...createTrpcRequestHooks(state) });
+    await handle(req, res, {
+      path: procPath,
+      isBatch,
+      input,
+      createContext: () => createContext(req, res, state),
+      ...createTrpcRequestHooks(state),
+    });
   };
 }
 
-type ParsedJson = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: Reason };
+type ParsedJson =
+  { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: Reason };
 
 function parseJson(text: string, maxDepth: number): ParsedJson {
   let value: unknown;
@@ -101,7 +167,9 @@ function parseJson(text: string, maxDepth: number): ParsedJson {
   } catch {
     return { ok: false, reason: 'MALFORMED_JSON' };
   }
-  return exceedsJsonDepth(value, maxDepth) ? { ok: false, reason: 'JSON_TOO_DEEP' } : { ok: true, value };
+  return exceedsJsonDepth(value, maxDepth)
+    ? { ok: false, reason: 'JSON_TOO_DEEP' }
+    : { ok: true, value };
 }
 
 export type { ErrorData };

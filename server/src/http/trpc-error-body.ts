@@ -1,5 +1,8 @@
 import type { Reason } from '@gatehouse/shared';
-import { TRPC_ERROR_CODES_BY_KEY, type TRPC_ERROR_CODE_KEY } from '@trpc/server/unstable-core-do-not-import';
+import {
+  TRPC_ERROR_CODES_BY_KEY,
+  type TRPC_ERROR_CODE_KEY,
+} from '@trpc/server/unstable-core-do-not-import';
 import { reasonCode } from '../pipeline/reason-codes';
 
 const STATUS: Partial<Record<TRPC_ERROR_CODE_KEY, number>> = {
@@ -34,7 +37,11 @@ export function reasonStatus(reason: Reason): number {
  * too large...), in exactly the envelope tRPC uses for its own errors, so the
  * client SDK and curl users see one error shape.
  */
-export function trpcErrorBody(reason: Reason, message: string, requestId: string): { status: number; body: unknown } {
+export function trpcErrorBody(
+  reason: Reason,
+  message: string,
+  requestId: string,
+): { status: number; body: unknown } {
   const code = reasonCode(reason);
   const status = reasonStatus(reason);
   return {

@@ -20,7 +20,9 @@ export function createTrpcRequestHooks(state: RequestState): TrpcRequestHooks {
       const first = errors[0];
       if (!first) return {};
       state.reason = first instanceof AppError ? first.reason : first.code;
-      const retry = errors.find((e): e is AppError => e instanceof AppError && e.retryAfterSeconds !== undefined);
+      const retry = errors.find(
+        (e): e is AppError => e instanceof AppError && e.retryAfterSeconds !== undefined,
+      );
       return retry ? { headers: { 'retry-after': String(retry.retryAfterSeconds) } } : {};
     },
     onError({ error, path }) {

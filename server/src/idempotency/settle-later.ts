@@ -10,7 +10,11 @@ const GIVE_UP_AFTER_MS = 5 * 60_000;
  * retrying it in the background with backoff instead of failing the caller,
  * whose own work is already done or already failed.
  */
-export async function settleLater(log: Logger, what: string, write: () => Promise<unknown>): Promise<void> {
+export async function settleLater(
+  log: Logger,
+  what: string,
+  write: () => Promise<unknown>,
+): Promise<void> {
   try {
     await write();
     return;

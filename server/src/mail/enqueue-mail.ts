@@ -39,14 +39,25 @@ export async function enqueueMail(
   const spent = await deps.mailCap.hit(`${kind}:${message.to.toLowerCase()}`);
   if (spent.exceeded) {
     if (options?.whenCapped === 'refuse') {
-      throw new AppError('RECIPIENT_RATE_LIMITED', { message: 'Too many mails to this address; try again later', retryAfterSeconds: Math.ceil(spent.retryAfterMs / 1000) });
+      throw new AppError('RECIPIENT_RATE_LIMITED', {
+        message: 'Too many mails to this address; try again later',
+        retryAfterSeconds: Math.ceil(spent.retryAfterMs / 1000),
+      });
     }
     return undefined;
   }
   const id = randomUUID();
   await db
     .insertInto('mail_outbox')
-    .values({ id, kind, to_address: message.to, payload: deps.keyRing.encrypt(JSON.stringify({ subject: message.subject, text: message.text }), mailAad(id)) })
+    .values({
+      id,
+      kind,
+      to_address: message.to,
+      payload: deps.keyRing.encrypt(
+        JSON.stringify({ subject: message.subject, text: message.text }),
+        mailAad(id),
+      ),
+    })
     .execute();
   return id;
 }

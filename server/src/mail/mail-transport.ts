@@ -26,7 +26,10 @@ export function createLogTransport(log: Logger, options: LogTransportOptions = {
     kind: 'log',
     send: async (message) => {
       if (includeBody) {
-        log.info({ mailTo: message.to, subject: message.subject, text: message.text }, 'mail (log transport; the body is logged only in development without SMTP_URL)');
+        log.info(
+          { mailTo: message.to, subject: message.subject, text: message.text },
+          'mail (log transport; the body is logged only in development without SMTP_URL)',
+        );
       } else {
         log.info({ mailTo: message.to, subject: message.subject }, 'mail (log transport)');
       }
@@ -42,7 +45,12 @@ export function createSmtpTransport(url: string, from: string): MailTransport {
   return {
     kind: 'smtp',
     send: async (message) => {
-      await transporter.sendMail({ from, to: message.to, subject: message.subject, text: message.text });
+      await transporter.sendMail({
+        from,
+        to: message.to,
+        subject: message.subject,
+        text: message.text,
+      });
     },
     close: () => transporter.close(),
   };

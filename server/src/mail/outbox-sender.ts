@@ -22,7 +22,13 @@ const MAX_ATTEMPTS = 8;
  * `FOR UPDATE SKIP LOCKED` so several instances never send one mail twice;
  * failures back off exponentially; a sent row keeps no body.
  */
-export function createOutboxSender(options: { db: Kysely<Database>; cipher: PayloadCipher; transport: MailTransport; log: Logger; intervalMs?: number }): OutboxSender {
+export function createOutboxSender(options: {
+  db: Kysely<Database>;
+  cipher: PayloadCipher;
+  transport: MailTransport;
+  log: Logger;
+  intervalMs?: number;
+}): OutboxSender {
   const { db, cipher, transport, log } = options;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
@@ -47,19 +53,33 @@ export function createOutboxSender(options: { db: Kysely<Database>; cipher: Payl
         let n = 0;
         for (const row of rows) {
           try {
-            const { subject, text } = JSON.parse(cipher.decrypt(row.payload, mailAad(row.id))) as { subject: string; text: string };
+            const { subject, text } = JSON.parse(cipher.decrypt(row.payload, mailAad(row.id))) as {
+              subject: string;
+              text: string;
+            };
             await transport.send({ to: row.to_address, subject, text });
-            await trx.updateTable('mail_outbox').set({ sent_at: sql`now()`, payload: '', last_error: null }).where('id', '=', row.id).execute();
+            await trx
+              .updateTable('mail_outbox')
+              .set({ sent_at: sql`now()`, payload: '', last_error: null })
+              .where('id', '=', row.id)
+              .execute();
             n++;
           } catch (err) {
             const attempts = row.attempts + 1;
             const delaySeconds = Math.min(3600, 2 ** attempts * 5);
             await trx
               .updateTable('mail_outbox')
-              .set({ attempts, last_error: (err as Error).message.slice(0, 500), next_attempt_at: sql`now() + make_interval(secs => ${delaySeconds})` })
+              .set({
+                attempts,
+                last_error: (err as Error).message.slice(0, 500),
+                next_attempt_at: sql`now() + make_interval(secs => ${delaySeconds})`,
+              })
               .where('id', '=', row.id)
               .execute();
-            log.warn({ mailId: row.id, attempts, err: { message: (err as Error).message } }, 'mail delivery failed');
+            log.warn(
+              { mailId: row.id, attempts, err: { message: (err as Error).message } },
+              'mail delivery failed',
+            );
           }
         }
         return { n, full: rows.length === BATCH };
@@ -90,7 +110,9 @@ export function createOutboxSender(options: { db: Kysely<Database>; cipher: Payl
   };
 
   const safeFlush = (): void => {
-    flush().catch((err: unknown) => log.warn({ err: { message: (err as Error).message } }, 'outbox flush failed'));
+    flush().catch((err: unknown) =>
+      log.warn({ err: { message: (err as Error).message } }, 'outbox flush failed'),
+    );
   };
 
   return {

@@ -12,7 +12,13 @@ export function purgeSentMail(db: Kysely<Database>, limit?: number): Promise<num
     (n) =>
       db
         .deleteFrom('mail_outbox')
-        .where('id', 'in', (eb) => eb.selectFrom('mail_outbox').select('id').where('sent_at', '<', sql<Date>`now() - interval '7 days'`).limit(n))
+        .where('id', 'in', (eb) =>
+          eb
+            .selectFrom('mail_outbox')
+            .select('id')
+            .where('sent_at', '<', sql<Date>`now() - interval '7 days'`)
+            .limit(n),
+        )
         .executeTakeFirstOrThrow(),
     limit,
   );

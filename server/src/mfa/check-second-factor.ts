@@ -9,7 +9,11 @@ import { openTotpKey } from './totp-secret';
  * code (once ever) for a user with MFA enabled. Every use and failure is
  * audited.
  */
-export async function checkSecondFactor(ctx: Context, userId: string, proof: { code: string } | { recoveryCode: string }): Promise<boolean> {
+export async function checkSecondFactor(
+  ctx: Context,
+  userId: string,
+  proof: { code: string } | { recoveryCode: string },
+): Promise<boolean> {
   const { deps } = ctx;
   const totp = await findTotp(deps.db, userId);
   if (!totp || totp.enabled_at === null) return false;

@@ -2,7 +2,14 @@ import type { Ok, RecoveryCodes, TotpSetup } from '@gatehouse/shared';
 import { AppError } from '../pipeline/app-error';
 import type { Context } from '../pipeline/context';
 import type { Principal } from '../pipeline/principal';
-import { claimTotpStep, disableTotp, enableTotp, findTotp, replaceRecoveryCodes, savePendingTotp } from './mfa-queries';
+import {
+  claimTotpStep,
+  disableTotp,
+  enableTotp,
+  findTotp,
+  replaceRecoveryCodes,
+  savePendingTotp,
+} from './mfa-queries';
 import { hashRecoveryCode, newRecoveryCodes } from './recovery-codes';
 import { matchTotpStep, newTotpKey, totpKeyBase32, totpUri } from './totp';
 import { openTotpKey, sealTotpKey } from './totp-secret';
@@ -14,8 +21,16 @@ type Authed = Context & { principal: Principal };
 export async function beginTotp(ctx: Authed): Promise<TotpSetup> {
   const { deps, principal } = ctx;
   const key = newTotpKey();
-  if (!(await savePendingTotp(deps.db, principal.userId, sealTotpKey(deps.keyRing, principal.userId, key)))) {
-    throw new AppError('MFA_ALREADY_ENABLED', { message: 'Two-factor authentication is already on; disable it first' });
+  if (
+    !(await savePendingTotp(
+      deps.db,
+      principal.userId,
+      sealTotpKey(deps.keyRing, principal.userId, key),
+    ))
+  ) {
+    throw new AppError('MFA_ALREADY_ENABLED', {
+      message: 'Two-factor authentication is already on; disable it first',
+    });
   }
   return { uri: totpUri(principal.email, key), secret: totpKeyBase32(key) };
 }
@@ -28,14 +43,28 @@ export async function confirmTotp(ctx: Authed, code: string): Promise<RecoveryCo
   if (totp.enabled_at !== null) throw new AppError('MFA_ALREADY_ENABLED');
   const step = matchTotpStep(openTotpKey(deps.keyRing, principal.userId, totp.secret), code);
   if (step === undefined || !(await claimTotpStep(deps.db, principal.userId, step))) {
-    await deps.audit.append(deps.db, { action: 'mfa.enable', actor: actorOf(principal), outcome: 'failure', ip: ctx.ip, requestId: ctx.requestId, details: { reason: 'MFA_INVALID_CODE' } });
+    await deps.audit.append(deps.db, {
+      action: 'mfa.enable',
+      actor: actorOf(principal),
+      outcome: 'failure',
+      ip: ctx.ip,
+      requestId: ctx.requestId,
+      details: { reason: 'MFA_INVALID_CODE' },
+    });
     throw new AppError('MFA_INVALID_CODE', { message: 'The code is not valid' });
   }
   const codes = newRecoveryCodes();
   await deps.db.transaction().execute(async (trx) => {
     await enableTotp(trx, principal.userId);
     await replaceRecoveryCodes(trx, principal.userId, codes.map(hashRecoveryCode));
-    await deps.audit.append(trx, { action: 'mfa.enable', actor: actorOf(principal), target: { type: 'user', id: principal.userId }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId });
+    await deps.audit.append(trx, {
+      action: 'mfa.enable',
+      actor: actorOf(principal),
+      target: { type: 'user', id: principal.userId },
+      outcome: 'success',
+      ip: ctx.ip,
+      requestId: ctx.requestId,
+    });
   });
   // This session just proved the second factor.
   if (principal.sessionId) await deps.sessions.markReauthenticated(principal.sessionId, 'mfa');
@@ -48,7 +77,14 @@ export async function disableMfa(ctx: Authed): Promise<Ok> {
   const { deps, principal } = ctx;
   await deps.db.transaction().execute(async (trx) => {
     await disableTotp(trx, principal.userId);
-    await deps.audit.append(trx, { action: 'mfa.disable', actor: actorOf(principal), target: { type: 'user', id: principal.userId }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId });
+    await deps.audit.append(trx, {
+      action: 'mfa.disable',
+      actor: actorOf(principal),
+      target: { type: 'user', id: principal.userId },
+      outcome: 'success',
+      ip: ctx.ip,
+      requestId: ctx.requestId,
+    });
   });
   await deps.sessions.forgetUser(principal.userId);
   return { ok: true };
@@ -62,7 +98,14 @@ export async function regenerateRecoveryCodes(ctx: Authed): Promise<RecoveryCode
   const codes = newRecoveryCodes();
   await deps.db.transaction().execute(async (trx) => {
     await replaceRecoveryCodes(trx, principal.userId, codes.map(hashRecoveryCode));
-    await deps.audit.append(trx, { action: 'mfa.recovery_codes_regenerate', actor: actorOf(principal), target: { type: 'user', id: principal.userId }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId });
+    await deps.audit.append(trx, {
+      action: 'mfa.recovery_codes_regenerate',
+      actor: actorOf(principal),
+      target: { type: 'user', id: principal.userId },
+      outcome: 'success',
+      ip: ctx.ip,
+      requestId: ctx.requestId,
+    });
   });
   return { recoveryCodes: codes };
 }

@@ -8,20 +8,39 @@ export const CHALLENGE_TTL_MS = 5 * 60_000;
  * After a correct password with MFA on: a 256-bit, single-use, 5-minute
  * challenge (stored as SHA-256) instead of a session.
  */
-export async function startMfaChallenge(ctx: Context, userId: string): Promise<{ status: 'mfa_required'; challenge: string; expiresAt: string }> {
+export async function startMfaChallenge(
+  ctx: Context,
+  userId: string,
+): Promise<{ status: 'mfa_required'; challenge: string; expiresAt: string }> {
   const { deps } = ctx;
   const challenge = generateToken(32);
   const expiresAt = new Date(Date.now() + CHALLENGE_TTL_MS);
   await deps.db
     .insertInto('one_time_tokens')
-    .values({ token_hash: sha256(challenge), purpose: 'mfa_challenge', user_id: userId, data: JSON.stringify({ ip: ctx.ip }), expires_at: expiresAt })
+    .values({
+      token_hash: sha256(challenge),
+      purpose: 'mfa_challenge',
+      user_id: userId,
+      data: JSON.stringify({ ip: ctx.ip }),
+      expires_at: expiresAt,
+    })
     .execute();
-  await deps.audit.append(deps.db, { action: 'auth.sign_in', actor: { type: 'user', id: userId }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId, details: { step: 'password', next: 'mfa' } });
+  await deps.audit.append(deps.db, {
+    action: 'auth.sign_in',
+    actor: { type: 'user', id: userId },
+    outcome: 'success',
+    ip: ctx.ip,
+    requestId: ctx.requestId,
+    details: { step: 'password', next: 'mfa' },
+  });
   return { status: 'mfa_required', challenge, expiresAt: expiresAt.toISOString() };
 }
 
 /** The user a live (unused, unexpired) challenge belongs to, without using it up. */
-export async function peekMfaChallenge(ctx: Context, challenge: string): Promise<{ userId: string } | { reason: 'TOKEN_INVALID' | 'TOKEN_EXPIRED' }> {
+export async function peekMfaChallenge(
+  ctx: Context,
+  challenge: string,
+): Promise<{ userId: string } | { reason: 'TOKEN_INVALID' | 'TOKEN_EXPIRED' }> {
   const row = await ctx.deps.db
     .selectFrom('one_time_tokens')
     .select(['user_id', 'consumed_at', 'expires_at'])

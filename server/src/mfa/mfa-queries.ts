@@ -4,7 +4,11 @@ import type { Database } from '../db/database';
 type Db = Kysely<Database> | Transaction<Database>;
 
 export function findTotp(db: Db, userId: string) {
-  return db.selectFrom('mfa_totp').select(['user_id', 'secret', 'enabled_at', 'last_used_step']).where('user_id', '=', userId).executeTakeFirst();
+  return db
+    .selectFrom('mfa_totp')
+    .select(['user_id', 'secret', 'enabled_at', 'last_used_step'])
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
 }
 
 /** Stores a pending secret, replacing an earlier pending one; never an enabled one. Returns false if MFA is already on. */
@@ -12,7 +16,12 @@ export async function savePendingTotp(db: Db, userId: string, secret: string): P
   const row = await db
     .insertInto('mfa_totp')
     .values({ user_id: userId, secret })
-    .onConflict((oc) => oc.column('user_id').doUpdateSet({ secret, last_used_step: null }).where('mfa_totp.enabled_at', 'is', null))
+    .onConflict((oc) =>
+      oc
+        .column('user_id')
+        .doUpdateSet({ secret, last_used_step: null })
+        .where('mfa_totp.enabled_at', 'is', null),
+    )
     .returning('user_id')
     .executeTakeFirst();
   return row !== undefined;
@@ -33,14 +42,26 @@ export async function claimTotpStep(db: Db, userId: string, step: number): Promi
 }
 
 export async function enableTotp(db: Db, userId: string): Promise<void> {
-  await db.updateTable('mfa_totp').set({ enabled_at: sql`now()` }).where('user_id', '=', userId).execute();
-  await db.updateTable('users').set({ mfa_enabled_at: sql`now()`, updated_at: sql`now()` }).where('id', '=', userId).execute();
+  await db
+    .updateTable('mfa_totp')
+    .set({ enabled_at: sql`now()` })
+    .where('user_id', '=', userId)
+    .execute();
+  await db
+    .updateTable('users')
+    .set({ mfa_enabled_at: sql`now()`, updated_at: sql`now()` })
+    .where('id', '=', userId)
+    .execute();
 }
 
 export async function disableTotp(db: Db, userId: string): Promise<void> {
   await db.deleteFrom('mfa_totp').where('user_id', '=', userId).execute();
   await db.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).execute();
-  await db.updateTable('users').set({ mfa_enabled_at: null, updated_at: sql`now()` }).where('id', '=', userId).execute();
+  await db
+    .updateTable('users')
+    .set({ mfa_enabled_at: null, updated_at: sql`now()` })
+    .where('id', '=', userId)
+    .execute();
 }
 
 /**
@@ -50,20 +71,33 @@ export async function disableTotp(db: Db, userId: string): Promise<void> {
  * whether an enabled factor was removed.
  */
 export async function wipeMfaEnrolledUnverified(db: Db, userId: string): Promise<boolean> {
-  await db.deleteFrom('mfa_totp').where('user_id', '=', userId).where('enabled_at', 'is', null).execute();
+  await db
+    .deleteFrom('mfa_totp')
+    .where('user_id', '=', userId)
+    .where('enabled_at', 'is', null)
+    .execute();
   const user = await db
     .selectFrom('users')
     .select('id')
     .where('id', '=', userId)
     .where('mfa_enabled_at', 'is not', null)
-    .where((eb) => eb.or([eb('email_verified_at', 'is', null), eb('mfa_enabled_at', '<', eb.ref('email_verified_at'))]))
+    .where((eb) =>
+      eb.or([
+        eb('email_verified_at', 'is', null),
+        eb('mfa_enabled_at', '<', eb.ref('email_verified_at')),
+      ]),
+    )
     .executeTakeFirst();
   if (!user) return false;
   await disableTotp(db, userId);
   return true;
 }
 
-export async function replaceRecoveryCodes(db: Db, userId: string, hashes: readonly Buffer[]): Promise<void> {
+export async function replaceRecoveryCodes(
+  db: Db,
+  userId: string,
+  hashes: readonly Buffer[],
+): Promise<void> {
   await db.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).execute();
   await db
     .insertInto('mfa_recovery_codes')

@@ -11,24 +11,49 @@ import { beginTotp, confirmTotp, disableMfa, regenerateRecoveryCodes } from './m
 export const mfaRouter = router({
   totp: router({
     begin: procedure
-      .meta({ permission: 'self:write', rate: 'auth', stepUp: true, returnsSecret: true, summary: 'Start TOTP enrolment: returns the otpauth:// URI and secret once (needs a recent re-authentication)' })
+      .meta({
+        permission: 'self:write',
+        rate: 'auth',
+        stepUp: true,
+        returnsSecret: true,
+        summary:
+          'Start TOTP enrolment: returns the otpauth:// URI and secret once (needs a recent re-authentication)',
+      })
       .input(NoInput)
       .output(TotpSetup)
       .mutation(({ ctx }) => beginTotp(ctx)),
     confirm: procedure
-      .meta({ permission: 'self:write', rate: 'auth', stepUp: true, returnsSecret: true, summary: 'Enable TOTP with a correct code; returns ten recovery codes once (needs a recent re-authentication)' })
+      .meta({
+        permission: 'self:write',
+        rate: 'auth',
+        stepUp: true,
+        returnsSecret: true,
+        summary:
+          'Enable TOTP with a correct code; returns ten recovery codes once (needs a recent re-authentication)',
+      })
       .input(ConfirmTotpInput)
       .output(RecoveryCodes)
       .mutation(({ ctx, input }) => confirmTotp(ctx, input.code)),
     disable: procedure
-      .meta({ permission: 'self:write', rate: 'auth', stepUp: true, summary: 'Turn TOTP off (needs a recent re-authentication)' })
+      .meta({
+        permission: 'self:write',
+        rate: 'auth',
+        stepUp: true,
+        summary: 'Turn TOTP off (needs a recent re-authentication)',
+      })
       .input(NoInput)
       .output(Ok)
       .mutation(({ ctx }) => disableMfa(ctx)),
   }),
   recoveryCodes: router({
     regenerate: procedure
-      .meta({ permission: 'self:write', rate: 'auth', stepUp: true, returnsSecret: true, summary: 'Replace every recovery code (needs a recent re-authentication)' })
+      .meta({
+        permission: 'self:write',
+        rate: 'auth',
+        stepUp: true,
+        returnsSecret: true,
+        summary: 'Replace every recovery code (needs a recent re-authentication)',
+      })
       .input(NoInput)
       .output(RecoveryCodes)
       .mutation(({ ctx }) => regenerateRecoveryCodes(ctx)),

@@ -12,21 +12,47 @@ import { actorOf } from '../pipeline/audit-sink';
  * opens `stepUp` procedures for STEP_UP_WINDOW_MINUTES. Failures spend the
  * sign-in budget (per account across addresses, or the trusted device's own).
  */
-export async function reauthenticate(ctx: Context & { principal: Principal }, input: ReauthenticateInput): Promise<Ok> {
+export async function reauthenticate(
+  ctx: Context & { principal: Principal },
+  input: ReauthenticateInput,
+): Promise<Ok> {
   const { deps, principal } = ctx;
-  if (!principal.sessionId) throw new AppError('SESSION_REQUIRED', { message: 'Only a signed-in session can re-authenticate' });
+  if (!principal.sessionId)
+    throw new AppError('SESSION_REQUIRED', {
+      message: 'Only a signed-in session can re-authenticate',
+    });
   const user = await findUserById(deps.db, principal.userId);
   if (!user) throw new AppError('UNAUTHENTICATED');
   const budget = loginBudget(ctx, user.email);
   const blockedMs = await budget.blockedMs();
-  if (blockedMs > 0) throw new AppError('TOO_MANY_ATTEMPTS', { message: 'Too many failed attempts; try again later', retryAfterSeconds: Math.ceil(blockedMs / 1000) });
+  if (blockedMs > 0)
+    throw new AppError('TOO_MANY_ATTEMPTS', {
+      message: 'Too many failed attempts; try again later',
+      retryAfterSeconds: Math.ceil(blockedMs / 1000),
+    });
 
-  const ok = 'password' in input ? await deps.passwords.verify(user.password_hash, input.password, { lane: budget.trusted ? 'reserved' : 'shared' }) : await checkSecondFactor(ctx, user.id, { code: input.code });
-  await deps.audit.append(deps.db, { action: 'auth.reauthenticate', actor: actorOf(principal), target: { type: 'session', id: principal.sessionId }, outcome: ok ? 'success' : 'failure', ip: ctx.ip, requestId: ctx.requestId, details: { method: 'password' in input ? 'password' : 'totp' } });
+  const ok =
+    'password' in input
+      ? await deps.passwords.verify(user.password_hash, input.password, {
+          lane: budget.trusted ? 'reserved' : 'shared',
+        })
+      : await checkSecondFactor(ctx, user.id, { code: input.code });
+  await deps.audit.append(deps.db, {
+    action: 'auth.reauthenticate',
+    actor: actorOf(principal),
+    target: { type: 'session', id: principal.sessionId },
+    outcome: ok ? 'success' : 'failure',
+    ip: ctx.ip,
+    requestId: ctx.requestId,
+    details: { method: 'password' in input ? 'password' : 'totp' },
+  });
   if (!ok) {
     await budget.fail();
     throw new AppError('password' in input ? 'INVALID_CREDENTIALS' : 'MFA_INVALID_CODE');
   }
-  await deps.sessions.markReauthenticated(principal.sessionId, 'password' in input ? undefined : 'mfa');
+  await deps.sessions.markReauthenticated(
+    principal.sessionId,
+    'password' in input ? undefined : 'mfa',
+  );
   return { ok: true };
 }

@@ -24,7 +24,11 @@ export function totpUri(accountName: string, key: Uint8Array): string {
  * clock skew either way, or undefined when it matches none. Callers refuse
  * a step at or before the last one accepted, so a code works once.
  */
-export function matchTotpStep(key: Uint8Array, code: string, now: Date = new Date()): number | undefined {
+export function matchTotpStep(
+  key: Uint8Array,
+  code: string,
+  now: Date = new Date(),
+): number | undefined {
   const current = Math.floor(now.getTime() / 1000 / TOTP_PERIOD_SECONDS);
   for (const step of [current - 1, current, current + 1]) {
     if (verifyHOTP(key, BigInt(step), TOTP_DIGITS, code)) return step;

@@ -16,20 +16,29 @@ import { consumeMfaChallenge, peekMfaChallenge } from './mfa-challenge';
 export async function verifyMfa(ctx: Context, input: VerifyMfaInput): Promise<SignedIn> {
   const { deps } = ctx;
   const found = await peekMfaChallenge(ctx, input.challenge);
-  if ('reason' in found) throw new AppError(found.reason, { message: 'The sign-in challenge is invalid or has expired; sign in again' });
+  if ('reason' in found)
+    throw new AppError(found.reason, {
+      message: 'The sign-in challenge is invalid or has expired; sign in again',
+    });
   const user = await findUserById(deps.db, found.userId);
   if (!user) throw new AppError('TOKEN_INVALID');
   const budget = loginBudget(ctx, user.email);
   const blockedMs = await budget.blockedMs();
-  if (blockedMs > 0) throw new AppError('TOO_MANY_ATTEMPTS', { message: 'Too many failed attempts; try again later', retryAfterSeconds: Math.ceil(blockedMs / 1000) });
+  if (blockedMs > 0)
+    throw new AppError('TOO_MANY_ATTEMPTS', {
+      message: 'Too many failed attempts; try again later',
+      retryAfterSeconds: Math.ceil(blockedMs / 1000),
+    });
 
   const proof = 'code' in input ? { code: input.code } : { recoveryCode: input.recoveryCode };
   if (!(await checkSecondFactor(ctx, user.id, proof))) {
     await budget.fail();
     throw new AppError('MFA_INVALID_CODE', { message: 'The code is not valid' });
   }
-  if (!(await consumeMfaChallenge(ctx, input.challenge))) throw new AppError('TOKEN_INVALID', { message: 'The sign-in challenge was already used' });
-  if (user.locked_at !== null) throw new AppError('ACCOUNT_LOCKED', { message: 'This account is locked' });
+  if (!(await consumeMfaChallenge(ctx, input.challenge)))
+    throw new AppError('TOKEN_INVALID', { message: 'The sign-in challenge was already used' });
+  if (user.locked_at !== null)
+    throw new AppError('ACCOUNT_LOCKED', { message: 'This account is locked' });
   await budget.succeed();
   return issueSession(ctx, user, 'mfa');
 }

@@ -19,15 +19,25 @@ export interface TokenSettings {
 }
 
 /** An RFC 9068 access token (`typ: at+jwt`), EdDSA over Ed25519. */
-export async function issueAccessToken(keys: SigningKeys, settings: TokenSettings, claims: AccessTokenClaims): Promise<string> {
+export async function issueAccessToken(
+  keys: SigningKeys,
+  settings: TokenSettings,
+  claims: AccessTokenClaims,
+): Promise<string> {
   const { kid, key } = keys.current();
-  return new SignJWT({ scope: claims.scope, client_id: claims.client_id, ...(claims.org_id ? { org_id: claims.org_id } : {}) })
+  return new SignJWT({
+    scope: claims.scope,
+    client_id: claims.client_id,
+    ...(claims.org_id ? { org_id: claims.org_id } : {}),
+  })
     .setProtectedHeader({ alg: 'EdDSA', kid, typ: 'at+jwt' })
     .setIssuer(settings.issuer)
     .setSubject(claims.sub)
     .setAudience(settings.audience)
     .setIssuedAt()
-    .setExpirationTime(`${Math.min(settings.ttlSeconds, claims.lifetimeSeconds ?? settings.ttlSeconds)}s`)
+    .setExpirationTime(
+      `${Math.min(settings.ttlSeconds, claims.lifetimeSeconds ?? settings.ttlSeconds)}s`,
+    )
     .setJti(randomUUID())
     .sign(key);
 }
@@ -54,7 +64,11 @@ const SKEW_SECONDS = 30;
  * refused, never honoured until its `exp`.
  * Undefined for anything that does not verify.
  */
-export async function verifyAccessToken(keys: SigningKeys, settings: TokenSettings, token: string): Promise<VerifiedToken | undefined> {
+export async function verifyAccessToken(
+  keys: SigningKeys,
+  settings: TokenSettings,
+  token: string,
+): Promise<VerifiedToken | undefined> {
   try {
     const header = decodeProtectedHeader(token);
     if (header.alg !== 'EdDSA' || typeof header.kid !== 'string') return undefined;

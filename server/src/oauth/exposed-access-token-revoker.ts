@@ -13,15 +13,35 @@ import type { TokenRevocations } from './token-revocations';
  * tokens, see token-revocations.ts) and audited — as for the key itself.
  * Only a token that verifies counts: a forged one must not revoke anybody's key.
  */
-export function createExposedAccessTokenRevoker(deps: { db: Kysely<Database>; audit: AuditSink; keys: SigningKeys; settings: TokenSettings; tokenRevocations: TokenRevocations }): ExposedCredentialRevoker {
+export function createExposedAccessTokenRevoker(deps: {
+  db: Kysely<Database>;
+  audit: AuditSink;
+  keys: SigningKeys;
+  settings: TokenSettings;
+  tokenRevocations: TokenRevocations;
+}): ExposedCredentialRevoker {
   return async function revokeExposedAccessToken(credential, request) {
     if (credential.kind !== 'bearer') return;
     const token = await verifyAccessToken(deps.keys, deps.settings, credential.value);
     if (!token) return;
     const revoked = await deps.db.transaction().execute(async (trx) => {
-      const r = await trx.updateTable('api_keys').set({ revoked_at: sql`now()` }).where('id', '=', token.clientId).where('user_id', '=', token.userId).where('revoked_at', 'is', null).executeTakeFirst();
+      const r = await trx
+        .updateTable('api_keys')
+        .set({ revoked_at: sql`now()` })
+        .where('id', '=', token.clientId)
+        .where('user_id', '=', token.userId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
       if (Number(r.numUpdatedRows) !== 1) return false;
-      await deps.audit.append(trx, { action: 'api_key.revoke_exposed', actor: { type: 'system', id: null }, target: { type: 'api_key', id: token.clientId }, outcome: 'success', ip: request.ip, requestId: request.requestId, details: { cause: `access token ${request.cause ?? 'sent over plain HTTP'}` } });
+      await deps.audit.append(trx, {
+        action: 'api_key.revoke_exposed',
+        actor: { type: 'system', id: null },
+        target: { type: 'api_key', id: token.clientId },
+        outcome: 'success',
+        ip: request.ip,
+        requestId: request.requestId,
+        details: { cause: `access token ${request.cause ?? 'sent over plain HTTP'}` },
+      });
       return true;
     });
     if (revoked) deps.tokenRevocations.keyRevoked(token.clientId);

@@ -29,7 +29,8 @@ export interface JwtAuthenticatorDeps {
 
 export function createJwtAuthenticator(deps: JwtAuthenticatorDeps): Authenticator {
   const { keys, settings, revocations } = deps;
-  const refusals = deps.refusals ?? createAggregatedAudit({ audit: deps.audit, db: deps.db, windowMs: 60_000 });
+  const refusals =
+    deps.refusals ?? createAggregatedAudit({ audit: deps.audit, db: deps.db, windowMs: 60_000 });
   return async function jwtAuthenticator(req) {
     const auth = req.headers.authorization;
     const bearer = typeof auth === 'string' ? /^Bearer[ \t]+(\S+)\s*$/i.exec(auth)?.[1] : undefined;
@@ -38,7 +39,14 @@ export function createJwtAuthenticator(deps: JwtAuthenticatorDeps): Authenticato
     if (!verified) return { error: 'JWT_INVALID' };
     if (revocations.isRevoked(verified)) {
       // Genuine (the signature verified), so its key id can be trusted in the audit log.
-      await refusals.append(`api_key.use|${verified.clientId}|revoked token`, { action: 'api_key.use', actor: { type: 'api_key', id: verified.clientId }, outcome: 'denied', ip: req.ip, requestId: req.requestId, details: { reason: 'access token of a revoked key or locked owner' } });
+      await refusals.append(`api_key.use|${verified.clientId}|revoked token`, {
+        action: 'api_key.use',
+        actor: { type: 'api_key', id: verified.clientId },
+        outcome: 'denied',
+        ip: req.ip,
+        requestId: req.requestId,
+        details: { reason: 'access token of a revoked key or locked owner' },
+      });
       return { error: 'JWT_INVALID' };
     }
     const principal: Principal = {

@@ -7,6 +7,13 @@ import type { Database } from '../db/database';
  * the transaction that ends the access (lock, demotion), then tell this
  * instance and the others with `TokenRevocations.userTokensRevoked`.
  */
-export async function markUserTokensRevoked(db: Kysely<Database> | Transaction<Database>, userId: string): Promise<void> {
-  await db.updateTable('users').set({ tokens_revoked_at: sql`now()` }).where('id', '=', userId).execute();
+export async function markUserTokensRevoked(
+  db: Kysely<Database> | Transaction<Database>,
+  userId: string,
+): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ tokens_revoked_at: sql`now()` })
+    .where('id', '=', userId)
+    .execute();
 }

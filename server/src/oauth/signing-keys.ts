@@ -22,12 +22,22 @@ const aad = (kid: string): string => `jwt:${kid}`;
 /** Creates a new Ed25519 signing key (private half sealed with the key ring) and retires the previous one. */
 export async function rotateSigningKey(db: Kysely<Database>, ring: KeyRing): Promise<string> {
   const kid = randomBytes(9).toString('base64url');
-  const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+  const { publicKey, privateKey } = await generateKeyPair('EdDSA', {
+    crv: 'Ed25519',
+    extractable: true,
+  });
   const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'EdDSA', use: 'sig' };
   const sealed = ring.encrypt(await exportPKCS8(privateKey), aad(kid));
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('jwt_signing_keys').set({ retired_at: sql`now()` }).where('retired_at', 'is', null).execute();
-    await trx.insertInto('jwt_signing_keys').values({ kid, public_jwk: JSON.stringify(jwk), private_key: sealed }).execute();
+    await trx
+      .updateTable('jwt_signing_keys')
+      .set({ retired_at: sql`now()` })
+      .where('retired_at', 'is', null)
+      .execute();
+    await trx
+      .insertInto('jwt_signing_keys')
+      .values({ kid, public_jwk: JSON.stringify(jwk), private_key: sealed })
+      .execute();
   });
   return kid;
 }
@@ -37,7 +47,11 @@ export async function rotateSigningKey(db: Kysely<Database>, ring: KeyRing): Pro
  * database read. A key retired by rotation stays published for `publishRetiredMs`
  * (longer than any token it signed can live).
  */
-export async function loadSigningKeys(options: { db: Kysely<Database>; ring: KeyRing; publishRetiredMs: number }): Promise<SigningKeys> {
+export async function loadSigningKeys(options: {
+  db: Kysely<Database>;
+  ring: KeyRing;
+  publishRetiredMs: number;
+}): Promise<SigningKeys> {
   const { db, ring } = options;
   let active: { kid: string; key: PrivateKey } | undefined;
   let published = new Map<string, { jwk: JWK; key: PublicKey }>();
@@ -45,10 +59,30 @@ export async function loadSigningKeys(options: { db: Kysely<Database>; ring: Key
 
   const refresh = async (): Promise<void> => {
     lastRefresh = Date.now();
-    let rows = await db.selectFrom('jwt_signing_keys').selectAll().where((eb) => eb.or([eb('retired_at', 'is', null), eb('retired_at', '>', new Date(Date.now() - options.publishRetiredMs))])).orderBy('created_at', 'desc').execute();
+    let rows = await db
+      .selectFrom('jwt_signing_keys')
+      .selectAll()
+      .where((eb) =>
+        eb.or([
+          eb('retired_at', 'is', null),
+          eb('retired_at', '>', new Date(Date.now() - options.publishRetiredMs)),
+        ]),
+      )
+      .orderBy('created_at', 'desc')
+      .execute();
     if (!rows.some((r) => r.retired_at === null)) {
       await rotateSigningKey(db, ring);
-      rows = await db.selectFrom('jwt_signing_keys').selectAll().where((eb) => eb.or([eb('retired_at', 'is', null), eb('retired_at', '>', new Date(Date.now() - options.publishRetiredMs))])).orderBy('created_at', 'desc').execute();
+      rows = await db
+        .selectFrom('jwt_signing_keys')
+        .selectAll()
+        .where((eb) =>
+          eb.or([
+            eb('retired_at', 'is', null),
+            eb('retired_at', '>', new Date(Date.now() - options.publishRetiredMs)),
+          ]),
+        )
+        .orderBy('created_at', 'desc')
+        .execute();
     }
     const next = new Map<string, { jwk: JWK; key: PublicKey }>();
     for (const r of rows) {
@@ -57,7 +91,11 @@ export async function loadSigningKeys(options: { db: Kysely<Database>; ring: Key
     }
     published = next;
     const newest = rows.find((r) => r.retired_at === null);
-    if (newest) active = { kid: newest.kid, key: await importPKCS8(ring.decrypt(newest.private_key, aad(newest.kid)), 'EdDSA') };
+    if (newest)
+      active = {
+        kid: newest.kid,
+        key: await importPKCS8(ring.decrypt(newest.private_key, aad(newest.kid)), 'EdDSA'),
+      };
   };
   await refresh();
 

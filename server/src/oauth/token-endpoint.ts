@@ -8,9 +8,19 @@ import type { AppDeps } from '../app-deps';
 import { issueAccessToken, type TokenSettings } from './access-token';
 import type { SigningKeys } from './signing-keys';
 
-type OAuthError = 'invalid_request' | 'invalid_client' | 'unsupported_grant_type' | 'invalid_scope' | 'server_error';
+type OAuthError =
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'unsupported_grant_type'
+  | 'invalid_scope'
+  | 'server_error';
 
-function answer(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function answer(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const payload = JSON.stringify(body);
   res.statusCode = status;
   res.setHeader('content-type', 'application/json');
@@ -23,7 +33,14 @@ function answer(res: ServerResponse, status: number, body: unknown, headers: Rec
 
 function fail(res: ServerResponse, error: OAuthError, description: string): void {
   const status = error === 'invalid_client' ? 401 : error === 'server_error' ? 500 : 400;
-  answer(res, status, { error, error_description: description }, error === 'invalid_client' ? { 'www-authenticate': 'Basic realm="gatehouse", charset="UTF-8"' } : {});
+  answer(
+    res,
+    status,
+    { error, error_description: description },
+    error === 'invalid_client'
+      ? { 'www-authenticate': 'Basic realm="gatehouse", charset="UTF-8"' }
+      : {},
+  );
 }
 
 /** HTTP Basic client authentication, RFC 6749 §2.3.1 (both halves form-urlencoded). */
@@ -48,7 +65,13 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
  * short-lived RFC 9068 JWT carrying the key's scopes (or the requested
  * subset). The only endpoint that accepts form encoding.
  */
-export function createTokenEndpoint(options: { deps: Pick<AppDeps, 'db' | 'config'>; audit: AuditSink; apiKeys: Authenticator; keys: SigningKeys; settings: TokenSettings }): PlainRoute {
+export function createTokenEndpoint(options: {
+  deps: Pick<AppDeps, 'db' | 'config'>;
+  audit: AuditSink;
+  apiKeys: Authenticator;
+  keys: SigningKeys;
+  settings: TokenSettings;
+}): PlainRoute {
   const { apiKeys, keys, settings, audit, deps } = options;
   return function tokenEndpoint(req, res, state, pathname) {
     if (pathname !== '/oauth/token') return false;
@@ -69,16 +92,36 @@ export function createTokenEndpoint(options: { deps: Pick<AppDeps, 'db' | 'confi
       const form = new URLSearchParams(body.body);
       // RFC 6749 §3.2: a parameter sent twice is an invalid request (which one would win is ambiguous).
       const names = [...form.keys()];
-      if (new Set(names).size !== names.length) return fail(res, 'invalid_request', 'A parameter is repeated');
+      if (new Set(names).size !== names.length)
+        return fail(res, 'invalid_request', 'A parameter is repeated');
       const basic = basicCredentials(req.headers.authorization);
       const bodyId = form.get('client_id');
       const bodySecret = form.get('client_secret');
-      if (basic && (bodyId !== null || bodySecret !== null)) return fail(res, 'invalid_request', 'Use one client authentication method, not two');
-      const client = basic ?? (bodyId !== null && bodySecret !== null ? { id: bodyId, secret: bodySecret } : undefined);
-      if (!client) return fail(res, 'invalid_client', 'Client authentication is required (HTTP Basic, or client_id and client_secret)');
-      if (form.get('grant_type') !== 'client_credentials') return fail(res, 'unsupported_grant_type', 'Only grant_type=client_credentials is supported');
+      if (basic && (bodyId !== null || bodySecret !== null))
+        return fail(res, 'invalid_request', 'Use one client authentication method, not two');
+      const client =
+        basic ??
+        (bodyId !== null && bodySecret !== null ? { id: bodyId, secret: bodySecret } : undefined);
+      if (!client)
+        return fail(
+          res,
+          'invalid_client',
+          'Client authentication is required (HTTP Basic, or client_id and client_secret)',
+        );
+      if (form.get('grant_type') !== 'client_credentials')
+        return fail(
+          res,
+          'unsupported_grant_type',
+          'Only grant_type=client_credentials is supported',
+        );
 
-      const outcome = await apiKeys({ headers: { 'x-api-key': client.secret }, cookies: {}, secure: state.secure, ip: state.ip, requestId: state.requestId });
+      const outcome = await apiKeys({
+        headers: { 'x-api-key': client.secret },
+        cookies: {},
+        secure: state.secure,
+        ip: state.ip,
+        requestId: state.requestId,
+      });
       if (!outcome || !('principal' in outcome) || outcome.principal.apiKeyId !== client.id) {
         state.reason = 'API_KEY_INVALID';
         return fail(res, 'invalid_client', 'Unknown, revoked or expired client');
@@ -88,18 +131,47 @@ export function createTokenEndpoint(options: { deps: Pick<AppDeps, 'db' | 'confi
       let scopes = [...principal.permissions];
       if (requested !== null && requested.trim() !== '') {
         const asked = requested.trim().split(/\s+/);
-        if (!asked.every((s) => isPermission(s) && principal.permissions.has(s))) return fail(res, 'invalid_scope', 'The requested scope exceeds what this key holds');
+        if (!asked.every((s) => isPermission(s) && principal.permissions.has(s)))
+          return fail(res, 'invalid_scope', 'The requested scope exceeds what this key holds');
         scopes = asked as typeof scopes;
       }
-      if (scopes.length === 0) return fail(res, 'invalid_scope', 'This key holds no scope its owner still has');
+      if (scopes.length === 0)
+        return fail(res, 'invalid_scope', 'This key holds no scope its owner still has');
       const scope = scopes.join(' ');
       // A token never outlives the key it was issued to.
-      const key = await deps.db.selectFrom('api_keys').select('expires_at').where('id', '=', client.id).where('user_id', '=', principal.userId).executeTakeFirstOrThrow();
-      const lifetimeSeconds = Math.min(settings.ttlSeconds, Math.floor((new Date(key.expires_at).getTime() - Date.now()) / 1000));
-      if (lifetimeSeconds < 1) return fail(res, 'invalid_client', 'Unknown, revoked or expired client');
-      const accessToken = await issueAccessToken(keys, settings, { lifetimeSeconds, sub: principal.userId, client_id: client.id, scope, ...(principal.orgId ? { org_id: principal.orgId } : {}) });
-      await audit.append(deps.db, { action: 'oauth.token', actor: { type: 'api_key', id: client.id }, outcome: 'success', ip: state.ip, requestId: state.requestId, details: { scope } });
-      answer(res, 200, { access_token: accessToken, token_type: 'Bearer', expires_in: lifetimeSeconds, scope });
+      const key = await deps.db
+        .selectFrom('api_keys')
+        .select('expires_at')
+        .where('id', '=', client.id)
+        .where('user_id', '=', principal.userId)
+        .executeTakeFirstOrThrow();
+      const lifetimeSeconds = Math.min(
+        settings.ttlSeconds,
+        Math.floor((new Date(key.expires_at).getTime() - Date.now()) / 1000),
+      );
+      if (lifetimeSeconds < 1)
+        return fail(res, 'invalid_client', 'Unknown, revoked or expired client');
+      const accessToken = await issueAccessToken(keys, settings, {
+        lifetimeSeconds,
+        sub: principal.userId,
+        client_id: client.id,
+        scope,
+        ...(principal.orgId ? { org_id: principal.orgId } : {}),
+      });
+      await audit.append(deps.db, {
+        action: 'oauth.token',
+        actor: { type: 'api_key', id: client.id },
+        outcome: 'success',
+        ip: state.ip,
+        requestId: state.requestId,
+        details: { scope },
+      });
+      answer(res, 200, {
+        access_token: accessToken,
+        token_type: 'Bearer',
+        expires_in: lifetimeSeconds,
+        scope,
+      });
     })().catch((err: unknown) => {
       state.log.error({ err }, 'token endpoint failed');
       if (!res.headersSent) fail(res, 'server_error', 'Internal error');
@@ -111,7 +183,8 @@ export function createTokenEndpoint(options: { deps: Pick<AppDeps, 'db' | 'confi
 /** `GET /.well-known/jwks.json`: the public keys tokens are signed with. */
 export function createJwksRoute(keys: SigningKeys): PlainRoute {
   return function jwksRoute(req, res, _state, pathname) {
-    if (pathname !== '/.well-known/jwks.json' || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
+    if (pathname !== '/.well-known/jwks.json' || (req.method !== 'GET' && req.method !== 'HEAD'))
+      return false;
     res.statusCode = 200;
     res.setHeader('content-type', 'application/json');
     res.setHeader('cache-control', 'public, max-age=300');

@@ -15,7 +15,11 @@ import type { RevocationBus } from '../sessions/revocation-bus';
  */
 export interface TokenRevocations {
   /** Whether a token of this key and owner, issued at `issuedAtSeconds` (its `iat`), is dead. */
-  isRevoked(token: { readonly clientId: string; readonly userId: string; readonly issuedAtSeconds: number }): boolean;
+  isRevoked(token: {
+    readonly clientId: string;
+    readonly userId: string;
+    readonly issuedAtSeconds: number;
+  }): boolean;
   /** This instance revoked the key just now (told to the other instances too). */
   keyRevoked(apiKeyId: string): void;
   /**
@@ -30,7 +34,11 @@ export interface TokenRevocations {
   refresh(): Promise<void>;
 }
 
-export function createTokenRevocations(options: { db: Kysely<Database>; windowMs: number; bus?: RevocationBus }): TokenRevocations {
+export function createTokenRevocations(options: {
+  db: Kysely<Database>;
+  windowMs: number;
+  bus?: RevocationBus;
+}): TokenRevocations {
   const { db, windowMs, bus } = options;
   // id → when revoked / locked (ms).
   const keys = new Map<string, number>();
@@ -83,9 +91,17 @@ export function createTokenRevocations(options: { db: Kysely<Database>; windowMs
     async refresh() {
       const since = new Date(Date.now() - windowMs);
       const [revoked, locked, watermarks] = await Promise.all([
-        db.selectFrom('api_keys').select(['id', 'revoked_at']).where('revoked_at', '>', since).execute(),
+        db
+          .selectFrom('api_keys')
+          .select(['id', 'revoked_at'])
+          .where('revoked_at', '>', since)
+          .execute(),
         db.selectFrom('users').select(['id', 'locked_at']).where('locked_at', '>', since).execute(),
-        db.selectFrom('users').select(['id', 'tokens_revoked_at']).where('tokens_revoked_at', '>', since).execute(),
+        db
+          .selectFrom('users')
+          .select(['id', 'tokens_revoked_at'])
+          .where('tokens_revoked_at', '>', since)
+          .execute(),
       ]);
       // Merged, not replaced: an unlock clears locked_at, but tokens issued
       // before the lock stay dead until they expire (the watermark keeps

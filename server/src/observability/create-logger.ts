@@ -7,11 +7,23 @@ import { redactLogFields } from './redact-log-fields';
  * credential-shaped strings under any key, so a careless `log.info({ input })`
  * cannot leak a password or token.
  */
-export function createLogger(options: { level: string; destination?: DestinationStream; pretty?: boolean }): Logger {
+export function createLogger(options: {
+  level: string;
+  destination?: DestinationStream;
+  pretty?: boolean;
+}): Logger {
   // Development on a terminal: pino-pretty as a synchronous stream in this
   // thread (a transport's worker would lose the last lines on process.exit).
   // Everywhere else, one JSON object per line for the log pipeline.
-  const destination = options.pretty === true ? pretty({ colorize: true, sync: true, ignore: 'pid,hostname,service', translateTime: 'SYS:HH:MM:ss.l' }) : options.destination;
+  const destination =
+    options.pretty === true
+      ? pretty({
+          colorize: true,
+          sync: true,
+          ignore: 'pid,hostname,service',
+          translateTime: 'SYS:HH:MM:ss.l',
+        })
+      : options.destination;
   const root = pino(
     {
       level: options.level,
@@ -25,8 +37,15 @@ export function createLogger(options: { level: string; destination?: Destination
   );
   // pino skips the bindings formatter for children: redact their bindings on
   // the way in (children inherit this method, so it holds at every level).
-  const pinoChild = (Object.getPrototypeOf(root) as { child: (this: Logger, ...args: Parameters<Logger['child']>) => Logger }).child;
-  const redactedChild = function redactedChild(this: Logger, ...[bindings, childOptions]: Parameters<Logger['child']>): Logger {
+  const pinoChild = (
+    Object.getPrototypeOf(root) as {
+      child: (this: Logger, ...args: Parameters<Logger['child']>) => Logger;
+    }
+  ).child;
+  const redactedChild = function redactedChild(
+    this: Logger,
+    ...[bindings, childOptions]: Parameters<Logger['child']>
+  ): Logger {
     return pinoChild.call(this, redactLogFields(bindings), childOptions);
   };
   root.child = redactedChild as unknown as typeof root.child;

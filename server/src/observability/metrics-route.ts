@@ -20,19 +20,32 @@ async function expose(res: ServerResponse, metrics: Metrics): Promise<void> {
  * with neither (development and test only — production refuses to start)
  * it answers loopback clients only.
  */
-export function createMetricsRoute(options: { metrics: Metrics; token: string | undefined; separatePort: boolean }): PlainRoute {
+export function createMetricsRoute(options: {
+  metrics: Metrics;
+  token: string | undefined;
+  separatePort: boolean;
+}): PlainRoute {
   const expected = options.token ? sha256(options.token) : undefined;
   return function metricsRoute(req: IncomingMessage, res: ServerResponse, state, pathname) {
     if (pathname !== '/metrics' || req.method !== 'GET') return false;
     if (options.separatePort) return false;
     if (expected) {
       const auth = req.headers.authorization;
-      const presented = typeof auth === 'string' ? /^Bearer[ \t]+(\S+)\s*$/i.exec(auth)?.[1] : undefined;
+      const presented =
+        typeof auth === 'string' ? /^Bearer[ \t]+(\S+)\s*$/i.exec(auth)?.[1] : undefined;
       if (!presented || !constantTimeEqual(sha256(presented), expected)) {
         res.statusCode = 401;
         res.setHeader('www-authenticate', 'Bearer realm="metrics"');
         res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ error: { message: 'Metrics need the metrics token', reason: 'UNAUTHENTICATED', requestId: state.requestId } }));
+        res.end(
+          JSON.stringify({
+            error: {
+              message: 'Metrics need the metrics token',
+              reason: 'UNAUTHENTICATED',
+              requestId: state.requestId,
+            },
+          }),
+        );
         return true;
       }
     } else if (!LOOPBACK.has(state.ip)) {
@@ -44,7 +57,9 @@ export function createMetricsRoute(options: { metrics: Metrics; token: string | 
 }
 
 /** The loopback-only metrics listener for METRICS_PORT. */
-export function metricsListener(metrics: Metrics): (req: IncomingMessage, res: ServerResponse) => void {
+export function metricsListener(
+  metrics: Metrics,
+): (req: IncomingMessage, res: ServerResponse) => void {
   return function serveMetrics(req, res) {
     if (req.method === 'GET' && (req.url ?? '').split('?')[0] === '/metrics') {
       void expose(res, metrics);

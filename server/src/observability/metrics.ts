@@ -5,7 +5,12 @@ import type { DatabaseHandle } from '../db/create-database';
 export interface Metrics {
   readonly registry: Registry;
   /** One HTTP request finished; `procedures` empty for non-tRPC paths. */
-  observeRequest(route: string, procedures: readonly string[], status: number, seconds: number): void;
+  observeRequest(
+    route: string,
+    procedures: readonly string[],
+    status: number,
+    seconds: number,
+  ): void;
   authOutcome(outcome: string): void;
   authzDenied(permission: string): void;
   rateLimited(rateClass: string): void;
@@ -28,11 +33,19 @@ export const METRIC_NAMES = [
  * the router (anything else is `unknown`), routes from a fixed list, never
  * user ids or raw URLs.
  */
-export function createMetrics(options: { procedures: readonly string[]; database: DatabaseHandle }): Metrics {
+export function createMetrics(options: {
+  procedures: readonly string[];
+  database: DatabaseHandle;
+}): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 20 });
   const known = new Set(options.procedures);
-  const requests = new Counter({ name: 'gatehouse_http_requests_total', help: 'HTTP requests (one per tRPC call in a batch) by procedure or route and status', labelNames: ['procedure', 'status'], registers: [registry] });
+  const requests = new Counter({
+    name: 'gatehouse_http_requests_total',
+    help: 'HTTP requests (one per tRPC call in a batch) by procedure or route and status',
+    labelNames: ['procedure', 'status'],
+    registers: [registry],
+  });
   const duration = new Histogram({
     name: 'gatehouse_http_request_duration_seconds',
     help: 'Request latency by procedure or route and status',
@@ -40,9 +53,24 @@ export function createMetrics(options: { procedures: readonly string[]; database
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
-  const auth = new Counter({ name: 'gatehouse_auth_outcomes_total', help: 'Authentication outcomes per request: session, apiKey, jwt, anonymous, or the refusal reason', labelNames: ['outcome'], registers: [registry] });
-  const denials = new Counter({ name: 'gatehouse_authz_denials_total', help: 'Authorization denials by permission', labelNames: ['permission'], registers: [registry] });
-  const limited = new Counter({ name: 'gatehouse_rate_limit_rejections_total', help: 'Rate-limit rejections by class (ip, read, write, auth, admin, concurrency, password_hashing)', labelNames: ['class'], registers: [registry] });
+  const auth = new Counter({
+    name: 'gatehouse_auth_outcomes_total',
+    help: 'Authentication outcomes per request: session, apiKey, jwt, anonymous, or the refusal reason',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  const denials = new Counter({
+    name: 'gatehouse_authz_denials_total',
+    help: 'Authorization denials by permission',
+    labelNames: ['permission'],
+    registers: [registry],
+  });
+  const limited = new Counter({
+    name: 'gatehouse_rate_limit_rejections_total',
+    help: 'Rate-limit rejections by class (ip, read, write, auth, admin, concurrency, password_hashing)',
+    labelNames: ['class'],
+    registers: [registry],
+  });
   new Gauge({
     name: 'gatehouse_db_pool_connections',
     help: 'Database pool connections by state',
@@ -56,7 +84,8 @@ export function createMetrics(options: { procedures: readonly string[]; database
     },
   });
   // Export every class from the start (a counter with no samples is invisible to dashboards).
-  for (const c of ['ip', 'concurrency', 'read', 'write', 'auth', 'admin']) limited.inc({ class: c }, 0);
+  for (const c of ['ip', 'concurrency', 'read', 'write', 'auth', 'admin'])
+    limited.inc({ class: c }, 0);
   const label = (p: string): string => (known.has(p) ? p : 'unknown');
 
   return {

@@ -5,7 +5,8 @@ import { CREDENTIAL_SHAPE } from '../crypto/credential-shape';
  * case: `password`, `newPassword`, `token`, `access_token`, `clientSecret`,
  * `x-api-key`, `authorization`, `cookie`… but not `apiKeyId` or `tokenType`.
  */
-const SECRET_KEY = /^(?:x-)?(?:authorization|(?:set-)?cookie|(?:current|new|old)?_?password|(?:access|refresh|id|session|reset)?_?token|(?:client)?_?secret|api[-_]?key|otp|totp|(?:mfa|totp|recovery|backup|verification)_?code)$/i;
+const SECRET_KEY =
+  /^(?:x-)?(?:authorization|(?:set-)?cookie|(?:current|new|old)?_?password|(?:access|refresh|id|session|reset)?_?token|(?:client)?_?secret|api[-_]?key|otp|totp|(?:mfa|totp|recovery|backup|verification)_?code)$/i;
 
 const CENSOR = '[redacted]';
 const MAX_DEPTH = 8;
@@ -57,10 +58,14 @@ function walk(value: unknown, depth: number): unknown {
 /** A plain copy; an Error keeps its (non-enumerable) type, message and stack so pino's err serializer still reads it. */
 function copyOf(value: object): Record<string, unknown> {
   if (value instanceof Error) {
-    const copy = Object.assign(Object.create(Object.getPrototypeOf(value) as object) as Record<string, unknown>, value);
+    const copy = Object.assign(
+      Object.create(Object.getPrototypeOf(value) as object) as Record<string, unknown>,
+      value,
+    );
     Object.defineProperty(copy, 'message', { value: value.message, enumerable: false });
     Object.defineProperty(copy, 'stack', { value: value.stack, enumerable: false });
-    if ('cause' in value) Object.defineProperty(copy, 'cause', { value: walk(value.cause, 1), enumerable: false });
+    if ('cause' in value)
+      Object.defineProperty(copy, 'cause', { value: walk(value.cause, 1), enumerable: false });
     return copy;
   }
   return { ...value };

@@ -17,7 +17,10 @@ export interface SecurityEvent {
   readonly type: SecurityEventType;
   readonly requestId: string;
   readonly ip: string;
-  readonly principal?: { readonly kind: string; readonly userId: string; readonly apiKeyId?: string | undefined } | null | undefined;
+  readonly principal?:
+    | { readonly kind: string; readonly userId: string; readonly apiKeyId?: string | undefined }
+    | null
+    | undefined;
   /** Never secrets: reasons, ids, permissions, roles. */
   readonly details?: Record<string, unknown>;
 }
@@ -34,7 +37,13 @@ export function securityEvent(log: Logger, event: SecurityEvent): void {
       type: event.type,
       requestId: event.requestId,
       ip: event.ip,
-      principal: event.principal ? { kind: event.principal.kind, userId: event.principal.userId, ...(event.principal.apiKeyId ? { apiKeyId: event.principal.apiKeyId } : {}) } : null,
+      principal: event.principal
+        ? {
+            kind: event.principal.kind,
+            userId: event.principal.userId,
+            ...(event.principal.apiKeyId ? { apiKeyId: event.principal.apiKeyId } : {}),
+          }
+        : null,
       ...(event.details ? { details: event.details } : {}),
     },
     `security: ${event.type}`,

@@ -30,7 +30,11 @@ import { errorResponseComponents, errorResponsesFor } from './error-responses';
 import { ERROR_SCHEMA } from './error-schema';
 import { createJsonSchemaCollector, type JsonSchema } from './json-schema-collector';
 import { mergeInputSchemas } from './merge-input-schemas';
-import { CLIENT_BASIC_SCHEME, PLAIN_ENDPOINT_SCHEMAS, plainEndpointPaths } from './plain-endpoint-paths';
+import {
+  CLIENT_BASIC_SCHEME,
+  PLAIN_ENDPOINT_SCHEMAS,
+  plainEndpointPaths,
+} from './plain-endpoint-paths';
 import { securityFor, SECURITY_SCHEMES } from './security-schemes';
 
 export interface OpenApiOptions {
@@ -48,7 +52,8 @@ interface ProcedureDef {
 function inputIsOptional(parsers: readonly unknown[]): boolean {
   return parsers.every((parser) => {
     try {
-      return (parser as { safeParse(v: unknown): { success: boolean } }).safeParse(undefined).success;
+      return (parser as { safeParse(v: unknown): { success: boolean } }).safeParse(undefined)
+        .success;
     } catch {
       return false; // async refinements, or not a zod schema: say it is required
     }
@@ -78,9 +83,20 @@ export function buildOpenApiDocument(router: AnyRouter, options: OpenApiOptions)
     const def = defs[p.path]?._def;
     const parsers = def?.inputs ?? [];
     const operationId = p.path.replace(/\./g, '_');
-    const input = mergeInputSchemas(parsers.map((parser, i) => schemas.schemaOf(parser, 'input', `${operationId}_input${parsers.length > 1 ? String(i) : ''}`)));
+    const input = mergeInputSchemas(
+      parsers.map((parser, i) =>
+        schemas.schemaOf(
+          parser,
+          'input',
+          `${operationId}_input${parsers.length > 1 ? String(i) : ''}`,
+        ),
+      ),
+    );
     const required = parsers.length > 0 && !inputIsOptional(parsers);
-    const output = def?.output === undefined ? {} : schemas.schemaOf(def.output, 'output', `${operationId}_output`);
+    const output =
+      def?.output === undefined
+        ? {}
+        : schemas.schemaOf(def.output, 'output', `${operationId}_output`);
     const meta = p.meta;
     const isPublic = meta?.public === true;
     const tag = p.path.split('.')[0] ?? p.path;
@@ -90,10 +106,18 @@ export function buildOpenApiDocument(router: AnyRouter, options: OpenApiOptions)
       summary: meta?.summary ?? p.path,
       description: [
         `Procedure \`${p.path}\` (tRPC ${p.type}).`,
-        isPublic ? 'Public: no credentials needed.' : `Requires the \`${meta?.permission ?? '?'}\` permission.`,
-        meta?.stepUp || meta?.returnsSecret ? 'Step-up: needs a session re-authenticated within the last few minutes (REAUTH_REQUIRED otherwise; an API key or JWT gets SESSION_REQUIRED).' : '',
-        meta?.returnsSecret ? 'The response carries a secret shown once: an Idempotency-Key repeat answers IDEMPOTENCY_SECRET_NOT_REPLAYED instead of replaying it.' : '',
-        meta?.requireVerifiedEmail ? 'Needs a verified email address (EMAIL_NOT_VERIFIED otherwise).' : '',
+        isPublic
+          ? 'Public: no credentials needed.'
+          : `Requires the \`${meta?.permission ?? '?'}\` permission.`,
+        meta?.stepUp || meta?.returnsSecret
+          ? 'Step-up: needs a session re-authenticated within the last few minutes (REAUTH_REQUIRED otherwise; an API key or JWT gets SESSION_REQUIRED).'
+          : '',
+        meta?.returnsSecret
+          ? 'The response carries a secret shown once: an Idempotency-Key repeat answers IDEMPOTENCY_SECRET_NOT_REPLAYED instead of replaying it.'
+          : '',
+        meta?.requireVerifiedEmail
+          ? 'Needs a verified email address (EMAIL_NOT_VERIFIED otherwise).'
+          : '',
       ]
         .filter(Boolean)
         .join(' '),
@@ -102,11 +126,17 @@ export function buildOpenApiDocument(router: AnyRouter, options: OpenApiOptions)
       ...(isPublic ? {} : { 'x-gatehouse-permission': meta?.permission }),
       responses: {
         '200': {
-          description: 'Success: the output in tRPC\'s result envelope',
+          description: "Success: the output in tRPC's result envelope",
           headers: { 'X-Request-Id': { $ref: '#/components/headers/RequestId' } },
           content: {
             'application/json': {
-              schema: { type: 'object', required: ['result'], properties: { result: { type: 'object', required: ['data'], properties: { data: output } } } },
+              schema: {
+                type: 'object',
+                required: ['result'],
+                properties: {
+                  result: { type: 'object', required: ['data'], properties: { data: output } },
+                },
+              },
             },
           },
         },
@@ -116,21 +146,46 @@ export function buildOpenApiDocument(router: AnyRouter, options: OpenApiOptions)
     const inputContent = { 'application/json': { schema: input } };
     paths[`/trpc/${p.path}`] =
       p.type === 'query'
-        ? { get: { ...operation, parameters: [{ name: 'input', in: 'query', required, description: 'The input as JSON, URL-encoded', content: inputContent }] } }
-        : { post: { ...operation, requestBody: { required, description: 'The input as JSON', content: inputContent } } };
+        ? {
+            get: {
+              ...operation,
+              parameters: [
+                {
+                  name: 'input',
+                  in: 'query',
+                  required,
+                  description: 'The input as JSON, URL-encoded',
+                  content: inputContent,
+                },
+              ],
+            },
+          }
+        : {
+            post: {
+              ...operation,
+              requestBody: { required, description: 'The input as JSON', content: inputContent },
+            },
+          };
   }
 
   return {
     openapi: '3.1.0',
     info: { title: 'Gatehouse API', version: options.version, description: DESCRIPTION },
     servers: (options.servers ?? []).map((url) => ({ url })),
-    tags: [...[...tags].sort().map((name) => ({ name })), { name: 'oauth', description: 'Tokens for services: POST /oauth/token and its keys' }, { name: 'health', description: 'Probes for load balancers and orchestrators' }],
+    tags: [
+      ...[...tags].sort().map((name) => ({ name })),
+      { name: 'oauth', description: 'Tokens for services: POST /oauth/token and its keys' },
+      { name: 'health', description: 'Probes for load balancers and orchestrators' },
+    ],
     paths: { ...paths, ...plainEndpointPaths() },
     components: {
       schemas: { Error: ERROR_SCHEMA, ...PLAIN_ENDPOINT_SCHEMAS, ...schemas.definitions() },
       responses: errorResponseComponents(),
       headers: {
-        RequestId: { description: 'This request\'s id (also in error.data.requestId and the server log)', schema: { type: 'string' } },
+        RequestId: {
+          description: "This request's id (also in error.data.requestId and the server log)",
+          schema: { type: 'string' },
+        },
         RetryAfter: { description: 'Seconds to wait before retrying', schema: { type: 'integer' } },
       },
       securitySchemes: { ...SECURITY_SCHEMES, clientBasic: CLIENT_BASIC_SCHEME },

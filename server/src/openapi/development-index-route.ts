@@ -3,7 +3,8 @@ import type { PlainRoute } from '../http/plain-route';
 /** What `GET /` answers in development: where to look next. */
 export const DEVELOPMENT_INDEX = {
   name: 'gatehouse',
-  message: 'Gatehouse is running. The API is tRPC under /trpc/<procedure>; these pages describe it.',
+  message:
+    'Gatehouse is running. The API is tRPC under /trpc/<procedure>; these pages describe it.',
   links: {
     docs: '/docs',
     openapi: '/openapi.json',

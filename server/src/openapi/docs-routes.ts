@@ -27,14 +27,28 @@ export function createDocsRoutes(options: DocsRoutesOptions): PlainRoute {
     ['/docs', html],
     ['/docs/', html],
     ['/docs/init.js', { body: Buffer.from(DOCS_INIT_JS), type: 'text/javascript; charset=utf-8' }],
-    ['/docs/assets/swagger-ui.css', { body: readFileSync(join(assetsDir, 'swagger-ui.css')), type: 'text/css; charset=utf-8' }],
-    ['/docs/assets/swagger-ui-bundle.js', { body: readFileSync(join(assetsDir, 'swagger-ui-bundle.js')), type: 'text/javascript; charset=utf-8' }],
+    [
+      '/docs/assets/swagger-ui.css',
+      { body: readFileSync(join(assetsDir, 'swagger-ui.css')), type: 'text/css; charset=utf-8' },
+    ],
+    [
+      '/docs/assets/swagger-ui-bundle.js',
+      {
+        body: readFileSync(join(assetsDir, 'swagger-ui-bundle.js')),
+        type: 'text/javascript; charset=utf-8',
+      },
+    ],
   ]);
 
   return function docsRoutes(req, res, _state, pathname) {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     if (pathname === '/openapi.json') {
-      document ??= JSON.stringify(buildOpenApiDocument(options.router, { version: options.version, servers: options.publicUrl ? [options.publicUrl] : [] }));
+      document ??= JSON.stringify(
+        buildOpenApiDocument(options.router, {
+          version: options.version,
+          servers: options.publicUrl ? [options.publicUrl] : [],
+        }),
+      );
       res.statusCode = 200;
       res.setHeader('content-type', 'application/json');
       res.setHeader('cache-control', 'no-cache');

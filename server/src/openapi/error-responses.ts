@@ -46,17 +46,34 @@ export function errorResponseComponents(): Record<string, JsonSchema> {
   for (const [status, reasons] of reasonsByStatus()) {
     responses[`Error${status}`] = {
       description: `${TITLES[status] ?? 'Error'}. Reasons: ${reasons.join(', ')}.`,
-      headers: status === 429 || status === 503 ? { ...REQUEST_ID_HEADER, 'Retry-After': { $ref: '#/components/headers/RetryAfter' } } : REQUEST_ID_HEADER,
+      headers:
+        status === 429 || status === 503
+          ? { ...REQUEST_ID_HEADER, 'Retry-After': { $ref: '#/components/headers/RetryAfter' } }
+          : REQUEST_ID_HEADER,
       content: {
         'application/json': {
           schema: {
             allOf: [
               { $ref: '#/components/schemas/Error' },
-              { type: 'object', properties: { error: { type: 'object', properties: { data: { type: 'object', properties: { reason: { type: 'string', enum: reasons } } } } } } },
+              {
+                type: 'object',
+                properties: {
+                  error: {
+                    type: 'object',
+                    properties: {
+                      data: {
+                        type: 'object',
+                        properties: { reason: { type: 'string', enum: reasons } },
+                      },
+                    },
+                  },
+                },
+              },
             ],
           },
           // The envelope exactly as the server fills it for this status's first reason.
-          example: trpcErrorBody(reasons[0] as Reason, TITLES[status] ?? 'Error', '0a1b2c3d4e5f').body,
+          example: trpcErrorBody(reasons[0] as Reason, TITLES[status] ?? 'Error', '0a1b2c3d4e5f')
+            .body,
         },
       },
     };
@@ -65,7 +82,10 @@ export function errorResponseComponents(): Record<string, JsonSchema> {
 }
 
 /** The statuses an operation can plausibly answer besides 200 (the rest fall under `default`). */
-export function errorStatusesFor(operation: { readonly type: 'query' | 'mutation'; readonly isPublic: boolean }): number[] {
+export function errorStatusesFor(operation: {
+  readonly type: 'query' | 'mutation';
+  readonly isPublic: boolean;
+}): number[] {
   return [
     400,
     ...(operation.isPublic ? [] : [401, 403]),
@@ -77,9 +97,13 @@ export function errorStatusesFor(operation: { readonly type: 'query' | 'mutation
 }
 
 /** An operation's error responses, as references to the components above. */
-export function errorResponsesFor(operation: { readonly type: 'query' | 'mutation'; readonly isPublic: boolean }): Record<string, JsonSchema> {
+export function errorResponsesFor(operation: {
+  readonly type: 'query' | 'mutation';
+  readonly isPublic: boolean;
+}): Record<string, JsonSchema> {
   const responses: Record<string, JsonSchema> = {};
-  for (const status of errorStatusesFor(operation)) responses[String(status)] = { $ref: `#/components/responses/Error${status}` };
+  for (const status of errorStatusesFor(operation))
+    responses[String(status)] = { $ref: `#/components/responses/Error${status}` };
   responses.default = { $ref: '#/components/responses/Error' };
   return responses;
 }

@@ -35,7 +35,8 @@ export function createJsonSchemaCollector(): JsonSchemaCollector {
     if (Array.isArray(value)) return value.map((v) => rewrite(v, renamed));
     if (typeof value !== 'object' || value === null) return value;
     const out: JsonSchema = {};
-    for (const [k, v] of Object.entries(value)) out[k] = k === '$ref' && typeof v === 'string' ? (renamed.get(v) ?? v) : rewrite(v, renamed);
+    for (const [k, v] of Object.entries(value))
+      out[k] = k === '$ref' && typeof v === 'string' ? (renamed.get(v) ?? v) : rewrite(v, renamed);
     return out;
   }
 
@@ -46,18 +47,23 @@ export function createJsonSchemaCollector(): JsonSchemaCollector {
     if (Object.keys(defs).length === 0 && !selfReferencing) return schema;
     // Input and output shapes of one schema differ (defaults, transforms): keep both.
     const suffix = io === 'input' ? 'Input' : '';
-    const moves: [from: string, base: string, def: JsonSchema][] = Object.entries(defs).map(([name, def]) => [
-      `#/$defs/${name}`,
-      // zod names unregistered definitions __schema0, __schema1...: name them after their procedure instead.
-      name.startsWith('__schema') ? `${rootName}_${name.slice('__schema'.length)}` : `${clean(name)}${suffix}`,
-      def,
-    ]);
+    const moves: [from: string, base: string, def: JsonSchema][] = Object.entries(defs).map(
+      ([name, def]) => [
+        `#/$defs/${name}`,
+        // zod names unregistered definitions __schema0, __schema1...: name them after their procedure instead.
+        name.startsWith('__schema')
+          ? `${rootName}_${name.slice('__schema'.length)}`
+          : `${clean(name)}${suffix}`,
+        def,
+      ],
+    );
     if (selfReferencing) moves.push(['#', rootName, schema]);
     const renamed = new Map<string, string>();
     const placed: [name: string, def: JsonSchema][] = [];
     for (const [from, base, def] of moves) {
       let name = base;
-      while (shared[name] !== undefined && JSON.stringify(shared[name]) !== JSON.stringify(def)) name = `${base}_${++anonymous}`;
+      while (shared[name] !== undefined && JSON.stringify(shared[name]) !== JSON.stringify(def))
+        name = `${base}_${++anonymous}`;
       renamed.set(from, `#/components/schemas/${name}`);
       placed.push([name, def]);
     }
@@ -67,7 +73,8 @@ export function createJsonSchemaCollector(): JsonSchemaCollector {
 
   return {
     schemaOf(parser, io, name = 'Schema') {
-      if (!isZodSchema(parser)) return { description: 'Not described: this procedure does not validate with zod' };
+      if (!isZodSchema(parser))
+        return { description: 'Not described: this procedure does not validate with zod' };
       const json = toJSONSchema(parser as never, { io, unrepresentable: 'any' }) as JsonSchema;
       delete json.$schema;
       return hoist(json, io, clean(name));

@@ -1,7 +1,13 @@
 import type { JsonSchema } from './json-schema-collector';
 
 function isPlainObjectSchema(s: JsonSchema): boolean {
-  return s.type === 'object' && s.allOf === undefined && s.anyOf === undefined && s.oneOf === undefined && s.$ref === undefined;
+  return (
+    s.type === 'object' &&
+    s.allOf === undefined &&
+    s.anyOf === undefined &&
+    s.oneOf === undefined &&
+    s.$ref === undefined
+  );
 }
 
 /**
@@ -18,8 +24,11 @@ export function mergeInputSchemas(parts: readonly JsonSchema[]): JsonSchema {
   const properties: Record<string, unknown> = {};
   const required = new Set<string>();
   for (const part of parts) {
-    for (const [name, schema] of Object.entries((part.properties ?? {}) as Record<string, unknown>)) {
-      if (name in properties && JSON.stringify(properties[name]) !== JSON.stringify(schema)) return { allOf: [...parts] };
+    for (const [name, schema] of Object.entries(
+      (part.properties ?? {}) as Record<string, unknown>,
+    )) {
+      if (name in properties && JSON.stringify(properties[name]) !== JSON.stringify(schema))
+        return { allOf: [...parts] };
       properties[name] = schema;
     }
     for (const name of (part.required ?? []) as string[]) required.add(name);
@@ -27,7 +36,8 @@ export function mergeInputSchemas(parts: readonly JsonSchema[]): JsonSchema {
   const strict = parts.filter((p) => p.additionalProperties === false);
   // A strict part that lacks a property another part needs makes the input unsatisfiable as one object: say so exactly.
   const names = Object.keys(properties);
-  if (strict.some((p) => names.some((name) => !Object.hasOwn(p.properties ?? {}, name)))) return { allOf: [...parts] };
+  if (strict.some((p) => names.some((name) => !Object.hasOwn(p.properties ?? {}, name))))
+    return { allOf: [...parts] };
   return {
     type: 'object',
     properties,

@@ -5,7 +5,16 @@ const OAUTH_ERROR: JsonSchema = {
   description: 'RFC 6749 §5.2 error response',
   required: ['error', 'error_description'],
   properties: {
-    error: { type: 'string', enum: ['invalid_request', 'invalid_client', 'unsupported_grant_type', 'invalid_scope', 'server_error'] },
+    error: {
+      type: 'string',
+      enum: [
+        'invalid_request',
+        'invalid_client',
+        'unsupported_grant_type',
+        'invalid_scope',
+        'server_error',
+      ],
+    },
     error_description: { type: 'string' },
   },
 };
@@ -37,9 +46,19 @@ const TOKEN_ENDPOINT: JsonSchema = {
             required: ['grant_type'],
             properties: {
               grant_type: { type: 'string', enum: ['client_credentials'] },
-              scope: { type: 'string', description: 'Space-separated permissions, a subset of what the key holds; default: all of them' },
-              client_id: { type: 'string', description: 'The API key id (when not using HTTP Basic)' },
-              client_secret: { type: 'string', description: 'The whole API key (when not using HTTP Basic)' },
+              scope: {
+                type: 'string',
+                description:
+                  'Space-separated permissions, a subset of what the key holds; default: all of them',
+              },
+              client_id: {
+                type: 'string',
+                description: 'The API key id (when not using HTTP Basic)',
+              },
+              client_secret: {
+                type: 'string',
+                description: 'The whole API key (when not using HTTP Basic)',
+              },
             },
           },
         },
@@ -56,17 +75,28 @@ const TOKEN_ENDPOINT: JsonSchema = {
               properties: {
                 access_token: { type: 'string', description: 'An RFC 9068 JWT' },
                 token_type: { type: 'string', enum: ['Bearer'] },
-                expires_in: { type: 'integer', description: 'Seconds until it expires (JWT_TTL_SECONDS at most)' },
+                expires_in: {
+                  type: 'integer',
+                  description: 'Seconds until it expires (JWT_TTL_SECONDS at most)',
+                },
                 scope: { type: 'string' },
               },
             },
           },
         },
       },
-      '400': oauthError('invalid_request (not form-encoded, repeated parameter, two authentication methods), unsupported_grant_type, or invalid_scope'),
-      '401': oauthError('invalid_client: no client authentication, or an unknown, revoked or expired key', {
-        'WWW-Authenticate': { schema: { type: 'string' }, description: 'Basic realm="gatehouse"' },
-      }),
+      '400': oauthError(
+        'invalid_request (not form-encoded, repeated parameter, two authentication methods), unsupported_grant_type, or invalid_scope',
+      ),
+      '401': oauthError(
+        'invalid_client: no client authentication, or an unknown, revoked or expired key',
+        {
+          'WWW-Authenticate': {
+            schema: { type: 'string' },
+            description: 'Basic realm="gatehouse"',
+          },
+        },
+      ),
       '405': oauthError('Only POST'),
       '429': { $ref: '#/components/responses/Error429' },
       '500': oauthError('server_error'),
@@ -78,7 +108,8 @@ const JWKS: JsonSchema = {
   get: {
     operationId: 'jwks',
     summary: 'The public keys access tokens are signed with (JWK Set, RFC 7517)',
-    description: 'Verify tokens from `/oauth/token` with these keys (EdDSA, Ed25519). Cacheable for 5 minutes.',
+    description:
+      'Verify tokens from `/oauth/token` with these keys (EdDSA, Ed25519). Cacheable for 5 minutes.',
     tags: ['oauth'],
     security: [],
     responses: {
@@ -95,7 +126,14 @@ const JWKS: JsonSchema = {
                   items: {
                     type: 'object',
                     required: ['kty', 'kid'],
-                    properties: { kty: { type: 'string' }, crv: { type: 'string' }, x: { type: 'string' }, kid: { type: 'string' }, alg: { type: 'string' }, use: { type: 'string' } },
+                    properties: {
+                      kty: { type: 'string' },
+                      crv: { type: 'string' },
+                      x: { type: 'string' },
+                      kid: { type: 'string' },
+                      alg: { type: 'string' },
+                      use: { type: 'string' },
+                    },
                   },
                 },
               },
@@ -116,7 +154,15 @@ const HEALTHZ: JsonSchema = {
     responses: {
       '200': {
         description: 'Alive',
-        content: { 'application/json': { schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'] } } } } },
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              required: ['status'],
+              properties: { status: { type: 'string', enum: ['ok'] } },
+            },
+          },
+        },
       },
     },
   },
@@ -131,7 +177,15 @@ const READYZ: JsonSchema = {
     responses: {
       '200': {
         description: 'Ready to serve',
-        content: { 'application/json': { schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ready'] } } } } },
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              required: ['status'],
+              properties: { status: { type: 'string', enum: ['ready'] } },
+            },
+          },
+        },
       },
       '503': {
         description: 'Not ready: shutting down, database unreachable, or migrations pending',
@@ -142,8 +196,15 @@ const READYZ: JsonSchema = {
               required: ['status', 'reason'],
               properties: {
                 status: { type: 'string', enum: ['unavailable'] },
-                reason: { type: 'string', enum: ['SHUTTING_DOWN', 'DATABASE_UNREACHABLE', 'MIGRATIONS_PENDING'] },
-                pending: { type: 'array', items: { type: 'string' }, description: 'The pending migrations (MIGRATIONS_PENDING)' },
+                reason: {
+                  type: 'string',
+                  enum: ['SHUTTING_DOWN', 'DATABASE_UNREACHABLE', 'MIGRATIONS_PENDING'],
+                },
+                pending: {
+                  type: 'array',
+                  items: { type: 'string' },
+                  description: 'The pending migrations (MIGRATIONS_PENDING)',
+                },
               },
             },
           },
@@ -161,7 +222,12 @@ const READYZ: JsonSchema = {
  * against the running server.
  */
 export function plainEndpointPaths(): Record<string, JsonSchema> {
-  return { '/oauth/token': TOKEN_ENDPOINT, '/.well-known/jwks.json': JWKS, '/healthz': HEALTHZ, '/readyz': READYZ };
+  return {
+    '/oauth/token': TOKEN_ENDPOINT,
+    '/.well-known/jwks.json': JWKS,
+    '/healthz': HEALTHZ,
+    '/readyz': READYZ,
+  };
 }
 
 /** `components.schemas` entries the plain endpoints refer to. */
@@ -171,5 +237,6 @@ export const PLAIN_ENDPOINT_SCHEMAS: Record<string, JsonSchema> = { OAuthError: 
 export const CLIENT_BASIC_SCHEME: JsonSchema = {
   type: 'http',
   scheme: 'basic',
-  description: 'OAuth client authentication at /oauth/token: the API key id as user name, the whole key as password.',
+  description:
+    'OAuth client authentication at /oauth/token: the API key id as user name, the whole key as password.',
 };

@@ -7,7 +7,8 @@ export const SECURITY_SCHEMES: Record<string, JsonSchema> = {
     type: 'apiKey',
     in: 'cookie',
     name: '__Host-gatehouse_session',
-    description: 'The session cookie set by auth.signIn over HTTPS. Cookie-authenticated mutations must also send an allowed Origin header (CSRF).',
+    description:
+      'The session cookie set by auth.signIn over HTTPS. Cookie-authenticated mutations must also send an allowed Origin header (CSRF).',
   },
   sessionCookiePlainHttp: {
     type: 'apiKey',
@@ -15,18 +16,34 @@ export const SECURITY_SCHEMES: Record<string, JsonSchema> = {
     name: 'gatehouse_session',
     description: 'The same session cookie over plain HTTP (development only).',
   },
-  bearerApiKey: { type: 'http', scheme: 'bearer', bearerFormat: 'Gatehouse API key', description: 'An API key (apiKeys.create) as a bearer token. Never in the query string.' },
+  bearerApiKey: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'Gatehouse API key',
+    description: 'An API key (apiKeys.create) as a bearer token. Never in the query string.',
+  },
   bearerJwt: {
     type: 'http',
     scheme: 'bearer',
     bearerFormat: 'JWT',
-    description: 'A short-lived access token (RFC 9068) from POST /oauth/token with the client credentials grant.',
+    description:
+      'A short-lived access token (RFC 9068) from POST /oauth/token with the client credentials grant.',
   },
-  apiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An API key in the X-API-Key header.' },
+  apiKeyHeader: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-API-Key',
+    description: 'An API key in the X-API-Key header.',
+  },
 };
 
 const SESSION_ONLY = [{ sessionCookie: [] }, { sessionCookiePlainHttp: [] }];
-const ANY_CREDENTIAL = [...SESSION_ONLY, { bearerApiKey: [] }, { bearerJwt: [] }, { apiKeyHeader: [] }];
+const ANY_CREDENTIAL = [
+  ...SESSION_ONLY,
+  { bearerApiKey: [] },
+  { bearerJwt: [] },
+  { apiKeyHeader: [] },
+];
 
 /**
  * A procedure's security requirement, from its meta: none for public ones;

@@ -24,25 +24,33 @@ interface SystemError {
  * const sentence = describeOperatorError(err, { PORT: 3000 });
  * if (sentence) process.stderr.write(`gatehouse: ${sentence}\n`);
  */
-export function describeOperatorError(err: unknown, settings: OperatorSettings = {}): string | undefined {
+export function describeOperatorError(
+  err: unknown,
+  settings: OperatorSettings = {},
+): string | undefined {
   if (err instanceof OperatorError) return err.message;
   if (err instanceof DataDirLockedError) return err.message;
   if (typeof err !== 'object' || err === null) return undefined;
   const e = err as SystemError;
   const setting = Object.keys(settings).find((name) => settings[name] === e.port) ?? 'PORT';
-  const fileSetting = Object.keys(settings).find((name) => typeof e.path === 'string' && settings[name] === e.path);
+  const fileSetting = Object.keys(settings).find(
+    (name) => typeof e.path === 'string' && settings[name] === e.path,
+  );
   const file = fileSetting === undefined ? String(e.path) : `${String(e.path)} (${fileSetting})`;
   switch (e.code) {
     case 'EADDRINUSE':
       return `port ${String(e.port)} is in use: stop the other process or set ${setting}`;
     case 'EACCES':
-      if (e.syscall === 'listen') return `port ${String(e.port)} needs privileges this process does not have: set ${setting} to a port above 1023 and put a reverse proxy in front`;
-      if (typeof e.path === 'string') return `cannot open ${file}: permission denied; give this user access to it`;
+      if (e.syscall === 'listen')
+        return `port ${String(e.port)} needs privileges this process does not have: set ${setting} to a port above 1023 and put a reverse proxy in front`;
+      if (typeof e.path === 'string')
+        return `cannot open ${file}: permission denied; give this user access to it`;
       return undefined;
     case 'EADDRNOTAVAIL':
       return `cannot listen on ${String(e.address)}: no network interface has that address; set HOST to one of this machine's addresses (or 0.0.0.0)`;
     case 'ENOENT':
-      if (typeof e.path === 'string') return `cannot open ${file}: no such file or directory; fix the path`;
+      if (typeof e.path === 'string')
+        return `cannot open ${file}: no such file or directory; fix the path`;
       return undefined;
     case 'ECONNREFUSED':
       return `cannot reach ${describeAddress(e)} (connection refused): start the service or fix its URL (DATABASE_URL, REDIS_URL)`;

@@ -16,14 +16,23 @@ export function invitationRefusal(actor: OrgRole, invited: OrgRole): MemberChang
 }
 
 /** Changing `target`'s role to `next`. */
-export function roleChangeRefusal(actor: OrgRole, target: OrgRole, next: OrgRole, ownerCount: number): MemberChangeRefusal {
+export function roleChangeRefusal(
+  actor: OrgRole,
+  target: OrgRole,
+  next: OrgRole,
+  ownerCount: number,
+): MemberChangeRefusal {
   if (!ORG_ROLE_PERMISSIONS[actor].has('member:manage')) return 'FORBIDDEN';
   if (!roleAtMost(target, actor) || !roleAtMost(next, actor)) return 'ROLE_TOO_HIGH';
   return target === 'owner' && next !== 'owner' && ownerCount <= 1 ? 'LAST_OWNER' : null;
 }
 
 /** Removing a member whose role is `target`. */
-export function removalRefusal(actor: OrgRole, target: OrgRole, ownerCount: number): MemberChangeRefusal {
+export function removalRefusal(
+  actor: OrgRole,
+  target: OrgRole,
+  ownerCount: number,
+): MemberChangeRefusal {
   if (!ORG_ROLE_PERMISSIONS[actor].has('member:manage')) return 'FORBIDDEN';
   if (!roleAtMost(target, actor)) return 'ROLE_TOO_HIGH';
   return target === 'owner' && ownerCount <= 1 ? 'LAST_OWNER' : null;

@@ -28,22 +28,48 @@ export function listMembers(db: Db, orgId: string) {
 }
 
 export function findMembership(db: Db, orgId: string, userId: string) {
-  return db.selectFrom('memberships').select(['org_id', 'user_id', 'role']).where('org_id', '=', orgId).where('user_id', '=', userId).executeTakeFirst();
+  return db
+    .selectFrom('memberships')
+    .select(['org_id', 'user_id', 'role'])
+    .where('org_id', '=', orgId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
 }
 
 /** Locks the org's owner rows: concurrent demotions and departures of owners serialise here. */
 export function lockOwners(trx: Transaction<Database>, orgId: string) {
-  return trx.selectFrom('memberships').select(['user_id']).where('org_id', '=', orgId).where('role', '=', 'owner').orderBy('user_id').forUpdate().execute();
+  return trx
+    .selectFrom('memberships')
+    .select(['user_id'])
+    .where('org_id', '=', orgId)
+    .where('role', '=', 'owner')
+    .orderBy('user_id')
+    .forUpdate()
+    .execute();
 }
 
 export function insertMembership(db: Db, orgId: string, userId: string, role: OrgRole) {
-  return db.insertInto('memberships').values({ org_id: orgId, user_id: userId, role }).onConflict((oc) => oc.columns(['org_id', 'user_id']).doNothing()).returning('role').executeTakeFirst();
+  return db
+    .insertInto('memberships')
+    .values({ org_id: orgId, user_id: userId, role })
+    .onConflict((oc) => oc.columns(['org_id', 'user_id']).doNothing())
+    .returning('role')
+    .executeTakeFirst();
 }
 
 export function updateMembershipRole(db: Db, orgId: string, userId: string, role: OrgRole) {
-  return db.updateTable('memberships').set({ role }).where('org_id', '=', orgId).where('user_id', '=', userId).executeTakeFirst();
+  return db
+    .updateTable('memberships')
+    .set({ role })
+    .where('org_id', '=', orgId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
 }
 
 export function deleteMembership(db: Db, orgId: string, userId: string) {
-  return db.deleteFrom('memberships').where('org_id', '=', orgId).where('user_id', '=', userId).executeTakeFirst();
+  return db
+    .deleteFrom('memberships')
+    .where('org_id', '=', orgId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
 }

@@ -18,9 +18,21 @@ export async function createOrg(ctx: Authed, name: string): Promise<Org> {
   const id = randomUUID();
   const org = await deps.db.transaction().execute(async (trx) => {
     await enterTenantScope(trx, principal.userId, [id]);
-    const row = await trx.insertInto('orgs').values({ id, name, created_by: principal.userId }).returning(['id', 'name', 'require_mfa', 'created_at']).executeTakeFirstOrThrow();
+    const row = await trx
+      .insertInto('orgs')
+      .values({ id, name, created_by: principal.userId })
+      .returning(['id', 'name', 'require_mfa', 'created_at'])
+      .executeTakeFirstOrThrow();
     await insertMembership(trx, id, principal.userId, 'owner');
-    await deps.audit.append(trx, { action: 'org.create', actor: actorOf(principal), target: { type: 'org', id }, orgId: id, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId });
+    await deps.audit.append(trx, {
+      action: 'org.create',
+      actor: actorOf(principal),
+      target: { type: 'org', id },
+      orgId: id,
+      outcome: 'success',
+      ip: ctx.ip,
+      requestId: ctx.requestId,
+    });
     return row;
   });
   return toOrg(org, 'owner');
@@ -36,26 +48,51 @@ export async function listMyOrgs(ctx: Authed): Promise<{ orgs: Org[] }> {
   return {
     orgs: rows
       .filter((r) => principal.orgId === undefined || r.org_id === principal.orgId)
-      .map((r) => toOrg({ id: r.org_id, name: r.name, require_mfa: r.require_mfa, created_at: r.created_at }, r.role)),
+      .map((r) =>
+        toOrg(
+          { id: r.org_id, name: r.name, require_mfa: r.require_mfa, created_at: r.created_at },
+          r.role,
+        ),
+      ),
   };
 }
 
 export async function getOrg(ctx: InOrg): Promise<Org> {
-  const row = await ctx.tenant.db.selectFrom('orgs').select(['id', 'name', 'require_mfa', 'created_at']).where('id', '=', ctx.tenant.orgId).executeTakeFirst();
+  const row = await ctx.tenant.db
+    .selectFrom('orgs')
+    .select(['id', 'name', 'require_mfa', 'created_at'])
+    .where('id', '=', ctx.tenant.orgId)
+    .executeTakeFirst();
   if (!row) throw new AppError('NOT_FOUND', { message: 'No such organization' });
   return toOrg(row, ctx.tenant.role);
 }
 
 /** Renames the org or sets whether its members must use MFA. */
-export async function updateOrg(ctx: InOrg, patch: { name?: string | undefined; requireMfa?: boolean | undefined }): Promise<Org> {
+export async function updateOrg(
+  ctx: InOrg,
+  patch: { name?: string | undefined; requireMfa?: boolean | undefined },
+): Promise<Org> {
   const { db, orgId, role } = ctx.tenant;
   const row = await db
     .updateTable('orgs')
-    .set({ ...(patch.name !== undefined ? { name: patch.name } : {}), ...(patch.requireMfa !== undefined ? { require_mfa: patch.requireMfa } : {}), id: sql`id` })
+    .set({
+      ...(patch.name !== undefined ? { name: patch.name } : {}),
+      ...(patch.requireMfa !== undefined ? { require_mfa: patch.requireMfa } : {}),
+      id: sql`id`,
+    })
     .where('id', '=', orgId)
     .returning(['id', 'name', 'require_mfa', 'created_at'])
     .executeTakeFirst();
   if (!row) throw new AppError('NOT_FOUND', { message: 'No such organization' });
-  await ctx.deps.audit.append(db, { action: 'org.update', actor: actorOf(ctx.principal), target: { type: 'org', id: orgId }, orgId, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId, details: { name: patch.name, requireMfa: patch.requireMfa } });
+  await ctx.deps.audit.append(db, {
+    action: 'org.update',
+    actor: actorOf(ctx.principal),
+    target: { type: 'org', id: orgId },
+    orgId,
+    outcome: 'success',
+    ip: ctx.ip,
+    requestId: ctx.requestId,
+    details: { name: patch.name, requireMfa: patch.requireMfa },
+  });
   return toOrg(row, role satisfies OrgRole);
 }

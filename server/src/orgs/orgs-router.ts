@@ -19,13 +19,24 @@ import { z } from 'zod';
 import { orgProcedure } from '../pipeline/org-procedure';
 import { procedure } from '../pipeline/procedure';
 import { router } from '../pipeline/trpc';
-import { acceptInvitation, inviteMember, leaveOrg, listOrgMembers, removeMember, setMemberRole } from './member-service';
+import {
+  acceptInvitation,
+  inviteMember,
+  leaveOrg,
+  listOrgMembers,
+  removeMember,
+  setMemberRole,
+} from './member-service';
 import { createOrg, getOrg, listMyOrgs, updateOrg } from './org-service';
 
 /** Organizations (tenants) and their members. */
 export const orgsRouter = router({
   create: procedure
-    .meta({ permission: 'org:create', requireVerifiedEmail: true, summary: 'Create an organization; the caller becomes its owner' })
+    .meta({
+      permission: 'org:create',
+      requireVerifiedEmail: true,
+      summary: 'Create an organization; the caller becomes its owner',
+    })
     .input(CreateOrgInput)
     .output(Org)
     .mutation(({ ctx, input }) => createOrg(ctx, input.name)),
@@ -40,7 +51,10 @@ export const orgsRouter = router({
     .output(Org)
     .query(({ ctx }) => getOrg(ctx)),
   update: orgProcedure
-    .meta({ permission: 'org:manage', summary: 'Rename, or require two-factor authentication of every member' })
+    .meta({
+      permission: 'org:manage',
+      summary: 'Rename, or require two-factor authentication of every member',
+    })
     .input(UpdateOrgInput)
     .output(Org)
     .mutation(({ ctx, input }) => updateOrg(ctx, input.patch)),
@@ -56,24 +70,37 @@ export const orgsRouter = router({
       .output(MemberList)
       .query(({ ctx }) => listOrgMembers(ctx)),
     invite: orgProcedure
-      .meta({ permission: 'member:manage', requireVerifiedEmail: true, summary: 'Invite an email at a role no higher than your own (mailed token, 7 days)' })
+      .meta({
+        permission: 'member:manage',
+        requireVerifiedEmail: true,
+        summary: 'Invite an email at a role no higher than your own (mailed token, 7 days)',
+      })
       .input(InviteInput)
       .output(Invitation)
       .mutation(({ ctx, input }) => inviteMember(ctx, input)),
     setRole: orgProcedure
-      .meta({ permission: 'member:manage', summary: "Change a member's role (never above your own; never the last owner)" })
+      .meta({
+        permission: 'member:manage',
+        summary: "Change a member's role (never above your own; never the last owner)",
+      })
       .input(SetMemberRoleInput)
       .output(Member)
       .mutation(({ ctx, input }) => setMemberRole(ctx, input)),
     remove: orgProcedure
-      .meta({ permission: 'member:manage', summary: 'Remove a member (never above your own role; never the last owner)' })
+      .meta({
+        permission: 'member:manage',
+        summary: 'Remove a member (never above your own role; never the last owner)',
+      })
       .input(MemberRef)
       .output(Ok)
       .mutation(({ ctx, input }) => removeMember(ctx, input.userId)),
   }),
   invitations: router({
     accept: procedure
-      .meta({ permission: 'self:write', summary: 'Join an organization with an invitation token sent to your email' })
+      .meta({
+        permission: 'self:write',
+        summary: 'Join an organization with an invitation token sent to your email',
+      })
       .input(AcceptInvitationInput)
       .output(z.strictObject({ orgId: z.uuid(), role: OrgRole }))
       .mutation(({ ctx, input }) => acceptInvitation(ctx, input.token)),

@@ -9,7 +9,11 @@ export interface AppErrorOptions {
   /** Seconds before a retry may succeed; becomes `Retry-After`. */
   readonly retryAfterSeconds?: number;
   /** Field-level detail, as for a schema refusal (`error.data.issues`): which input field the reason is about. */
-  readonly issues?: readonly { readonly path: string; readonly code: 'custom'; readonly reason: Reason }[];
+  readonly issues?: readonly {
+    readonly path: string;
+    readonly code: 'custom';
+    readonly reason: Reason;
+  }[];
 }
 
 /**
@@ -26,7 +30,11 @@ export class AppError extends TRPCError {
   readonly issues: AppErrorOptions['issues'];
 
   constructor(reason: Reason, options: AppErrorOptions = {}) {
-    super({ code: reasonCode(reason), message: options.message ?? defaultMessage(reason), cause: options.cause });
+    super({
+      code: reasonCode(reason),
+      message: options.message ?? defaultMessage(reason),
+      cause: options.cause,
+    });
     this.name = 'AppError';
     this.reason = reason;
     this.retryAfterSeconds = options.retryAfterSeconds;

@@ -14,7 +14,10 @@ export interface ProcedurePolicy {
 
 /** Every procedure in the router with what it declares. */
 export function listProcedures(router: AnyRouter): ProcedurePolicy[] {
-  const procedures = router._def.procedures as Record<string, { _def: { type: ProcedurePolicy['type']; meta?: Meta; inputs: unknown[]; output?: unknown } }>;
+  const procedures = router._def.procedures as Record<
+    string,
+    { _def: { type: ProcedurePolicy['type']; meta?: Meta; inputs: unknown[]; output?: unknown } }
+  >;
   return Object.entries(procedures)
     .map(([path, proc]) => ({
       path,
@@ -33,14 +36,20 @@ export function findPolicyProblems(router: AnyRouter): string[] {
   for (const p of listProcedures(router)) {
     const meta = p.meta;
     if (!meta) problems.push(`${p.path}: no meta (needs a permission or public: true)`);
-    else if (meta.public === true && meta.permission !== undefined) problems.push(`${p.path}: both public and a permission`);
-    else if (meta.public !== true && meta.permission === undefined) problems.push(`${p.path}: neither a permission nor public: true`);
+    else if (meta.public === true && meta.permission !== undefined)
+      problems.push(`${p.path}: both public and a permission`);
+    else if (meta.public !== true && meta.permission === undefined)
+      problems.push(`${p.path}: neither a permission nor public: true`);
     if (!p.hasInput) problems.push(`${p.path}: no input schema`);
     if (!p.hasOutput) problems.push(`${p.path}: no output schema`);
     if (p.type === 'subscription') problems.push(`${p.path}: subscriptions are not served`);
     // Minting or revealing a secret: declared, and only for a step-up session.
-    if (p.secretFields.length > 0 && meta?.returnsSecret !== true) problems.push(`${p.path}: its output carries ${p.secretFields.join(', ')} but it does not declare returnsSecret`);
-    if (meta?.returnsSecret === true && (meta.public === true || meta.stepUp !== true)) problems.push(`${p.path}: returnsSecret needs a permission and stepUp: true`);
+    if (p.secretFields.length > 0 && meta?.returnsSecret !== true)
+      problems.push(
+        `${p.path}: its output carries ${p.secretFields.join(', ')} but it does not declare returnsSecret`,
+      );
+    if (meta?.returnsSecret === true && (meta.public === true || meta.stepUp !== true))
+      problems.push(`${p.path}: returnsSecret needs a permission and stepUp: true`);
   }
   return problems;
 }
@@ -49,6 +58,8 @@ export function findPolicyProblems(router: AnyRouter): string[] {
 export function assertProcedurePolicies(router: AnyRouter): void {
   const problems = findPolicyProblems(router);
   if (problems.length > 0) {
-    throw new Error(`refusing to start: procedures without a complete policy:\n  ${problems.join('\n  ')}`);
+    throw new Error(
+      `refusing to start: procedures without a complete policy:\n  ${problems.join('\n  ')}`,
+    );
   }
 }

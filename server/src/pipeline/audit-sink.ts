@@ -4,7 +4,10 @@ import type { Database } from '../db/database';
 /** One security-relevant act, as features report it to the audit log. */
 export interface AuditEventInput {
   readonly action: string;
-  readonly actor: { readonly type: 'user' | 'api_key' | 'system' | 'anonymous'; readonly id: string | null };
+  readonly actor: {
+    readonly type: 'user' | 'api_key' | 'system' | 'anonymous';
+    readonly id: string | null;
+  };
   readonly target?: { readonly type: string; readonly id: string } | undefined;
   readonly orgId?: string | undefined;
   readonly outcome: 'success' | 'failure' | 'denied';
@@ -23,8 +26,11 @@ export interface AuditSink {
 }
 
 /** The audit actor for a principal: the API key for key and token callers, else the user. */
-export function actorOf(principal: { kind: string; userId: string; apiKeyId: string | undefined } | null): AuditEventInput['actor'] {
+export function actorOf(
+  principal: { kind: string; userId: string; apiKeyId: string | undefined } | null,
+): AuditEventInput['actor'] {
   if (!principal) return { type: 'anonymous', id: null };
-  if ((principal.kind === 'apiKey' || principal.kind === 'jwt') && principal.apiKeyId) return { type: 'api_key', id: principal.apiKeyId };
+  if ((principal.kind === 'apiKey' || principal.kind === 'jwt') && principal.apiKeyId)
+    return { type: 'api_key', id: principal.apiKeyId };
   return { type: 'user', id: principal.userId };
 }

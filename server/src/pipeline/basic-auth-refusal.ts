@@ -10,4 +10,9 @@ const BASIC = /^basic\s/i;
  * it is never reached: a browser behind a Basic-auth proxy sends both, and the
  * cookie (CSRF-checked, since Basic is ambient) authenticates.
  */
-export const basicAuthRefusal: Authenticator = (req) => Promise.resolve(BASIC.test(req.headers.authorization ?? '') ? { error: 'BASIC_AUTH_UNSUPPORTED' as const } : undefined);
+export const basicAuthRefusal: Authenticator = (req) =>
+  Promise.resolve(
+    BASIC.test(req.headers.authorization ?? '')
+      ? { error: 'BASIC_AUTH_UNSUPPORTED' as const }
+      : undefined,
+  );

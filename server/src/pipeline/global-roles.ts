@@ -24,10 +24,11 @@ const USER: readonly Permission[] = [
 
 const ADMIN: readonly Permission[] = [...USER, 'user:read', 'user:manage', 'audit:read'];
 
-export const GLOBAL_ROLE_PERMISSIONS: Readonly<Record<GlobalRole, ReadonlySet<Permission>>> = Object.freeze({
-  user: new Set(USER),
-  admin: new Set(ADMIN),
-});
+export const GLOBAL_ROLE_PERMISSIONS: Readonly<Record<GlobalRole, ReadonlySet<Permission>>> =
+  Object.freeze({
+    user: new Set(USER),
+    admin: new Set(ADMIN),
+  });
 
 /** The permissions of a global role. */
 export function permissionsOfRole(role: GlobalRole): ReadonlySet<Permission> {

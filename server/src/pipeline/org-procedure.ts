@@ -22,11 +22,18 @@ const ROLLBACK = Symbol('rollback');
 /** The input every org-scoped procedure starts with (also how the procedure table recognises them). */
 export const OrgScopeInput = z.object({ orgId: z.uuid() });
 
-export const orgProcedure = procedure.input(OrgScopeInput).use(async function enforceOrgPolicy({ ctx, input, meta, path, next }) {
+export const orgProcedure = procedure.input(OrgScopeInput).use(async function enforceOrgPolicy({
+  ctx,
+  input,
+  meta,
+  path,
+  next,
+}) {
   const { principal, deps } = ctx;
   const permission = meta?.permission as Permission;
   // A key bound to one org acts only there.
-  if (principal.orgId !== undefined && principal.orgId !== input.orgId) throw new AppError('NOT_FOUND', { message: 'No such organization' });
+  if (principal.orgId !== undefined && principal.orgId !== input.orgId)
+    throw new AppError('NOT_FOUND', { message: 'No such organization' });
 
   const proceed = (tenant: Tenant) => next({ ctx: { tenant } });
   let result: Awaited<ReturnType<typeof proceed>> | undefined;
@@ -46,12 +53,21 @@ export const orgProcedure = procedure.input(OrgScopeInput).use(async function en
         return;
       }
       if (membership.require_mfa && !(await passesOrgMfa(trx, principal))) {
-        throw new AppError('MFA_REQUIRED_BY_ORG', { message: 'This organization requires two-factor authentication' });
+        throw new AppError('MFA_REQUIRED_BY_ORG', {
+          message: 'This organization requires two-factor authentication',
+        });
       }
-      const orgIds = principal.orgId !== undefined ? [principal.orgId] : memberships.map((m) => m.org_id);
+      const orgIds =
+        principal.orgId !== undefined ? [principal.orgId] : memberships.map((m) => m.org_id);
       await enterTenantScope(trx, principal.userId, orgIds);
       const permissions = new Set([...orgPermissions].filter((p) => principal.permissions.has(p)));
-      const tenant: Tenant = { db: trx, orgId: input.orgId, role: membership.role, permissions, requireMfa: membership.require_mfa };
+      const tenant: Tenant = {
+        db: trx,
+        orgId: input.orgId,
+        role: membership.role,
+        permissions,
+        requireMfa: membership.require_mfa,
+      };
       result = await proceed(tenant);
       if (!result.ok) throw ROLLBACK;
     });
@@ -61,18 +77,41 @@ export const orgProcedure = procedure.input(OrgScopeInput).use(async function en
   // Recorded outside the rolled-back transaction so the record survives the refusal.
   const recordDenial = async (details: Record<string, unknown>): Promise<void> => {
     deps.metrics.authzDenied(permission);
-    securityEvent(ctx.log, { type: 'authz.denied', requestId: ctx.requestId, ip: ctx.ip, principal, details: { procedure: path, permission, orgId: input.orgId, ...details } });
+    securityEvent(ctx.log, {
+      type: 'authz.denied',
+      requestId: ctx.requestId,
+      ip: ctx.ip,
+      principal,
+      details: { procedure: path, permission, orgId: input.orgId, ...details },
+    });
     const actor = actorOf(principal);
     // The first denial of a principal, org, procedure and cause in a minute is a row; repeats are counted (audit/aggregated-audit.ts).
-    await deps.auditRefusals.append(`authz.denied|${actor.type}:${actor.id}|${input.orgId}|${path}|${JSON.stringify(details)}`, { action: 'authz.denied', actor, orgId: input.orgId, outcome: 'denied', ip: ctx.ip, requestId: ctx.requestId, details: { procedure: path, permission, ...details } });
+    await deps.auditRefusals.append(
+      `authz.denied|${actor.type}:${actor.id}|${input.orgId}|${path}|${JSON.stringify(details)}`,
+      {
+        action: 'authz.denied',
+        actor,
+        orgId: input.orgId,
+        outcome: 'denied',
+        ip: ctx.ip,
+        requestId: ctx.requestId,
+        details: { procedure: path, permission, ...details },
+      },
+    );
   };
   if (denied) {
     await recordDenial({ orgRole: denied.orgRole });
-    throw denied.reason === 'NOT_FOUND' ? new AppError('NOT_FOUND', { message: 'No such organization' }) : new AppError('FORBIDDEN');
+    throw denied.reason === 'NOT_FOUND'
+      ? new AppError('NOT_FOUND', { message: 'No such organization' })
+      : new AppError('FORBIDDEN');
   }
   if (!result) throw new AppError('INTERNAL');
   // A resource policy refused inside the handler (e.g. a member editing another's project).
-  if (!result.ok && result.error instanceof AppError && (result.error.reason === 'FORBIDDEN' || result.error.reason === 'ROLE_TOO_HIGH')) {
+  if (
+    !result.ok &&
+    result.error instanceof AppError &&
+    (result.error.reason === 'FORBIDDEN' || result.error.reason === 'ROLE_TOO_HIGH')
+  ) {
     await recordDenial({ policy: result.error.reason });
   }
   return result;

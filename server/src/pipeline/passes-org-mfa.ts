@@ -8,7 +8,10 @@ import type { Principal } from './principal';
  * (or stepped up) with a second factor; a key, or a JWT minted from one, that
  * was created from such a session and whose owner still has MFA on.
  */
-export async function passesOrgMfa(trx: Transaction<Database>, principal: Principal): Promise<boolean> {
+export async function passesOrgMfa(
+  trx: Transaction<Database>,
+  principal: Principal,
+): Promise<boolean> {
   if (principal.kind === 'session') return principal.authLevel === 'mfa';
   if (principal.apiKeyId === undefined) return false;
   const key = await keyMfaOrigin(trx, principal.userId, principal.apiKeyId);

@@ -6,14 +6,31 @@ import { GLOBAL_ROLE_PERMISSIONS } from './global-roles';
 import { OrgScopeInput } from './org-procedure';
 
 /** Who may call a procedure, in words, from the role tables. */
-function whoMayCall(meta: { public?: true; permission?: string; orgScoped?: boolean; stepUp?: boolean; returnsSecret?: true } | undefined, orgScoped: boolean): string {
+function whoMayCall(
+  meta:
+    | {
+        public?: true;
+        permission?: string;
+        orgScoped?: boolean;
+        stepUp?: boolean;
+        returnsSecret?: true;
+      }
+    | undefined,
+  orgScoped: boolean,
+): string {
   if (!meta) return 'nobody (no policy)';
   if (meta.public === true) return 'anyone';
   const permission = meta.permission as never;
-  const global = (['user', 'admin'] as const).filter((r) => GLOBAL_ROLE_PERMISSIONS[r].has(permission));
+  const global = (['user', 'admin'] as const).filter((r) =>
+    GLOBAL_ROLE_PERMISSIONS[r].has(permission),
+  );
   const sessionOnly = meta.stepUp === true || meta.returnsSecret === true;
-  if (!orgScoped && sessionOnly) return global.length === 2 ? 'any signed-in user (session, no key)' : `global ${global.join(', ')} (session, no key)`;
-  if (!orgScoped) return global.length === 2 ? 'any signed-in user or scoped key' : `global ${global.join(', ')}`;
+  if (!orgScoped && sessionOnly)
+    return global.length === 2
+      ? 'any signed-in user (session, no key)'
+      : `global ${global.join(', ')} (session, no key)`;
+  if (!orgScoped)
+    return global.length === 2 ? 'any signed-in user or scoped key' : `global ${global.join(', ')}`;
   const org = ORG_ROLES.filter((r) => ORG_ROLE_PERMISSIONS[r].has(permission));
   return `org ${org.join(', ')}`;
 }
@@ -26,16 +43,31 @@ export function renderProcedureTable(router: AnyRouter): string {
   const rows = listProcedures(router).map((p) => {
     const def = (router._def.procedures as Record<string, { _def: { inputs: unknown[] } }>)[p.path];
     const orgScoped = (def?._def.inputs ?? []).includes(OrgScopeInput);
-    const meta = p.meta as { public?: true; permission?: string; rate?: string; stepUp?: boolean; returnsSecret?: true; requireVerifiedEmail?: boolean; summary?: string } | undefined;
+    const meta = p.meta as
+      | {
+          public?: true;
+          permission?: string;
+          rate?: string;
+          stepUp?: boolean;
+          returnsSecret?: true;
+          requireVerifiedEmail?: boolean;
+          summary?: string;
+        }
+      | undefined;
     const policy = meta?.public === true ? 'public' : `\`${meta?.permission ?? '—'}\``;
-    const flags = [orgScoped ? 'org-scoped' : '', meta?.requireVerifiedEmail ? 'verified email' : ''].filter(Boolean).join(', ');
+    const flags = [
+      orgScoped ? 'org-scoped' : '',
+      meta?.requireVerifiedEmail ? 'verified email' : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
     return `| \`${p.path}\` | ${p.type} | ${policy} | ${whoMayCall(meta, orgScoped)} | ${meta?.rate ?? (p.type === 'query' ? 'read' : 'write')} | ${secretColumn(meta, p.secretFields)} | ${flags || '—'} | ${meta?.summary ?? ''} |`;
   });
   return [
     '# Procedures',
     '',
     'Generated from the router by `npx -y pnpm@10 gatehouse procedures --out docs/procedures.md`; a test fails when it is stale.',
-    'Every procedure declares a permission or `public`; org-scoped ones also check the caller\'s role in the `orgId` they name',
+    "Every procedure declares a permission or `public`; org-scoped ones also check the caller's role in the `orgId` they name",
     '(a non-member gets NOT_FOUND). API keys and JWTs act with their scopes intersected with these.',
     '',
     '| procedure | type | permission | who may call | rate class | returns secret / step-up | notes | summary |',
@@ -53,15 +85,19 @@ export function renderProcedureTable(router: AnyRouter): string {
     '',
     'Outside this table: `auth.signIn`, `auth.verifyMfa` and `auth.resetPassword` establish a session from a password, a',
     'second factor or a mailed token (the cookie is never in the body); `POST /oauth/token` exchanges an API key for a JWT',
-    'that carries at most that key\'s scopes and org and dies with it; the `gatehouse admin create` CLI command (a password read from stdin) runs with',
+    "that carries at most that key's scopes and org and dies with it; the `gatehouse admin create` CLI command (a password read from stdin) runs with",
     'database access, not over the API.',
     '',
   ].join('\n');
 }
 
 /** The "returns secret / step-up" cell: what a caller must be to get an answer. */
-function secretColumn(meta: { stepUp?: boolean; returnsSecret?: true } | undefined, secretFields: readonly string[]): string {
-  if (meta?.returnsSecret === true) return `returns secret (${secretFields.map((f) => `\`${f}\``).join(', ')}); step-up session only`;
+function secretColumn(
+  meta: { stepUp?: boolean; returnsSecret?: true } | undefined,
+  secretFields: readonly string[],
+): string {
+  if (meta?.returnsSecret === true)
+    return `returns secret (${secretFields.map((f) => `\`${f}\``).join(', ')}); step-up session only`;
   if (meta?.stepUp === true) return 'step-up session only';
   return '—';
 }

@@ -13,7 +13,14 @@ import { baseProcedure, middleware } from './trpc';
  * email, step-up. Org membership and resource policies follow in the
  * org-scoped builder, once the input is validated.
  */
-const enforcePolicy = middleware(async function enforcePolicy({ ctx, meta, type, path, next, getRawInput }) {
+const enforcePolicy = middleware(async function enforcePolicy({
+  ctx,
+  meta,
+  type,
+  path,
+  next,
+  getRawInput,
+}) {
   if (!meta || meta.permission === undefined || meta.public === true) {
     // Start-up refuses procedures without a policy; a public one built here
     // (instead of from publicProcedure) is refused rather than let through.
@@ -22,31 +29,64 @@ const enforcePolicy = middleware(async function enforcePolicy({ ctx, meta, type,
   await enforceCallRate(ctx, type, meta.rate); // per principal and per class (ratelimit/)
   const principal = ctx.principal;
   if (!principal) {
-    throw new AppError(ctx.authError ?? 'UNAUTHENTICATED', ctx.authError === 'BASIC_AUTH_UNSUPPORTED' ? { message: 'HTTP Basic is not accepted: send "Authorization: Bearer <api key>" (or a JWT from /oauth/token)' } : {});
+    throw new AppError(
+      ctx.authError ?? 'UNAUTHENTICATED',
+      ctx.authError === 'BASIC_AUTH_UNSUPPORTED'
+        ? {
+            message:
+              'HTTP Basic is not accepted: send "Authorization: Bearer <api key>" (or a JWT from /oauth/token)',
+          }
+        : {},
+    );
   }
   if (!principal.permissions.has(meta.permission)) {
     // Every authorization denial is recorded: the first of a principal and procedure in a minute as a row, repeats as a count.
     ctx.deps.metrics.authzDenied(meta.permission);
-    securityEvent(ctx.log, { type: 'authz.denied', requestId: ctx.requestId, ip: ctx.ip, principal, details: { procedure: path, permission: meta.permission } });
+    securityEvent(ctx.log, {
+      type: 'authz.denied',
+      requestId: ctx.requestId,
+      ip: ctx.ip,
+      principal,
+      details: { procedure: path, permission: meta.permission },
+    });
     const actor = actorOf(principal);
-    await ctx.deps.auditRefusals.append(`authz.denied|${actor.type}:${actor.id}|${path}`, { action: 'authz.denied', actor, outcome: 'denied', ip: ctx.ip, requestId: ctx.requestId, details: { procedure: path, permission: meta.permission } });
+    await ctx.deps.auditRefusals.append(`authz.denied|${actor.type}:${actor.id}|${path}`, {
+      action: 'authz.denied',
+      actor,
+      outcome: 'denied',
+      ip: ctx.ip,
+      requestId: ctx.requestId,
+      details: { procedure: path, permission: meta.permission },
+    });
     throw new AppError('FORBIDDEN');
   }
-  if (meta.requireVerifiedEmail === true && !principal.emailVerified) throw new AppError('EMAIL_NOT_VERIFIED');
+  if (meta.requireVerifiedEmail === true && !principal.emailVerified)
+    throw new AppError('EMAIL_NOT_VERIFIED');
   if (meta.stepUp === true || meta.returnsSecret === true) {
     // Sensitive acts, and every act that mints or reveals a secret, need a
     // recent interactive proof; a key or token can never give one.
     if (principal.kind !== 'session') {
-      throw new AppError('SESSION_REQUIRED', { message: 'Only a signed-in session with a recent re-authentication may do this; API keys and access tokens cannot' });
+      throw new AppError('SESSION_REQUIRED', {
+        message:
+          'Only a signed-in session with a recent re-authentication may do this; API keys and access tokens cannot',
+      });
     }
     const at = principal.reauthenticatedAt;
     if (!at || Date.now() - at.getTime() > ctx.deps.config.auth.stepUpWindowMs) {
-      throw new AppError('REAUTH_REQUIRED', { message: 'Confirm your password or second factor to continue' });
+      throw new AppError('REAUTH_REQUIRED', {
+        message: 'Confirm your password or second factor to continue',
+      });
     }
   }
   if (type === 'mutation' && ctx.headers['idempotency-key'] !== undefined) {
     const options = { storeResponse: meta.returnsSecret !== true };
-    return withIdempotency({ ...ctx, principal }, path, await getRawInput(), () => next({ ctx: { principal } }).then(unavailableAs503), options);
+    return withIdempotency(
+      { ...ctx, principal },
+      path,
+      await getRawInput(),
+      () => next({ ctx: { principal } }).then(unavailableAs503),
+      options,
+    );
   }
   return unavailableAs503(await next({ ctx: { principal } }));
 });
@@ -62,8 +102,17 @@ const enforcePublic = middleware(async function enforcePublic({ ctx, meta, type,
 
 /** A call that failed because the database is away answers 503 (retry later), not 500. */
 function unavailableAs503<R extends { ok: boolean; error?: unknown }>(result: R): R {
-  if (!result.ok && isDatabaseUnavailable((result.error as { cause?: unknown } | undefined)?.cause)) {
-    return { ...result, error: new AppError('SERVICE_UNAVAILABLE', { message: 'The service is temporarily unavailable; retry shortly', retryAfterSeconds: 1 }) };
+  if (
+    !result.ok &&
+    isDatabaseUnavailable((result.error as { cause?: unknown } | undefined)?.cause)
+  ) {
+    return {
+      ...result,
+      error: new AppError('SERVICE_UNAVAILABLE', {
+        message: 'The service is temporarily unavailable; retry shortly',
+        retryAfterSeconds: 1,
+      }),
+    };
   }
   return result;
 }

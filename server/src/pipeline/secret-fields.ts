@@ -26,7 +26,10 @@ function propertyNames(schema: unknown): string[] {
   if (!schema || typeof schema !== 'object') return [];
   const s = schema as Record<string, unknown>;
   const names: string[] = [];
-  for (const [name, child] of Object.entries((s.properties as Record<string, unknown> | undefined) ?? {})) names.push(name, ...propertyNames(child));
+  for (const [name, child] of Object.entries(
+    (s.properties as Record<string, unknown> | undefined) ?? {},
+  ))
+    names.push(name, ...propertyNames(child));
   for (const key of ['items', 'anyOf', 'oneOf', 'allOf', 'additionalProperties', 'prefixItems']) {
     const child = s[key];
     if (Array.isArray(child)) for (const c of child) names.push(...propertyNames(c));

@@ -13,8 +13,14 @@ export interface Tenant {
 }
 
 /** Tells the row-level-security policies who is asking (transaction-local settings). */
-export async function setTenantSettings(trx: Transaction<Database>, userId: string, orgIds: readonly string[]): Promise<void> {
-  await sql`select set_config('gatehouse.user_id', ${userId}, true), set_config('gatehouse.org_ids', ${orgIds.join(',')}, true)`.execute(trx);
+export async function setTenantSettings(
+  trx: Transaction<Database>,
+  userId: string,
+  orgIds: readonly string[],
+): Promise<void> {
+  await sql`select set_config('gatehouse.user_id', ${userId}, true), set_config('gatehouse.org_ids', ${orgIds.join(',')}, true)`.execute(
+    trx,
+  );
 }
 
 /**
@@ -24,6 +30,12 @@ export async function setTenantSettings(trx: Transaction<Database>, userId: stri
  * connects as the tables' owner or a superuser. `set_config('role', …, true)`
  * is `SET LOCAL ROLE`, with the same membership check.
  */
-export async function enterTenantScope(trx: Transaction<Database>, userId: string, orgIds: readonly string[]): Promise<void> {
-  await sql`select set_config('gatehouse.user_id', ${userId}, true), set_config('gatehouse.org_ids', ${orgIds.join(',')}, true), set_config('role', 'gatehouse_app', true)`.execute(trx);
+export async function enterTenantScope(
+  trx: Transaction<Database>,
+  userId: string,
+  orgIds: readonly string[],
+): Promise<void> {
+  await sql`select set_config('gatehouse.user_id', ${userId}, true), set_config('gatehouse.org_ids', ${orgIds.join(',')}, true), set_config('role', 'gatehouse_app', true)`.execute(
+    trx,
+  );
 }

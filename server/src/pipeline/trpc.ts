@@ -14,7 +14,11 @@ export interface ErrorData {
   readonly requestId?: string;
   readonly retryAfterSeconds?: number;
   /** Input validation problems: where and what kind, never the rule's text. */
-  readonly issues?: readonly { readonly path: string; readonly code: string; readonly reason?: Reason }[];
+  readonly issues?: readonly {
+    readonly path: string;
+    readonly code: string;
+    readonly reason?: Reason;
+  }[];
   readonly stack?: string;
 }
 
@@ -33,15 +37,21 @@ const t = initTRPC
     errorFormatter({ shape, error, ctx, path }) {
       const isDev = ctx?.deps.config.isDev ?? false;
       // Input validation only: an output validation failure is an internal error.
-      const zod = error.code === 'BAD_REQUEST' && error.cause instanceof ZodError ? error.cause : undefined;
-      const issues = error instanceof AppError && error.issues ? [...error.issues] : zod?.issues.map((i) => {
-        const custom = i.code === 'custom' && isReason((i.params as { reason?: unknown } | undefined)?.reason);
-        return {
-          path: i.path.map(String).join('.'),
-          code: i.code,
-          ...(custom ? { reason: (i.params as { reason: Reason }).reason } : {}),
-        };
-      });
+      const zod =
+        error.code === 'BAD_REQUEST' && error.cause instanceof ZodError ? error.cause : undefined;
+      const issues =
+        error instanceof AppError && error.issues
+          ? [...error.issues]
+          : zod?.issues.map((i) => {
+              const custom =
+                i.code === 'custom' &&
+                isReason((i.params as { reason?: unknown } | undefined)?.reason);
+              return {
+                path: i.path.map(String).join('.'),
+                code: i.code,
+                ...(custom ? { reason: (i.params as { reason: Reason }).reason } : {}),
+              };
+            });
       const reason: Reason =
         error instanceof AppError
           ? error.reason
@@ -51,9 +61,14 @@ const t = initTRPC
       // Unexpected: a fault, not a refusal (an AppError reason, a validation
       // failure, an unknown path, a malformed call). Only these may show
       // their message and stack, and in development only.
-      const unexpected = error.code === 'INTERNAL_SERVER_ERROR' && !(error instanceof AppError) && !zod;
+      const unexpected =
+        error.code === 'INTERNAL_SERVER_ERROR' && !(error instanceof AppError) && !zod;
       const hideMessage = unexpected && !isDev;
-      const message = zod ? 'Input validation failed' : hideMessage ? 'Internal server error' : error.message;
+      const message = zod
+        ? 'Input validation failed'
+        : hideMessage
+          ? 'Internal server error'
+          : error.message;
       const data: ErrorData = {
         code: shape.data.code,
         httpStatus: shape.data.httpStatus,

@@ -12,7 +12,10 @@ const ExactTimestamp = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/)
   // A real instant (no 30 February), so PostgreSQL's cast cannot fail.
-  .refine((s) => !Number.isNaN(Date.parse(s)) && new Date(s).toISOString().slice(0, 23) === s.slice(0, 23));
+  .refine(
+    (s) =>
+      !Number.isNaN(Date.parse(s)) && new Date(s).toISOString().slice(0, 23) === s.slice(0, 23),
+  );
 const Position = z.tuple([ExactTimestamp, z.uuid()]);
 
 /** The opaque cursor callers hand back: base64url JSON of the sort key. */

@@ -4,18 +4,44 @@ import type { ProjectCursor } from './project-cursor';
 
 type Trx = Transaction<Database>;
 
-const COLUMNS = ['id', 'org_id', 'owner_id', 'name', 'description', 'version', 'created_at', 'updated_at'] as const;
+const COLUMNS = [
+  'id',
+  'org_id',
+  'owner_id',
+  'name',
+  'description',
+  'version',
+  'created_at',
+  'updated_at',
+] as const;
 
 // Every query takes the org: a project id alone never finds a row.
 
 export function findProject(db: Trx, orgId: string, id: string) {
-  return db.selectFrom('projects').select(COLUMNS).where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+  return db
+    .selectFrom('projects')
+    .select(COLUMNS)
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 export type ProjectRow = NonNullable<Awaited<ReturnType<typeof findProject>>>;
 
-export function insertProject(db: Trx, row: { orgId: string; ownerId: string; name: string; description: string | null }) {
-  return db.insertInto('projects').values({ org_id: row.orgId, owner_id: row.ownerId, name: row.name, description: row.description }).returning(COLUMNS).executeTakeFirstOrThrow();
+export function insertProject(
+  db: Trx,
+  row: { orgId: string; ownerId: string; name: string; description: string | null },
+) {
+  return db
+    .insertInto('projects')
+    .values({
+      org_id: row.orgId,
+      owner_id: row.ownerId,
+      name: row.name,
+      description: row.description,
+    })
+    .returning(COLUMNS)
+    .executeTakeFirstOrThrow();
 }
 
 /** Escapes LIKE metacharacters so a filter matches literally. */
@@ -30,19 +56,47 @@ const createdAtExact = sql<string>`to_char(created_at at time zone 'UTC', 'YYYY-
  * A page newest-first, after the (created_at, id) keyset position: no
  * OFFSET, no COUNT; one row more than asked tells whether another page exists.
  */
-export function listProjects(db: Trx, options: { orgId: string; nameContains: string | undefined; after: ProjectCursor | undefined; limit: number }) {
-  let q = db.selectFrom('projects').select(COLUMNS).select(createdAtExact.as('created_at_exact')).where('org_id', '=', options.orgId);
-  if (options.nameContains !== undefined) q = q.where('name', 'ilike', likeLiteral(options.nameContains));
+export function listProjects(
+  db: Trx,
+  options: {
+    orgId: string;
+    nameContains: string | undefined;
+    after: ProjectCursor | undefined;
+    limit: number;
+  },
+) {
+  let q = db
+    .selectFrom('projects')
+    .select(COLUMNS)
+    .select(createdAtExact.as('created_at_exact'))
+    .where('org_id', '=', options.orgId);
+  if (options.nameContains !== undefined)
+    q = q.where('name', 'ilike', likeLiteral(options.nameContains));
   if (options.after) {
     const createdAt = sql<Date>`cast(${options.after.createdAt} as timestamptz)`;
     const id = options.after.id;
-    q = q.where((eb) => eb.or([eb('created_at', '<', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)])]));
+    q = q.where((eb) =>
+      eb.or([
+        eb('created_at', '<', createdAt),
+        eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)]),
+      ]),
+    );
   }
-  return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(options.limit + 1).execute();
+  return q
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(options.limit + 1)
+    .execute();
 }
 
 /** Applies a change only at the expected version (optimistic concurrency); undefined when stale or gone. */
-export function updateProjectAtVersion(db: Trx, orgId: string, id: string, version: number, patch: { name?: string | undefined; description?: string | null | undefined }) {
+export function updateProjectAtVersion(
+  db: Trx,
+  orgId: string,
+  id: string,
+  version: number,
+  patch: { name?: string | undefined; description?: string | null | undefined },
+) {
   return db
     .updateTable('projects')
     .set({
@@ -59,5 +113,9 @@ export function updateProjectAtVersion(db: Trx, orgId: string, id: string, versi
 }
 
 export function deleteProject(db: Trx, orgId: string, id: string) {
-  return db.deleteFrom('projects').where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+  return db
+    .deleteFrom('projects')
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .executeTakeFirst();
 }

@@ -6,7 +6,13 @@ import type { Principal } from '../pipeline/principal';
 import type { Tenant } from '../pipeline/tenant-scope';
 import { decodeProjectCursor, encodeProjectCursor } from './project-cursor';
 import { canDeleteProject, canEditProject } from './project-policy';
-import { deleteProject, findProject, insertProject, listProjects, updateProjectAtVersion } from './project-queries';
+import {
+  deleteProject,
+  findProject,
+  insertProject,
+  listProjects,
+  updateProjectAtVersion,
+} from './project-queries';
 import { toProject } from './to-project';
 
 /** What every project operation receives: the caller and their tenant transaction. */
@@ -18,9 +24,25 @@ function caller(ctx: ProjectContext): { userId: string; permissions: Tenant['per
   return { userId: ctx.principal.userId, permissions: ctx.tenant.permissions };
 }
 
-export async function createProject(ctx: ProjectContext, input: CreateProjectInput): Promise<Project> {
-  const row = await insertProject(ctx.tenant.db, { orgId: ctx.tenant.orgId, ownerId: ctx.principal.userId, name: input.name, description: input.description ?? null });
-  await ctx.deps.audit.append(ctx.tenant.db, { action: 'project.create', actor: actorOf(ctx.principal), target: { type: 'project', id: row.id }, orgId: ctx.tenant.orgId, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId });
+export async function createProject(
+  ctx: ProjectContext,
+  input: CreateProjectInput,
+): Promise<Project> {
+  const row = await insertProject(ctx.tenant.db, {
+    orgId: ctx.tenant.orgId,
+    ownerId: ctx.principal.userId,
+    name: input.name,
+    description: input.description ?? null,
+  });
+  await ctx.deps.audit.append(ctx.tenant.db, {
+    action: 'project.create',
+    actor: actorOf(ctx.principal),
+    target: { type: 'project', id: row.id },
+    orgId: ctx.tenant.orgId,
+    outcome: 'success',
+    ip: ctx.ip,
+    requestId: ctx.requestId,
+  });
   return toProject(row);
 }
 
@@ -31,12 +53,26 @@ export async function getProject(ctx: ProjectContext, id: string): Promise<Proje
 }
 
 /** One page of the org's projects, newest first; `nextCursor` is null on the last page. */
-export async function listProjectPage(ctx: ProjectContext, input: { nameContains?: string | undefined; cursor?: string | undefined; limit: number }): Promise<{ projects: Project[]; nextCursor: string | null }> {
+export async function listProjectPage(
+  ctx: ProjectContext,
+  input: { nameContains?: string | undefined; cursor?: string | undefined; limit: number },
+): Promise<{ projects: Project[]; nextCursor: string | null }> {
   const after = input.cursor !== undefined ? decodeProjectCursor(input.cursor) : undefined;
-  const rows = await listProjects(ctx.tenant.db, { orgId: ctx.tenant.orgId, nameContains: input.nameContains, after, limit: input.limit });
+  const rows = await listProjects(ctx.tenant.db, {
+    orgId: ctx.tenant.orgId,
+    nameContains: input.nameContains,
+    after,
+    limit: input.limit,
+  });
   const page = rows.slice(0, input.limit);
   const last = page[page.length - 1];
-  return { projects: page.map(toProject), nextCursor: rows.length > input.limit && last ? encodeProjectCursor({ createdAt: last.created_at_exact, id: last.id }) : null };
+  return {
+    projects: page.map(toProject),
+    nextCursor:
+      rows.length > input.limit && last
+        ? encodeProjectCursor({ createdAt: last.created_at_exact, id: last.id })
+        : null,
+  };
 }
 
 /**
@@ -44,14 +80,30 @@ export async function listProjectPage(ctx: ProjectContext, input: { nameContains
  * policy runs on the loaded row; a stale version answers CONFLICT and
  * changes nothing.
  */
-export async function updateProject(ctx: ProjectContext, input: UpdateProjectInput): Promise<Project> {
+export async function updateProject(
+  ctx: ProjectContext,
+  input: UpdateProjectInput,
+): Promise<Project> {
   const { db, orgId } = ctx.tenant;
   const current = await findProject(db, orgId, input.id);
   if (!current) throw NOT_FOUND();
-  if (!canEditProject(caller(ctx), current)) throw new AppError('FORBIDDEN', { message: 'You may only edit your own projects' });
+  if (!canEditProject(caller(ctx), current))
+    throw new AppError('FORBIDDEN', { message: 'You may only edit your own projects' });
   const updated = await updateProjectAtVersion(db, orgId, input.id, input.version, input.patch);
-  if (!updated) throw new AppError('CONFLICT', { message: `The project changed since version ${input.version}; reload it and retry` });
-  await ctx.deps.audit.append(db, { action: 'project.update', actor: actorOf(ctx.principal), target: { type: 'project', id: updated.id }, orgId, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId, details: { version: updated.version } });
+  if (!updated)
+    throw new AppError('CONFLICT', {
+      message: `The project changed since version ${input.version}; reload it and retry`,
+    });
+  await ctx.deps.audit.append(db, {
+    action: 'project.update',
+    actor: actorOf(ctx.principal),
+    target: { type: 'project', id: updated.id },
+    orgId,
+    outcome: 'success',
+    ip: ctx.ip,
+    requestId: ctx.requestId,
+    details: { version: updated.version },
+  });
   return toProject(updated);
 }
 
@@ -59,8 +111,17 @@ export async function removeProject(ctx: ProjectContext, id: string): Promise<Ok
   const { db, orgId } = ctx.tenant;
   const current = await findProject(db, orgId, id);
   if (!current) throw NOT_FOUND();
-  if (!canDeleteProject(caller(ctx), current)) throw new AppError('FORBIDDEN', { message: 'You may only delete your own projects' });
+  if (!canDeleteProject(caller(ctx), current))
+    throw new AppError('FORBIDDEN', { message: 'You may only delete your own projects' });
   await deleteProject(db, orgId, id);
-  await ctx.deps.audit.append(db, { action: 'project.delete', actor: actorOf(ctx.principal), target: { type: 'project', id }, orgId, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId });
+  await ctx.deps.audit.append(db, {
+    action: 'project.delete',
+    actor: actorOf(ctx.principal),
+    target: { type: 'project', id },
+    orgId,
+    outcome: 'success',
+    ip: ctx.ip,
+    requestId: ctx.requestId,
+  });
   return { ok: true };
 }

@@ -8,12 +8,25 @@ import type { RateClass } from '../pipeline/meta';
  * of ten spends ten). The class comes from `meta.rate`; queries default to
  * `read`, mutations to `write`.
  */
-export async function enforceCallRate(ctx: Context, type: string, rate: RateClass | undefined): Promise<void> {
+export async function enforceCallRate(
+  ctx: Context,
+  type: string,
+  rate: RateClass | undefined,
+): Promise<void> {
   const rateClass = rate ?? (type === 'query' ? 'read' : 'write');
   const verdict = await ctx.deps.rateLimiter.limitCall(ctx, rateClass);
   if (!verdict.allowed) {
     ctx.deps.metrics.rateLimited(rateClass);
-    securityEvent(ctx.log, { type: 'rate_limit.rejected', requestId: ctx.requestId, ip: ctx.ip, principal: ctx.principal, details: { class: rateClass } });
-    throw new AppError('RATE_LIMITED', { message: 'Too many requests; retry later', retryAfterSeconds: verdict.retryAfterSeconds });
+    securityEvent(ctx.log, {
+      type: 'rate_limit.rejected',
+      requestId: ctx.requestId,
+      ip: ctx.ip,
+      principal: ctx.principal,
+      details: { class: rateClass },
+    });
+    throw new AppError('RATE_LIMITED', {
+      message: 'Too many requests; retry later',
+      retryAfterSeconds: verdict.retryAfterSeconds,
+    });
   }
 }

@@ -1,7 +1,12 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import {
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
 import type { Config } from '../config';
 import type { RateClass } from '../pipeline/meta';
 import { ipRateKey } from './ip-rate-key';
@@ -24,7 +29,11 @@ export interface HeaderSink {
 export interface CallIdentity {
   readonly headers: IncomingHttpHeaders;
   readonly ip: string;
-  readonly principal: { readonly kind: string; readonly userId: string; readonly apiKeyId: string | undefined } | null;
+  readonly principal: {
+    readonly kind: string;
+    readonly userId: string;
+    readonly apiKeyId: string | undefined;
+  } | null;
   readonly response: HeaderSink;
 }
 
@@ -37,7 +46,11 @@ export interface CallIdentity {
 export interface RateLimiter {
   readonly store: 'memory' | 'redis';
   /** Front door: spends `units` (one per call in a batch) of the IP's budget. */
-  limitRequest(request: { readonly headers: IncomingHttpHeaders; readonly ip: string }, response: HeaderSink, units: number): Promise<RateVerdict>;
+  limitRequest(
+    request: { readonly headers: IncomingHttpHeaders; readonly ip: string },
+    response: HeaderSink,
+    units: number,
+  ): Promise<RateVerdict>;
   /** Pipeline: spends one unit of the principal's budget (if any) and of the class's budget. */
   limitCall(call: CallIdentity, rateClass: RateClass): Promise<RateVerdict>;
   /** Closes its Redis connection. */
@@ -71,7 +84,12 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const budget = (name: string, quota: number): Budget => {
     const base = { points: quota, duration: WINDOW_SECONDS, keyPrefix: `${keyPrefix}:rl:${name}` };
     const limiter = redis
-      ? new RateLimiterRedis({ ...base, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter: new RateLimiterMemory(base) })
+      ? new RateLimiterRedis({
+          ...base,
+          storeClient: redis,
+          rejectIfRedisNotReady: true,
+          insuranceLimiter: new RateLimiterMemory(base),
+        })
       : new RateLimiterMemory(base);
     return { name, quota, limiter };
   };
@@ -96,7 +114,13 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     sink.setHeader('ratelimit', fields.limit);
   };
 
-  const spend = async (b: Budget, key: string, units: number, request: object, sink: HeaderSink): Promise<RateVerdict> => {
+  const spend = async (
+    b: Budget,
+    key: string,
+    units: number,
+    request: object,
+    sink: HeaderSink,
+  ): Promise<RateVerdict> => {
     let res: RateLimiterRes;
     let allowed = true;
     try {
@@ -107,7 +131,13 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       allowed = false;
     }
     const resetSeconds = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
-    advertise(request, sink, { name: b.name, quota: b.quota, windowSeconds: WINDOW_SECONDS, remaining: allowed ? res.remainingPoints : 0, resetSeconds });
+    advertise(request, sink, {
+      name: b.name,
+      quota: b.quota,
+      windowSeconds: WINDOW_SECONDS,
+      remaining: allowed ? res.remainingPoints : 0,
+      resetSeconds,
+    });
     return { allowed, retryAfterSeconds: allowed ? 0 : resetSeconds };
   };
 
@@ -119,9 +149,12 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
 
   return {
     store: redis ? 'redis' : 'memory',
-    limitRequest: (request, response, units) => spend(ip, ipRateKey(request.ip), Math.max(1, units), request.headers, response),
+    limitRequest: (request, response, units) =>
+      spend(ip, ipRateKey(request.ip), Math.max(1, units), request.headers, response),
     async limitCall(call, rateClass) {
-      const who = call.principal ? `${call.principal.kind}:${call.principal.apiKeyId ?? call.principal.userId}` : undefined;
+      const who = call.principal
+        ? `${call.principal.kind}:${call.principal.apiKeyId ?? call.principal.userId}`
+        : undefined;
       if (who) {
         const verdict = await spend(principal, who, 1, call.headers, call.response);
         // A class budget at or above the principal's, over the same window and key, can
@@ -129,7 +162,13 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
         if (!verdict.allowed || classes[rateClass].quota >= principal.quota) return verdict;
       }
       // Anonymous calls (sign-in, sign-up...) share their class budget per IP.
-      return spend(classes[rateClass], who ?? `ip:${ipRateKey(call.ip)}`, 1, call.headers, call.response);
+      return spend(
+        classes[rateClass],
+        who ?? `ip:${ipRateKey(call.ip)}`,
+        1,
+        call.headers,
+        call.response,
+      );
     },
     close,
   };

@@ -16,7 +16,11 @@ export function createRedis(url: string, log: Logger): Redis {
   });
   let down = false;
   redis.on('error', (err: Error) => {
-    if (!down) log.warn({ err: { message: err.message } }, 'redis unavailable; using per-instance fallbacks');
+    if (!down)
+      log.warn(
+        { err: { message: err.message } },
+        'redis unavailable; using per-instance fallbacks',
+      );
     down = true;
   });
   redis.on('ready', () => {

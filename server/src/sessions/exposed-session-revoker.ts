@@ -8,7 +8,11 @@ import type { SessionService } from './session-service';
  * reached the plain-HTTP listener), and audits it. Other credential kinds
  * are left to their own revokers.
  */
-export function createExposedSessionRevoker(deps: { sessions: SessionService; audit: AuditSink; db: AppDeps['db'] }): ExposedCredentialRevoker {
+export function createExposedSessionRevoker(deps: {
+  sessions: SessionService;
+  audit: AuditSink;
+  db: AppDeps['db'];
+}): ExposedCredentialRevoker {
   return async function revokeExposedSession(credential, request) {
     if (credential.kind !== 'session') return;
     const session = await deps.sessions.validate(credential.value);
@@ -27,7 +31,9 @@ export function createExposedSessionRevoker(deps: { sessions: SessionService; au
 }
 
 /** Runs every revoker in turn: each recognises its own kind of credential. */
-export function combineRevokers(revokers: readonly ExposedCredentialRevoker[]): ExposedCredentialRevoker {
+export function combineRevokers(
+  revokers: readonly ExposedCredentialRevoker[],
+): ExposedCredentialRevoker {
   return async function revokeExposed(credential, request) {
     for (const revoke of revokers) await revoke(credential, request);
   };

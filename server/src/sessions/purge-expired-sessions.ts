@@ -8,7 +8,13 @@ export function purgeExpiredSessions(db: Kysely<Database>, limit?: number): Prom
     (n) =>
       db
         .deleteFrom('sessions')
-        .where('id', 'in', (eb) => eb.selectFrom('sessions').select('id').where('expires_at', '<', sql<Date>`now()`).limit(n))
+        .where('id', 'in', (eb) =>
+          eb
+            .selectFrom('sessions')
+            .select('id')
+            .where('expires_at', '<', sql<Date>`now()`)
+            .limit(n),
+        )
         .executeTakeFirstOrThrow(),
     limit,
   );

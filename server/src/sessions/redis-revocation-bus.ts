@@ -2,7 +2,6 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { RevocationBus, RevocationMessage } from './revocation-bus';
 
-
 /**
  * Revocations over Redis pub/sub so that every instance drops a revoked
  * session from its cache at once. `isConnected()` is false while the
@@ -10,7 +9,11 @@ import type { RevocationBus, RevocationMessage } from './revocation-bus';
  * The channel carries REDIS_KEY_PREFIX, so deployments sharing one Redis do
  * not drop each other's sessions.
  */
-export function createRedisRevocationBus(redis: Redis, log: Logger, keyPrefix: string): RevocationBus {
+export function createRedisRevocationBus(
+  redis: Redis,
+  log: Logger,
+  keyPrefix: string,
+): RevocationBus {
   const CHANNEL = `${keyPrefix}:session-revocations`;
   const subscriber = redis.duplicate();
   const handlers: ((m: RevocationMessage) => void)[] = [];
@@ -46,7 +49,10 @@ export function createRedisRevocationBus(redis: Redis, log: Logger, keyPrefix: s
       try {
         await redis.publish(CHANNEL, JSON.stringify(message));
       } catch (err) {
-        log.warn({ err: { message: (err as Error).message } }, 'revocation publish failed; other instances bypass their caches while Redis is down');
+        log.warn(
+          { err: { message: (err as Error).message } },
+          'revocation publish failed; other instances bypass their caches while Redis is down',
+        );
       }
     },
     subscribe: (handler) => {

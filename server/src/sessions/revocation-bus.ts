@@ -5,7 +5,13 @@
 export type RevocationMessage =
   | { readonly sessionIds: readonly string[] }
   | { readonly userId: string }
-  | { readonly accessTokens: { readonly apiKeyId?: string; readonly userId?: string; readonly at: number } };
+  | {
+      readonly accessTokens: {
+        readonly apiKeyId?: string;
+        readonly userId?: string;
+        readonly at: number;
+      };
+    };
 
 /**
  * Carries session revocations to every server instance. Locally it is a

@@ -35,7 +35,16 @@ export type SessionWithUserRow = NonNullable<Awaited<ReturnType<typeof findSessi
 
 export function insertSession(
   db: Db,
-  row: { id: string; secretHash: Buffer; userId: string; authLevel: 'password' | 'mfa'; now: Date; expiresAt: Date; ip: string | null; userAgent: string | null },
+  row: {
+    id: string;
+    secretHash: Buffer;
+    userId: string;
+    authLevel: 'password' | 'mfa';
+    now: Date;
+    expiresAt: Date;
+    ip: string | null;
+    userAgent: string | null;
+  },
 ) {
   return db
     .insertInto('sessions')
@@ -64,11 +73,19 @@ export function deleteSession(db: Db, id: string) {
 
 /** Deletes a session only if it belongs to `userId` (a caller can revoke only their own). */
 export function deleteUserSession(db: Db, userId: string, id: string) {
-  return db.deleteFrom('sessions').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+  return db
+    .deleteFrom('sessions')
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
 }
 
 /** Deletes every session of a user, optionally keeping one; returns the deleted ids. */
-export async function deleteUserSessions(db: Db, userId: string, exceptId?: string): Promise<string[]> {
+export async function deleteUserSessions(
+  db: Db,
+  userId: string,
+  exceptId?: string,
+): Promise<string[]> {
   let q = db.deleteFrom('sessions').where('user_id', '=', userId);
   if (exceptId !== undefined) q = q.where('id', '!=', exceptId);
   const rows = await q.returning('id').execute();
@@ -88,10 +105,18 @@ export function listUserSessions(db: Db, userId: string, now: Date) {
 }
 
 /** Records a fresh password or second-factor proof on a session (step-up). */
-export function markSessionReauthenticated(db: Db, id: string, now: Date, authLevel: 'password' | 'mfa' | undefined) {
+export function markSessionReauthenticated(
+  db: Db,
+  id: string,
+  now: Date,
+  authLevel: 'password' | 'mfa' | undefined,
+) {
   return db
     .updateTable('sessions')
-    .set({ reauthenticated_at: now, ...(authLevel === 'mfa' ? { auth_level: 'mfa' as const } : {}) })
+    .set({
+      reauthenticated_at: now,
+      ...(authLevel === 'mfa' ? { auth_level: 'mfa' as const } : {}),
+    })
     .where('id', '=', id)
     .execute();
 }

@@ -60,7 +60,10 @@ export interface SessionServiceOptions {
 }
 
 export interface SessionService {
-  create(userId: string, meta: { ip: string | null; userAgent: string | null; authLevel?: 'password' | 'mfa' }): Promise<{ token: string; session: SessionListItem }>;
+  create(
+    userId: string,
+    meta: { ip: string | null; userAgent: string | null; authLevel?: 'password' | 'mfa' },
+  ): Promise<{ token: string; session: SessionListItem }>;
   /** The session for a presented token, or undefined (malformed, unknown, wrong secret, expired, locked user). */
   validate(token: string): Promise<ValidatedSession | undefined>;
   /** Revokes one session of a user (no effect on someone else's). Returns whether one was removed. */

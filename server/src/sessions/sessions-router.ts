@@ -16,23 +16,48 @@ export const sessionsRouter = router({
       return { sessions: sessions.map((s) => toSessionInfo(s, ctx.principal.sessionId)) };
     }),
   revoke: procedure
-    .meta({ permission: 'session:manage', audit: 'session.revoke', summary: "Revoke one of the caller's sessions" })
+    .meta({
+      permission: 'session:manage',
+      audit: 'session.revoke',
+      summary: "Revoke one of the caller's sessions",
+    })
     .input(SessionRef)
     .output(Ok)
     .mutation(async ({ ctx, input }) => {
       const removed = await ctx.deps.sessions.revokeOwn(ctx.principal.userId, input.id);
       // Someone else's session id answers exactly like an unknown one.
       if (!removed) throw new AppError('NOT_FOUND', { message: 'No such session' });
-      await ctx.deps.audit.append(ctx.deps.db, { action: 'session.revoke', actor: actorOf(ctx.principal), target: { type: 'session', id: input.id }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId });
+      await ctx.deps.audit.append(ctx.deps.db, {
+        action: 'session.revoke',
+        actor: actorOf(ctx.principal),
+        target: { type: 'session', id: input.id },
+        outcome: 'success',
+        ip: ctx.ip,
+        requestId: ctx.requestId,
+      });
       return { ok: true as const };
     }),
   revokeOthers: procedure
-    .meta({ permission: 'session:manage', audit: 'session.revoke_others', summary: "Revoke every session of the caller but the current one" })
+    .meta({
+      permission: 'session:manage',
+      audit: 'session.revoke_others',
+      summary: 'Revoke every session of the caller but the current one',
+    })
     .input(NoInput)
     .output(RevokedCount)
     .mutation(async ({ ctx }) => {
-      const revoked = await ctx.deps.sessions.revokeAllForUser(ctx.principal.userId, { exceptId: ctx.principal.sessionId });
-      await ctx.deps.audit.append(ctx.deps.db, { action: 'session.revoke_others', actor: actorOf(ctx.principal), target: { type: 'user', id: ctx.principal.userId }, outcome: 'success', ip: ctx.ip, requestId: ctx.requestId, details: { count: revoked } });
+      const revoked = await ctx.deps.sessions.revokeAllForUser(ctx.principal.userId, {
+        exceptId: ctx.principal.sessionId,
+      });
+      await ctx.deps.audit.append(ctx.deps.db, {
+        action: 'session.revoke_others',
+        actor: actorOf(ctx.principal),
+        target: { type: 'user', id: ctx.principal.userId },
+        outcome: 'success',
+        ip: ctx.ip,
+        requestId: ctx.requestId,
+        details: { count: revoked },
+      });
       return { revoked };
     }),
 });

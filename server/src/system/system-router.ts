@@ -8,5 +8,9 @@ export const systemRouter = router({
     .meta({ public: true, summary: 'Name and version of the running server' })
     .input(NoInput)
     .output(VersionInfo)
-    .query(({ ctx }) => ({ name: 'gatehouse' as const, version: ctx.deps.version, node: process.versions.node })),
+    .query(({ ctx }) => ({
+      name: 'gatehouse' as const,
+      version: ctx.deps.version,
+      node: process.versions.node,
+    })),
 });

@@ -38,9 +38,20 @@ describe('API key format', () => {
     for (let i = 9; i < key.length; i++) {
       if (key[i] === '_') continue;
       const other = key[i] === 'a' ? 'b' : 'a';
-      expect(parseApiKey(`${key.slice(0, i)}${other}${key.slice(i + 1)}`), `position ${i}`).toBeUndefined();
+      expect(
+        parseApiKey(`${key.slice(0, i)}${other}${key.slice(i + 1)}`),
+        `position ${i}`,
+      ).toBeUndefined();
     }
-    for (const bad of [key.slice(0, -1), `${key}a`, key.replace('gth_live_', 'gth_test_'), key.toUpperCase(), ` ${key}`, '', 'gth_live_']) {
+    for (const bad of [
+      key.slice(0, -1),
+      `${key}a`,
+      key.replace('gth_live_', 'gth_test_'),
+      key.toUpperCase(),
+      ` ${key}`,
+      '',
+      'gth_live_',
+    ]) {
       expect(parseApiKey(bad)).toBeUndefined();
     }
   });
@@ -57,19 +68,41 @@ describe('API key format', () => {
 
 describe('credentials in the query string', () => {
   it('are recognised by name, whatever the case or value', () => {
-    for (const q of ['api_key=x', 'apikey=', 'key=1', 'token=t', 'TOKEN=t', 'input=%7B%7D&Api_Key=x', 'access_token=a', 'api-key=x', 'jwt=x', 'auth=x', 'client_secret=x', 'x.api.key=x'])
+    for (const q of [
+      'api_key=x',
+      'apikey=',
+      'key=1',
+      'token=t',
+      'TOKEN=t',
+      'input=%7B%7D&Api_Key=x',
+      'access_token=a',
+      'api-key=x',
+      'jwt=x',
+      'auth=x',
+      'client_secret=x',
+      'x.api.key=x',
+    ])
       expect(credentialInQuery(q).refused, q).toBe(true);
-    for (const q of ['', 'input=%7B%22key%22%3A1%7D', 'batch=1', 'keys=1', 'monkey=1']) expect(credentialInQuery(q).refused, q).toBe(false);
+    for (const q of ['', 'input=%7B%22key%22%3A1%7D', 'batch=1', 'keys=1', 'monkey=1'])
+      expect(credentialInQuery(q).refused, q).toBe(false);
   });
 
   it('are recognised by shape under any name: a key with a valid checksum, a JWT, a session token', () => {
     const { key } = mintApiKey();
     const jwt = 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJl';
     const session = `${'a'.repeat(24)}.${'B'.repeat(43)}`;
-    for (const [q, value] of [[`q=${key}`, key], [`input=${encodeURIComponent(JSON.stringify({ x: `Bearer ${key}` }))}`, key], [`a=${jwt}`, jwt], [`${session}=1`, session]] as const) {
+    for (const [q, value] of [
+      [`q=${key}`, key],
+      [`input=${encodeURIComponent(JSON.stringify({ x: `Bearer ${key}` }))}`, key],
+      [`a=${jwt}`, jwt],
+      [`${session}=1`, session],
+    ] as const) {
       const r = credentialInQuery(q);
       expect(r.refused, q).toBe(true);
-      expect(r.found.map((c) => c.value), q).toEqual([value]);
+      expect(
+        r.found.map((c) => c.value),
+        q,
+      ).toEqual([value]);
     }
     // A mistyped key (checksum off) is not ours: nothing to refuse or revoke.
     const mistyped = `${key.slice(0, -1)}${key.endsWith('a') ? 'b' : 'a'}`;
@@ -79,8 +112,26 @@ describe('credentials in the query string', () => {
 
 describe('org-bound key scopes', () => {
   it('hold what org roles grant and self:read, nothing that acts outside the org', () => {
-    expect([...ORG_KEY_SCOPES].sort()).toEqual(['member:manage', 'member:read', 'org:manage', 'org:read', 'project:delete', 'project:read', 'project:write', 'project:write:any', 'self:read']);
+    expect([...ORG_KEY_SCOPES].sort()).toEqual([
+      'member:manage',
+      'member:read',
+      'org:manage',
+      'org:read',
+      'project:delete',
+      'project:read',
+      'project:write',
+      'project:write:any',
+      'self:read',
+    ]);
     const outside = PERMISSIONS.filter((p) => !ORG_KEY_SCOPES.has(p));
-    expect(outside).toEqual(['self:write', 'session:manage', 'apikey:manage', 'org:create', 'user:read', 'user:manage', 'audit:read']);
+    expect(outside).toEqual([
+      'self:write',
+      'session:manage',
+      'apikey:manage',
+      'org:create',
+      'user:read',
+      'user:manage',
+      'audit:read',
+    ]);
   });
 });

@@ -1,4 +1,11 @@
-import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
+import type {
+  KyselyPlugin,
+  PluginTransformQueryArgs,
+  PluginTransformResultArgs,
+  QueryResult,
+  RootOperationNode,
+  UnknownRow,
+} from 'kysely';
 import { generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeyRing } from '../../src/crypto/key-ring';
@@ -23,9 +30,19 @@ function queryCounter(): KyselyPlugin & { count: number } {
   };
 }
 
-const settings = { issuer: 'https://gatehouse.test', audience: 'https://gatehouse.test/trpc', ttlSeconds: 900 };
+const settings = {
+  issuer: 'https://gatehouse.test',
+  audience: 'https://gatehouse.test/trpc',
+  ttlSeconds: 900,
+};
 const ring = createKeyRing([{ id: 'k1', key: Buffer.alloc(32, 3) }]);
-const request = (jwt: string) => ({ headers: { authorization: `Bearer ${jwt}` }, cookies: {}, secure: false, ip: '127.0.0.1', requestId: 'r' });
+const request = (jwt: string) => ({
+  headers: { authorization: `Bearer ${jwt}` },
+  cookies: {},
+  secure: false,
+  ip: '127.0.0.1',
+  requestId: 'r',
+});
 
 describe.each(DATABASE_KINDS)('JWT verification reads no database (%s)', (kind) => {
   let t: TestDatabase;
@@ -40,22 +57,44 @@ describe.each(DATABASE_KINDS)('JWT verification reads no database (%s)', (kind) 
     const keys = await loadSigningKeys({ db, ring, publishRetiredMs: 960_000 });
     const revocations = createTokenRevocations({ db, windowMs: 960_000 });
     await revocations.refresh();
-    const authenticate = createJwtAuthenticator({ keys, settings, revocations, audit: { append: () => Promise.reject(new Error('audited')) }, db });
-    const jwt = await issueAccessToken(keys, settings, { sub: '00000000-0000-4000-8000-000000000001', client_id: 'aaaaaaaaaaaaaaaa', scope: 'project:read' });
+    const authenticate = createJwtAuthenticator({
+      keys,
+      settings,
+      revocations,
+      audit: { append: () => Promise.reject(new Error('audited')) },
+      db,
+    });
+    const jwt = await issueAccessToken(keys, settings, {
+      sub: '00000000-0000-4000-8000-000000000001',
+      client_id: 'aaaaaaaaaaaaaaaa',
+      scope: 'project:read',
+    });
 
     const atStart = counter.count;
     for (let i = 0; i < 200; i++) {
       const outcome = await authenticate(request(jwt));
-      expect(outcome && 'principal' in outcome ? [...outcome.principal.permissions] : outcome).toEqual(['project:read']);
+      expect(
+        outcome && 'principal' in outcome ? [...outcome.principal.permissions] : outcome,
+      ).toEqual(['project:read']);
     }
     expect(counter.count).toBe(atStart);
 
     // Unknown kids cannot make every request hit the database.
     const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
-    const stranger = async (kid: string) => new SignJWT({ sub: 'x', scope: 'project:read', client_id: 'c', jti: kid }).setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', kid }).setIssuer(settings.issuer).setAudience(settings.audience).setIssuedAt().setExpirationTime('5m').sign(privateKey);
+    const stranger = async (kid: string) =>
+      new SignJWT({ sub: 'x', scope: 'project:read', client_id: 'c', jti: kid })
+        .setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', kid })
+        .setIssuer(settings.issuer)
+        .setAudience(settings.audience)
+        .setIssuedAt()
+        .setExpirationTime('5m')
+        .sign(privateKey);
     await new Promise((r) => setTimeout(r, 5_100));
     const beforeUnknown = counter.count;
-    for (let i = 0; i < 50; i++) expect(await authenticate(request(await stranger(`kid-${i}`)))).toEqual({ error: 'JWT_INVALID' });
+    for (let i = 0; i < 50; i++)
+      expect(await authenticate(request(await stranger(`kid-${i}`)))).toEqual({
+        error: 'JWT_INVALID',
+      });
     // One reload (a few statements), not fifty.
     expect(counter.count - beforeUnknown).toBeGreaterThan(0);
     expect(counter.count - beforeUnknown).toBeLessThanOrEqual(3);
@@ -65,17 +104,35 @@ describe.each(DATABASE_KINDS)('JWT verification reads no database (%s)', (kind) 
     const keys = await loadSigningKeys({ db: t.handle.db, ring, publishRetiredMs: 960_000 });
     const revocations = createTokenRevocations({ db: t.handle.db, windowMs: 960_000 });
     const audited: unknown[] = [];
-    const authenticate = createJwtAuthenticator({ keys, settings, revocations, audit: { append: async (_db, event) => void audited.push(event) }, db: t.handle.db });
-    const jwt = await issueAccessToken(keys, settings, { sub: '00000000-0000-4000-8000-000000000002', client_id: 'bbbbbbbbbbbbbbbb', scope: 'project:read' });
+    const authenticate = createJwtAuthenticator({
+      keys,
+      settings,
+      revocations,
+      audit: { append: async (_db, event) => void audited.push(event) },
+      db: t.handle.db,
+    });
+    const jwt = await issueAccessToken(keys, settings, {
+      sub: '00000000-0000-4000-8000-000000000002',
+      client_id: 'bbbbbbbbbbbbbbbb',
+      scope: 'project:read',
+    });
     expect(await authenticate(request(jwt))).toHaveProperty('principal');
     revocations.keyRevoked('bbbbbbbbbbbbbbbb');
     expect(await authenticate(request(jwt))).toEqual({ error: 'JWT_INVALID' });
-    expect(audited).toEqual([expect.objectContaining({ action: 'api_key.use', outcome: 'denied', actor: { type: 'api_key', id: 'bbbbbbbbbbbbbbbb' } })]);
+    expect(audited).toEqual([
+      expect.objectContaining({
+        action: 'api_key.use',
+        outcome: 'denied',
+        actor: { type: 'api_key', id: 'bbbbbbbbbbbbbbbb' },
+      }),
+    ]);
     // A key revoked long ago (older than any token) is forgotten, so the list stays small.
     const old = createTokenRevocations({ db: t.handle.db, windowMs: 1 });
     old.keyRevoked('cccccccccccccccc');
     await new Promise((r) => setTimeout(r, 5));
     await old.refresh();
-    expect(old.isRevoked({ clientId: 'cccccccccccccccc', userId: 'u', issuedAtSeconds: 0 })).toBe(false);
+    expect(old.isRevoked({ clientId: 'cccccccccccccccc', userId: 'u', issuedAtSeconds: 0 })).toBe(
+      false,
+    );
   });
 });

@@ -35,19 +35,35 @@ describe.each(DATABASE_KINDS)('refused before any database read (%s)', (kind) =>
   ) as never;
 
   beforeAll(async () => {
-    t = await startTestApp(kind, { RATE_LIMIT_IP_PER_MINUTE: '100000', RATE_LIMIT_AUTH_PER_MINUTE: '10000' });
+    t = await startTestApp(kind, {
+      RATE_LIMIT_IP_PER_MINUTE: '100000',
+      RATE_LIMIT_AUTH_PER_MINUTE: '10000',
+    });
     const user = await signInUser(t.url, `no-db-${kind}@example.com`);
-    const created = await user.trpc.apiKeys.create.mutate({ name: 'leaked', scopes: ['self:read'], expiresAt: new Date(Date.now() + 86_400_000).toISOString() });
+    const created = await user.trpc.apiKeys.create.mutate({
+      name: 'leaked',
+      scopes: ['self:read'],
+      expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+    });
     realKey = { key: created.key, id: created.apiKey.id };
     const real = t.app.deps;
     const isolated: AppDeps = {
       ...real,
       db: exploding,
       database: exploding,
-      authenticators: [createApiKeyAuthenticator({ db: exploding, audit: { append: () => Promise.reject(new Error('audit used')) }, log: real.log }), basicAuthRefusal],
+      authenticators: [
+        createApiKeyAuthenticator({
+          db: exploding,
+          audit: { append: () => Promise.reject(new Error('audit used')) },
+          log: real.log,
+        }),
+        basicAuthRefusal,
+      ],
       exposedCredentialRevoker: undefined,
     };
-    server = http.createServer(createRequestHandler(isolated, createTrpcEndpoint({ router: appRouter, deps: isolated })));
+    server = http.createServer(
+      createRequestHandler(isolated, createTrpcEndpoint({ router: appRouter, deps: isolated })),
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -59,12 +75,17 @@ describe.each(DATABASE_KINDS)('refused before any database read (%s)', (kind) =>
     touched.length = 0;
   });
 
-  const body = async (res: Response) => (await res.json()) as { error: { message: string; data: { reason: string; httpStatus: number } } };
+  const body = async (res: Response) =>
+    (await res.json()) as {
+      error: { message: string; data: { reason: string; httpStatus: number } };
+    };
 
   it('a real key in the query string: 400 API_KEY_IN_QUERY saying why, for every credential-like name, on any path', async () => {
     for (const param of ['api_key', 'apikey', 'key', 'token', 'API_KEY', 'access_token']) {
       for (const path of ['/trpc/auth.me', '/oauth/token', '/healthz', '/nowhere']) {
-        const res = await fetch(`${url}${path}?${param}=${realKey.key}`, { headers: { authorization: `Bearer ${realKey.key}` } });
+        const res = await fetch(`${url}${path}?${param}=${realKey.key}`, {
+          headers: { authorization: `Bearer ${realKey.key}` },
+        });
         expect(res.status).toBe(400);
         const { error } = await body(res);
         expect(error.data.reason).toBe('API_KEY_IN_QUERY');
@@ -73,9 +94,17 @@ describe.each(DATABASE_KINDS)('refused before any database read (%s)', (kind) =>
     }
     expect(touched).toEqual([]);
     // And the real database did not change: no use recorded, no audit event for the key.
-    const row = await t.database.handle.db.selectFrom('api_keys').select(['last_used_at', 'revoked_at']).where('id', '=', realKey.id).executeTakeFirstOrThrow();
+    const row = await t.database.handle.db
+      .selectFrom('api_keys')
+      .select(['last_used_at', 'revoked_at'])
+      .where('id', '=', realKey.id)
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({ last_used_at: null, revoked_at: null });
-    const events = await t.database.handle.db.selectFrom('audit_events').select('action').where('actor_id', '=', realKey.id).execute();
+    const events = await t.database.handle.db
+      .selectFrom('audit_events')
+      .select('action')
+      .where('actor_id', '=', realKey.id)
+      .execute();
     expect(events).toEqual([]);
   });
 
@@ -84,7 +113,10 @@ describe.each(DATABASE_KINDS)('refused before any database read (%s)', (kind) =>
     const badSum = `${key.slice(0, -1)}${key.at(-1) === 'a' ? 'b' : 'a'}`;
     const flipped = `${realKey.key.slice(0, 30)}${realKey.key[30] === 'a' ? 'b' : 'a'}${realKey.key.slice(31)}`;
     for (const presented of [badSum, flipped, 'gth_live_short', `${key}x`]) {
-      for (const headers of [{ authorization: `Bearer ${presented}` }, { 'x-api-key': presented }] as Record<string, string>[]) {
+      for (const headers of [
+        { authorization: `Bearer ${presented}` },
+        { 'x-api-key': presented },
+      ] as Record<string, string>[]) {
         const res = await fetch(`${url}/trpc/auth.me`, { headers });
         expect(res.status).toBe(401);
         expect((await body(res)).error.data.reason).toBe('API_KEY_INVALID');
@@ -94,7 +126,11 @@ describe.each(DATABASE_KINDS)('refused before any database read (%s)', (kind) =>
   });
 
   it('Authorization: Basic on /trpc: 401 BASIC_AUTH_UNSUPPORTED pointing to Bearer', async () => {
-    const res = await fetch(`${url}/trpc/auth.me`, { headers: { authorization: `Basic ${Buffer.from(`${realKey.id}:${realKey.key}`).toString('base64')}` } });
+    const res = await fetch(`${url}/trpc/auth.me`, {
+      headers: {
+        authorization: `Basic ${Buffer.from(`${realKey.id}:${realKey.key}`).toString('base64')}`,
+      },
+    });
     expect(res.status).toBe(401);
     const { error } = await body(res);
     expect(error.data.reason).toBe('BASIC_AUTH_UNSUPPORTED');

@@ -14,12 +14,18 @@ describe('password hasher', () => {
 
   it('verifies against a dummy hash when there is no account (and never succeeds)', async () => {
     const hasher = await createPasswordHasher({ concurrency: 2 });
-    expect(await hasher.verify(undefined, 'gatehouse dummy password for unknown accounts')).toBe(false);
+    expect(await hasher.verify(undefined, 'gatehouse dummy password for unknown accounts')).toBe(
+      false,
+    );
   });
 
   it('flags hashes with outdated parameters for rehash', async () => {
     const hasher = await createPasswordHasher({ concurrency: 2 });
-    const old = await hash('a long enough passphrase', { ...ARGON2_PARAMS, memoryCost: 4096, timeCost: 1 });
+    const old = await hash('a long enough passphrase', {
+      ...ARGON2_PARAMS,
+      memoryCost: 4096,
+      timeCost: 1,
+    });
     expect(hasher.needsRehash(old)).toBe(true);
     expect(await hasher.verify(old, 'a long enough passphrase')).toBe(true);
     expect(hasher.needsRehash('not a hash')).toBe(true);
@@ -28,7 +34,9 @@ describe('password hasher', () => {
   it('answers RATE_LIMITED at once when the queue is full instead of piling up, keeping the reserved places for device-cookie holders', async () => {
     const hasher = await createPasswordHasher({ concurrency: 1, maxQueue: 4 });
     expect(hasher.reserved).toBe(1);
-    const shared = Array.from({ length: 6 }, (_, i) => hasher.hash(`shared passphrase number ${i}`));
+    const shared = Array.from({ length: 6 }, (_, i) =>
+      hasher.hash(`shared passphrase number ${i}`),
+    );
     expect(hasher.isSaturated()).toBe(true);
     expect(hasher.isSaturated('reserved')).toBe(false);
     const reserved = hasher.hash('a device-cookie holder passphrase', { lane: 'reserved' });
@@ -36,7 +44,10 @@ describe('password hasher', () => {
     const results = await Promise.allSettled(shared);
     const rejected = results.filter((r) => r.status === 'rejected');
     expect(rejected).toHaveLength(2);
-    expect((rejected[0] as PromiseRejectedResult).reason).toMatchObject({ reason: 'RATE_LIMITED', retryAfterSeconds: 1 });
+    expect((rejected[0] as PromiseRejectedResult).reason).toMatchObject({
+      reason: 'RATE_LIMITED',
+      retryAfterSeconds: 1,
+    });
     await expect(reserved).resolves.toMatch(/^\$argon2id\$/);
   });
 });

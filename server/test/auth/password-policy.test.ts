@@ -40,7 +40,8 @@ describe('password policy (NIST SP 800-63B-4)', () => {
       const client = schema.safeParse({ email: 'alice.smith@example.com', password });
       expect(serverSays).toBeDefined();
       expect(client.success).toBe(false);
-      const reason = (client.error?.issues[0] as { params?: { reason?: string } } | undefined)?.params?.reason;
+      const reason = (client.error?.issues[0] as { params?: { reason?: string } } | undefined)
+        ?.params?.reason;
       expect(reason).toBe(serverSays);
     }
   });

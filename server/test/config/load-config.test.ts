@@ -16,7 +16,12 @@ describe('loadConfig', () => {
   });
 
   it('reports every bad value at once, naming each variable, without echoing values', () => {
-    const result = loadConfig({ PORT: 'eighty', GATEHOUSE_ENV: 'staging', DATABASE_URL: 'mysql://secret-password@db', LOG_LEVEL: 'loud' });
+    const result = loadConfig({
+      PORT: 'eighty',
+      GATEHOUSE_ENV: 'staging',
+      DATABASE_URL: 'mysql://secret-password@db',
+      LOG_LEVEL: 'loud',
+    });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     const text = result.problems.join('\n');
@@ -24,12 +29,22 @@ describe('loadConfig', () => {
     expect(text).toMatch(/^PORT must be a whole number from 1 to 65535$/m);
     expect(text).toMatch(/^GATEHOUSE_ENV must be one of development, test, production$/m);
     expect(text).toMatch(/^DATABASE_URL must be a postgres/m);
-    expect(text).toMatch(/^LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent$/m);
+    expect(text).toMatch(
+      /^LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent$/m,
+    );
     expect(text).not.toContain('secret-password');
   });
 
   it('runs the production checks even when a variable does not parse, skipping checks about it', () => {
-    const result = loadConfig({ GATEHOUSE_ENV: 'production', PORT: 'abc', CORS_ORIGINS: '*', GATEHOUSE_ENCRYPTION_KEYS: 'k1:short', TRUST_PROXY: '1', DATABASE_URL: 'postgres://db/g', METRICS_TOKEN: 'x'.repeat(40) });
+    const result = loadConfig({
+      GATEHOUSE_ENV: 'production',
+      PORT: 'abc',
+      CORS_ORIGINS: '*',
+      GATEHOUSE_ENCRYPTION_KEYS: 'k1:short',
+      TRUST_PROXY: '1',
+      DATABASE_URL: 'postgres://db/g',
+      METRICS_TOKEN: 'x'.repeat(40),
+    });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.problems).toEqual([
@@ -40,12 +55,22 @@ describe('loadConfig', () => {
   });
 
   it('says "required" only for a variable that is absent', () => {
-    expect(loadConfig({ DATABASE_POOL_SIZE: 'many' })).toEqual({ ok: false, problems: ['DATABASE_POOL_SIZE must be a whole number from 1 to 200'] });
-    expect(loadConfig({ SESSION_CACHE: 'yes' })).toEqual({ ok: false, problems: ['SESSION_CACHE must be one of 0, 1, true, false'] });
+    expect(loadConfig({ DATABASE_POOL_SIZE: 'many' })).toEqual({
+      ok: false,
+      problems: ['DATABASE_POOL_SIZE must be a whole number from 1 to 200'],
+    });
+    expect(loadConfig({ SESSION_CACHE: 'yes' })).toEqual({
+      ok: false,
+      problems: ['SESSION_CACHE must be one of 0, 1, true, false'],
+    });
   });
 
   it('refuses unsafe production settings, naming each problem', () => {
-    const result = loadConfig({ GATEHOUSE_ENV: 'production', CORS_ORIGINS: '*', LOG_LEVEL: 'debug' });
+    const result = loadConfig({
+      GATEHOUSE_ENV: 'production',
+      CORS_ORIGINS: '*',
+      LOG_LEVEL: 'debug',
+    });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     const text = result.problems.join('\n');
@@ -59,7 +84,10 @@ describe('loadConfig', () => {
   });
 
   it('refuses the development encryption key in production', () => {
-    const devKey = loadConfig({}).ok ? (loadConfig({}) as { ok: true; config: { encryptionKeys: readonly { key: Buffer }[] } }).config.encryptionKeys[0]!.key : Buffer.alloc(0);
+    const devKey = loadConfig({}).ok
+      ? (loadConfig({}) as { ok: true; config: { encryptionKeys: readonly { key: Buffer }[] } })
+          .config.encryptionKeys[0]!.key
+      : Buffer.alloc(0);
     const result = loadConfig({
       GATEHOUSE_ENV: 'production',
       TRUST_PROXY: '1',
@@ -69,7 +97,9 @@ describe('loadConfig', () => {
     });
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.problems).toEqual(['production: GATEHOUSE_ENCRYPTION_KEYS holds a development key']);
+    expect(result.problems).toEqual([
+      'production: GATEHOUSE_ENCRYPTION_KEYS holds a development key',
+    ]);
   });
 
   it('accepts a safe production configuration', () => {
@@ -89,7 +119,10 @@ describe('loadConfig', () => {
   });
 
   it('rejects inexact CORS origins and malformed keys', () => {
-    const result = loadConfig({ CORS_ORIGINS: 'https://a.example.com/path', GATEHOUSE_ENCRYPTION_KEYS: 'k1:short' });
+    const result = loadConfig({
+      CORS_ORIGINS: 'https://a.example.com/path',
+      GATEHOUSE_ENCRYPTION_KEYS: 'k1:short',
+    });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.problems.join('\n')).toContain('not an exact origin');

@@ -30,10 +30,17 @@ describe('key ring (AES-256-GCM)', () => {
     expect(() => ring.decrypt(c, 'user:2:totp')).toThrow(KeyRingError);
     const body = Buffer.from(c.split('.')[2] ?? '', 'base64url');
     body[14] = (body[14] ?? 0) ^ 1;
-    expect(() => ring.decrypt(`v1.k1.${body.toString('base64url')}`, 'user:1:totp')).toThrow(/AUTH_FAILED/);
+    expect(() => ring.decrypt(`v1.k1.${body.toString('base64url')}`, 'user:1:totp')).toThrow(
+      /AUTH_FAILED/,
+    );
     expect(() => createKeyRing([k2]).decrypt(c, 'user:1:totp')).toThrow(/UNKNOWN_KEY/);
     // The key id is authenticated too: relabelling a ciphertext fails.
-    expect(() => createKeyRing([k1, { id: 'k9', key: k1.key }]).decrypt(c.replace('v1.k1.', 'v1.k9.'), 'user:1:totp')).toThrow(/AUTH_FAILED/);
+    expect(() =>
+      createKeyRing([k1, { id: 'k9', key: k1.key }]).decrypt(
+        c.replace('v1.k1.', 'v1.k9.'),
+        'user:1:totp',
+      ),
+    ).toThrow(/AUTH_FAILED/);
     expect(() => ring.decrypt('not a ciphertext', 'x')).toThrow(/MALFORMED/);
   });
 });

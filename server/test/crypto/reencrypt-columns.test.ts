@@ -9,15 +9,28 @@ import { savePendingTotp } from '../../src/mfa/mfa-queries';
 import { openTotpKey, sealTotpKey } from '../../src/mfa/totp-secret';
 import { loadSigningKeys, rotateSigningKey } from '../../src/oauth/signing-keys';
 import { runCli } from '../../../test/support/spawn-server';
-import { createTestDatabase, type DatabaseKind, type TestDatabase } from '../../../test/support/test-database';
+import {
+  createTestDatabase,
+  type DatabaseKind,
+  type TestDatabase,
+} from '../../../test/support/test-database';
 import { DATABASE_KINDS } from '../../../test/support/test-env';
 
 /** The enqueue's dependencies with this ring and a cap no test here reaches. */
-const mailDeps = (keyRing: KeyRing): MailDeps => ({ keyRing, mailCap: createAttemptLimiter({ prefix: 'test-mail', points: 1_000_000, windowSeconds: 3600, redis: undefined }) });
+const mailDeps = (keyRing: KeyRing): MailDeps => ({
+  keyRing,
+  mailCap: createAttemptLimiter({
+    prefix: 'test-mail',
+    points: 1_000_000,
+    windowSeconds: 3600,
+    redis: undefined,
+  }),
+});
 
 const k1: KeyRingKey = { id: 'k1', key: randomBytes(32) };
 const k2: KeyRingKey = { id: 'k_2', key: randomBytes(32) };
-const envKeys = (...keys: KeyRingKey[]): string => keys.map((k) => `${k.id}:${k.key.toString('base64')}`).join(',');
+const envKeys = (...keys: KeyRingKey[]): string =>
+  keys.map((k) => `${k.id}:${k.key.toString('base64')}`).join(',');
 const MAILS = 23;
 
 interface Fixture {
@@ -40,8 +53,17 @@ function fixture(kind: DatabaseKind): Fixture {
   beforeEach(async () => {
     t = await createTestDatabase(kind);
     const old = createKeyRing([k1]);
-    for (let i = 0; i < MAILS; i++) await enqueueMail(db(), mailDeps(old), 'test', { to: `u${i}@example.com`, subject: `s${i}`, text: `body ${i}` });
-    const user = await db().insertInto('users').values({ email: 'mfa@example.com', password_hash: 'x' }).returning('id').executeTakeFirstOrThrow();
+    for (let i = 0; i < MAILS; i++)
+      await enqueueMail(db(), mailDeps(old), 'test', {
+        to: `u${i}@example.com`,
+        subject: `s${i}`,
+        text: `body ${i}`,
+      });
+    const user = await db()
+      .insertInto('users')
+      .values({ email: 'mfa@example.com', password_hash: 'x' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     userId = user.id;
     await savePendingTotp(db(), userId, sealTotpKey(old, userId, totpKey));
     kid = await rotateSigningKey(db(), old);
@@ -55,13 +77,23 @@ function fixture(kind: DatabaseKind): Fixture {
     ciphertexts: async () => [
       ...(await db().selectFrom('mail_outbox').select('payload').execute()).map((r) => r.payload),
       ...(await db().selectFrom('mfa_totp').select('secret').execute()).map((r) => r.secret),
-      ...(await db().selectFrom('jwt_signing_keys').select('private_key').execute()).map((r) => r.private_key),
+      ...(await db().selectFrom('jwt_signing_keys').select('private_key').execute()).map(
+        (r) => r.private_key,
+      ),
     ],
     readAllWith: async (ring) => {
       const mails = await db().selectFrom('mail_outbox').select(['id', 'payload']).execute();
-      const subjects = mails.map((m) => (JSON.parse(ring.decrypt(m.payload, mailAad(m.id))) as { subject: string }).subject);
-      expect(subjects.filter((s) => /^s\d+$/.test(s)).sort()).toEqual(Array.from({ length: MAILS }, (_, i) => `s${i}`).sort());
-      const totp = await db().selectFrom('mfa_totp').select('secret').where('user_id', '=', userId).executeTakeFirstOrThrow();
+      const subjects = mails.map(
+        (m) => (JSON.parse(ring.decrypt(m.payload, mailAad(m.id))) as { subject: string }).subject,
+      );
+      expect(subjects.filter((s) => /^s\d+$/.test(s)).sort()).toEqual(
+        Array.from({ length: MAILS }, (_, i) => `s${i}`).sort(),
+      );
+      const totp = await db()
+        .selectFrom('mfa_totp')
+        .select('secret')
+        .where('user_id', '=', userId)
+        .executeTakeFirstOrThrow();
       expect(Buffer.from(openTotpKey(ring, userId, totp.secret))).toEqual(totpKey);
       const keys = await loadSigningKeys({ db: db(), ring, publishRetiredMs: 60_000 });
       expect(keys.current().kid).toBe(kid);
@@ -78,7 +110,9 @@ describe.each(DATABASE_KINDS)('keys reencrypt over every registered column (%s)'
 
   it('moves every row from k1 to k2 in batches; afterwards k2 alone opens them all', async () => {
     expect((await ciphertexts()).every((c) => c.startsWith('v1.k1.'))).toBe(true);
-    const results = await reencryptColumns(db(), createKeyRing([k2, k1]), ENCRYPTED_COLUMNS, { batchSize: 5 });
+    const results = await reencryptColumns(db(), createKeyRing([k2, k1]), ENCRYPTED_COLUMNS, {
+      batchSize: 5,
+    });
     expect(results.map((r) => [`${r.table}.${r.column}`, r.reencrypted, r.failed])).toEqual([
       ['mail_outbox.payload', MAILS, 0],
       ['mfa_totp.secret', 1, 0],
@@ -90,45 +124,93 @@ describe.each(DATABASE_KINDS)('keys reencrypt over every registered column (%s)'
     await readAllWith(createKeyRing([k2]));
     await expect(readAllWith(createKeyRing([k1]))).rejects.toThrow(/UNKNOWN_KEY/);
     // Nothing left to move.
-    const again = await reencryptColumns(db(), createKeyRing([k2, k1]), ENCRYPTED_COLUMNS, { batchSize: 5 });
+    const again = await reencryptColumns(db(), createKeyRing([k2, k1]), ENCRYPTED_COLUMNS, {
+      batchSize: 5,
+    });
     expect(again.every((r) => r.reencrypted === 0 && r.failed === 0)).toBe(true);
   });
 
   it('does not take a key id that a LIKE pattern would match for the newest', async () => {
     const lookalike: KeyRingKey = { id: 'kx2', key: randomBytes(32) };
-    const id = (await enqueueMail(db(), mailDeps(createKeyRing([lookalike])), 'test', { to: 'y@example.com', subject: 'y', text: 'y' })) ?? '';
+    const id =
+      (await enqueueMail(db(), mailDeps(createKeyRing([lookalike])), 'test', {
+        to: 'y@example.com',
+        subject: 'y',
+        text: 'y',
+      })) ?? '';
     await reencryptColumns(db(), createKeyRing([k2, lookalike, k1]), ENCRYPTED_COLUMNS);
-    const row = await db().selectFrom('mail_outbox').select('payload').where('id', '=', id).executeTakeFirstOrThrow();
+    const row = await db()
+      .selectFrom('mail_outbox')
+      .select('payload')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     expect(row.payload).toMatch(/^v1\.k_2\./);
   });
 
   it('leaves and reports rows that no listed key opens, and still moves the rest', async () => {
-    const stray = (await enqueueMail(db(), mailDeps(createKeyRing([{ id: 'k0', key: randomBytes(32) }])), 'test', { to: 'x@example.com', subject: 'x', text: 'x' })) ?? '';
-    const before = await db().selectFrom('mail_outbox').select('payload').where('id', '=', stray).executeTakeFirstOrThrow();
-    const results = await reencryptColumns(db(), createKeyRing([k2, k1]), ENCRYPTED_COLUMNS, { batchSize: 5 });
-    expect(results[0]).toMatchObject({ table: 'mail_outbox', reencrypted: MAILS, failed: 1, failedIds: [stray] });
-    expect(await db().selectFrom('mail_outbox').select('payload').where('id', '=', stray).executeTakeFirstOrThrow()).toEqual(before);
+    const stray =
+      (await enqueueMail(
+        db(),
+        mailDeps(createKeyRing([{ id: 'k0', key: randomBytes(32) }])),
+        'test',
+        { to: 'x@example.com', subject: 'x', text: 'x' },
+      )) ?? '';
+    const before = await db()
+      .selectFrom('mail_outbox')
+      .select('payload')
+      .where('id', '=', stray)
+      .executeTakeFirstOrThrow();
+    const results = await reencryptColumns(db(), createKeyRing([k2, k1]), ENCRYPTED_COLUMNS, {
+      batchSize: 5,
+    });
+    expect(results[0]).toMatchObject({
+      table: 'mail_outbox',
+      reencrypted: MAILS,
+      failed: 1,
+      failedIds: [stray],
+    });
+    expect(
+      await db()
+        .selectFrom('mail_outbox')
+        .select('payload')
+        .where('id', '=', stray)
+        .executeTakeFirstOrThrow(),
+    ).toEqual(before);
     expect((await ciphertexts()).filter((c) => !c.startsWith('v1.k_2.'))).toEqual([before.payload]);
   });
 });
 
-describe.runIf(DATABASE_KINDS.includes('postgres'))('pnpm gatehouse keys reencrypt (CLI, PostgreSQL)', () => {
-  const f = fixture('postgres');
-  const db = () => f.t.handle.db;
-  it('`pnpm gatehouse keys reencrypt` prints counts, and exits 1 naming a row it cannot open', async () => {
-    const cli = await runCli(['keys', 'reencrypt'], { DATABASE_URL: f.t.url, GATEHOUSE_ENCRYPTION_KEYS: envKeys(k2, k1) });
-    expect(cli.stdout).toContain(`mail_outbox.payload: ${MAILS} re-encrypted\n`);
-    expect(cli.stdout).toContain('mfa_totp.secret: 1 re-encrypted\n');
-    expect(cli.stdout).toContain('jwt_signing_keys.private_key: 1 re-encrypted\n');
-    expect(cli.stdout).toContain('all secrets now under key "k_2"');
-    expect(cli.code).toBe(0);
-    await f.readAllWith(createKeyRing([k2]));
+describe.runIf(DATABASE_KINDS.includes('postgres'))(
+  'pnpm gatehouse keys reencrypt (CLI, PostgreSQL)',
+  () => {
+    const f = fixture('postgres');
+    const db = () => f.t.handle.db;
+    it('`pnpm gatehouse keys reencrypt` prints counts, and exits 1 naming a row it cannot open', async () => {
+      const cli = await runCli(['keys', 'reencrypt'], {
+        DATABASE_URL: f.t.url,
+        GATEHOUSE_ENCRYPTION_KEYS: envKeys(k2, k1),
+      });
+      expect(cli.stdout).toContain(`mail_outbox.payload: ${MAILS} re-encrypted\n`);
+      expect(cli.stdout).toContain('mfa_totp.secret: 1 re-encrypted\n');
+      expect(cli.stdout).toContain('jwt_signing_keys.private_key: 1 re-encrypted\n');
+      expect(cli.stdout).toContain('all secrets now under key "k_2"');
+      expect(cli.code).toBe(0);
+      await f.readAllWith(createKeyRing([k2]));
 
-    const stray = (await enqueueMail(db(), mailDeps(createKeyRing([k1])), 'test', { to: 'late@example.com', subject: 'late', text: 'late' })) ?? '';
-    // k1 already removed from the configuration: the late row cannot be moved.
-    const refused = await runCli(['keys', 'reencrypt'], { DATABASE_URL: f.t.url, GATEHOUSE_ENCRYPTION_KEYS: envKeys(k2) });
-    expect(refused.stderr).toContain(`1 row(s) of mail_outbox.payload open with no listed key`);
-    expect(refused.stderr).toContain(stray);
-    expect(refused.code).toBe(1);
-  });
-});
+      const stray =
+        (await enqueueMail(db(), mailDeps(createKeyRing([k1])), 'test', {
+          to: 'late@example.com',
+          subject: 'late',
+          text: 'late',
+        })) ?? '';
+      // k1 already removed from the configuration: the late row cannot be moved.
+      const refused = await runCli(['keys', 'reencrypt'], {
+        DATABASE_URL: f.t.url,
+        GATEHOUSE_ENCRYPTION_KEYS: envKeys(k2),
+      });
+      expect(refused.stderr).toContain(`1 row(s) of mail_outbox.payload open with no listed key`);
+      expect(refused.stderr).toContain(stray);
+      expect(refused.code).toBe(1);
+    });
+  },
+);

@@ -37,7 +37,8 @@ const testRouter = router({
     }),
 });
 
-const batchOf = (n: number): string => `${Array.from({ length: n }, () => 'ping').join(',')}?batch=1`;
+const batchOf = (n: number): string =>
+  `${Array.from({ length: n }, () => 'ping').join(',')}?batch=1`;
 
 describe('rate limits (memory store)', () => {
   let t: RouterApp | undefined;
@@ -65,7 +66,11 @@ describe('rate limits (memory store)', () => {
   });
 
   it('spends one unit per call: a batch of 10 calls spends 10 units, per IP and per class', async () => {
-    t = await startRouterApp(testRouter, { RATE_LIMIT_IP_PER_MINUTE: '25', RATE_LIMIT_READ_PER_MINUTE: '100', MAX_BATCH_SIZE: '10' });
+    t = await startRouterApp(testRouter, {
+      RATE_LIMIT_IP_PER_MINUTE: '25',
+      RATE_LIMIT_READ_PER_MINUTE: '100',
+      MAX_BATCH_SIZE: '10',
+    });
     const first = await fetch(`${t.url}/trpc/${batchOf(10)}`);
     expect(first.status).toBe(200);
     expect(first.headers.get('ratelimit')).toMatch(/^"ip";r=15;t=\d+, "read";r=90;t=\d+$/);
@@ -79,7 +84,11 @@ describe('rate limits (memory store)', () => {
   it('limits a procedure class in the pipeline (auth is strict) without running the procedure', async () => {
     t = await startRouterApp(testRouter, { RATE_LIMIT_AUTH_PER_MINUTE: '2' });
     const signIn = (): Promise<Response> =>
-      fetch(`${t!.url}/trpc/signIn`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'a@example.com' }) });
+      fetch(`${t!.url}/trpc/signIn`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'a@example.com' }),
+      });
     const before = signIns;
     expect((await signIn()).status).toBe(200);
     const second = await signIn();
@@ -99,7 +108,9 @@ describe('rate limits (memory store)', () => {
     const app = t;
     const statuses = [];
     for (const spoof of ['203.0.113.1', '203.0.113.2', '203.0.113.3']) {
-      statuses.push((await fetch(`${app.url}/trpc/ping`, { headers: { 'x-forwarded-for': spoof } })).status);
+      statuses.push(
+        (await fetch(`${app.url}/trpc/ping`, { headers: { 'x-forwarded-for': spoof } })).status,
+      );
     }
     expect(statuses).toEqual([200, 200, 429]);
     const ips = app.logs.filter((l) => l.msg === 'request').map((l) => l.ip);
@@ -107,11 +118,20 @@ describe('rate limits (memory store)', () => {
   });
 
   it('honours X-Forwarded-For from a trusted proxy: one budget per client, client address in the log', async () => {
-    t = await startRouterApp(testRouter, { RATE_LIMIT_IP_PER_MINUTE: '2', TRUST_PROXY: '127.0.0.1' });
+    t = await startRouterApp(testRouter, {
+      RATE_LIMIT_IP_PER_MINUTE: '2',
+      TRUST_PROXY: '127.0.0.1',
+    });
     const app = t;
     const statuses = [];
     for (const client of ['203.0.113.1', '203.0.113.2', '203.0.113.3']) {
-      statuses.push((await fetch(`${app.url}/trpc/ping`, { headers: { 'x-forwarded-for': `6.6.6.6, ${client}` } })).status);
+      statuses.push(
+        (
+          await fetch(`${app.url}/trpc/ping`, {
+            headers: { 'x-forwarded-for': `6.6.6.6, ${client}` },
+          })
+        ).status,
+      );
     }
     expect(statuses).toEqual([200, 200, 200]);
     const ips = app.logs.filter((l) => l.msg === 'request').map((l) => l.ip);
@@ -140,16 +160,24 @@ describe('HSTS', () => {
   it('is absent on plain HTTP, even with a spoofed X-Forwarded-Proto, and present behind a trusted HTTPS proxy', async () => {
     const plain = await startRouterApp(testRouter);
     try {
-      const res = await fetch(`${plain.url}/trpc/ping`, { headers: { 'x-forwarded-proto': 'https' } });
+      const res = await fetch(`${plain.url}/trpc/ping`, {
+        headers: { 'x-forwarded-proto': 'https' },
+      });
       expect(res.headers.get('strict-transport-security')).toBeNull();
     } finally {
       await plain.close();
     }
     const proxied = await startRouterApp(testRouter, { TRUST_PROXY: '127.0.0.1' });
     try {
-      const https = await fetch(`${proxied.url}/trpc/ping`, { headers: { 'x-forwarded-proto': 'https', 'x-forwarded-for': '203.0.113.1' } });
-      expect(https.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
-      const http = await fetch(`${proxied.url}/trpc/ping`, { headers: { 'x-forwarded-proto': 'http' } });
+      const https = await fetch(`${proxied.url}/trpc/ping`, {
+        headers: { 'x-forwarded-proto': 'https', 'x-forwarded-for': '203.0.113.1' },
+      });
+      expect(https.headers.get('strict-transport-security')).toBe(
+        'max-age=31536000; includeSubDomains',
+      );
+      const http = await fetch(`${proxied.url}/trpc/ping`, {
+        headers: { 'x-forwarded-proto': 'http' },
+      });
       expect(http.headers.get('strict-transport-security')).toBeNull();
     } finally {
       await proxied.close();
@@ -160,7 +188,10 @@ describe('HSTS', () => {
 describe('slow clients (slowloris)', () => {
   let t: RouterApp;
   beforeAll(async () => {
-    t = await startRouterApp(testRouter, { HEADERS_TIMEOUT_MS: '2000', REQUEST_TIMEOUT_MS: '4000' });
+    t = await startRouterApp(testRouter, {
+      HEADERS_TIMEOUT_MS: '2000',
+      REQUEST_TIMEOUT_MS: '4000',
+    });
   });
   afterAll(async () => t?.close());
 

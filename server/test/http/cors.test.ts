@@ -19,7 +19,12 @@ describe('CORS', () => {
   });
 
   it('sets no CORS headers for an unlisted origin (prefix tricks included), but still Vary: Origin', () => {
-    for (const origin of ['https://evil.example', 'https://app.example.com.evil.example', 'http://app.example.com', 'null']) {
+    for (const origin of [
+      'https://evil.example',
+      'https://app.example.com.evil.example',
+      'http://app.example.com',
+      'null',
+    ]) {
       const res = response();
       cors.apply(fakeRequest({ headers: { origin } }), res);
       expect(res.getHeader('access-control-allow-origin')).toBeUndefined();
@@ -44,21 +49,36 @@ describe('CORS', () => {
   });
 
   it('answers a listed preflight with methods, headers and a cache lifetime', () => {
-    const req = fakeRequest({ method: 'OPTIONS', headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' } });
+    const req = fakeRequest({
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' },
+    });
     expect(cors.isPreflight(req)).toBe(true);
     const res = response();
     expect(cors.answerPreflight(req, res)).toBe('allowed');
     expect(res.getHeader('access-control-allow-methods')).toBe('GET, POST');
     expect(String(res.getHeader('access-control-allow-headers')).split(', ')).toEqual(
-      expect.arrayContaining(['content-type', 'authorization', 'x-api-key', 'x-request-id', 'idempotency-key', 'trpc-accept']),
+      expect.arrayContaining([
+        'content-type',
+        'authorization',
+        'x-api-key',
+        'x-request-id',
+        'idempotency-key',
+        'trpc-accept',
+      ]),
     );
     expect(Number(res.getHeader('access-control-max-age'))).toBeGreaterThan(0);
   });
 
   it('refuses an unlisted preflight with no CORS headers at all', () => {
-    const req = fakeRequest({ method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+    const req = fakeRequest({
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
     const res = response();
     expect(cors.answerPreflight(req, res)).toBe('refused');
-    expect(Object.keys(res.getHeaders()).filter((h) => h.startsWith('access-control-'))).toEqual([]);
+    expect(Object.keys(res.getHeaders()).filter((h) => h.startsWith('access-control-'))).toEqual(
+      [],
+    );
   });
 });

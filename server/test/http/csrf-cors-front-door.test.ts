@@ -37,7 +37,11 @@ describe('CSRF and CORS in the front door', () => {
   afterAll(async () => t?.close());
 
   const mutate = (headers: Record<string, string>): Promise<Response> =>
-    fetch(`${t.url}/trpc/things.create`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ name: 'x' }) });
+    fetch(`${t.url}/trpc/things.create`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ name: 'x' }),
+    });
 
   it('refuses a cross-origin mutation carrying a session cookie with 403 CSRF_REJECTED, and nothing is written', async () => {
     const before = writes;
@@ -55,7 +59,7 @@ describe('CSRF and CORS in the front door', () => {
     expect(writes).toBe(before);
   });
 
-  it('refuses the server\'s own origin when the browser says the request is cross-site', async () => {
+  it("refuses the server's own origin when the browser says the request is cross-site", async () => {
     const res = await mutate({ cookie: SESSION, origin: t.url, 'sec-fetch-site': 'cross-site' });
     expect(res.status).toBe(403);
     expect(((await res.json()) as ErrorEnvelope).error.data.reason).toBe('CSRF_REJECTED');
@@ -78,9 +82,16 @@ describe('CSRF and CORS in the front door', () => {
 
   it('exempts bearer and API-key requests (no ambient credential) from CSRF', async () => {
     const before = writes;
-    const bearer = await mutate({ cookie: SESSION, origin: 'https://evil.example', authorization: 'Bearer gh_not_checked_here' });
+    const bearer = await mutate({
+      cookie: SESSION,
+      origin: 'https://evil.example',
+      authorization: 'Bearer gh_not_checked_here',
+    });
     expect(bearer.status).toBe(200);
-    const apiKey = await mutate({ origin: 'https://evil.example', 'x-api-key': 'gh_not_checked_here' });
+    const apiKey = await mutate({
+      origin: 'https://evil.example',
+      'x-api-key': 'gh_not_checked_here',
+    });
     expect(apiKey.status).toBe(200);
     // A foreign origin gets no CORS grant: a browser would not show it the answer.
     expect(bearer.headers.get('access-control-allow-origin')).toBeNull();
@@ -88,14 +99,20 @@ describe('CSRF and CORS in the front door', () => {
   });
 
   it('does not CSRF-check queries (GET)', async () => {
-    const res = await fetch(`${t.url}/trpc/things.count`, { headers: { cookie: SESSION, origin: 'https://evil.example' } });
+    const res = await fetch(`${t.url}/trpc/things.count`, {
+      headers: { cookie: SESSION, origin: 'https://evil.example' },
+    });
     expect(res.status).toBe(200);
   });
 
   it('answers a preflight from an unlisted origin without any CORS header', async () => {
     const res = await fetch(`${t.url}/trpc/things.create`, {
       method: 'OPTIONS',
-      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      headers: {
+        origin: 'https://evil.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
     });
     expect(res.status).toBe(403);
     expect([...res.headers.keys()].filter((h) => h.startsWith('access-control-'))).toEqual([]);
@@ -105,7 +122,11 @@ describe('CSRF and CORS in the front door', () => {
   it('answers a preflight from a listed origin with methods, headers and max-age', async () => {
     const res = await fetch(`${t.url}/trpc/things.create`, {
       method: 'OPTIONS',
-      headers: { origin: LISTED, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, x-api-key' },
+      headers: {
+        origin: LISTED,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type, x-api-key',
+      },
     });
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe(LISTED);
@@ -120,7 +141,12 @@ describe('CSRF and CORS in the front door', () => {
 describe('only queries are reachable with GET (walking the app router)', () => {
   let t: RouterApp;
   beforeAll(async () => {
-    t = await startRouterApp(undefined, { RATE_LIMIT_IP_PER_MINUTE: '100000', RATE_LIMIT_READ_PER_MINUTE: '100000', RATE_LIMIT_WRITE_PER_MINUTE: '100000', RATE_LIMIT_AUTH_PER_MINUTE: '100000' });
+    t = await startRouterApp(undefined, {
+      RATE_LIMIT_IP_PER_MINUTE: '100000',
+      RATE_LIMIT_READ_PER_MINUTE: '100000',
+      RATE_LIMIT_WRITE_PER_MINUTE: '100000',
+      RATE_LIMIT_AUTH_PER_MINUTE: '100000',
+    });
   });
   afterAll(async () => t?.close());
 
@@ -133,7 +159,11 @@ describe('only queries are reachable with GET (walking the app router)', () => {
         expect(res.status, `GET ${p.path}`).toBe(405);
       } else {
         expect(p.type, p.path).toBe('query');
-        const res = await fetch(`${t.url}/trpc/${p.path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+        const res = await fetch(`${t.url}/trpc/${p.path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        });
         expect(res.status, `POST ${p.path}`).toBe(405);
       }
     }

@@ -6,7 +6,10 @@ import { appRouter } from '../../src/app-router';
 import { startTestApp, type TestApp } from '../../../test/support/test-app';
 
 interface ErrorEnvelope {
-  error: { message: string; data: { reason: string; httpStatus: number; requestId?: string; stack?: string } };
+  error: {
+    message: string;
+    data: { reason: string; httpStatus: number; requestId?: string; stack?: string };
+  };
 }
 
 describe('HTTP front door', () => {
@@ -20,7 +23,9 @@ describe('HTTP front door', () => {
     const res = await fetch(`${t.url}/healthz`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'ok' });
-    expect(res.headers.get('content-security-policy')).toBe("default-src 'none';frame-ancestors 'none'");
+    expect(res.headers.get('content-security-policy')).toBe(
+      "default-src 'none';frame-ancestors 'none'",
+    );
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');
     expect(res.headers.get('x-frame-options')).toBe('DENY');
@@ -42,7 +47,11 @@ describe('HTTP front door', () => {
   });
 
   it('answers malformed JSON with 400 MALFORMED_JSON', async () => {
-    const res = await fetch(`${t.url}/trpc/system.version`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":' });
+    const res = await fetch(`${t.url}/trpc/system.version`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"a":',
+    });
     expect(res.status).toBe(400);
     const body = (await res.json()) as ErrorEnvelope;
     expect(body.error.data.reason).toBe('MALFORMED_JSON');
@@ -53,7 +62,11 @@ describe('HTTP front door', () => {
 
   it('answers a body over the limit with 413 PAYLOAD_TOO_LARGE, declared or chunked', async () => {
     const big = JSON.stringify({ x: 'a'.repeat(4096) });
-    const res = await fetch(`${t.url}/trpc/system.version`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: big });
+    const res = await fetch(`${t.url}/trpc/system.version`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: big,
+    });
     expect(res.status).toBe(413);
     expect(((await res.json()) as ErrorEnvelope).error.data.reason).toBe('PAYLOAD_TOO_LARGE');
     const stream = new ReadableStream({
@@ -62,16 +75,28 @@ describe('HTTP front door', () => {
         c.close();
       },
     });
-    const chunked = await fetch(`${t.url}/trpc/system.version`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: stream, duplex: 'half' });
+    const chunked = await fetch(`${t.url}/trpc/system.version`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: stream,
+      duplex: 'half',
+    });
     expect(chunked.status).toBe(413);
   });
 
   it.each([
     ['application/x-www-form-urlencoded', 'a=1'],
-    ['multipart/form-data; boundary=x', '--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--x--\r\n'],
+    [
+      'multipart/form-data; boundary=x',
+      '--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--x--\r\n',
+    ],
     ['text/plain', '{}'],
   ])('refuses a %s mutation with 415 UNSUPPORTED_MEDIA_TYPE', async (type, body) => {
-    const res = await fetch(`${t.url}/trpc/system.version`, { method: 'POST', headers: { 'content-type': type }, body });
+    const res = await fetch(`${t.url}/trpc/system.version`, {
+      method: 'POST',
+      headers: { 'content-type': type },
+      body,
+    });
     expect(res.status).toBe(415);
     expect(((await res.json()) as ErrorEnvelope).error.data.reason).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
@@ -85,7 +110,9 @@ describe('HTTP front door', () => {
     const sneaky = await fetch(`${t.url}/trpc/system.version${','.repeat(10)}?batch=1`);
     expect(sneaky.status).toBe(400);
     expect(((await sneaky.json()) as ErrorEnvelope).error.data.reason).toBe('BATCH_TOO_LARGE');
-    const ok = await fetch(`${t.url}/trpc/${Array.from({ length: 10 }, () => 'system.version').join(',')}?batch=1&input=${encodeURIComponent('{}')}`);
+    const ok = await fetch(
+      `${t.url}/trpc/${Array.from({ length: 10 }, () => 'system.version').join(',')}?batch=1&input=${encodeURIComponent('{}')}`,
+    );
     expect(ok.status).toBe(200);
     expect(((await ok.json()) as unknown[]).length).toBe(10);
   });
@@ -102,7 +129,9 @@ describe('HTTP front door', () => {
   });
 
   it('carries the request id in error data', async () => {
-    const res = await fetch(`${t.url}/trpc/nope.missing`, { headers: { 'x-request-id': 'trace-42' } });
+    const res = await fetch(`${t.url}/trpc/nope.missing`, {
+      headers: { 'x-request-id': 'trace-42' },
+    });
     expect(res.status).toBe(404);
     const body = (await res.json()) as ErrorEnvelope;
     expect(body.error.data.requestId).toBe('trace-42');
@@ -131,7 +160,9 @@ describe('HTTP front door', () => {
   });
 
   it('rejects unknown input keys (strict schemas) with VALIDATION_FAILED and no rule text', async () => {
-    const res = await fetch(`${t.url}/trpc/system.version?input=${encodeURIComponent('{"admin":true}')}`);
+    const res = await fetch(
+      `${t.url}/trpc/system.version?input=${encodeURIComponent('{"admin":true}')}`,
+    );
     expect(res.status).toBe(400);
     const body = (await res.json()) as ErrorEnvelope & { error: { data: { issues: unknown[] } } };
     expect(body.error.data.reason).toBe('VALIDATION_FAILED');
@@ -165,34 +196,46 @@ describe('errors outside development', () => {
     describe(env, () => {
       let t: TestApp;
       beforeAll(async () => {
-        t = await startTestApp('pglite', { GATEHOUSE_ENV: env === 'development' ? 'development' : 'test' });
+        t = await startTestApp('pglite', {
+          GATEHOUSE_ENV: env === 'development' ? 'development' : 'test',
+        });
         // Swap in the router under test: same pipeline, deliberately leaky procedures.
         await t.app.close();
         const { createApp } = await import('../../src/create-app');
         const pino = (await import('pino')).default;
-        const app = await createApp({ config: t.config, log: pino({ level: 'silent' }), database: t.database.handle, router: leaky });
+        const app = await createApp({
+          config: t.config,
+          log: pino({ level: 'silent' }),
+          database: t.database.handle,
+          router: leaky,
+        });
         const address = await app.listen();
         Object.assign(t, { app, url: `http://127.0.0.1:${address.port}` });
       });
       afterAll(async () => t?.close());
 
-      it(env === 'development' ? 'shows the message and stack in development' : 'hides the message and stack of an internal error', async () => {
-        const res = await fetch(`${t.url}/trpc/boom`);
-        expect(res.status).toBe(500);
-        const text = await res.text();
-        const body = JSON.parse(text) as ErrorEnvelope;
-        expect(body.error.data.reason).toBe('INTERNAL');
-        if (env === 'development') {
-          expect(body.error.message).toContain('connection to 10.0.0.5');
-          expect(body.error.data.stack).toBeTypeOf('string');
-        } else {
-          expect(body.error.message).toBe('Internal server error');
-          expect(text).not.toContain('SELECT');
-          expect(text).not.toContain('10.0.0.5');
-          expect(body.error.data.stack).toBeUndefined();
-          expect(text).not.toContain('at ');
-        }
-      });
+      it(
+        env === 'development'
+          ? 'shows the message and stack in development'
+          : 'hides the message and stack of an internal error',
+        async () => {
+          const res = await fetch(`${t.url}/trpc/boom`);
+          expect(res.status).toBe(500);
+          const text = await res.text();
+          const body = JSON.parse(text) as ErrorEnvelope;
+          expect(body.error.data.reason).toBe('INTERNAL');
+          if (env === 'development') {
+            expect(body.error.message).toContain('connection to 10.0.0.5');
+            expect(body.error.data.stack).toBeTypeOf('string');
+          } else {
+            expect(body.error.message).toBe('Internal server error');
+            expect(text).not.toContain('SELECT');
+            expect(text).not.toContain('10.0.0.5');
+            expect(body.error.data.stack).toBeUndefined();
+            expect(text).not.toContain('at ');
+          }
+        },
+      );
 
       it('never lets an output field outside the schema through', async () => {
         const res = await fetch(`${t.url}/trpc/badOutput`);
@@ -202,7 +245,9 @@ describe('errors outside development', () => {
       });
 
       it('does not echo validation rules (regex patterns) to the caller', async () => {
-        const res = await fetch(`${t.url}/trpc/pattern?input=${encodeURIComponent('{"code":"x"}')}`);
+        const res = await fetch(
+          `${t.url}/trpc/pattern?input=${encodeURIComponent('{"code":"x"}')}`,
+        );
         expect(res.status).toBe(400);
         const text = await res.text();
         if (env !== 'development') expect(text).not.toContain('SECRET-');

@@ -19,7 +19,11 @@ export function onAbortSeen(): Promise<unknown> {
 export const protocolTestRouter = router({
   system: systemRouter,
   t: router({
-    echo: publicProcedure.meta({ public: true }).input(Echo).output(Echo).query(({ input }) => input),
+    echo: publicProcedure
+      .meta({ public: true })
+      .input(Echo)
+      .output(Echo)
+      .query(({ input }) => input),
     none: publicProcedure
       .meta({ public: true })
       .input(NoInput)
@@ -32,8 +36,21 @@ export const protocolTestRouter = router({
       .input(z.strictObject({ a: z.string() }).passthrough())
       .input(z.object({ b: z.number() }))
       .use(({ next }) => next({ ctx: { extra: 'from-middleware' } }))
-      .output(z.object({ a: z.string(), b: z.number(), extra: z.string(), requestId: z.string().length(0) }))
-      .query(({ input, ctx }) => ({ a: input.a, b: input.b, extra: ctx.extra, requestId: '', dropped: 'not in the output schema' })),
+      .output(
+        z.object({
+          a: z.string(),
+          b: z.number(),
+          extra: z.string(),
+          requestId: z.string().length(0),
+        }),
+      )
+      .query(({ input, ctx }) => ({
+        a: input.a,
+        b: input.b,
+        extra: ctx.extra,
+        requestId: '',
+        dropped: 'not in the output schema',
+      })),
     add: publicProcedure
       .meta({ public: true })
       .input(z.strictObject({ a: z.number(), b: z.number() }))

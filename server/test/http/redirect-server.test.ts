@@ -11,7 +11,10 @@ interface ErrorEnvelope {
 }
 
 /** A GET with a Host header of our choosing (fetch does not allow setting it). */
-function getWithHost(url: string, host: string): Promise<{ status: number; headers: IncomingHttpHeaders }> {
+function getWithHost(
+  url: string,
+  host: string,
+): Promise<{ status: number; headers: IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { headers: { host } }, (res) => {
       res.resume();
@@ -61,7 +64,13 @@ describe('plain-HTTP redirect listener', () => {
       ['GET', '/healthz'],
       ['POST', '/docs'],
     ] as const) {
-      const res = await fetch(`${url}${path}`, { method, redirect: 'manual', ...(method === 'POST' ? { headers: { 'content-type': 'application/json' }, body: '{}' } : {}) });
+      const res = await fetch(`${url}${path}`, {
+        method,
+        redirect: 'manual',
+        ...(method === 'POST'
+          ? { headers: { 'content-type': 'application/json' }, body: '{}' }
+          : {}),
+      });
       expect(res.status, `${method} ${path}`).toBe(403);
       expect(res.headers.get('location')).toBeNull();
       expect(((await res.json()) as ErrorEnvelope).error.data.reason).toBe('HTTPS_REQUIRED');
@@ -71,7 +80,10 @@ describe('plain-HTTP redirect listener', () => {
   it('refuses an over-long URL with 414 in the status line and the envelope', async () => {
     const res = await fetch(`${url}/docs?q=${'a'.repeat(9000)}`, { redirect: 'manual' });
     expect(res.status).toBe(414);
-    expect(((await res.json()) as ErrorEnvelope).error.data).toMatchObject({ reason: 'URL_TOO_LONG', httpStatus: 414 });
+    expect(((await res.json()) as ErrorEnvelope).error.data).toMatchObject({
+      reason: 'URL_TOO_LONG',
+      httpStatus: 414,
+    });
   });
 
   it('refuses to build a redirect from a Host header that is not a hostname', async () => {
@@ -85,7 +97,11 @@ describe('plain-HTTP redirect listener', () => {
   it('hands every credential it sees to the revoker: session cookies, bearer tokens, API keys', async () => {
     revoked.length = 0;
     const res = await fetch(`${url}/trpc/projects.list`, {
-      headers: { cookie: 'gatehouse_session=sid.secret; theme=dark; __Host-gatehouse_session=hid.hsecret', authorization: 'Bearer gh_live_abc', 'x-api-key': 'gh_live_def' },
+      headers: {
+        cookie: 'gatehouse_session=sid.secret; theme=dark; __Host-gatehouse_session=hid.hsecret',
+        authorization: 'Bearer gh_live_abc',
+        'x-api-key': 'gh_live_def',
+      },
     });
     expect(res.status).toBe(403);
     expect(((await res.json()) as ErrorEnvelope).error.data.reason).toBe('HTTPS_REQUIRED');
@@ -97,7 +113,10 @@ describe('plain-HTTP redirect listener', () => {
     ]);
     // Also on a redirected page: the token crossed the network all the same.
     revoked.length = 0;
-    const page = await fetch(`${url}/docs`, { redirect: 'manual', headers: { 'x-api-key': 'gh_live_ghi' } });
+    const page = await fetch(`${url}/docs`, {
+      redirect: 'manual',
+      headers: { 'x-api-key': 'gh_live_ghi' },
+    });
     expect(page.status).toBe(308);
     expect(revoked.map((c) => c.value)).toEqual(['gh_live_ghi']);
     // HTTP Basic (the client-credentials grant's form): both halves are candidates.
@@ -114,10 +133,18 @@ describe('plain-HTTP redirect listener', () => {
   });
 
   it('uses PUBLIC_URL as the redirect target when set', async () => {
-    const fixed = createRedirectServer({ config: testConfig({ PUBLIC_URL: 'https://api.example.com' }), log: pino({ level: 'silent' }), httpsPort: 8443, revoker: undefined });
+    const fixed = createRedirectServer({
+      config: testConfig({ PUBLIC_URL: 'https://api.example.com' }),
+      log: pino({ level: 'silent' }),
+      httpsPort: 8443,
+      revoker: undefined,
+    });
     await new Promise<void>((resolve) => fixed.listen(0, '127.0.0.1', resolve));
     try {
-      const res = await getWithHost(`http://127.0.0.1:${(fixed.address() as AddressInfo).port}/docs`, 'evil.example');
+      const res = await getWithHost(
+        `http://127.0.0.1:${(fixed.address() as AddressInfo).port}/docs`,
+        'evil.example',
+      );
       expect(res.headers.location).toBe('https://api.example.com/docs');
     } finally {
       fixed.closeAllConnections();

@@ -18,7 +18,11 @@ describe('refusal queue', () => {
     const errors: unknown[] = [];
     const queue = createRefusalQueue((err) => errors.push(err));
     const answered: number[] = [];
-    for (let i = 0; i < 5; i++) queue.push(() => i === 2, () => answered.push(i));
+    for (let i = 0; i < 5; i++)
+      queue.push(
+        () => i === 2,
+        () => answered.push(i),
+      );
     expect(answered).toEqual([]);
     expect(queue.pending).toBe(5);
     await new Promise((r) => setImmediate(r));
@@ -31,7 +35,11 @@ describe('refusal queue', () => {
   it('yields to other ready work between slices instead of answering a whole flood in one turn', async () => {
     const queue = createRefusalQueue(() => {}, 1);
     let answered = 0;
-    for (let i = 0; i < 40; i++) queue.push(() => false, () => (spin(0.25), answered++));
+    for (let i = 0; i < 40; i++)
+      queue.push(
+        () => false,
+        () => (spin(0.25), answered++),
+      );
     // Work that becomes ready while the flood is being answered (as a probe's
     // request would): queued after the first slice, it runs before the next
     // one. A slice stops after 1 ms and each answer takes 0.25 ms, so
@@ -47,16 +55,28 @@ describe('refusal queue', () => {
     const errors: unknown[] = [];
     const queue = createRefusalQueue((err) => errors.push(err));
     const answered: number[] = [];
-    queue.push(() => false, () => answered.push(1));
-    queue.push(() => false, () => {
-      throw new Error('socket gone');
-    });
-    queue.push(() => false, () => answered.push(3));
+    queue.push(
+      () => false,
+      () => answered.push(1),
+    );
+    queue.push(
+      () => false,
+      () => {
+        throw new Error('socket gone');
+      },
+    );
+    queue.push(
+      () => false,
+      () => answered.push(3),
+    );
     await drained(queue);
     expect(answered).toEqual([1, 3]);
     expect(errors).toHaveLength(1);
     // and it still runs later refusals
-    queue.push(() => false, () => answered.push(4));
+    queue.push(
+      () => false,
+      () => answered.push(4),
+    );
     await drained(queue);
     expect(answered).toEqual([1, 3, 4]);
   });

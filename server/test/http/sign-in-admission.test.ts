@@ -3,7 +3,8 @@ import type { ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { createSignInAdmission } from '../../src/http/sign-in-admission';
 
-const response = (destroyed = false): ServerResponse & EventEmitter => Object.assign(new EventEmitter(), { destroyed }) as unknown as ServerResponse & EventEmitter;
+const response = (destroyed = false): ServerResponse & EventEmitter =>
+  Object.assign(new EventEmitter(), { destroyed }) as unknown as ServerResponse & EventEmitter;
 
 describe('sign-in admission', () => {
   it('admits as many sign-ins as the hasher can run or queue, and frees a place when a response closes', () => {
@@ -22,7 +23,11 @@ describe('sign-in admission', () => {
 
   it('is full while the hasher is saturated by other work (sign-ups, resets)', () => {
     let saturated = true;
-    const admission = createSignInAdmission({ capacity: 5, reserved: 0, isSaturated: () => saturated });
+    const admission = createSignInAdmission({
+      capacity: 5,
+      reserved: 0,
+      isSaturated: () => saturated,
+    });
     expect(admission.isFull()).toBe(true);
     expect(admission.admit(response())).toBe(false);
     saturated = false;

@@ -14,11 +14,22 @@ export interface RouterApp {
 }
 
 /** The real front door and pipeline, in this process, serving a test router over an in-memory PGlite. */
-export async function startRouterApp(router: AnyRouter | undefined, overrides: Record<string, string | undefined> = {}): Promise<RouterApp> {
+export async function startRouterApp(
+  router: AnyRouter | undefined,
+  overrides: Record<string, string | undefined> = {},
+): Promise<RouterApp> {
   const database = await createTestDatabase('pglite');
   const logs: Record<string, unknown>[] = [];
-  const log = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
-  const app = await createApp({ config: testConfig(overrides), log, database: database.handle, ...(router ? { router } : {}) });
+  const log = pino(
+    { level: 'info' },
+    { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) },
+  );
+  const app = await createApp({
+    config: testConfig(overrides),
+    log,
+    database: database.handle,
+    ...(router ? { router } : {}),
+  });
   const address = await app.listen();
   return {
     app,

@@ -1,4 +1,11 @@
-import { createTRPCClient, httpBatchLink, httpBatchStreamLink, httpLink, TRPCClientError, type TRPCLink } from '@trpc/client';
+import {
+  createTRPCClient,
+  httpBatchLink,
+  httpBatchStreamLink,
+  httpLink,
+  TRPCClientError,
+  type TRPCLink,
+} from '@trpc/client';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/create-app';
@@ -9,7 +16,9 @@ import { protocolTestRouter } from './protocol-test-router';
 type ProtocolRouter = typeof protocolTestRouter;
 
 /** The reason and status a failed call carried to tRPC's client. */
-async function refusal(promise: Promise<unknown>): Promise<{ reason: unknown; httpStatus: unknown; message: string }> {
+async function refusal(
+  promise: Promise<unknown>,
+): Promise<{ reason: unknown; httpStatus: unknown; message: string }> {
   try {
     await promise;
   } catch (err) {
@@ -32,7 +41,12 @@ describe('tRPC client links against our handler', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('pglite');
-    app = await createApp({ config: testConfig(), log: pino({ level: 'silent' }), database: database.handle, router: protocolTestRouter });
+    app = await createApp({
+      config: testConfig(),
+      log: pino({ level: 'silent' }),
+      database: database.handle,
+      router: protocolTestRouter,
+    });
     const address = await app.listen();
     url = `http://127.0.0.1:${address.port}/trpc`;
   });
@@ -48,7 +62,8 @@ describe('tRPC client links against our handler', () => {
   ];
 
   describe.each(links)('%s', (_name, link) => {
-    const client = (): ReturnType<typeof createTRPCClient<ProtocolRouter>> => createTRPCClient<ProtocolRouter>({ links: [link()] });
+    const client = (): ReturnType<typeof createTRPCClient<ProtocolRouter>> =>
+      createTRPCClient<ProtocolRouter>({ links: [link()] });
 
     it('runs queries and mutations', async () => {
       const c = client();
@@ -60,24 +75,47 @@ describe('tRPC client links against our handler', () => {
 
     it('runs several calls at once (one batched request for the batch links)', async () => {
       const c = client();
-      const [a, b, v] = await Promise.all([c.t.echo.query({ text: 'a' }), c.t.echo.query({ text: 'b' }), c.system.version.query()]);
+      const [a, b, v] = await Promise.all([
+        c.t.echo.query({ text: 'a' }),
+        c.t.echo.query({ text: 'b' }),
+        c.system.version.query(),
+      ]);
       expect([a, b, v.name]).toEqual([{ text: 'a' }, { text: 'b' }, 'gatehouse']);
     });
 
     it('carries errors with their reason and status, also beside successes in one batch', async () => {
       const c = client();
-      const [ok, limited, unauth] = await Promise.allSettled([c.t.echo.query({ text: 'ok' }), c.t.limited.query(), c.t.mine.query()]);
+      const [ok, limited, unauth] = await Promise.allSettled([
+        c.t.echo.query({ text: 'ok' }),
+        c.t.limited.query(),
+        c.t.mine.query(),
+      ]);
       expect(ok).toEqual({ status: 'fulfilled', value: { text: 'ok' } });
       expect(limited.status).toBe('rejected');
-      expect(await refusal(Promise.reject((limited as PromiseRejectedResult).reason))).toMatchObject({ reason: 'RATE_LIMITED', httpStatus: 429 });
-      expect(await refusal(Promise.reject((unauth as PromiseRejectedResult).reason))).toMatchObject({ reason: 'UNAUTHENTICATED', httpStatus: 401 });
-      expect(await refusal(c.t.conflict.mutate())).toMatchObject({ reason: 'CONFLICT', httpStatus: 409, message: 'Already there' });
-      expect(await refusal(c.t.echo.query({ text: 'far too long a text' }))).toMatchObject({ reason: 'VALIDATION_FAILED', httpStatus: 400 });
+      expect(
+        await refusal(Promise.reject((limited as PromiseRejectedResult).reason)),
+      ).toMatchObject({ reason: 'RATE_LIMITED', httpStatus: 429 });
+      expect(await refusal(Promise.reject((unauth as PromiseRejectedResult).reason))).toMatchObject(
+        { reason: 'UNAUTHENTICATED', httpStatus: 401 },
+      );
+      expect(await refusal(c.t.conflict.mutate())).toMatchObject({
+        reason: 'CONFLICT',
+        httpStatus: 409,
+        message: 'Already there',
+      });
+      expect(await refusal(c.t.echo.query({ text: 'far too long a text' }))).toMatchObject({
+        reason: 'VALIDATION_FAILED',
+        httpStatus: 400,
+      });
     });
 
     it('hides an internal error’s message', async () => {
       const failed = await refusal(client().t.plain.query());
-      expect(failed).toEqual({ reason: 'INTERNAL', httpStatus: 500, message: 'Internal server error' });
+      expect(failed).toEqual({
+        reason: 'INTERNAL',
+        httpStatus: 500,
+        message: 'Internal server error',
+      });
     });
   });
 });

@@ -32,12 +32,25 @@ describe.each(DATABASE_KINDS)('member service under a stale role (%s)', (kind) =
     for (const name of ['alice', 'dave', 'erin'] as const) {
       const row = await db
         .insertInto('users')
-        .values({ email: `${name}-${suffix}@example.com`, name, password_hash: 'not a hash', email_verified_at: new Date(), locked_at: null, mfa_enabled_at: null })
+        .values({
+          email: `${name}-${suffix}@example.com`,
+          name,
+          password_hash: 'not a hash',
+          email_verified_at: new Date(),
+          locked_at: null,
+          mfa_enabled_at: null,
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
       users[name] = row.id;
     }
-    orgId = (await db.insertInto('orgs').values({ name: `stale ${suffix}`, created_by: users.alice }).returning('id').executeTakeFirstOrThrow()).id;
+    orgId = (
+      await db
+        .insertInto('orgs')
+        .values({ name: `stale ${suffix}`, created_by: users.alice })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
     await db
       .insertInto('memberships')
       .values([
@@ -66,7 +79,11 @@ describe.each(DATABASE_KINDS)('member service under a stale role (%s)', (kind) =
   }
 
   /** Runs `act` as `userId` inside a tenant transaction whose role says `believedRole`. */
-  async function asStale<T>(userId: string, believedRole: OrgRole, act: (ctx: InOrg) => Promise<T>): Promise<T> {
+  async function asStale<T>(
+    userId: string,
+    believedRole: OrgRole,
+    act: (ctx: InOrg) => Promise<T>,
+  ): Promise<T> {
     return t.database.handle.db.transaction().execute(async (trx) => {
       await enterTenantScope(trx, userId, [orgId]);
       const ctx = {
@@ -75,7 +92,13 @@ describe.each(DATABASE_KINDS)('member service under a stale role (%s)', (kind) =
         log: pino({ level: 'silent' }),
         deps: t.app.deps,
         principal: principal(userId),
-        tenant: { db: trx, orgId, role: believedRole, permissions: ORG_ROLE_PERMISSIONS[believedRole], requireMfa: false },
+        tenant: {
+          db: trx,
+          orgId,
+          role: believedRole,
+          permissions: ORG_ROLE_PERMISSIONS[believedRole],
+          requireMfa: false,
+        },
       };
       return act(ctx as unknown as InOrg);
     });
@@ -92,29 +115,68 @@ describe.each(DATABASE_KINDS)('member service under a stale role (%s)', (kind) =
   }
 
   const roles = async (): Promise<Record<string, string>> => {
-    const rows = await t.database.handle.db.selectFrom('memberships').select(['user_id', 'role']).where('org_id', '=', orgId).execute();
+    const rows = await t.database.handle.db
+      .selectFrom('memberships')
+      .select(['user_id', 'role'])
+      .where('org_id', '=', orgId)
+      .execute();
     return Object.fromEntries(rows.map((r) => [r.user_id, r.role]));
   };
 
   it('a caller demoted to viewer can no longer change roles, remove or invite (FORBIDDEN), and nothing changes', async () => {
     const before = await roles();
-    expect(await reason(asStale(users.dave, 'admin', (ctx) => setMemberRole(ctx, { userId: users.erin, role: 'admin' })))).toBe('FORBIDDEN');
-    expect(await reason(asStale(users.dave, 'admin', (ctx) => removeMember(ctx, users.erin)))).toBe('FORBIDDEN');
-    expect(await reason(asStale(users.dave, 'admin', (ctx) => inviteMember(ctx, { email: 'stale-invitee@example.com', role: 'admin' })))).toBe('FORBIDDEN');
+    expect(
+      await reason(
+        asStale(users.dave, 'admin', (ctx) =>
+          setMemberRole(ctx, { userId: users.erin, role: 'admin' }),
+        ),
+      ),
+    ).toBe('FORBIDDEN');
+    expect(await reason(asStale(users.dave, 'admin', (ctx) => removeMember(ctx, users.erin)))).toBe(
+      'FORBIDDEN',
+    );
+    expect(
+      await reason(
+        asStale(users.dave, 'admin', (ctx) =>
+          inviteMember(ctx, { email: 'stale-invitee@example.com', role: 'admin' }),
+        ),
+      ),
+    ).toBe('FORBIDDEN');
     expect(await roles()).toEqual(before);
-    const invitations = await t.database.handle.db.selectFrom('one_time_tokens').select('token_hash').where('purpose', '=', 'org_invitation').where(sql<boolean>`data->>'email' = ${'stale-invitee@example.com'}`).execute();
+    const invitations = await t.database.handle.db
+      .selectFrom('one_time_tokens')
+      .select('token_hash')
+      .where('purpose', '=', 'org_invitation')
+      .where(sql<boolean>`data->>'email' = ${'stale-invitee@example.com'}`)
+      .execute();
     expect(invitations).toEqual([]);
   });
 
   it('a caller removed meanwhile gets NOT_FOUND, like any non-member', async () => {
-    await t.database.handle.db.deleteFrom('memberships').where('org_id', '=', orgId).where('user_id', '=', users.dave).execute();
-    expect(await reason(asStale(users.dave, 'admin', (ctx) => setMemberRole(ctx, { userId: users.erin, role: 'viewer' })))).toBe('NOT_FOUND');
+    await t.database.handle.db
+      .deleteFrom('memberships')
+      .where('org_id', '=', orgId)
+      .where('user_id', '=', users.dave)
+      .execute();
+    expect(
+      await reason(
+        asStale(users.dave, 'admin', (ctx) =>
+          setMemberRole(ctx, { userId: users.erin, role: 'viewer' }),
+        ),
+      ),
+    ).toBe('NOT_FOUND');
     expect((await roles())[users.erin]).toBe('member');
   });
 
   it('an owner demoted meanwhile cannot demote the remaining owner, and the org keeps it', async () => {
     // Erin believes she is still an owner; the table says member.
-    expect(await reason(asStale(users.erin, 'owner', (ctx) => setMemberRole(ctx, { userId: users.alice, role: 'member' })))).toBe('FORBIDDEN');
+    expect(
+      await reason(
+        asStale(users.erin, 'owner', (ctx) =>
+          setMemberRole(ctx, { userId: users.alice, role: 'member' }),
+        ),
+      ),
+    ).toBe('FORBIDDEN');
     expect((await roles())[users.alice]).toBe('owner');
   });
 

@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLocalRevocationBus, type RevocationBus, type RevocationMessage } from '../../src/sessions/revocation-bus';
+import {
+  createLocalRevocationBus,
+  type RevocationBus,
+  type RevocationMessage,
+} from '../../src/sessions/revocation-bus';
 import { createSessionService, type SessionService } from '../../src/sessions/session-service';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 import { DATABASE_KINDS } from '../../../test/support/test-env';
@@ -15,16 +19,31 @@ describe.each(DATABASE_KINDS)('session service (%s)', (kind) => {
 
   beforeAll(async () => {
     t = await createTestDatabase(kind);
-    const user = await t.handle.db.insertInto('users').values({ email: 'sess@example.com', name: null, password_hash: 'x' }).returning('id').executeTakeFirstOrThrow();
+    const user = await t.handle.db
+      .insertInto('users')
+      .values({ email: 'sess@example.com', name: null, password_hash: 'x' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     userId = user.id;
     clock = Date.now();
-    service = createSessionService({ db: t.handle.db, idleMs: 10 * 24 * HOUR, absoluteMs: 30 * 24 * HOUR, bus: createLocalRevocationBus(), cacheTtlMs: 0, now });
+    service = createSessionService({
+      db: t.handle.db,
+      idleMs: 10 * 24 * HOUR,
+      absoluteMs: 30 * 24 * HOUR,
+      bus: createLocalRevocationBus(),
+      cacheTtlMs: 0,
+      now,
+    });
   });
   afterAll(async () => t?.destroy());
 
   it('stores only the id and SHA-256 of the secret', async () => {
     const { token, session } = await service.create(userId, { ip: '127.0.0.1', userAgent: 'test' });
-    const row = await t.handle.db.selectFrom('sessions').selectAll().where('id', '=', session.id).executeTakeFirstOrThrow();
+    const row = await t.handle.db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('id', '=', session.id)
+      .executeTakeFirstOrThrow();
     const secret = token.split('.')[1] ?? '';
     expect(JSON.stringify(row)).not.toContain(secret);
     expect(Buffer.from(row.secret_hash)).toHaveLength(32);
@@ -33,7 +52,14 @@ describe.each(DATABASE_KINDS)('session service (%s)', (kind) => {
 
   it('records last use at most once an hour', async () => {
     const { token, session } = await service.create(userId, { ip: null, userAgent: null });
-    const read = async () => (await t.handle.db.selectFrom('sessions').select('last_used_at').where('id', '=', session.id).executeTakeFirstOrThrow()).last_used_at;
+    const read = async () =>
+      (
+        await t.handle.db
+          .selectFrom('sessions')
+          .select('last_used_at')
+          .where('id', '=', session.id)
+          .executeTakeFirstOrThrow()
+      ).last_used_at;
     const before = new Date(await read()).getTime();
     clock += 30 * 60_000;
     await service.validate(token);
@@ -47,7 +73,13 @@ describe.each(DATABASE_KINDS)('session service (%s)', (kind) => {
     const { token, session } = await service.create(userId, { ip: null, userAgent: null });
     clock += 10 * 24 * HOUR + 60_000;
     expect(await service.validate(token)).toBeUndefined();
-    expect(await t.handle.db.selectFrom('sessions').select('id').where('id', '=', session.id).executeTakeFirst()).toBeUndefined();
+    expect(
+      await t.handle.db
+        .selectFrom('sessions')
+        .select('id')
+        .where('id', '=', session.id)
+        .executeTakeFirst(),
+    ).toBeUndefined();
   });
 
   it('expires at the absolute lifetime even when used every day', async () => {
@@ -62,9 +94,17 @@ describe.each(DATABASE_KINDS)('session service (%s)', (kind) => {
 
   it('refuses a locked user’s session', async () => {
     const { token } = await service.create(userId, { ip: null, userAgent: null });
-    await t.handle.db.updateTable('users').set({ locked_at: new Date(clock) }).where('id', '=', userId).execute();
+    await t.handle.db
+      .updateTable('users')
+      .set({ locked_at: new Date(clock) })
+      .where('id', '=', userId)
+      .execute();
     expect(await service.validate(token)).toBeUndefined();
-    await t.handle.db.updateTable('users').set({ locked_at: null }).where('id', '=', userId).execute();
+    await t.handle.db
+      .updateTable('users')
+      .set({ locked_at: null })
+      .where('id', '=', userId)
+      .execute();
   });
 });
 
@@ -73,7 +113,13 @@ describe('session cache and revocation fan-out', () => {
   let userId: string;
   beforeAll(async () => {
     t = await createTestDatabase('pglite');
-    userId = (await t.handle.db.insertInto('users').values({ email: 'cache@example.com', name: null, password_hash: 'x' }).returning('id').executeTakeFirstOrThrow()).id;
+    userId = (
+      await t.handle.db
+        .insertInto('users')
+        .values({ email: 'cache@example.com', name: null, password_hash: 'x' })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
   });
   afterAll(async () => t?.destroy());
 
@@ -86,7 +132,14 @@ describe('session cache and revocation fan-out', () => {
       isConnected: () => true,
       close: async () => undefined,
     };
-    const make = () => createSessionService({ db: t.handle.db, idleMs: HOUR, absoluteMs: 24 * HOUR, bus, cacheTtlMs: 60_000 });
+    const make = () =>
+      createSessionService({
+        db: t.handle.db,
+        idleMs: HOUR,
+        absoluteMs: 24 * HOUR,
+        bus,
+        cacheTtlMs: 60_000,
+      });
     return [make(), make()];
   }
 
@@ -108,8 +161,19 @@ describe('session cache and revocation fan-out', () => {
 
   it('does not serve from cache while the bus is disconnected', async () => {
     let connected = true;
-    const bus: RevocationBus = { publish: async () => undefined, subscribe: () => undefined, isConnected: () => connected, close: async () => undefined };
-    const s = createSessionService({ db: t.handle.db, idleMs: HOUR, absoluteMs: 24 * HOUR, bus, cacheTtlMs: 60_000 });
+    const bus: RevocationBus = {
+      publish: async () => undefined,
+      subscribe: () => undefined,
+      isConnected: () => connected,
+      close: async () => undefined,
+    };
+    const s = createSessionService({
+      db: t.handle.db,
+      idleMs: HOUR,
+      absoluteMs: 24 * HOUR,
+      bus,
+      cacheTtlMs: 60_000,
+    });
     const { token, session } = await s.create(userId, { ip: null, userAgent: null });
     expect(await s.validate(token)).toBeDefined();
     connected = false;

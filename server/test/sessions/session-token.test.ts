@@ -15,7 +15,15 @@ describe('session tokens', () => {
 
   it('rejects anything not shaped like a token', () => {
     const t = mintSessionToken().token;
-    for (const bad of ['', 'a.b', t.slice(0, -1), `${t}x`, t.toUpperCase(), t.replace('.', '_'), `${t.split('.')[0]}.`]) {
+    for (const bad of [
+      '',
+      'a.b',
+      t.slice(0, -1),
+      `${t}x`,
+      t.toUpperCase(),
+      t.replace('.', '_'),
+      `${t.split('.')[0]}.`,
+    ]) {
       expect(parseSessionToken(bad)).toBeUndefined();
     }
   });

@@ -37,7 +37,9 @@ export async function openMigratedSnapshot(file: string): Promise<DatabaseHandle
     poolStats: () => ({ total: 1, idle: 1, waiting: 0 }),
     ping: async (timeoutMs = 2_000) => {
       let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+      const timeout = new Promise<boolean>(
+        (resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)),
+      );
       try {
         return await Promise.race([sql`select 1`.execute(db).then(() => true), timeout]);
       } catch {

@@ -28,7 +28,10 @@ export const AdminUser = z.strictObject({
 });
 export type AdminUser = z.infer<typeof AdminUser>;
 
-export const AdminUserPage = z.strictObject({ users: z.array(AdminUser), nextCursor: Cursor.nullable() });
+export const AdminUserPage = z.strictObject({
+  users: z.array(AdminUser),
+  nextCursor: Cursor.nullable(),
+});
 
 export const UserRef = z.strictObject({ id: z.uuid() });
 export const SetRoleInput = z.strictObject({ id: z.uuid(), role: z.enum(['user', 'admin']) });
@@ -64,4 +67,7 @@ export const AuditEvent = z.strictObject({
 });
 export type AuditEvent = z.infer<typeof AuditEvent>;
 
-export const AuditPage = z.strictObject({ events: z.array(AuditEvent), nextCursor: Cursor.nullable() });
+export const AuditPage = z.strictObject({
+  events: z.array(AuditEvent),
+  nextCursor: Cursor.nullable(),
+});

@@ -37,5 +37,9 @@ export const ApiKeyRef = z.strictObject({ id: z.string().regex(/^[a-z2-7]{16}$/)
 export const RotateApiKeyInput = z.strictObject({
   id: z.string().regex(/^[a-z2-7]{16}$/),
   /** How long the old secret keeps working: 0 to 7 days. */
-  graceSeconds: z.number().int().min(0).max(7 * 24 * 3600),
+  graceSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 3600),
 });

@@ -19,7 +19,12 @@ export function signUpInputSchema(minLength?: number) {
     })
     .superRefine((v, ctx) => {
       if (passwordContainsEmailName(v.password, v.email)) {
-        ctx.addIssue({ code: 'custom', path: ['password'], message: 'Do not use your email name in the password', params: { reason: 'PASSWORD_CONTAINS_EMAIL' } });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['password'],
+          message: 'Do not use your email name in the password',
+          params: { reason: 'PASSWORD_CONTAINS_EMAIL' },
+        });
       }
     });
 }
@@ -66,14 +71,21 @@ export const SignInResult = z.discriminatedUnion('status', [
 ]);
 export type SignInResult = z.infer<typeof SignInResult>;
 
-export const SignedIn = z.strictObject({ status: z.literal('signed_in'), user: PublicUser, session: SessionInfo });
+export const SignedIn = z.strictObject({
+  status: z.literal('signed_in'),
+  user: PublicUser,
+  session: SessionInfo,
+});
 export type SignedIn = z.infer<typeof SignedIn>;
 
 export const Me = z.strictObject({ user: PublicUser, session: SessionInfo.nullable() });
 export type Me = z.infer<typeof Me>;
 
 export function changePasswordInputSchema(minLength?: number) {
-  return z.strictObject({ currentPassword: PresentedPassword, newPassword: newPasswordSchema(minLength) });
+  return z.strictObject({
+    currentPassword: PresentedPassword,
+    newPassword: newPasswordSchema(minLength),
+  });
 }
 export const ChangePasswordInput = changePasswordInputSchema();
 export type ChangePasswordInput = z.infer<typeof ChangePasswordInput>;
@@ -93,7 +105,11 @@ export const VerifyEmailInput = z.strictObject({ token: OneTimeToken });
  * empty database; `minLength` follows the server's PASSWORD_MIN_LENGTH.
  */
 export function bootstrapAdminInputSchema(minLength?: number) {
-  return z.strictObject({ token: OneTimeToken, email: Email, password: newPasswordSchema(minLength) });
+  return z.strictObject({
+    token: OneTimeToken,
+    email: Email,
+    password: newPasswordSchema(minLength),
+  });
 }
 export const BootstrapAdminInput = bootstrapAdminInputSchema();
 export type BootstrapAdminInput = z.infer<typeof BootstrapAdminInput>;

@@ -31,5 +31,8 @@ export const VerifyMfaInput = z.union([
 ]);
 export type VerifyMfaInput = z.infer<typeof VerifyMfaInput>;
 
-export const ReauthenticateInput = z.union([z.strictObject({ password: z.string().min(1).max(1024) }), z.strictObject({ code: TotpCode })]);
+export const ReauthenticateInput = z.union([
+  z.strictObject({ password: z.string().min(1).max(1024) }),
+  z.strictObject({ code: TotpCode }),
+]);
 export type ReauthenticateInput = z.infer<typeof ReauthenticateInput>;

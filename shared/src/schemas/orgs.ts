@@ -27,7 +27,13 @@ export const Org = z.strictObject({
 export type Org = z.infer<typeof Org>;
 export const OrgList = z.strictObject({ orgs: z.array(Org) });
 
-export const Member = z.strictObject({ userId: z.uuid(), email: z.string(), name: z.string().nullable(), role: OrgRole, joinedAt: IsoDate });
+export const Member = z.strictObject({
+  userId: z.uuid(),
+  email: z.string(),
+  name: z.string().nullable(),
+  role: OrgRole,
+  joinedAt: IsoDate,
+});
 export type Member = z.infer<typeof Member>;
 export const MemberList = z.strictObject({ members: z.array(Member) });
 
@@ -36,4 +42,8 @@ export const Invitation = z.strictObject({ email: z.string(), role: OrgRole, exp
 export type Invitation = z.infer<typeof Invitation>;
 export const AcceptInvitationInput = z.strictObject({ token: OneTimeToken });
 export const MemberRef = z.strictObject({ orgId: z.uuid(), userId: z.uuid() });
-export const SetMemberRoleInput = z.strictObject({ orgId: z.uuid(), userId: z.uuid(), role: OrgRole });
+export const SetMemberRoleInput = z.strictObject({
+  orgId: z.uuid(),
+  userId: z.uuid(),
+  role: OrgRole,
+});

@@ -13,9 +13,17 @@ export function newPasswordSchema(minLength: number = PASSWORD_MIN_LENGTH_DEFAUL
     // Count code points, not UTF-16 units: an emoji is one character to the user.
     const length = [...value].length;
     if (length < minLength) {
-      ctx.addIssue({ code: 'custom', message: `Use at least ${minLength} characters`, params: { reason: 'PASSWORD_TOO_SHORT' } });
+      ctx.addIssue({
+        code: 'custom',
+        message: `Use at least ${minLength} characters`,
+        params: { reason: 'PASSWORD_TOO_SHORT' },
+      });
     } else if (length > PASSWORD_MAX_LENGTH) {
-      ctx.addIssue({ code: 'custom', message: `Use at most ${PASSWORD_MAX_LENGTH} characters`, params: { reason: 'PASSWORD_TOO_LONG' } });
+      ctx.addIssue({
+        code: 'custom',
+        message: `Use at most ${PASSWORD_MAX_LENGTH} characters`,
+        params: { reason: 'PASSWORD_TOO_LONG' },
+      });
     }
   });
 }

@@ -6,7 +6,11 @@ const Description = z.string().trim().max(5000);
 
 export const ProjectRef = z.strictObject({ orgId: z.uuid(), id: z.uuid() });
 
-export const CreateProjectInput = z.strictObject({ orgId: z.uuid(), name: ProjectName, description: Description.optional() });
+export const CreateProjectInput = z.strictObject({
+  orgId: z.uuid(),
+  name: ProjectName,
+  description: Description.optional(),
+});
 export type CreateProjectInput = z.infer<typeof CreateProjectInput>;
 
 /**
@@ -18,7 +22,10 @@ export const UpdateProjectInput = z.strictObject({
   id: z.uuid(),
   /** The version read; a stale one answers CONFLICT and changes nothing. */
   version: z.number().int().positive(),
-  patch: z.strictObject({ name: ProjectName.optional(), description: Description.nullable().optional() }),
+  patch: z.strictObject({
+    name: ProjectName.optional(),
+    description: Description.nullable().optional(),
+  }),
 });
 export type UpdateProjectInput = z.infer<typeof UpdateProjectInput>;
 
@@ -26,7 +33,10 @@ export const ListProjectsInput = z.strictObject({
   orgId: z.uuid(),
   /** Case-insensitive substring of the name (matched literally). */
   nameContains: z.string().trim().min(1).max(200).optional(),
-  cursor: z.string().regex(/^[A-Za-z0-9_-]{1,512}$/).optional(),
+  cursor: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,512}$/)
+    .optional(),
   limit: z.number().int().min(1).max(100).default(20),
 });
 export type ListProjectsInput = z.input<typeof ListProjectsInput>;
@@ -43,4 +53,7 @@ export const Project = z.strictObject({
 });
 export type Project = z.infer<typeof Project>;
 
-export const ProjectPage = z.strictObject({ projects: z.array(Project), nextCursor: z.string().nullable() });
+export const ProjectPage = z.strictObject({
+  projects: z.array(Project),
+  nextCursor: z.string().nullable(),
+});

@@ -24,7 +24,11 @@ const CLI_ACTOR = { type: 'system', id: null } as const;
 /** A password from a terminal prompt (twice, no echo) or the first line of piped standard input. */
 async function readPassword(io: CliIo): Promise<string | undefined> {
   if (!isTerminal(io.stdin)) return readSecretLine(io.stdin);
-  const first = await promptSecret(io.stdin, (t) => io.err(t), 'Password for the new administrator: ');
+  const first = await promptSecret(
+    io.stdin,
+    (t) => io.err(t),
+    'Password for the new administrator: ',
+  );
   const again = await promptSecret(io.stdin, (t) => io.err(t), 'Repeat it: ');
   if (first !== again) {
     io.err('gatehouse admin: the two passwords differ; nothing was created\n');
@@ -55,7 +59,9 @@ database, stop the server first: one process at a time may open it.`,
       return 2;
     }
     if (args.some((a) => a === '--password' || a.startsWith('--password='))) {
-      io.err('gatehouse admin: passwords are never taken from the command line (they end up in shell history and ps); pipe it on standard input\n');
+      io.err(
+        'gatehouse admin: passwords are never taken from the command line (they end up in shell history and ps); pipe it on standard input\n',
+      );
       return 2;
     }
     const parsed = Email.safeParse(option(args, '--email') ?? '');
@@ -70,7 +76,9 @@ database, stop the server first: one process at a time may open it.`,
       if (password === undefined) return 1;
       const problem = passwordProblem(password, email, config.auth.passwordMinLength);
       if (problem) {
-        io.err(`gatehouse admin: ${passwordProblemMessage(problem, config.auth.passwordMinLength)} (${problem})\n`);
+        io.err(
+          `gatehouse admin: ${passwordProblemMessage(problem, config.auth.passwordMinLength)} (${problem})\n`,
+        );
         return 1;
       }
     }
@@ -78,22 +86,43 @@ database, stop the server first: one process at a time may open it.`,
     try {
       const { pending } = await migrationStatus(database.db);
       if (pending.length > 0) {
-        io.err(`gatehouse admin: pending migrations (${pending.join(', ')}); run \`npx -y pnpm@10 gatehouse migrate latest\` first\n`);
+        io.err(
+          `gatehouse admin: pending migrations (${pending.join(', ')}); run \`npx -y pnpm@10 gatehouse migrate latest\` first\n`,
+        );
         return 1;
       }
       if (action === 'promote') {
         const result = await database.db.transaction().execute(async (trx) => {
-          const user = await trx.selectFrom('users').select(['id', 'role']).where('email', '=', email).executeTakeFirst();
+          const user = await trx
+            .selectFrom('users')
+            .select(['id', 'role'])
+            .where('email', '=', email)
+            .executeTakeFirst();
           if (!user) return 'missing' as const;
           if (user.role === 'admin') return 'already' as const;
           await trx.updateTable('users').set({ role: 'admin' }).where('id', '=', user.id).execute();
           // Privileges changed: its sessions are signed out (a running server drops cached copies within its cache TTL).
-          const revoked = await trx.deleteFrom('sessions').where('user_id', '=', user.id).executeTakeFirst();
-          await appendAuditEvent(trx, { action: 'admin.cli.promote', actor: CLI_ACTOR, target: { type: 'user', id: user.id }, outcome: 'success', details: { from: user.role, to: 'admin', sessionsRevoked: Number(revoked.numDeletedRows) } });
+          const revoked = await trx
+            .deleteFrom('sessions')
+            .where('user_id', '=', user.id)
+            .executeTakeFirst();
+          await appendAuditEvent(trx, {
+            action: 'admin.cli.promote',
+            actor: CLI_ACTOR,
+            target: { type: 'user', id: user.id },
+            outcome: 'success',
+            details: {
+              from: user.role,
+              to: 'admin',
+              sessionsRevoked: Number(revoked.numDeletedRows),
+            },
+          });
           return user.id;
         });
         if (result === 'missing') {
-          io.err(`gatehouse admin: no account has the email ${email}; create it with \`admin create --email ${email}\`\n`);
+          io.err(
+            `gatehouse admin: no account has the email ${email}; create it with \`admin create --email ${email}\`\n`,
+          );
           return 1;
         }
         if (result === 'already') {
@@ -106,14 +135,31 @@ database, stop the server first: one process at a time may open it.`,
       const hasher = await createPasswordHasher({ concurrency: 1 });
       const passwordHash = await hasher.hash(password ?? '');
       const created = await database.db.transaction().execute(async (trx) => {
-        const user = await insertUser(trx, { email, name: option(args, '--name') ?? null, passwordHash, role: 'admin' });
+        const user = await insertUser(trx, {
+          email,
+          name: option(args, '--name') ?? null,
+          passwordHash,
+          role: 'admin',
+        });
         if (!user) return undefined;
-        await trx.updateTable('users').set({ email_verified_at: sql`now()` }).where('id', '=', user.id).execute();
-        await appendAuditEvent(trx, { action: 'admin.cli.create', actor: CLI_ACTOR, target: { type: 'user', id: user.id }, outcome: 'success', details: { role: 'admin' } });
+        await trx
+          .updateTable('users')
+          .set({ email_verified_at: sql`now()` })
+          .where('id', '=', user.id)
+          .execute();
+        await appendAuditEvent(trx, {
+          action: 'admin.cli.create',
+          actor: CLI_ACTOR,
+          target: { type: 'user', id: user.id },
+          outcome: 'success',
+          details: { role: 'admin' },
+        });
         return user;
       });
       if (!created) {
-        io.err(`gatehouse admin: an account with email ${email} already exists; make it an administrator with \`admin promote --email ${email}\`\n`);
+        io.err(
+          `gatehouse admin: an account with email ${email} already exists; make it an administrator with \`admin promote --email ${email}\`\n`,
+        );
         return 1;
       }
       io.out(`created admin ${email} (${created.id})\n`);

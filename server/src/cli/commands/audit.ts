@@ -1,4 +1,8 @@
-import { parseExpectedHead, verifyAuditChain, type ExpectedHead } from '../../audit/verify-audit-chain';
+import {
+  parseExpectedHead,
+  verifyAuditChain,
+  type ExpectedHead,
+} from '../../audit/verify-audit-chain';
 import { createDatabase } from '../../db/create-database';
 import { migrationStatus } from '../../db/migrator';
 import type { CliCommand } from '../cli-command';
@@ -33,29 +37,43 @@ export const auditCommand: CliCommand = {
     }
     const expectHead = expectHeadArg(args.slice(1));
     if (expectHead === 'bad') {
-      io.err('gatehouse audit: --expect-head takes <id>:<hash>, as `audit verify` prints it (e.g. 1532:9f2c…e1, 64 hex digits)\n');
+      io.err(
+        'gatehouse audit: --expect-head takes <id>:<hash>, as `audit verify` prints it (e.g. 1532:9f2c…e1, 64 hex digits)\n',
+      );
       return 2;
     }
     const database = await createDatabase(config.database, log);
     try {
       const { pending } = await migrationStatus(database.db);
       if (pending.length > 0) {
-        io.err(`gatehouse audit: pending migrations (${pending.join(', ')}); run \`npx -y pnpm@10 gatehouse migrate latest\` first\n`);
+        io.err(
+          `gatehouse audit: pending migrations (${pending.join(', ')}); run \`npx -y pnpm@10 gatehouse migrate latest\` first\n`,
+        );
         return 1;
       }
       const verdict = await verifyAuditChain(database.db, expectHead ? { expectHead } : {});
       if (verdict.ok) {
         // The head lets an operator keep an outside copy: a rewrite of the whole chain shows against it.
-        io.out(`audit chain intact: ${countOf(verdict.count, 'event')}; head ${verdict.headId} ${verdict.headHash}\n`);
-        if (expectHead) io.out(`expected head ${expectHead.id}:${expectHead.hash} is in the chain\n`);
+        io.out(
+          `audit chain intact: ${countOf(verdict.count, 'event')}; head ${verdict.headId} ${verdict.headHash}\n`,
+        );
+        if (expectHead)
+          io.out(`expected head ${expectHead.id}:${expectHead.hash} is in the chain\n`);
         io.out(`anchor: ${verdict.headId}:${verdict.headHash}\n`);
         return 0;
       }
-      if (verdict.problem === 'expected head missing' || verdict.problem === 'expected head differs') {
-        io.err(`audit chain BROKEN: the recorded head ${verdict.brokenId} is ${verdict.problem === 'expected head missing' ? 'no longer in the chain (rows removed or the head rewound)' : 'in the chain with another hash (history rewritten)'}; ${countOf(verdict.count, 'event')} ${verdict.count === 1 ? 'verifies' : 'verify'}\n`);
+      if (
+        verdict.problem === 'expected head missing' ||
+        verdict.problem === 'expected head differs'
+      ) {
+        io.err(
+          `audit chain BROKEN: the recorded head ${verdict.brokenId} is ${verdict.problem === 'expected head missing' ? 'no longer in the chain (rows removed or the head rewound)' : 'in the chain with another hash (history rewritten)'}; ${countOf(verdict.count, 'event')} ${verdict.count === 1 ? 'verifies' : 'verify'}\n`,
+        );
         return 1;
       }
-      io.err(`audit chain BROKEN at event ${verdict.brokenId} (${verdict.problem}); ${countOf(verdict.count, 'event')} before it ${verdict.count === 1 ? 'verifies' : 'verify'}\n`);
+      io.err(
+        `audit chain BROKEN at event ${verdict.brokenId} (${verdict.problem}); ${countOf(verdict.count, 'event')} before it ${verdict.count === 1 ? 'verifies' : 'verify'}\n`,
+      );
       return 1;
     } finally {
       await database.destroy();

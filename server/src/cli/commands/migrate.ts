@@ -26,11 +26,18 @@ status   list executed and pending migrations (exit 3 when some are pending)`,
         return pending.length > 0 ? 3 : 0;
       }
       const migrator = createMigrator(database.db);
-      const { error, results } = action === 'latest' ? await migrator.migrateToLatest() : await migrator.migrateDown();
-      for (const r of results ?? []) io.out(`${r.status === 'Success' ? (r.direction === 'Up' ? 'applied ' : 'reverted') : r.status.toLowerCase().padEnd(8)}  ${r.migrationName}\n`);
-      if ((results ?? []).length === 0 && !error) io.out(action === 'latest' ? 'already up to date\n' : 'nothing to revert\n');
+      const { error, results } =
+        action === 'latest' ? await migrator.migrateToLatest() : await migrator.migrateDown();
+      for (const r of results ?? [])
+        io.out(
+          `${r.status === 'Success' ? (r.direction === 'Up' ? 'applied ' : 'reverted') : r.status.toLowerCase().padEnd(8)}  ${r.migrationName}\n`,
+        );
+      if ((results ?? []).length === 0 && !error)
+        io.out(action === 'latest' ? 'already up to date\n' : 'nothing to revert\n');
       if (error) {
-        io.err(`gatehouse migrate: ${error instanceof Error ? error.message : JSON.stringify(error)}\n`);
+        io.err(
+          `gatehouse migrate: ${error instanceof Error ? error.message : JSON.stringify(error)}\n`,
+        );
         return 1;
       }
       return 0;

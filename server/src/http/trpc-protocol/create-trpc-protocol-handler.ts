@@ -11,7 +11,10 @@ import {
 } from '@trpc/server';
 import type { TRPCRequestInfo } from '@trpc/server/http';
 import type { TRPCResponse } from '@trpc/server/rpc';
-import { getProcedureAtPath, urlPathToProcedurePath } from '@trpc/server/unstable-core-do-not-import';
+import {
+  getProcedureAtPath,
+  urlPathToProcedurePath,
+} from '@trpc/server/unstable-core-do-not-import';
 import { ACCEPTED_METHODS } from './accepted-methods';
 import { delegateToStockHandler, wantsStreaming } from './delegate-to-stock-handler';
 import { isDataStream } from './is-data-stream';
@@ -20,7 +23,11 @@ import { sendTrpcResponse, type HeaderBag } from './send-trpc-response';
 import { splitCallInputs } from './split-call-inputs';
 import type { TrpcHttpCall, TrpcProtocolOptions } from './trpc-protocol-options';
 
-export type TrpcProtocolHandler<TRouter extends AnyTRPCRouter> = (req: IncomingMessage, res: ServerResponse, call: TrpcHttpCall<TRouter>) => Promise<void>;
+export type TrpcProtocolHandler<TRouter extends AnyTRPCRouter> = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  call: TrpcHttpCall<TRouter>,
+) => Promise<void>;
 
 type Outcome = readonly [TRPCError, undefined] | readonly [undefined, unknown];
 
@@ -39,7 +46,9 @@ type Outcome = readonly [TRPCError, undefined] | readonly [undefined, unknown];
  * const handle = createTrpcProtocolHandler({ router, maxBatchSize: 10 });
  * await handle(req, res, { path: 'system.version', isBatch: false, input: undefined, createContext: () => createContext(req) });
  */
-export function createTrpcProtocolHandler<TRouter extends AnyTRPCRouter>(options: TrpcProtocolOptions<TRouter>): TrpcProtocolHandler<TRouter> {
+export function createTrpcProtocolHandler<TRouter extends AnyTRPCRouter>(
+  options: TrpcProtocolOptions<TRouter>,
+): TrpcProtocolHandler<TRouter> {
   const { router, maxBatchSize } = options;
   const config = router._def._config;
   const procedures = router._def.procedures as Record<string, AnyTRPCProcedure | undefined>;
@@ -71,7 +80,11 @@ export function createTrpcProtocolHandler<TRouter extends AnyTRPCRouter>(options
         found[i] = proc;
         if (proc) types.add(proc._def.type);
       }
-      if (types.size > 1) throw new TRPCError({ code: 'BAD_REQUEST', message: `Cannot mix procedure types in call: ${[...types].join(', ')}` });
+      if (types.size > 1)
+        throw new TRPCError({
+          code: 'BAD_REQUEST',
+          message: `Cannot mix procedure types in call: ${[...types].join(', ')}`,
+        });
       const type: TRPCProcedureType | 'unknown' = types.values().next().value ?? 'unknown';
       if (type === 'subscription' || wantsStreaming(req)) {
         await delegateToStockHandler(req, res, call, router, maxBatchSize);
@@ -113,11 +126,18 @@ export function createTrpcProtocolHandler<TRouter extends AnyTRPCRouter>(options
         const c = requestInfo.calls[index] as TRPCRequestInfo['calls'][number];
         const proc = c.procedure;
         try {
-          if (!proc) throw new TRPCError({ code: 'NOT_FOUND', message: `No procedure found on path "${c.path}"` });
+          if (!proc)
+            throw new TRPCError({
+              code: 'NOT_FOUND',
+              message: `No procedure found on path "${c.path}"`,
+            });
           const procType = proc._def.type;
           if (!ACCEPTED_METHODS[procType].includes(method)) {
             headers.allow = ACCEPTED_METHODS[procType].join(', ');
-            throw new TRPCError({ code: 'METHOD_NOT_SUPPORTED', message: `Unsupported ${method}-request to ${procType} procedure at path "${c.path}"` });
+            throw new TRPCError({
+              code: 'METHOD_NOT_SUPPORTED',
+              message: `Unsupported ${method}-request to ${procType} procedure at path "${c.path}"`,
+            });
           }
           if (ctxError) throw ctxError;
           const data: unknown = await callTRPCProcedure({
@@ -132,20 +152,44 @@ export function createTrpcProtocolHandler<TRouter extends AnyTRPCRouter>(options
           return [undefined, data];
         } catch (cause) {
           const error = getTRPCErrorFromUnknown(cause);
-          onError?.({ error, path: c.path, input: c.result(), ctx, type: proc?._def.type ?? 'unknown', req });
+          onError?.({
+            error,
+            path: c.path,
+            input: c.result(),
+            ctx,
+            type: proc?._def.type ?? 'unknown',
+            req,
+          });
           return [error, undefined];
         }
       };
 
-      const errorShape = (error: TRPCError, index: number, shapeType: TRPCProcedureType | 'unknown'): TRPCResponse => {
+      const errorShape = (
+        error: TRPCError,
+        index: number,
+        shapeType: TRPCProcedureType | 'unknown',
+      ): TRPCResponse => {
         const c = requestInfo.calls[index] as TRPCRequestInfo['calls'][number];
-        return { error: getErrorShape({ config, ctx, error, input: c.result(), path: c.path, type: shapeType }) };
+        return {
+          error: getErrorShape({
+            config,
+            ctx,
+            error,
+            input: c.result(),
+            path: c.path,
+            type: shapeType,
+          }),
+        };
       };
 
       if (!call.isBatch) {
         const [error, data] = await runCall(0);
         if (!error && isDataStream(data)) {
-          throw new TRPCError({ code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Cannot use stream-like response in non-streaming request - use httpBatchStreamLink' });
+          throw new TRPCError({
+            code: 'UNSUPPORTED_MEDIA_TYPE',
+            message:
+              'Cannot use stream-like response in non-streaming request - use httpBatchStreamLink',
+          });
         }
         const json: TRPCResponse = error ? errorShape(error, 0, type) : { result: { data } };
         // A single call is answered with its envelope, not a list of one.
@@ -159,10 +203,16 @@ export function createTrpcProtocolHandler<TRouter extends AnyTRPCRouter>(options
         const e =
           error ??
           (isDataStream(data)
-            ? new TRPCError({ code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Cannot use stream-like response in non-streaming request - use httpBatchStreamLink' })
+            ? new TRPCError({
+                code: 'UNSUPPORTED_MEDIA_TYPE',
+                message:
+                  'Cannot use stream-like response in non-streaming request - use httpBatchStreamLink',
+              })
             : undefined);
         errors.push(e);
-        return e ? errorShape(e, index, found[index]?._def.type ?? 'unknown') : { result: { data } };
+        return e
+          ? errorShape(e, index, found[index]?._def.type ?? 'unknown')
+          : { result: { data } };
       });
       sendTrpcResponse({ res, router, json, errors, headers, responseMeta, ctx, info });
     } catch (cause) {
@@ -170,7 +220,9 @@ export function createTrpcProtocolHandler<TRouter extends AnyTRPCRouter>(options
       const error = getTRPCErrorFromUnknown(cause);
       const type = info?.type ?? 'unknown';
       onError?.({ error, path: undefined, input: undefined, ctx, type, req });
-      const json: TRPCResponse = { error: getErrorShape({ config, ctx, error, input: undefined, path: undefined, type }) };
+      const json: TRPCResponse = {
+        error: getErrorShape({ config, ctx, error, input: undefined, path: undefined, type }),
+      };
       sendTrpcResponse({ res, router, json, errors: [error], headers, responseMeta, ctx, info });
     }
   };

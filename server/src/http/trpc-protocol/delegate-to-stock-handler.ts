@@ -23,7 +23,9 @@ export async function delegateToStockHandler<TRouter extends AnyTRPCRouter>(
   router: TRouter,
   maxBatchSize: number | undefined,
 ): Promise<void> {
-  if (req.method !== 'GET') (req as IncomingMessage & { body?: unknown }).body = call.input === undefined ? '' : JSON.stringify(call.input);
+  if (req.method !== 'GET')
+    (req as IncomingMessage & { body?: unknown }).body =
+      call.input === undefined ? '' : JSON.stringify(call.input);
   await nodeHTTPRequestHandler({
     router,
     req,

@@ -1,5 +1,10 @@
 import type { ServerResponse } from 'node:http';
-import { transformTRPCResponse, type AnyTRPCRouter, type inferRouterContext, type TRPCError } from '@trpc/server';
+import {
+  transformTRPCResponse,
+  type AnyTRPCRouter,
+  type inferRouterContext,
+  type TRPCError,
+} from '@trpc/server';
 import { getHTTPStatusCode, type ResponseMetaFn, type TRPCRequestInfo } from '@trpc/server/http';
 import type { TRPCResponse } from '@trpc/server/rpc';
 import { defaultTransformer } from '@trpc/server/unstable-core-do-not-import';
@@ -25,7 +30,9 @@ export interface SendTrpcResponseOptions<TRouter extends AnyTRPCRouter> {
  * (`getHTTPStatusCode`: the shared status of all results, 207 when they
  * differ), after `responseMeta` had its say, in one `end()` with a length.
  */
-export function sendTrpcResponse<TRouter extends AnyTRPCRouter>(options: SendTrpcResponseOptions<TRouter>): void {
+export function sendTrpcResponse<TRouter extends AnyTRPCRouter>(
+  options: SendTrpcResponseOptions<TRouter>,
+): void {
   const { res, router, json, errors, headers, responseMeta, ctx, info } = options;
   let status = getHTTPStatusCode(json, errors);
   if (responseMeta) {
@@ -45,7 +52,9 @@ export function sendTrpcResponse<TRouter extends AnyTRPCRouter>(options: SendTrp
   const config = router._def._config;
   // With no transformer (ours: plain JSON on the wire) tRPC's transform only
   // copies the envelopes; skipping it sends the same bytes.
-  const payload = JSON.stringify(config.transformer === defaultTransformer ? json : transformTRPCResponse(config, json));
+  const payload = JSON.stringify(
+    config.transformer === defaultTransformer ? json : transformTRPCResponse(config, json),
+  );
   if (res.headersSent) {
     res.end();
     return;
@@ -62,7 +71,10 @@ export function sendTrpcResponse<TRouter extends AnyTRPCRouter>(options: SendTrp
   res.end(payload);
 }
 
-function mergeHeaders(into: HeaderBag, from: Headers | Record<string, string | string[] | undefined>): void {
+function mergeHeaders(
+  into: HeaderBag,
+  from: Headers | Record<string, string | string[] | undefined>,
+): void {
   if (from instanceof Headers) {
     for (const [k, v] of from.entries()) into[k] = v;
     for (const c of from.getSetCookie()) appendTo(into, 'set-cookie', c);
@@ -77,7 +89,12 @@ function mergeHeaders(into: HeaderBag, from: Headers | Record<string, string | s
 
 function appendTo(into: HeaderBag, name: string, value: string): void {
   const existing = into[name];
-  into[name] = existing === undefined ? [value] : Array.isArray(existing) ? [...existing, value] : [existing, value];
+  into[name] =
+    existing === undefined
+      ? [value]
+      : Array.isArray(existing)
+        ? [...existing, value]
+        : [existing, value];
 }
 
 function appendCookies(res: ServerResponse, value: string | string[]): void {
