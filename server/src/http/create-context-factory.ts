@@ -8,6 +8,7 @@ import type { ValidatedSession } from '../sessions/session-service';
 import { securityEvent } from '../observability/security-events';
 import { isDatabaseUnavailable } from '../db/is-database-unavailable';
 import { AppError } from '../pipeline/app-error';
+import { RequestAudit } from '../audit/request-audit';
 import { carriesHeaderCredential } from './header-credential';
 import { parseCookies } from './parse-cookies';
 import type { RequestState } from './request-state';
@@ -77,6 +78,12 @@ export function createContextFactory(deps: AppDeps) {
       principal,
       session,
       authError,
+      audit: new RequestAudit(deps.audit, {
+        principal,
+        ip: state.ip,
+        requestId: state.requestId,
+        log: state.log,
+      }),
       response: {
         setHeader: (name, value) => {
           if (!res.headersSent) res.setHeader(name, value);

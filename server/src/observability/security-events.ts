@@ -3,15 +3,23 @@ import type { Logger } from 'pino';
 /** Version of the security-event line format (docs/security-events.md). */
 export const SECURITY_EVENT_SCHEMA = 1;
 
-export type SecurityEventType =
-  | 'auth.sign_in_failed'
-  | 'auth.locked_out'
-  | 'auth.credential_invalid'
-  | 'csrf.rejected'
-  | 'rate_limit.rejected'
-  | 'authz.denied'
-  | 'privilege.changed'
-  | 'credential.exposed';
+/**
+ * Every security-event type: a closed list, documented in
+ * docs/security-events.md (test/audit/security-event-types-doc.test.ts keeps
+ * the two equal).
+ */
+export const SECURITY_EVENT_TYPES = [
+  'auth.sign_in_failed',
+  'auth.locked_out',
+  'auth.credential_invalid',
+  'csrf.rejected',
+  'rate_limit.rejected',
+  'authz.denied',
+  'privilege.changed',
+  'credential.exposed',
+] as const;
+
+export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number];
 
 export interface SecurityEvent {
   readonly type: SecurityEventType;

@@ -1,13 +1,17 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { AuditAction } from '../audit/audit-actions';
 import type { Database } from '../db/database';
+
+/** Who an audit row says acted. */
+export interface AuditActor {
+  readonly type: 'user' | 'api_key' | 'system' | 'anonymous';
+  readonly id: string | null;
+}
 
 /** One security-relevant act, as features report it to the audit log. */
 export interface AuditEventInput {
-  readonly action: string;
-  readonly actor: {
-    readonly type: 'user' | 'api_key' | 'system' | 'anonymous';
-    readonly id: string | null;
-  };
+  readonly action: AuditAction;
+  readonly actor: AuditActor;
   readonly target?: { readonly type: string; readonly id: string } | undefined;
   readonly orgId?: string | undefined;
   readonly outcome: 'success' | 'failure' | 'denied';
@@ -28,7 +32,7 @@ export interface AuditSink {
 /** The audit actor for a principal: the API key for key and token callers, else the user. */
 export function actorOf(
   principal: { kind: string; userId: string; apiKeyId: string | undefined } | null,
-): AuditEventInput['actor'] {
+): AuditActor {
   if (!principal) return { type: 'anonymous', id: null };
   if ((principal.kind === 'apiKey' || principal.kind === 'jwt') && principal.apiKeyId)
     return { type: 'api_key', id: principal.apiKeyId };

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Reason } from '@gatehouse/shared';
 import type { Logger } from 'pino';
 import type { AppDeps } from '../app-deps';
+import type { RequestAudit } from '../audit/request-audit';
 import type { ValidatedSession } from '../sessions/session-service';
 import type { Principal } from './principal';
 
@@ -28,4 +29,9 @@ export interface Context {
   /** Why presented credentials were refused, if they were. */
   readonly authError: Reason | null;
   readonly response: ResponseControl;
+  /**
+   * Records audit rows and security events as this request's principal
+   * (audit/request-audit.ts); bound to the org inside org procedures.
+   */
+  readonly audit: RequestAudit;
 }

@@ -35,7 +35,8 @@ export const orgProcedure = procedure.input(OrgScopeInput).use(async function en
   if (principal.orgId !== undefined && principal.orgId !== input.orgId)
     throw new AppError('NOT_FOUND', { message: 'No such organization' });
 
-  const proceed = (tenant: Tenant) => next({ ctx: { tenant } });
+  const proceed = (tenant: Tenant) =>
+    next({ ctx: { tenant, audit: ctx.audit.inOrg(input.orgId) } });
   let result: Awaited<ReturnType<typeof proceed>> | undefined;
   let denied: { reason: 'NOT_FOUND' | 'FORBIDDEN'; orgRole: string | null } | undefined;
   try {

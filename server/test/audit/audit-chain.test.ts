@@ -52,7 +52,7 @@ describe.each(DATABASE_KINDS)('tamper-evident audit log (%s)', (kind) => {
     const jwt = 'eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ4In0.c2ln';
     const session = `${'a'.repeat(24)}.${'B'.repeat(43)}`;
     const id = await appendAuditEvent(db(), {
-      action: 'redaction.test',
+      action: 'project.update',
       actor: { type: 'system', id: null },
       outcome: 'success',
       details: {
@@ -86,7 +86,7 @@ describe.each(DATABASE_KINDS)('tamper-evident audit log (%s)', (kind) => {
         (async () => {
           for (let i = 0; i < 50; i++) {
             await appendAuditEvent(db(), {
-              action: 'load.test',
+              action: 'org.update',
               actor: { type: 'system', id: `writer-${writer}` },
               outcome: 'success',
               details: { i },
@@ -100,7 +100,7 @@ describe.each(DATABASE_KINDS)('tamper-evident audit log (%s)', (kind) => {
     const n = await db()
       .selectFrom('audit_events')
       .select((eb) => eb.fn.countAll<string>().as('n'))
-      .where('action', '=', 'load.test')
+      .where('action', '=', 'org.update')
       .executeTakeFirstOrThrow();
     expect(Number(n.n)).toBe(1000);
   });
@@ -111,7 +111,7 @@ describe.each(DATABASE_KINDS)('tamper-evident audit log (%s)', (kind) => {
         (async () => {
           for (let i = 0; i < 40; i++)
             await appendAuditEvent(db(), {
-              action: 'live.test',
+              action: 'project.create',
               actor: { type: 'system', id: `live-${writer}` },
               outcome: 'success',
             });
@@ -181,7 +181,7 @@ describe.runIf(DATABASE_KINDS.includes('postgres'))(
       const t = await createTestDatabase('postgres');
       try {
         await appendAuditEvent(t.handle.db, {
-          action: 'cli.test',
+          action: 'project.delete',
           actor: { type: 'system', id: null },
           outcome: 'success',
         });
@@ -219,7 +219,7 @@ describe.each(DATABASE_KINDS)('audit chain tampering that bypasses the trigger (
     for (let i = 0; i < 10; i++)
       ids.push(
         await appendAuditEvent(t.handle.db, {
-          action: 'tamper.test',
+          action: 'session.revoke',
           actor: { type: 'system', id: null },
           outcome: 'success',
           details: { i },
