@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, runCli } from '../support/spawn-server';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { TEST_DATABASE_URL } from '../support/test-env';
+import { PROCESS_START_MS } from '../support/deadlines';
 
 describe.runIf(TEST_DATABASE_URL !== undefined)('pnpm gatehouse admin create (PostgreSQL)', () => {
   let t: TestDatabase;
@@ -179,7 +180,10 @@ describe.runIf(TEST_DATABASE_URL !== undefined)('pnpm gatehouse admin create (Po
       let out = '';
       const waitFor = (text: string): Promise<void> =>
         new Promise((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error(`no "${text}" in:\n${out}`)), 30_000);
+          const timer = setTimeout(
+            () => reject(new Error(`no "${text}" in:\n${out}`)),
+            PROCESS_START_MS,
+          );
           const check = (): void => {
             if (out.includes(text)) {
               clearTimeout(timer);

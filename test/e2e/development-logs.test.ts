@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, spawnServer } from '../support/spawn-server';
+import { PROCESS_START_MS } from '../support/deadlines';
 
 const HAS_SCRIPT = spawnSync('script', ['--version']).status === 0;
 
@@ -32,7 +33,10 @@ async function firstLinesOnATerminal(dataDir: string): Promise<string> {
   const exited = new Promise((resolve) => child.once('exit', resolve));
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no "listening" line:\n${out}`)), 30_000);
+      const timer = setTimeout(
+        () => reject(new Error(`no "listening" line:\n${out}`)),
+        PROCESS_START_MS,
+      );
       child.stdout.on('data', () => {
         if (out.includes('listening')) {
           clearTimeout(timer);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnServer } from '../support/spawn-server';
+import { PROCESS_START_MS } from '../support/deadlines';
 
 describe('graceful shutdown of the real server process', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-shutdown-'));
@@ -46,7 +47,7 @@ describe('graceful shutdown of the real server process', () => {
     await expect(
       spawnServer(
         { PORT: 'x', GATEHOUSE_ENV: 'staging', LOG_LEVEL: 'loud', GATEHOUSE_DATA_DIR: dataDir },
-        { timeoutMs: 20_000 },
+        { timeoutMs: PROCESS_START_MS },
       ),
     ).rejects.toThrow(
       /invalid configuration \(3 problems\):\n {2}- [A-Z_]+[: ].*\n {2}- [A-Z_]+[: ].*\n {2}- [A-Z_]+[: ]/,

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, runCli, spawnServer, type SpawnedServer } from '../support/spawn-server';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTestClient, refusal } from '../support/trpc-test-client';
+import { PROCESS_START_MS } from '../support/deadlines';
 
 /** A stack frame as Node prints it. */
 const STACK = /\n {4}at /;
@@ -32,7 +33,7 @@ async function runServer(
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), PROCESS_START_MS);
   try {
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     return { code, stderr, stdout };

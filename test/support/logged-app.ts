@@ -3,6 +3,7 @@ import { createApp, type App } from '../../server/src/create-app';
 import { createLogger } from '../../server/src/observability/create-logger';
 import { closeApp, testConfig } from './test-app';
 import type { TestDatabase } from './test-database';
+import { EFFECT_WAIT_MS } from './deadlines';
 
 export interface LoggedApp {
   readonly app: App;
@@ -44,7 +45,7 @@ export async function startLoggedApp(
     url: `http://127.0.0.1:${address.port}`,
     lines,
     waitForLine: async (match) => {
-      const deadline = Date.now() + 5_000;
+      const deadline = Date.now() + EFFECT_WAIT_MS;
       for (;;) {
         const found = lines.find(match);
         if (found) return found;

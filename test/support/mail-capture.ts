@@ -1,5 +1,6 @@
 import type { MailMessage } from '../../server/src/mail/mail-message';
 import type { MailTransport } from '../../server/src/mail/mail-transport';
+import { EFFECT_WAIT_MS } from './deadlines';
 
 export interface MailCapture extends MailTransport {
   readonly messages: MailMessage[];
@@ -17,7 +18,7 @@ export function createMailCapture(): MailCapture {
       messages.push(m);
     },
     close: () => undefined,
-    async waitFor(to, subject, timeoutMs = 5_000) {
+    async waitFor(to, subject, timeoutMs = EFFECT_WAIT_MS) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const found = messages.find((m) => m.to === to && subject.test(m.subject));

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../server/src/db/database';
 import { mailCaptureOf, tokenFromMail, type MailCapture } from './mail-capture';
 import { createTestClient, type TestClient } from './trpc-test-client';
+import { EFFECT_WAIT_MS } from './deadlines';
 
 export const TEST_PASSWORD = 'a long enough test passphrase';
 
@@ -20,7 +21,7 @@ export async function verifyEmailFromMail(
   email: string,
   seen: number,
 ): Promise<void> {
-  const deadline = Date.now() + 5_000;
+  const deadline = Date.now() + EFFECT_WAIT_MS;
   for (;;) {
     const sent = mail.messages
       .slice(seen)

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import { EFFECT_WAIT_MS } from './deadlines';
 
 export interface SmtpCapture {
   /** `SMTP_URL` for a spawned server. */
@@ -35,7 +36,7 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
   return {
     url: `smtp://127.0.0.1:${port}`,
     received,
-    async tokenFor(to, timeoutMs = 10_000) {
+    async tokenFor(to, timeoutMs = EFFECT_WAIT_MS) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const message = received.filter((r) => r.to.includes(to)).at(-1);

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { killOnExit } from './kill-on-exit';
+import { PROCESS_START_MS } from './deadlines';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -53,7 +54,7 @@ export async function spawnServer(
       // Never leave a half-started server behind.
       child.kill('SIGKILL');
       reject(new Error(`server did not start:\n${output.join('\n')}`));
-    }, options?.timeoutMs ?? 90_000);
+    }, options?.timeoutMs ?? PROCESS_START_MS);
     lines.on('line', (line) => {
       output.push(line);
       try {

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { killOnExit } from '../support/kill-on-exit';
+import { PROCESS_START_MS } from '../support/deadlines';
 
 export interface OwnRedis {
   readonly port: number;
@@ -32,7 +33,7 @@ function start(port: number): Promise<ChildProcess> {
       // Never leave a half-started redis-server behind.
       child.kill('SIGKILL');
       reject(new Error(`redis-server did not start within 30 s:\n${out}`));
-    }, 30_000);
+    }, PROCESS_START_MS);
     child.once('error', (err) => {
       clearTimeout(timer);
       reject(err);
