@@ -11,7 +11,8 @@ export type SecurityEventType =
   | 'rate_limit.rejected'
   | 'authz.denied'
   | 'privilege.changed'
-  | 'credential.exposed';
+  | 'credential.exposed'
+  | 'webhook.destination_refused';
 
 export interface SecurityEvent {
   readonly type: SecurityEventType;
