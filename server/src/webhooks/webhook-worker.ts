@@ -266,7 +266,8 @@ export function createWebhookWorker(options: {
       if (claimed.length === 0) return total;
       await Promise.all(claimed.map(attempt));
       total += claimed.length;
-      if (claimed.length < BATCH || stopped) return total;
+      // Claim again at once: an endpoint's next rows wait only for its own slots, not the poll.
+      if (stopped) return total;
     }
   };
 
