@@ -18,3 +18,9 @@ export type { AppRouter } from './app-router';
 export type { RouterInputs, RouterOutputs } from './router-types';
 // Shared schemas, reasons and permissions, for client-side form validation.
 export * from '@gatehouse/shared';
+export {
+  verifyWebhook,
+  WebhookVerificationError,
+  type WebhookEvent,
+  type WebhookHeaders,
+} from './verify-webhook';

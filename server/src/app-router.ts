@@ -7,6 +7,7 @@ import { orgsRouter } from './orgs/orgs-router';
 import { projectsRouter } from './projects/projects-router';
 import { sessionsRouter } from './sessions/sessions-router';
 import { systemRouter } from './system/system-router';
+import { webhooksRouter } from './webhooks/webhooks-router';
 
 /** Every procedure Gatehouse serves. The client SDK imports only its type. */
 export const appRouter = router({
@@ -18,6 +19,7 @@ export const appRouter = router({
   orgs: orgsRouter,
   projects: projectsRouter,
   apiKeys: apiKeysRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

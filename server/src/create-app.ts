@@ -48,6 +48,10 @@ import { createExposedAccessTokenRevoker } from './oauth/exposed-access-token-re
 import { createJwksRoute, createTokenEndpoint } from './oauth/token-endpoint';
 import { combineRevokers, createExposedSessionRevoker } from './sessions/exposed-session-revoker';
 import { sweepRetention } from './db/retention-sweep';
+import { systemResolver, type HostResolver } from './webhooks/host-resolver';
+import { createWebhookClient } from './webhooks/webhook-client';
+import { withWebhookOutbox } from './webhooks/webhook-outbox-sink';
+import { createWebhookWorker } from './webhooks/webhook-worker';
 
 export interface CreateAppOptions {
   readonly config: Config;
@@ -60,10 +64,14 @@ export interface CreateAppOptions {
   readonly router?: AnyRouter;
   /** Deliver mail here instead of the configured transport (tests). */
   readonly mailTransport?: MailTransport;
+  /** Resolve webhook hosts with this instead of the system resolver (tests: a stub). */
+  readonly webhookResolver?: HostResolver;
 }
 
 export interface App {
   readonly deps: AppDeps;
+  /** Delivers due webhooks now (tests and the bench; it also polls every WEBHOOK_POLL_MS). */
+  deliverWebhooks(): Promise<number>;
   readonly server: Server;
   readonly handler: RequestHandler;
   listen(): Promise<AddressInfo>;
@@ -137,7 +145,8 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     (config.mail.smtpUrl
       ? createSmtpTransport(config.mail.smtpUrl, config.mail.from)
       : createLogTransport(log, { includeBody: config.env === 'development' }));
-  const audit = createAuditWriter();
+  // Audit events that are webhook events queue their deliveries in the same transaction.
+  const audit = withWebhookOutbox(createAuditWriter());
   const metrics = createMetrics({
     procedures: listProcedures(router).map((p) => p.path),
     database,
@@ -232,6 +241,27 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     ]),
   };
   outbox.start();
+  const webhookSettings = config.webhooks;
+  const webhooks = createWebhookWorker({
+    db: database.db,
+    cipher: keyRing,
+    client: createWebhookClient({
+      rules: { requireHttps: webhookSettings.requireHttps, allowHosts: webhookSettings.allowHosts },
+      limits: {
+        connectTimeoutMs: webhookSettings.connectTimeoutMs,
+        headersTimeoutMs: webhookSettings.headersTimeoutMs,
+        totalTimeoutMs: webhookSettings.totalTimeoutMs,
+        maxResponseBytes: 4096,
+      },
+      resolve: options.webhookResolver ?? systemResolver,
+    }),
+    settings: webhookSettings,
+    mail: deps,
+    kickMail: () => outbox.kick(),
+    log,
+    onAttempt: (result) => metrics.webhookAttempt(result),
+  });
+  webhooks.start();
   const docs = createDocsRoutes({ router, version: VERSION, publicUrl: config.http.publicUrl });
   const oauth = createTokenEndpoint({
     deps,
@@ -286,6 +316,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
 
   return {
     deps,
+    deliverWebhooks: () => webhooks.runOnce(),
     server,
     handler,
     listen: () =>
@@ -324,6 +355,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
           );
         clearInterval(retentionSweep);
         metricsServer?.close();
+        await webhooks.stop();
         await outbox.stop();
         await bus.close();
         redis?.disconnect();

@@ -8,3 +8,4 @@ export * from './schemas/admin';
 export * from './schemas/orgs';
 export * from './schemas/projects';
 export * from './schemas/api-keys';
+export * from './schemas/webhooks';

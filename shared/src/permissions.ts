@@ -16,6 +16,7 @@ export const PERMISSIONS = [
   'project:write',
   'project:write:any',
   'project:delete',
+  'webhook:manage',
   'user:read',
   'user:manage',
   'audit:read',

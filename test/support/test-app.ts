@@ -3,6 +3,7 @@ import pino from 'pino';
 import { loadConfig, type Config } from '../../server/src/config';
 import { createApp, type App } from '../../server/src/create-app';
 import type { MailTransport } from '../../server/src/mail/mail-transport';
+import type { HostResolver } from '../../server/src/webhooks/host-resolver';
 import { createMailCapture, registerMailCapture, teeTransport } from './mail-capture';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './test-database';
 
@@ -49,9 +50,13 @@ export function testConfig(overrides: Record<string, string | undefined> = {}): 
 export async function startTestApp(
   kind: DatabaseKind,
   overrides: Record<string, string | undefined> = {},
-  extra: { mailTransport?: MailTransport } = {},
+  extra: {
+    mailTransport?: MailTransport;
+    webhookResolver?: HostResolver;
+    database?: TestDatabase;
+  } = {},
 ): Promise<TestApp> {
-  const database = await createTestDatabase(kind);
+  const database = extra.database ?? (await createTestDatabase(kind));
   const config = testConfig(overrides);
   // Every server's mail is captured, so signInUser can follow the real verification link
   // (not when the test talks to an SMTP relay of its own: that is what it tests).
@@ -65,6 +70,7 @@ export async function startTestApp(
     log: pino({ level: 'silent' }),
     database: database.handle,
     ...(mailTransport ? { mailTransport } : {}),
+    ...(extra.webhookResolver ? { webhookResolver: extra.webhookResolver } : {}),
   });
   const address = await app.listen();
   const url = `http://127.0.0.1:${address.port}`;
@@ -77,7 +83,8 @@ export async function startTestApp(
     close: async () => {
       registerMailCapture(url, undefined);
       await closeApp(app);
-      await database.destroy();
+      // A database handed in belongs to the caller (a second instance on it, say).
+      if (!extra.database) await database.destroy();
     },
   };
 }

@@ -1,7 +1,7 @@
 /**
  * Every action the audit log records: a closed list, so a typo or an
  * undocumented action fails to compile. docs/audit-log.md lists each with
- * its meaning; test/audit/audit-actions-doc.test.ts keeps the two equal.
+ * its meaning; test/docs/closed-lists-docs.test.ts keeps the two equal.
  */
 export const AUDIT_ACTIONS = [
   'admin.bootstrap',
@@ -44,6 +44,13 @@ export const AUDIT_ACTIONS = [
   'session.revoke_all',
   'session.revoke_exposed',
   'session.revoke_others',
+  'webhook.create',
+  'webhook.delete',
+  'webhook.disable',
+  'webhook.redeliver',
+  'webhook.rotate_secret',
+  'webhook.send_test',
+  'webhook.update',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -62,6 +62,22 @@ export interface Config {
     readonly passwordResetPerIpPerHour: number;
   };
   readonly apiKeys: { readonly maxDays: number };
+  /** Outgoing webhooks (webhooks/): who may be reached, how long to wait, how long to retry. */
+  readonly webhooks: {
+    /** Production: only https endpoints. */
+    readonly requireHttps: boolean;
+    /** The only hosts allowed to resolve to loopback, private, link-local or CGNAT addresses. */
+    readonly allowHosts: readonly string[];
+    readonly connectTimeoutMs: number;
+    readonly headersTimeoutMs: number;
+    readonly totalTimeoutMs: number;
+    /** First retry delay; doubled per attempt (capped at 12 h), with full jitter. */
+    readonly retryBaseMs: number;
+    /** A delivery still failing this long after its event is given up. */
+    readonly retryForMs: number;
+    readonly concurrencyPerEndpoint: number;
+    readonly pollMs: number;
+  };
   readonly jwt: { readonly ttlSeconds: number };
   readonly rateLimits: {
     readonly ipPerMinute: number;

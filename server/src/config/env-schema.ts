@@ -89,6 +89,26 @@ const trustProxy = z.string().transform((raw, ctx) => {
   return { hops: 0, cidrs };
 });
 
+/** `WEBHOOK_ALLOW_HOSTS`: host names or IP literals, comma separated, lower-cased, brackets stripped. */
+const hostList = z.string().transform((raw, ctx) => {
+  const hosts = raw
+    .split(',')
+    .map((p) =>
+      p
+        .trim()
+        .toLowerCase()
+        .replace(/^\[(.*)\]$/, '$1'),
+    )
+    .filter(Boolean);
+  for (const h of hosts) {
+    if (!/^[a-z0-9.:-]{1,253}$/.test(h)) {
+      ctx.addIssue({ code: 'custom', message: `"${h}" is not a host name or IP address` });
+      return z.NEVER;
+    }
+  }
+  return hosts;
+});
+
 const origins = z.string().transform((raw, ctx) => {
   const list = raw
     .split(',')
@@ -186,6 +206,14 @@ export const EnvSchema = z.object({
   LOGIN_DEVICE_COOKIE_DAYS: positiveInt.max(400).default(180),
   PASSWORD_RESET_PER_EMAIL_PER_HOUR: positiveInt.default(3),
   PASSWORD_RESET_PER_IP_PER_HOUR: positiveInt.default(20),
+  WEBHOOK_ALLOW_HOSTS: hostList.default([]),
+  WEBHOOK_CONNECT_TIMEOUT_MS: positiveInt.default(5_000),
+  WEBHOOK_HEADERS_TIMEOUT_MS: positiveInt.default(10_000),
+  WEBHOOK_TIMEOUT_MS: positiveInt.default(15_000),
+  WEBHOOK_RETRY_BASE_MS: positiveInt.default(30_000),
+  WEBHOOK_RETRY_FOR_SECONDS: positiveInt.default(3 * 86_400),
+  WEBHOOK_CONCURRENCY_PER_ENDPOINT: wholeNumber(1, 64).default(4),
+  WEBHOOK_POLL_MS: positiveInt.default(1_000),
 });
 
 export type RawEnv = z.infer<typeof EnvSchema>;

@@ -186,6 +186,17 @@ function toConfig(e: RawEnv): Config {
       passwordResetPerIpPerHour: e.PASSWORD_RESET_PER_IP_PER_HOUR,
     },
     apiKeys: { maxDays: e.API_KEY_MAX_DAYS },
+    webhooks: {
+      requireHttps: e.GATEHOUSE_ENV === 'production',
+      allowHosts: e.WEBHOOK_ALLOW_HOSTS,
+      connectTimeoutMs: e.WEBHOOK_CONNECT_TIMEOUT_MS,
+      headersTimeoutMs: e.WEBHOOK_HEADERS_TIMEOUT_MS,
+      totalTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+      retryForMs: e.WEBHOOK_RETRY_FOR_SECONDS * 1000,
+      concurrencyPerEndpoint: e.WEBHOOK_CONCURRENCY_PER_ENDPOINT,
+      pollMs: e.WEBHOOK_POLL_MS,
+    },
     jwt: { ttlSeconds: e.JWT_TTL_SECONDS },
     rateLimits: {
       ipPerMinute: e.RATE_LIMIT_IP_PER_MINUTE,

@@ -1,5 +1,6 @@
 import { mailAad } from '../mail/enqueue-mail';
 import { totpAad } from '../mfa/totp-secret';
+import { previousWebhookSecretAad, webhookSecretAad } from '../webhooks/webhook-secret';
 
 /**
  * Every column that holds key-ring ciphertext, with the associated data its
@@ -19,4 +20,11 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
   { table: 'mfa_totp', idColumn: 'user_id', column: 'secret', aad: totpAad },
   // Must match signing-keys.ts (`jwt:<kid>`); server/test/crypto/reencrypt-columns.test.ts proves it.
   { table: 'jwt_signing_keys', idColumn: 'kid', column: 'private_key', aad: (id) => `jwt:${id}` },
+  { table: 'webhook_endpoints', idColumn: 'id', column: 'secret', aad: webhookSecretAad },
+  {
+    table: 'webhook_endpoints',
+    idColumn: 'id',
+    column: 'previous_secret',
+    aad: previousWebhookSecretAad,
+  },
 ];

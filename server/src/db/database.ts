@@ -168,6 +168,42 @@ export interface BootstrapTokensTable {
 }
 
 /** The tables Kysely knows about; each feature's migration adds its own. */
+export interface WebhookEndpointsTable {
+  id: Generated<string>;
+  org_id: string;
+  url: string;
+  description: string | null;
+  event_types: string[];
+  /** Key-ring ciphertext (aad `webhook:<id>`). */
+  secret: string;
+  /** Key-ring ciphertext (aad `webhook:<id>:previous`), valid until `previous_secret_expires_at`. */
+  previous_secret: string | null;
+  previous_secret_expires_at: Date | null;
+  status: Generated<'active' | 'disabled' | 'failing'>;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface WebhookDeliveriesTable {
+  id: Generated<string>;
+  org_id: string;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  payload: string;
+  status: Generated<'pending' | 'succeeded' | 'failed'>;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  lease_until: Date | null;
+  lease_token: string | null;
+  last_attempt_at: Date | null;
+  last_status: number | null;
+  last_error: string | null;
+  delivered_at: Date | null;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -184,4 +220,6 @@ export interface Database {
   audit_chain_head: AuditChainHeadTable;
   mfa_recovery_codes: MfaRecoveryCodesTable;
   bootstrap_tokens: BootstrapTokensTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }

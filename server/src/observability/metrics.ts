@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { sql } from 'kysely';
 import type { DatabaseHandle } from '../db/create-database';
 
 /** Every metric the server exports (the Grafana dashboard in docs/ queries these names). */
@@ -14,6 +15,8 @@ export interface Metrics {
   authOutcome(outcome: string): void;
   authzDenied(permission: string): void;
   rateLimited(rateClass: string): void;
+  /** One webhook delivery attempt ended: succeeded, retrying, refused (SSRF rules) or given_up. */
+  webhookAttempt(outcome: string): void;
 }
 
 export const METRIC_NAMES = [
@@ -23,6 +26,9 @@ export const METRIC_NAMES = [
   'gatehouse_authz_denials_total',
   'gatehouse_rate_limit_rejections_total',
   'gatehouse_db_pool_connections',
+  'gatehouse_webhook_deliveries_total',
+  'gatehouse_webhook_queue_depth',
+  'gatehouse_webhook_oldest_pending_seconds',
   'nodejs_eventloop_lag_seconds',
   'process_resident_memory_bytes',
   'process_cpu_seconds_total',
@@ -83,6 +89,37 @@ export function createMetrics(options: {
       this.set({ state: 'waiting' }, s.waiting);
     },
   });
+  const webhookAttempts = new Counter({
+    name: 'gatehouse_webhook_deliveries_total',
+    help: 'Webhook delivery attempts by outcome (succeeded, retrying, refused, given_up)',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  for (const o of ['succeeded', 'retrying', 'refused', 'given_up'])
+    webhookAttempts.inc({ outcome: o }, 0);
+  // Both read at scrape time, from one indexed query (the partial index on pending rows).
+  const pending = async (): Promise<{ depth: number; oldest: number }> => {
+    const { rows } = await sql<{ depth: string | number; oldest: string | number | null }>`
+      select count(*) as depth, extract(epoch from now() - min(created_at)) as oldest
+      from webhook_deliveries where status = 'pending'`.execute(options.database.db);
+    return { depth: Number(rows[0]?.depth ?? 0), oldest: Number(rows[0]?.oldest ?? 0) };
+  };
+  new Gauge({
+    name: 'gatehouse_webhook_queue_depth',
+    help: 'Webhook deliveries not yet delivered nor given up',
+    registers: [registry],
+    async collect() {
+      this.set((await pending().catch(() => ({ depth: 0 }))).depth);
+    },
+  });
+  new Gauge({
+    name: 'gatehouse_webhook_oldest_pending_seconds',
+    help: 'Age of the oldest webhook delivery not yet delivered nor given up (0 when none)',
+    registers: [registry],
+    async collect() {
+      this.set((await pending().catch(() => ({ oldest: 0 }))).oldest);
+    },
+  });
   // Export every class from the start (a counter with no samples is invisible to dashboards).
   for (const c of ['ip', 'concurrency', 'read', 'write', 'auth', 'admin'])
     limited.inc({ class: c }, 0);
@@ -105,5 +142,6 @@ export function createMetrics(options: {
     authOutcome: (outcome) => auth.inc({ outcome }),
     authzDenied: (permission) => denials.inc({ permission }),
     rateLimited: (rateClass) => limited.inc({ class: rateClass }),
+    webhookAttempt: (outcome) => webhookAttempts.inc({ outcome }),
   };
 }

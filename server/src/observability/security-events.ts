@@ -5,8 +5,8 @@ export const SECURITY_EVENT_SCHEMA = 1;
 
 /**
  * Every security-event type: a closed list, documented in
- * docs/security-events.md (test/audit/security-event-types-doc.test.ts keeps
- * the two equal).
+ * docs/security-events.md (test/docs/closed-lists-docs.test.ts keeps the
+ * two equal).
  */
 export const SECURITY_EVENT_TYPES = [
   'auth.sign_in_failed',
@@ -17,6 +17,7 @@ export const SECURITY_EVENT_TYPES = [
   'authz.denied',
   'privilege.changed',
   'credential.exposed',
+  'webhook.destination_refused',
 ] as const;
 
 export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number];

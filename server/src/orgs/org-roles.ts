@@ -8,6 +8,7 @@ const ADMIN: readonly Permission[] = [
   'project:delete',
   'member:manage',
   'org:manage',
+  'webhook:manage',
 ];
 const OWNER: readonly Permission[] = [...ADMIN];
 

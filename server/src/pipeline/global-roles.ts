@@ -20,6 +20,7 @@ const USER: readonly Permission[] = [
   'project:write',
   'project:write:any',
   'project:delete',
+  'webhook:manage',
 ];
 
 const ADMIN: readonly Permission[] = [...USER, 'user:read', 'user:manage', 'audit:read'];

@@ -122,6 +122,7 @@ describe('org-bound key scopes', () => {
       'project:write',
       'project:write:any',
       'self:read',
+      'webhook:manage',
     ]);
     const outside = PERMISSIONS.filter((p) => !ORG_KEY_SCOPES.has(p));
     expect(outside).toEqual([

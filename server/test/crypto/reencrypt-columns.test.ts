@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ENCRYPTED_COLUMNS } from '../../src/crypto/encrypted-columns';
 import { createKeyRing, type KeyRing, type KeyRingKey } from '../../src/crypto/key-ring';
@@ -8,6 +8,11 @@ import { enqueueMail, mailAad, type MailDeps } from '../../src/mail/enqueue-mail
 import { savePendingTotp } from '../../src/mfa/mfa-queries';
 import { openTotpKey, sealTotpKey } from '../../src/mfa/totp-secret';
 import { loadSigningKeys, rotateSigningKey } from '../../src/oauth/signing-keys';
+import {
+  generateWebhookSecret,
+  openWebhookSecrets,
+  sealWebhookSecret,
+} from '../../src/webhooks/webhook-secret';
 import { runCli } from '../../../test/support/spawn-server';
 import {
   createTestDatabase,
@@ -49,6 +54,8 @@ function fixture(kind: DatabaseKind): Fixture {
   let userId = '';
   let kid = '';
   const totpKey = randomBytes(20);
+  const endpointId = randomUUID();
+  const webhookSecrets = [generateWebhookSecret(), generateWebhookSecret()];
   const db = () => f.t.handle.db;
   beforeEach(async () => {
     t = await createTestDatabase(kind);
@@ -67,6 +74,23 @@ function fixture(kind: DatabaseKind): Fixture {
     userId = user.id;
     await savePendingTotp(db(), userId, sealTotpKey(old, userId, totpKey));
     kid = await rotateSigningKey(db(), old);
+    const org = await db()
+      .insertInto('orgs')
+      .values({ name: 'webhooks' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db()
+      .insertInto('webhook_endpoints')
+      .values({
+        id: endpointId,
+        org_id: org.id,
+        url: 'https://hooks.example/',
+        event_types: ['org.updated'],
+        secret: sealWebhookSecret(old, endpointId, webhookSecrets[0] ?? ''),
+        previous_secret: sealWebhookSecret(old, endpointId, webhookSecrets[1] ?? '', 'previous'),
+        previous_secret_expires_at: new Date(Date.now() + 3_600_000),
+      })
+      .execute();
   });
   afterEach(async () => t?.destroy());
   const f: Fixture = {
@@ -80,6 +104,9 @@ function fixture(kind: DatabaseKind): Fixture {
       ...(await db().selectFrom('jwt_signing_keys').select('private_key').execute()).map(
         (r) => r.private_key,
       ),
+      ...(
+        await db().selectFrom('webhook_endpoints').select(['secret', 'previous_secret']).execute()
+      ).flatMap((r) => [r.secret, r.previous_secret ?? '']),
     ],
     readAllWith: async (ring) => {
       const mails = await db().selectFrom('mail_outbox').select(['id', 'payload']).execute();
@@ -97,6 +124,12 @@ function fixture(kind: DatabaseKind): Fixture {
       expect(Buffer.from(openTotpKey(ring, userId, totp.secret))).toEqual(totpKey);
       const keys = await loadSigningKeys({ db: db(), ring, publishRetiredMs: 60_000 });
       expect(keys.current().kid).toBe(kid);
+      const endpoint = await db()
+        .selectFrom('webhook_endpoints')
+        .select(['id', 'secret', 'previous_secret', 'previous_secret_expires_at'])
+        .where('id', '=', endpointId)
+        .executeTakeFirstOrThrow();
+      expect(openWebhookSecrets(ring, endpoint, new Date())).toEqual(webhookSecrets);
     },
   };
   return f;
@@ -117,9 +150,11 @@ describe.each(DATABASE_KINDS)('keys reencrypt over every registered column (%s)'
       ['mail_outbox.payload', MAILS, 0],
       ['mfa_totp.secret', 1, 0],
       ['jwt_signing_keys.private_key', 1, 0],
+      ['webhook_endpoints.secret', 1, 0],
+      ['webhook_endpoints.previous_secret', 1, 0],
     ]);
     const after = await ciphertexts();
-    expect(after).toHaveLength(MAILS + 2);
+    expect(after).toHaveLength(MAILS + 4);
     expect(after.every((c) => c.startsWith('v1.k_2.'))).toBe(true);
     await readAllWith(createKeyRing([k2]));
     await expect(readAllWith(createKeyRing([k1]))).rejects.toThrow(/UNKNOWN_KEY/);
