@@ -1,6 +1,6 @@
 /**
  * The OpenAPI 3.1 document of every procedure, generated at run time from
- * the router (`listProcedures`, the same walk as the default-deny check)
+ * the router (`procedureCatalog`, the same walk as the default-deny check)
  * and each procedure's zod parsers through zod 4's own `z.toJSONSchema`
  * (JSON Schema 2020-12 is OpenAPI 3.1's schema dialect). A procedure added
  * to the router appears here with nothing else to do.
@@ -25,7 +25,8 @@
  *   built only from it succeed and fail exactly as it says.
  */
 import type { AnyRouter } from '@trpc/server';
-import { listProcedures } from '../pipeline/assert-procedure-policies';
+import { isZodSchema } from '../pipeline/is-zod-schema';
+import { procedureCatalog } from '../pipeline/procedure-catalog';
 import { errorResponseComponents, errorResponsesFor } from './error-responses';
 import { ERROR_SCHEMA } from './error-schema';
 import { createJsonSchemaCollector, type JsonSchema } from './json-schema-collector';
@@ -43,19 +44,14 @@ export interface OpenApiOptions {
   readonly servers?: readonly string[];
 }
 
-interface ProcedureDef {
-  readonly inputs: readonly unknown[];
-  readonly output?: unknown;
-}
-
 /** Whether a call may omit the input (every parser accepts `undefined`). */
 function inputIsOptional(parsers: readonly unknown[]): boolean {
   return parsers.every((parser) => {
+    if (!isZodSchema(parser)) return false; // not a zod schema: say it is required
     try {
-      return (parser as { safeParse(v: unknown): { success: boolean } }).safeParse(undefined)
-        .success;
+      return parser.safeParse(undefined).success;
     } catch {
-      return false; // async refinements, or not a zod schema: say it is required
+      return false; // async refinements: say it is required
     }
   });
 }
@@ -74,14 +70,12 @@ const DESCRIPTION = [
 /** Builds the document for every procedure in the router. */
 export function buildOpenApiDocument(router: AnyRouter, options: OpenApiOptions): JsonSchema {
   const schemas = createJsonSchemaCollector();
-  const defs = router._def.procedures as Record<string, { _def: ProcedureDef }>;
   const paths: Record<string, JsonSchema> = {};
   const tags = new Set<string>();
 
-  for (const p of listProcedures(router)) {
+  for (const p of procedureCatalog(router)) {
     if (p.type === 'subscription') continue; // refused at start-up; never served
-    const def = defs[p.path]?._def;
-    const parsers = def?.inputs ?? [];
+    const parsers = p.inputs;
     const operationId = p.path.replace(/\./g, '_');
     const input = mergeInputSchemas(
       parsers.map((parser, i) =>
@@ -94,9 +88,7 @@ export function buildOpenApiDocument(router: AnyRouter, options: OpenApiOptions)
     );
     const required = parsers.length > 0 && !inputIsOptional(parsers);
     const output =
-      def?.output === undefined
-        ? {}
-        : schemas.schemaOf(def.output, 'output', `${operationId}_output`);
+      p.output === undefined ? {} : schemas.schemaOf(p.output, 'output', `${operationId}_output`);
     const meta = p.meta;
     const isPublic = meta?.public === true;
     const tag = p.path.split('.')[0] ?? p.path;

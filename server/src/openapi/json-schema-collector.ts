@@ -1,4 +1,5 @@
 import { toJSONSchema } from 'zod';
+import { isZodSchema } from '../pipeline/is-zod-schema';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -12,11 +13,6 @@ export interface JsonSchemaCollector {
 /** A name `components.schemas` accepts. */
 function clean(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]/g, '_');
-}
-
-/** Whether a tRPC parser is a zod 4 schema (tRPC also accepts plain functions and other libraries). */
-function isZodSchema(parser: unknown): boolean {
-  return typeof parser === 'object' && parser !== null && '_zod' in parser;
 }
 
 /**
@@ -75,7 +71,7 @@ export function createJsonSchemaCollector(): JsonSchemaCollector {
     schemaOf(parser, io, name = 'Schema') {
       if (!isZodSchema(parser))
         return { description: 'Not described: this procedure does not validate with zod' };
-      const json = toJSONSchema(parser as never, { io, unrepresentable: 'any' }) as JsonSchema;
+      const json = toJSONSchema(parser, { io, unrepresentable: 'any' }) as JsonSchema;
       delete json.$schema;
       return hoist(json, io, clean(name));
     },

@@ -3,7 +3,6 @@ import { ORG_ROLES } from '@gatehouse/shared';
 import { ORG_ROLE_PERMISSIONS } from '../orgs/org-roles';
 import { listProcedures } from './assert-procedure-policies';
 import { GLOBAL_ROLE_PERMISSIONS } from './global-roles';
-import { OrgScopeInput } from './org-procedure';
 
 /** Who may call a procedure, in words, from the role tables. */
 function whoMayCall(
@@ -41,8 +40,7 @@ function whoMayCall(
  */
 export function renderProcedureTable(router: AnyRouter): string {
   const rows = listProcedures(router).map((p) => {
-    const def = (router._def.procedures as Record<string, { _def: { inputs: unknown[] } }>)[p.path];
-    const orgScoped = (def?._def.inputs ?? []).includes(OrgScopeInput);
+    const orgScoped = p.orgScoped;
     const meta = p.meta as
       | {
           public?: true;
