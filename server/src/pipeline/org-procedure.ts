@@ -8,6 +8,7 @@ import { actorOf } from './audit-sink';
 import { passesOrgMfa } from './passes-org-mfa';
 import { procedure } from './procedure';
 import { enterTenantScope, setTenantSettings, type Tenant } from './tenant-scope';
+import type { MiddlewareResult } from './trpc-internals';
 
 const ROLLBACK = Symbol('rollback');
 
@@ -35,7 +36,8 @@ export const orgProcedure = procedure.input(OrgScopeInput).use(async function en
   if (principal.orgId !== undefined && principal.orgId !== input.orgId)
     throw new AppError('NOT_FOUND', { message: 'No such organization' });
 
-  const proceed = (tenant: Tenant) => next({ ctx: { tenant } });
+  const proceed = (tenant: Tenant): Promise<MiddlewareResult<{ tenant: Tenant }>> =>
+    next({ ctx: { tenant } });
   let result: Awaited<ReturnType<typeof proceed>> | undefined;
   let denied: { reason: 'NOT_FOUND' | 'FORBIDDEN'; orgRole: string | null } | undefined;
   try {

@@ -15,6 +15,9 @@ import {
   urlPathToProcedurePath,
 } from '@trpc/server/unstable-core-do-not-import';
 
+/** What a middleware's `next()` resolves to (tRPC exports it only from its internals). */
+export type { MiddlewareResult } from '@trpc/server/unstable-core-do-not-import';
+
 export {
   defaultTransformer,
   getProcedureAtPath,
