@@ -59,12 +59,17 @@ function inputIsOptional(parsers: readonly unknown[]): boolean {
 const DESCRIPTION = [
   'Every procedure of the Gatehouse tRPC router, as it is called on the wire:',
   '',
-  '* a **query** is `GET /trpc/<procedure>?input=<URL-encoded JSON>` (omit `input` when the procedure takes none);',
-  '* a **mutation** is `POST /trpc/<procedure>` with the input as a JSON body (`Content-Type: application/json` only);',
+  '* a **query** is `GET /trpc/<procedure>?input=<URL-encoded JSON>` (omit `input` when the ' +
+    'procedure takes none);',
+  '* a **mutation** is `POST /trpc/<procedure>` with the input as a JSON body (`Content-Type: ' +
+    'application/json` only);',
   '* a result is `{"result":{"data": <output>}}`;',
-  '* an error is `{"error":{"message","code","data":{"reason","httpStatus","requestId",...}}}`: branch on `error.data.reason`.',
+  '* an error is ' +
+    '`{"error":{"message","code","data":{"reason","httpStatus","requestId",...}}}`: branch on ' +
+    '`error.data.reason`.',
   '',
-  'Cookie-authenticated mutations must send an allowed `Origin` (CSRF). API keys in the query string are refused.',
+  'Cookie-authenticated mutations must send an allowed `Origin` (CSRF). API keys in the query ' +
+    'string are refused.',
 ].join('\n');
 
 /** Builds the document for every procedure in the router. */
@@ -102,10 +107,12 @@ export function buildOpenApiDocument(router: AnyRouter, options: OpenApiOptions)
           ? 'Public: no credentials needed.'
           : `Requires the \`${meta?.permission ?? '?'}\` permission.`,
         meta?.stepUp || meta?.returnsSecret
-          ? 'Step-up: needs a session re-authenticated within the last few minutes (REAUTH_REQUIRED otherwise; an API key or JWT gets SESSION_REQUIRED).'
+          ? 'Step-up: needs a session re-authenticated within the last few minutes ' +
+            '(REAUTH_REQUIRED otherwise; an API key or JWT gets SESSION_REQUIRED).'
           : '',
         meta?.returnsSecret
-          ? 'The response carries a secret shown once: an Idempotency-Key repeat answers IDEMPOTENCY_SECRET_NOT_REPLAYED instead of replaying it.'
+          ? 'The response carries a secret shown once: an Idempotency-Key repeat answers ' +
+            'IDEMPOTENCY_SECRET_NOT_REPLAYED instead of replaying it.'
           : '',
         meta?.requireVerifiedEmail
           ? 'Needs a verified email address (EMAIL_NOT_VERIFIED otherwise).'

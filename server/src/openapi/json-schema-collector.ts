@@ -4,7 +4,10 @@ import { isZodSchema } from '../pipeline/is-zod-schema';
 export type JsonSchema = Record<string, unknown>;
 
 export interface JsonSchemaCollector {
-  /** The JSON Schema (2020-12, OpenAPI 3.1's dialect) a parser accepts (`input`) or produces (`output`). */
+  /**
+   * The JSON Schema (2020-12, OpenAPI 3.1's dialect) a parser accepts (`input`) or produces
+   * (`output`).
+   */
   schemaOf(parser: unknown, io: 'input' | 'output', name?: string): JsonSchema;
   /** Shared definitions lifted out of the schemas above, for `components.schemas`. */
   definitions(): Record<string, JsonSchema>;
@@ -46,7 +49,8 @@ export function createJsonSchemaCollector(): JsonSchemaCollector {
     const moves: [from: string, base: string, def: JsonSchema][] = Object.entries(defs).map(
       ([name, def]) => [
         `#/$defs/${name}`,
-        // zod names unregistered definitions __schema0, __schema1...: name them after their procedure instead.
+        // zod names unregistered definitions __schema0, __schema1...: name them after their
+        // procedure instead.
         name.startsWith('__schema')
           ? `${rootName}_${name.slice('__schema'.length)}`
           : `${clean(name)}${suffix}`,

@@ -25,7 +25,8 @@ export function findPolicyProblems(router: AnyRouter): string[] {
     // Minting or revealing a secret: declared, and only for a step-up session.
     if (p.secretFields.length > 0 && meta?.returnsSecret !== true)
       problems.push(
-        `${p.path}: its output carries ${p.secretFields.join(', ')} but it does not declare returnsSecret`,
+        `${p.path}: its output carries ${p.secretFields.join(', ')} ` +
+          'but it does not declare returnsSecret',
       );
     if (meta?.returnsSecret === true && (meta.public === true || meta.stepUp !== true))
       problems.push(`${p.path}: returnsSecret needs a permission and stepUp: true`);

@@ -20,7 +20,9 @@ const ROLLBACK = Symbol('rollback');
  * in one transaction as `gatehouse_app`, with row-level security scoped to
  * the caller's orgs; an error rolls everything back.
  */
-/** The input every org-scoped procedure starts with (also how the procedure table recognises them). */
+/**
+ * The input every org-scoped procedure starts with (also how the procedure table recognises them).
+ */
 export const OrgScopeInput = z.object({ orgId: z.uuid() });
 
 export const orgProcedure = procedure.input(OrgScopeInput).use(async function enforceOrgPolicy({
@@ -87,7 +89,8 @@ export const orgProcedure = procedure.input(OrgScopeInput).use(async function en
       details: { procedure: path, permission, orgId: input.orgId, ...details },
     });
     const actor = actorOf(principal);
-    // The first denial of a principal, org, procedure and cause in a minute is a row; repeats are counted (audit/aggregated-audit.ts).
+    // The first denial of a principal, org, procedure and cause in a minute is a row; repeats are
+    // counted (audit/aggregated-audit.ts).
     await deps.auditRefusals.append(
       `authz.denied|${actor.type}:${actor.id}|${input.orgId}|${path}|${JSON.stringify(details)}`,
       {

@@ -52,7 +52,12 @@ type Outcome = readonly [TRPCError, undefined] | readonly [undefined, unknown];
  *
  * @example
  * const handle = createTrpcProtocolHandler({ router, maxBatchSize: 10 });
- * await handle(req, res, { path: 'system.version', isBatch: false, input: undefined, createContext: () => createContext(req) });
+ * await handle(req, res, {
+ *   path: 'system.version',
+ *   isBatch: false,
+ *   input: undefined,
+ *   createContext: () => createContext(req),
+ * });
  */
 export function createTrpcProtocolHandler<TRouter extends AnyTRPCRouter>(
   options: TrpcProtocolOptions<TRouter>,
@@ -214,7 +219,8 @@ export function createTrpcProtocolHandler<TRouter extends AnyTRPCRouter>(
             ? new TRPCError({
                 code: 'UNSUPPORTED_MEDIA_TYPE',
                 message:
-                  'Cannot use stream-like response in non-streaming request - use httpBatchStreamLink',
+                  'Cannot use stream-like response in non-streaming request - use ' +
+                  'httpBatchStreamLink',
               })
             : undefined);
         errors.push(e);
