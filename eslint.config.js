@@ -15,6 +15,35 @@ const dangerousSyntax = [
   },
 ];
 
+const childProcessPaths = [
+  {
+    name: 'child_process',
+    importNames: ['exec', 'execSync'],
+    message: 'Use execFile/spawn with an argument array, never a shell string.',
+  },
+  {
+    name: 'node:child_process',
+    importNames: ['exec', 'execSync'],
+    message: 'Use execFile/spawn with an argument array, never a shell string.',
+  },
+];
+
+// tRPC's build output, never an entry point: it changes shape in any release.
+const trpcDistPatterns = {
+  group: ['@trpc/*/dist', '@trpc/*/dist/**', '@trpc/*/src', '@trpc/*/src/**'],
+  message: "Import tRPC's public entry points (@trpc/server, /http, /rpc, /adapters/*).",
+};
+
+// Gatehouse runs a patched tRPC (patches/README.md): its internals are read in one module.
+const trpcInternalsPatterns = {
+  group: [
+    '@trpc/server/unstable-core-do-not-import',
+    '@trpc/server/unstable-core-do-not-import/**',
+  ],
+  message:
+    'tRPC internals only through server/src/pipeline/trpc-internals.ts (one place to re-check on an upgrade).',
+};
+
 const processEnv = {
   selector: "MemberExpression[object.name='process'][property.name='env']",
   message: 'Only server/src/config reads process.env; take configuration as a parameter.',
@@ -52,20 +81,11 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [
-            {
-              name: 'child_process',
-              importNames: ['exec', 'execSync'],
-              message: 'Use execFile/spawn with an argument array, never a shell string.',
-            },
-            {
-              name: 'node:child_process',
-              importNames: ['exec', 'execSync'],
-              message: 'Use execFile/spawn with an argument array, never a shell string.',
-            },
-          ],
+          paths: childProcessPaths,
+          patterns: [trpcDistPatterns, trpcInternalsPatterns],
         },
       ],
+      'no-duplicate-imports': 'error',
       'no-restricted-properties': [
         'error',
         {
@@ -105,6 +125,33 @@ export default tseslint.config(
     // benchmarks read their own harness variables.
     files: ['server/src/config/**', 'test/**', 'bench/**', '**/test/**', 'vitest.config.ts'],
     rules: { 'no-restricted-syntax': ['error', ...dangerousSyntax] },
+  },
+  {
+    // The one reader of tRPC internals. (A later block's no-restricted-imports
+    // replaces the one above for these files, so it restates the rest.)
+    files: ['server/src/pipeline/trpc-internals.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: childProcessPaths, patterns: [trpcDistPatterns] },
+      ],
+    },
+  },
+  {
+    // Product code states what its functions take and return: a module's
+    // interface is read, not inferred from a body.
+    files: ['server/src/**/*.ts', 'shared/src/**/*.ts', 'client/src/**/*.ts'],
+    rules: {
+      '@typescript-eslint/explicit-module-boundary-types': 'error',
+      '@typescript-eslint/explicit-function-return-type': [
+        'error',
+        {
+          allowExpressions: true,
+          allowTypedFunctionExpressions: true,
+          allowHigherOrderFunctions: true,
+        },
+      ],
+    },
   },
   {
     files: ['migrations/**'],

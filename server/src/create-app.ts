@@ -1,5 +1,3 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import type { AnyRouter } from '@trpc/server';
 import type { Logger } from 'pino';
 import type { AppDeps } from './app-deps';
@@ -10,17 +8,16 @@ import { migrateToLatest, migrationStatus } from './db/migrator';
 import { createRequestHandler, type RequestHandler } from './http/create-request-handler';
 import { createServer } from './http/create-server';
 import { createTrpcEndpoint } from './http/trpc-endpoint';
-import { assertProcedurePolicies } from './pipeline/assert-procedure-policies';
+import { assertProcedurePolicies, listProcedures } from './pipeline/assert-procedure-policies';
 import { createRateLimiter } from './ratelimit/rate-limiter';
 import { VERSION } from './version';
 import { createDevelopmentIndexRoute } from './openapi/development-index-route';
 import { createDocsRoutes } from './openapi/docs-routes';
 import { createMetrics } from './observability/metrics';
 import { createMetricsRoute, metricsListener } from './observability/metrics-route';
-import { listProcedures } from './pipeline/assert-procedure-policies';
-import http from 'node:http';
-import net from 'node:net';
-import { createAttemptLimiter } from './auth/attempt-limiter';
+import http, { type Server } from 'node:http';
+import net, { type AddressInfo } from 'node:net';
+import { createAttemptLimiter, type AttemptLimiter } from './auth/attempt-limiter';
 import { createDeviceCookies } from './auth/device-cookie';
 import { preloadCommonPasswords } from './auth/common-passwords';
 import { createPasswordHasher } from './auth/password-hasher';
@@ -133,7 +130,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   preloadCommonPasswords();
   const passwords = await createPasswordHasher({ concurrency: config.auth.argon2Concurrency });
   const lockout = config.auth.loginLockoutSeconds;
-  const attempts = (prefix: string, points: number, windowSeconds: number) =>
+  const attempts = (prefix: string, points: number, windowSeconds: number): AttemptLimiter =>
     createAttemptLimiter({
       prefix: `${config.redisKeyPrefix}:${prefix}`,
       points,

@@ -1,6 +1,5 @@
 // OWASP API10:2023 Unsafe Consumption of APIs — a misbehaving upstream (the SMTP relay) cannot break or stall us.
-import { createServer, type Server } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTestClient } from '../support/trpc-test-client';

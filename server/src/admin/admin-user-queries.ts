@@ -1,5 +1,5 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database } from '../db/database';
+import { sql, type Kysely, type Selectable, type Transaction, type UpdateResult } from 'kysely';
+import type { Database, UsersTable } from '../db/database';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -14,6 +14,9 @@ const COLUMNS = [
   'created_at',
 ] as const;
 
+/** A user as the admin views show it (no password hash). */
+export type AdminUserRow = Pick<Selectable<UsersTable>, (typeof COLUMNS)[number]>;
+
 /** Escapes LIKE metacharacters so a search for `50%_off` matches literally. */
 export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -23,7 +26,7 @@ export function escapeLike(text: string): string {
 export function listUsers(
   db: Db,
   options: { emailContains: string | undefined; afterEmail: string | undefined; limit: number },
-) {
+): Promise<AdminUserRow[]> {
   let q = db
     .selectFrom('users')
     .select(COLUMNS)
@@ -35,11 +38,9 @@ export function listUsers(
   return q.execute();
 }
 
-export function getUser(db: Db, id: string) {
+export function getUser(db: Db, id: string): Promise<AdminUserRow | undefined> {
   return db.selectFrom('users').select(COLUMNS).where('id', '=', id).executeTakeFirst();
 }
-
-export type AdminUserRow = NonNullable<Awaited<ReturnType<typeof getUser>>>;
 
 /** Locks every admin row for the transaction: concurrent demotions serialise on it. */
 export async function lockAdmins(
@@ -54,7 +55,7 @@ export async function lockAdmins(
     .execute();
 }
 
-export function setRole(db: Db, id: string, role: 'user' | 'admin') {
+export function setRole(db: Db, id: string, role: 'user' | 'admin'): Promise<UpdateResult[]> {
   return db
     .updateTable('users')
     .set({ role, updated_at: sql`now()` })
@@ -62,7 +63,7 @@ export function setRole(db: Db, id: string, role: 'user' | 'admin') {
     .execute();
 }
 
-export function setLocked(db: Db, id: string, locked: boolean) {
+export function setLocked(db: Db, id: string, locked: boolean): Promise<UpdateResult[]> {
   return db
     .updateTable('users')
     .set({ locked_at: locked ? sql`coalesce(locked_at, now())` : null, updated_at: sql`now()` })

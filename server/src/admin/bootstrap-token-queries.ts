@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type DeleteResult, type InsertResult, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/database';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -15,25 +15,27 @@ export async function adminExists(db: Db): Promise<boolean> {
 }
 
 /** Stores a new bootstrap token hash in the single row, replacing (and so voiding) the previous one. */
-export function replaceBootstrapToken(db: Db, tokenHash: Buffer, expiresAt: Date) {
+export function replaceBootstrapToken(
+  db: Db,
+  tokenHash: Buffer,
+  expiresAt: Date,
+): Promise<InsertResult[]> {
   return db
     .insertInto('bootstrap_tokens')
     .values({ id: 1, token_hash: tokenHash, expires_at: expiresAt, used_at: null })
     .onConflict((oc) =>
-      oc
-        .column('id')
-        .doUpdateSet({
-          token_hash: tokenHash,
-          created_at: sql`now()`,
-          expires_at: expiresAt,
-          used_at: null,
-        }),
+      oc.column('id').doUpdateSet({
+        token_hash: tokenHash,
+        created_at: sql`now()`,
+        expires_at: expiresAt,
+        used_at: null,
+      }),
     )
     .execute();
 }
 
 /** Once an admin exists no link is needed: the row (a hash) is removed. */
-export function deleteBootstrapToken(db: Db) {
+export function deleteBootstrapToken(db: Db): Promise<DeleteResult[]> {
   return db.deleteFrom('bootstrap_tokens').execute();
 }
 

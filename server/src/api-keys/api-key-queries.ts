@@ -1,5 +1,12 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database } from '../db/database';
+import {
+  sql,
+  type InsertResult,
+  type Kysely,
+  type Selectable,
+  type Transaction,
+  type UpdateResult,
+} from 'kysely';
+import type { ApiKeysTable, Database, UsersTable } from '../db/database';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -15,8 +22,22 @@ const INFO = [
   'k.previous_expires_at',
 ] as const;
 
+type InfoColumn = (typeof INFO)[number] extends `k.${infer C}` ? C : never;
+
+/** What a key's owner may see of it (no secret hash). */
+export type ApiKeyInfoRow = Pick<Selectable<ApiKeysTable>, InfoColumn>;
+
+/** A key with its secret hashes and its owner, for authentication. */
+export type ApiKeyWithOwnerRow = ApiKeyInfoRow &
+  Pick<Selectable<ApiKeysTable>, 'user_id' | 'secret_hash' | 'previous_secret_hash'> &
+  Pick<Selectable<UsersTable>, 'email' | 'role' | 'locked_at' | 'email_verified_at'>;
+
+/** How a key was created, and its owner's MFA now (the org two-factor rule). */
+export type KeyMfaOriginRow = Pick<Selectable<ApiKeysTable>, 'created_with_mfa'> &
+  Pick<Selectable<UsersTable>, 'mfa_enabled_at'>;
+
 /** The key with its owner, for authentication: one primary-key join. */
-export function findKeyWithOwner(db: Db, id: string) {
+export function findKeyWithOwner(db: Db, id: string): Promise<ApiKeyWithOwnerRow | undefined> {
   return db
     .selectFrom('api_keys as k')
     .innerJoin('users as u', 'u.id', 'k.user_id')
@@ -34,7 +55,7 @@ export function findKeyWithOwner(db: Db, id: string) {
     .executeTakeFirst();
 }
 
-export function listUserKeys(db: Db, userId: string) {
+export function listUserKeys(db: Db, userId: string): Promise<ApiKeyInfoRow[]> {
   return db
     .selectFrom('api_keys as k')
     .select(INFO)
@@ -45,7 +66,11 @@ export function listUserKeys(db: Db, userId: string) {
     .execute();
 }
 
-export function findUserKey(db: Db, userId: string, id: string) {
+export function findUserKey(
+  db: Db,
+  userId: string,
+  id: string,
+): Promise<ApiKeyInfoRow | undefined> {
   return db
     .selectFrom('api_keys as k')
     .select(INFO)
@@ -53,8 +78,6 @@ export function findUserKey(db: Db, userId: string, id: string) {
     .where('k.id', '=', id)
     .executeTakeFirst();
 }
-
-export type ApiKeyInfoRow = NonNullable<Awaited<ReturnType<typeof findUserKey>>>;
 
 export function insertKey(
   db: Db,
@@ -68,7 +91,7 @@ export function insertKey(
     expiresAt: Date;
     createdWithMfa: boolean;
   },
-) {
+): Promise<InsertResult[]> {
   return db
     .insertInto('api_keys')
     .values({
@@ -85,7 +108,11 @@ export function insertKey(
 }
 
 /** Whether this user's key was created from an MFA session, and whether the owner has MFA on now (org two-factor rule). */
-export function keyMfaOrigin(db: Db, userId: string, id: string) {
+export function keyMfaOrigin(
+  db: Db,
+  userId: string,
+  id: string,
+): Promise<KeyMfaOriginRow | undefined> {
   return db
     .selectFrom('api_keys as k')
     .innerJoin('users as u', 'u.id', 'k.user_id')
@@ -108,7 +135,10 @@ export async function revokeAllUserKeys(db: Db, userId: string): Promise<string[
 }
 
 /** The user's keys that still work (not revoked, not expired): listed in the password-changed notice. */
-export function listActiveUserKeys(db: Db, userId: string) {
+export function listActiveUserKeys(
+  db: Db,
+  userId: string,
+): Promise<Pick<Selectable<ApiKeysTable>, 'id' | 'name' | 'expires_at'>[]> {
   return db
     .selectFrom('api_keys')
     .select(['id', 'name', 'expires_at'])
@@ -157,7 +187,7 @@ export async function rotateUserKey(
 }
 
 /** Records use at most once a minute per key (the caller also throttles in memory). */
-export function touchKey(db: Db, id: string) {
+export function touchKey(db: Db, id: string): Promise<UpdateResult[]> {
   return db
     .updateTable('api_keys')
     .set({ last_used_at: sql`now()` })

@@ -1,5 +1,4 @@
-import type { Kysely } from 'kysely';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/database';
 import type { ExposedCredentialRevoker } from '../http/credential-over-plain-http';
 import type { AuditSink } from '../pipeline/audit-sink';

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction, type UpdateResult } from 'kysely';
 import type { Database } from '../db/database';
 import { generateToken, sha256 } from '../crypto/random-token';
 
@@ -87,7 +87,11 @@ export async function peekOneTimeToken(
 }
 
 /** Voids a user's unused tokens of one purpose (e.g. older reset links after a reset). */
-export function voidUserTokens(db: Db, userId: string, purpose: TokenPurpose) {
+export function voidUserTokens(
+  db: Db,
+  userId: string,
+  purpose: TokenPurpose,
+): Promise<UpdateResult[]> {
   return db
     .updateTable('one_time_tokens')
     .set({ consumed_at: sql`now()` })

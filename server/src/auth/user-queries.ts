@@ -1,6 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
-import { sql } from 'kysely';
-import type { Database } from '../db/database';
+import { sql, type Kysely, type Selectable, type Transaction, type UpdateResult } from 'kysely';
+import type { Database, UsersTable } from '../db/database';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -16,21 +15,22 @@ const USER_COLUMNS = [
   'created_at',
 ] as const;
 
-export function findUserByEmail(db: Db, email: string) {
+/** A user with the password hash, for sign-in and account changes. */
+export type UserRow = Pick<Selectable<UsersTable>, (typeof USER_COLUMNS)[number]>;
+
+export function findUserByEmail(db: Db, email: string): Promise<UserRow | undefined> {
   return db.selectFrom('users').select(USER_COLUMNS).where('email', '=', email).executeTakeFirst();
 }
 
-export function findUserById(db: Db, id: string) {
+export function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
   return db.selectFrom('users').select(USER_COLUMNS).where('id', '=', id).executeTakeFirst();
 }
-
-export type UserRow = NonNullable<Awaited<ReturnType<typeof findUserById>>>;
 
 /** Inserts a user unless the email is taken; returns undefined when it was. */
 export function insertUser(
   db: Db,
   row: { email: string; name: string | null; passwordHash: string; role?: 'user' | 'admin' },
-) {
+): Promise<UserRow | undefined> {
   return db
     .insertInto('users')
     .values({
@@ -44,7 +44,11 @@ export function insertUser(
     .executeTakeFirst();
 }
 
-export function updatePasswordHash(db: Db, userId: string, passwordHash: string) {
+export function updatePasswordHash(
+  db: Db,
+  userId: string,
+  passwordHash: string,
+): Promise<UpdateResult[]> {
   return db
     .updateTable('users')
     .set({ password_hash: passwordHash, updated_at: sql`now()` })
@@ -52,7 +56,7 @@ export function updatePasswordHash(db: Db, userId: string, passwordHash: string)
     .execute();
 }
 
-export function markEmailVerified(db: Db, userId: string) {
+export function markEmailVerified(db: Db, userId: string): Promise<UpdateResult[]> {
   return db
     .updateTable('users')
     .set({ email_verified_at: sql`coalesce(email_verified_at, now())`, updated_at: sql`now()` })

@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'dotenv';
-import { readFileSync } from 'node:fs';
 
 /**
  * The one place that reads `process.env`. A `.env` file in the working

@@ -1,9 +1,15 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database } from '../db/database';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { Database, MfaTotpTable } from '../db/database';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export function findTotp(db: Db, userId: string) {
+/** A user's TOTP secret, pending (no `enabled_at`) or enabled. */
+export type TotpRow = Pick<
+  Selectable<MfaTotpTable>,
+  'user_id' | 'secret' | 'enabled_at' | 'last_used_step'
+>;
+
+export function findTotp(db: Db, userId: string): Promise<TotpRow | undefined> {
   return db
     .selectFrom('mfa_totp')
     .select(['user_id', 'secret', 'enabled_at', 'last_used_step'])

@@ -1,6 +1,6 @@
 /**
  * The OpenAPI 3.1 document of every procedure, generated at run time from
- * the router (`listProcedures`, the same walk as the default-deny check)
+ * the router (`procedureCatalog`, the same walk as the default-deny check)
  * and each procedure's zod parsers through zod 4's own `z.toJSONSchema`
  * (JSON Schema 2020-12 is OpenAPI 3.1's schema dialect). A procedure added
  * to the router appears here with nothing else to do.
@@ -25,7 +25,8 @@
  *   built only from it succeed and fail exactly as it says.
  */
 import type { AnyRouter } from '@trpc/server';
-import { listProcedures } from '../pipeline/assert-procedure-policies';
+import { isZodSchema } from '../pipeline/is-zod-schema';
+import { procedureCatalog } from '../pipeline/procedure-catalog';
 import { errorResponseComponents, errorResponsesFor } from './error-responses';
 import { ERROR_SCHEMA } from './error-schema';
 import { createJsonSchemaCollector, type JsonSchema } from './json-schema-collector';
@@ -43,19 +44,14 @@ export interface OpenApiOptions {
   readonly servers?: readonly string[];
 }
 
-interface ProcedureDef {
-  readonly inputs: readonly unknown[];
-  readonly output?: unknown;
-}
-
 /** Whether a call may omit the input (every parser accepts `undefined`). */
 function inputIsOptional(parsers: readonly unknown[]): boolean {
   return parsers.every((parser) => {
+    if (!isZodSchema(parser)) return false; // not a zod schema: say it is required
     try {
-      return (parser as { safeParse(v: unknown): { success: boolean } }).safeParse(undefined)
-        .success;
+      return parser.safeParse(undefined).success;
     } catch {
-      return false; // async refinements, or not a zod schema: say it is required
+      return false; // async refinements: say it is required
     }
   });
 }
@@ -63,25 +59,28 @@ function inputIsOptional(parsers: readonly unknown[]): boolean {
 const DESCRIPTION = [
   'Every procedure of the Gatehouse tRPC router, as it is called on the wire:',
   '',
-  '* a **query** is `GET /trpc/<procedure>?input=<URL-encoded JSON>` (omit `input` when the procedure takes none);',
-  '* a **mutation** is `POST /trpc/<procedure>` with the input as a JSON body (`Content-Type: application/json` only);',
+  '* a **query** is `GET /trpc/<procedure>?input=<URL-encoded JSON>` (omit `input` when the ' +
+    'procedure takes none);',
+  '* a **mutation** is `POST /trpc/<procedure>` with the input as a JSON body (`Content-Type: ' +
+    'application/json` only);',
   '* a result is `{"result":{"data": <output>}}`;',
-  '* an error is `{"error":{"message","code","data":{"reason","httpStatus","requestId",...}}}`: branch on `error.data.reason`.',
+  '* an error is ' +
+    '`{"error":{"message","code","data":{"reason","httpStatus","requestId",...}}}`: branch on ' +
+    '`error.data.reason`.',
   '',
-  'Cookie-authenticated mutations must send an allowed `Origin` (CSRF). API keys in the query string are refused.',
+  'Cookie-authenticated mutations must send an allowed `Origin` (CSRF). API keys in the query ' +
+    'string are refused.',
 ].join('\n');
 
 /** Builds the document for every procedure in the router. */
 export function buildOpenApiDocument(router: AnyRouter, options: OpenApiOptions): JsonSchema {
   const schemas = createJsonSchemaCollector();
-  const defs = router._def.procedures as Record<string, { _def: ProcedureDef }>;
   const paths: Record<string, JsonSchema> = {};
   const tags = new Set<string>();
 
-  for (const p of listProcedures(router)) {
+  for (const p of procedureCatalog(router)) {
     if (p.type === 'subscription') continue; // refused at start-up; never served
-    const def = defs[p.path]?._def;
-    const parsers = def?.inputs ?? [];
+    const parsers = p.inputs;
     const operationId = p.path.replace(/\./g, '_');
     const input = mergeInputSchemas(
       parsers.map((parser, i) =>
@@ -94,9 +93,7 @@ export function buildOpenApiDocument(router: AnyRouter, options: OpenApiOptions)
     );
     const required = parsers.length > 0 && !inputIsOptional(parsers);
     const output =
-      def?.output === undefined
-        ? {}
-        : schemas.schemaOf(def.output, 'output', `${operationId}_output`);
+      p.output === undefined ? {} : schemas.schemaOf(p.output, 'output', `${operationId}_output`);
     const meta = p.meta;
     const isPublic = meta?.public === true;
     const tag = p.path.split('.')[0] ?? p.path;
@@ -110,10 +107,12 @@ export function buildOpenApiDocument(router: AnyRouter, options: OpenApiOptions)
           ? 'Public: no credentials needed.'
           : `Requires the \`${meta?.permission ?? '?'}\` permission.`,
         meta?.stepUp || meta?.returnsSecret
-          ? 'Step-up: needs a session re-authenticated within the last few minutes (REAUTH_REQUIRED otherwise; an API key or JWT gets SESSION_REQUIRED).'
+          ? 'Step-up: needs a session re-authenticated within the last few minutes ' +
+            '(REAUTH_REQUIRED otherwise; an API key or JWT gets SESSION_REQUIRED).'
           : '',
         meta?.returnsSecret
-          ? 'The response carries a secret shown once: an Idempotency-Key repeat answers IDEMPOTENCY_SECRET_NOT_REPLAYED instead of replaying it.'
+          ? 'The response carries a secret shown once: an Idempotency-Key repeat answers ' +
+            'IDEMPOTENCY_SECRET_NOT_REPLAYED instead of replaying it.'
           : '',
         meta?.requireVerifiedEmail
           ? 'Needs a verified email address (EMAIL_NOT_VERIFIED otherwise).'

@@ -7,7 +7,8 @@
 export const DOCS_CSP = [
   "default-src 'none'",
   "script-src 'self'",
-  // Swagger UI sets element styles from script (CSSOM, allowed); no inline <style> or style="" is needed.
+  // Swagger UI sets element styles from script (CSSOM, allowed); no inline <style> or
+  // style="" is needed.
   "style-src 'self'",
   // Its stylesheet draws icons as data: SVGs.
   "img-src 'self' data:",
@@ -38,6 +39,12 @@ export const DOCS_HTML = `<!doctype html>
 
 /** A file, not an inline script, so `script-src 'self'` needs no hash or nonce. */
 export const DOCS_INIT_JS = `window.addEventListener('load', function () {
-  window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true, validatorUrl: null, tryItOutEnabled: false });
+  window.ui = SwaggerUIBundle({
+    url: '/openapi.json',
+    dom_id: '#swagger-ui',
+    deepLinking: true,
+    validatorUrl: null,
+    tryItOutEnabled: false,
+  });
 });
 `;

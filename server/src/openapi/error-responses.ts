@@ -18,7 +18,9 @@ const TITLES: Readonly<Record<number, string>> = {
   503: 'Temporarily unavailable: retry shortly',
 };
 
-/** The reasons answered with each HTTP status, from the one reason → status table the server uses. */
+/**
+ * The reasons answered with each HTTP status, from the one reason → status table the server uses.
+ */
 function reasonsByStatus(): Map<number, Reason[]> {
   const groups = new Map<number, Reason[]>();
   for (const reason of REASONS) {

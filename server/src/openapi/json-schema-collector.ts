@@ -1,9 +1,13 @@
 import { toJSONSchema } from 'zod';
+import { isZodSchema } from '../pipeline/is-zod-schema';
 
 export type JsonSchema = Record<string, unknown>;
 
 export interface JsonSchemaCollector {
-  /** The JSON Schema (2020-12, OpenAPI 3.1's dialect) a parser accepts (`input`) or produces (`output`). */
+  /**
+   * The JSON Schema (2020-12, OpenAPI 3.1's dialect) a parser accepts (`input`) or produces
+   * (`output`).
+   */
   schemaOf(parser: unknown, io: 'input' | 'output', name?: string): JsonSchema;
   /** Shared definitions lifted out of the schemas above, for `components.schemas`. */
   definitions(): Record<string, JsonSchema>;
@@ -12,11 +16,6 @@ export interface JsonSchemaCollector {
 /** A name `components.schemas` accepts. */
 function clean(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]/g, '_');
-}
-
-/** Whether a tRPC parser is a zod 4 schema (tRPC also accepts plain functions and other libraries). */
-function isZodSchema(parser: unknown): boolean {
-  return typeof parser === 'object' && parser !== null && '_zod' in parser;
 }
 
 /**
@@ -50,7 +49,8 @@ export function createJsonSchemaCollector(): JsonSchemaCollector {
     const moves: [from: string, base: string, def: JsonSchema][] = Object.entries(defs).map(
       ([name, def]) => [
         `#/$defs/${name}`,
-        // zod names unregistered definitions __schema0, __schema1...: name them after their procedure instead.
+        // zod names unregistered definitions __schema0, __schema1...: name them after their
+        // procedure instead.
         name.startsWith('__schema')
           ? `${rootName}_${name.slice('__schema'.length)}`
           : `${clean(name)}${suffix}`,
@@ -75,7 +75,7 @@ export function createJsonSchemaCollector(): JsonSchemaCollector {
     schemaOf(parser, io, name = 'Schema') {
       if (!isZodSchema(parser))
         return { description: 'Not described: this procedure does not validate with zod' };
-      const json = toJSONSchema(parser as never, { io, unrepresentable: 'any' }) as JsonSchema;
+      const json = toJSONSchema(parser, { io, unrepresentable: 'any' }) as JsonSchema;
       delete json.$schema;
       return hoist(json, io, clean(name));
     },

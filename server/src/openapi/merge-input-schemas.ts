@@ -34,7 +34,8 @@ export function mergeInputSchemas(parts: readonly JsonSchema[]): JsonSchema {
     for (const name of (part.required ?? []) as string[]) required.add(name);
   }
   const strict = parts.filter((p) => p.additionalProperties === false);
-  // A strict part that lacks a property another part needs makes the input unsatisfiable as one object: say so exactly.
+  // A strict part that lacks a property another part needs makes the input unsatisfiable as one
+  // object: say so exactly.
   const names = Object.keys(properties);
   if (strict.some((p) => names.some((name) => !Object.hasOwn(p.properties ?? {}, name))))
     return { allOf: [...parts] };

@@ -30,9 +30,12 @@ const TOKEN_ENDPOINT: JsonSchema = {
     operationId: 'oauth_token',
     summary: 'Exchange an API key for a short-lived access token (OAuth 2.0 client credentials)',
     description: [
-      'RFC 6749 §4.4. The client is an API key: `client_id` is its id, `client_secret` the whole key.',
-      'Authenticate with HTTP Basic (`Authorization: Basic base64(id:key)`, both halves form-urlencoded) or with `client_id` and `client_secret` in the body, not both.',
-      'The answer is an RFC 9068 JWT (EdDSA, keys at `/.well-known/jwks.json`), to send as `Authorization: Bearer <access_token>` to `/trpc/*`. It never outlives the key.',
+      'RFC 6749 §4.4. The client is an API key: `client_id` is its id, `client_secret` the ' +
+        'whole key.',
+      'Authenticate with HTTP Basic (`Authorization: Basic base64(id:key)`, both halves ' +
+        'form-urlencoded) or with `client_id` and `client_secret` in the body, not both.',
+      'The answer is an RFC 9068 JWT (EdDSA, keys at `/.well-known/jwks.json`), to send as ' +
+        '`Authorization: Bearer <access_token>` to `/trpc/*`. It never outlives the key.',
       'The only endpoint that takes form encoding; each parameter at most once.',
     ].join(' '),
     tags: ['oauth'],
@@ -49,7 +52,8 @@ const TOKEN_ENDPOINT: JsonSchema = {
               scope: {
                 type: 'string',
                 description:
-                  'Space-separated permissions, a subset of what the key holds; default: all of them',
+                  'Space-separated permissions, a subset of what the key holds; default: all ' +
+                  'of them',
               },
               client_id: {
                 type: 'string',
@@ -86,7 +90,8 @@ const TOKEN_ENDPOINT: JsonSchema = {
         },
       },
       '400': oauthError(
-        'invalid_request (not form-encoded, repeated parameter, two authentication methods), unsupported_grant_type, or invalid_scope',
+        'invalid_request (not form-encoded, repeated parameter, two authentication methods), ' +
+          'unsupported_grant_type, or invalid_scope',
       ),
       '401': oauthError(
         'invalid_client: no client authentication, or an unknown, revoked or expired key',
@@ -109,7 +114,8 @@ const JWKS: JsonSchema = {
     operationId: 'jwks',
     summary: 'The public keys access tokens are signed with (JWK Set, RFC 7517)',
     description:
-      'Verify tokens from `/oauth/token` with these keys (EdDSA, Ed25519). Cacheable for 5 minutes.',
+      'Verify tokens from `/oauth/token` with these keys (EdDSA, Ed25519). Cacheable for 5 ' +
+      'minutes.',
     tags: ['oauth'],
     security: [],
     responses: {
@@ -238,5 +244,6 @@ export const CLIENT_BASIC_SCHEME: JsonSchema = {
   type: 'http',
   scheme: 'basic',
   description:
-    'OAuth client authentication at /oauth/token: the API key id as user name, the whole key as password.',
+    'OAuth client authentication at /oauth/token: the API key id as user name, the whole key ' +
+    'as password.',
 };

@@ -8,7 +8,8 @@ export const SECURITY_SCHEMES: Record<string, JsonSchema> = {
     in: 'cookie',
     name: '__Host-gatehouse_session',
     description:
-      'The session cookie set by auth.signIn over HTTPS. Cookie-authenticated mutations must also send an allowed Origin header (CSRF).',
+      'The session cookie set by auth.signIn over HTTPS. Cookie-authenticated mutations must ' +
+      'also send an allowed Origin header (CSRF).',
   },
   sessionCookiePlainHttp: {
     type: 'apiKey',
@@ -27,7 +28,8 @@ export const SECURITY_SCHEMES: Record<string, JsonSchema> = {
     scheme: 'bearer',
     bearerFormat: 'JWT',
     description:
-      'A short-lived access token (RFC 9068) from POST /oauth/token with the client credentials grant.',
+      'A short-lived access token (RFC 9068) from POST /oauth/token with the client ' +
+      'credentials grant.',
   },
   apiKeyHeader: {
     type: 'apiKey',

@@ -1,10 +1,18 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database, OrgRole } from '../db/database';
+import type { DeleteResult, Kysely, Selectable, Transaction, UpdateResult } from 'kysely';
+import type { Database, MembershipsTable, OrgRole, OrgsTable, UsersTable } from '../db/database';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+/** One of a user's orgs, with the role there and the org's MFA rule. */
+export type MembershipOfRow = Pick<Selectable<MembershipsTable>, 'org_id' | 'role'> &
+  Pick<Selectable<OrgsTable>, 'require_mfa' | 'name' | 'created_at'>;
+
+/** One member of an org, with the user's email and name. */
+export type MemberRow = Pick<Selectable<MembershipsTable>, 'user_id' | 'role' | 'created_at'> &
+  Pick<Selectable<UsersTable>, 'email' | 'name'>;
+
 /** Every org the user belongs to, with the role and the org's MFA rule: one indexed query. */
-export function membershipsOf(db: Db, userId: string) {
+export function membershipsOf(db: Db, userId: string): Promise<MembershipOfRow[]> {
   return db
     .selectFrom('memberships as m')
     .innerJoin('orgs as o', 'o.id', 'm.org_id')
@@ -15,7 +23,7 @@ export function membershipsOf(db: Db, userId: string) {
     .execute();
 }
 
-export function listMembers(db: Db, orgId: string) {
+export function listMembers(db: Db, orgId: string): Promise<MemberRow[]> {
   return db
     .selectFrom('memberships as m')
     .innerJoin('users as u', 'u.id', 'm.user_id')
@@ -27,7 +35,11 @@ export function listMembers(db: Db, orgId: string) {
     .execute();
 }
 
-export function findMembership(db: Db, orgId: string, userId: string) {
+export function findMembership(
+  db: Db,
+  orgId: string,
+  userId: string,
+): Promise<Pick<Selectable<MembershipsTable>, 'org_id' | 'user_id' | 'role'> | undefined> {
   return db
     .selectFrom('memberships')
     .select(['org_id', 'user_id', 'role'])
@@ -37,7 +49,10 @@ export function findMembership(db: Db, orgId: string, userId: string) {
 }
 
 /** Locks the org's owner rows: concurrent demotions and departures of owners serialise here. */
-export function lockOwners(trx: Transaction<Database>, orgId: string) {
+export function lockOwners(
+  trx: Transaction<Database>,
+  orgId: string,
+): Promise<Pick<Selectable<MembershipsTable>, 'user_id'>[]> {
   return trx
     .selectFrom('memberships')
     .select(['user_id'])
@@ -48,7 +63,12 @@ export function lockOwners(trx: Transaction<Database>, orgId: string) {
     .execute();
 }
 
-export function insertMembership(db: Db, orgId: string, userId: string, role: OrgRole) {
+export function insertMembership(
+  db: Db,
+  orgId: string,
+  userId: string,
+  role: OrgRole,
+): Promise<Pick<Selectable<MembershipsTable>, 'role'> | undefined> {
   return db
     .insertInto('memberships')
     .values({ org_id: orgId, user_id: userId, role })
@@ -57,7 +77,12 @@ export function insertMembership(db: Db, orgId: string, userId: string, role: Or
     .executeTakeFirst();
 }
 
-export function updateMembershipRole(db: Db, orgId: string, userId: string, role: OrgRole) {
+export function updateMembershipRole(
+  db: Db,
+  orgId: string,
+  userId: string,
+  role: OrgRole,
+): Promise<UpdateResult> {
   return db
     .updateTable('memberships')
     .set({ role })
@@ -66,7 +91,7 @@ export function updateMembershipRole(db: Db, orgId: string, userId: string, role
     .executeTakeFirst();
 }
 
-export function deleteMembership(db: Db, orgId: string, userId: string) {
+export function deleteMembership(db: Db, orgId: string, userId: string): Promise<DeleteResult> {
   return db
     .deleteFrom('memberships')
     .where('org_id', '=', orgId)

@@ -8,7 +8,10 @@ export interface AppErrorOptions {
   readonly cause?: unknown;
   /** Seconds before a retry may succeed; becomes `Retry-After`. */
   readonly retryAfterSeconds?: number;
-  /** Field-level detail, as for a schema refusal (`error.data.issues`): which input field the reason is about. */
+  /**
+   * Field-level detail, as for a schema refusal (`error.data.issues`): which input field the
+   * reason is about.
+   */
   readonly issues?: readonly {
     readonly path: string;
     readonly code: 'custom';

@@ -1,33 +1,12 @@
 import type { AnyRouter } from '@trpc/server';
-import type { Meta } from './meta';
-import { secretFieldsOf } from './secret-fields';
+import { procedureCatalog, type ProcedureEntry } from './procedure-catalog';
 
-export interface ProcedurePolicy {
-  readonly path: string;
-  readonly type: 'query' | 'mutation' | 'subscription';
-  readonly meta: Meta | undefined;
-  readonly hasInput: boolean;
-  readonly hasOutput: boolean;
-  /** Output fields that look like a secret (an API key, a TOTP secret, recovery codes). */
-  readonly secretFields: readonly string[];
-}
+/** A procedure with what it declares (the catalog's entry). */
+export type ProcedurePolicy = ProcedureEntry;
 
-/** Every procedure in the router with what it declares. */
-export function listProcedures(router: AnyRouter): ProcedurePolicy[] {
-  const procedures = router._def.procedures as Record<
-    string,
-    { _def: { type: ProcedurePolicy['type']; meta?: Meta; inputs: unknown[]; output?: unknown } }
-  >;
-  return Object.entries(procedures)
-    .map(([path, proc]) => ({
-      path,
-      type: proc._def.type,
-      meta: proc._def.meta,
-      hasInput: proc._def.inputs.length > 0,
-      hasOutput: proc._def.output !== undefined,
-      secretFields: secretFieldsOf(proc._def.output),
-    }))
-    .sort((a, b) => a.path.localeCompare(b.path));
+/** Every procedure in the router with what it declares, sorted by path. */
+export function listProcedures(router: AnyRouter): readonly ProcedurePolicy[] {
+  return procedureCatalog(router);
 }
 
 /** What is wrong with each procedure's declaration; empty when all are sound. */
@@ -46,7 +25,8 @@ export function findPolicyProblems(router: AnyRouter): string[] {
     // Minting or revealing a secret: declared, and only for a step-up session.
     if (p.secretFields.length > 0 && meta?.returnsSecret !== true)
       problems.push(
-        `${p.path}: its output carries ${p.secretFields.join(', ')} but it does not declare returnsSecret`,
+        `${p.path}: its output carries ${p.secretFields.join(', ')} ` +
+          'but it does not declare returnsSecret',
       );
     if (meta?.returnsSecret === true && (meta.public === true || meta.stepUp !== true))
       problems.push(`${p.path}: returnsSecret needs a permission and stepUp: true`);

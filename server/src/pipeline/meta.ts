@@ -19,7 +19,10 @@ interface MetaBase {
   readonly returnsSecret?: true;
   /** Requires a verified email address. */
   readonly requireVerifiedEmail?: boolean;
-  /** The procedure is org-scoped: its input carries `orgId` and `permission` is checked against the caller's membership. */
+  /**
+   * The procedure is org-scoped: its input carries `orgId` and `permission` is checked against the
+   * caller's membership.
+   */
   readonly orgScoped?: boolean;
   /** Short description for the generated procedure table and OpenAPI. */
   readonly summary?: string;

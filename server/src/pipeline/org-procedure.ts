@@ -1,3 +1,4 @@
+import type { RequestAudit } from '../audit/request-audit';
 import type { Permission } from '@gatehouse/shared';
 import { z } from 'zod';
 import { membershipsOf } from '../orgs/membership-queries';
@@ -8,6 +9,7 @@ import { actorOf } from './audit-sink';
 import { passesOrgMfa } from './passes-org-mfa';
 import { procedure } from './procedure';
 import { enterTenantScope, setTenantSettings, type Tenant } from './tenant-scope';
+import type { MiddlewareResult } from './trpc-internals';
 
 const ROLLBACK = Symbol('rollback');
 
@@ -19,7 +21,9 @@ const ROLLBACK = Symbol('rollback');
  * in one transaction as `gatehouse_app`, with row-level security scoped to
  * the caller's orgs; an error rolls everything back.
  */
-/** The input every org-scoped procedure starts with (also how the procedure table recognises them). */
+/**
+ * The input every org-scoped procedure starts with (also how the procedure table recognises them).
+ */
 export const OrgScopeInput = z.object({ orgId: z.uuid() });
 
 export const orgProcedure = procedure.input(OrgScopeInput).use(async function enforceOrgPolicy({
@@ -35,7 +39,9 @@ export const orgProcedure = procedure.input(OrgScopeInput).use(async function en
   if (principal.orgId !== undefined && principal.orgId !== input.orgId)
     throw new AppError('NOT_FOUND', { message: 'No such organization' });
 
-  const proceed = (tenant: Tenant) =>
+  const proceed = (
+    tenant: Tenant,
+  ): Promise<MiddlewareResult<{ tenant: Tenant; audit: RequestAudit }>> =>
     next({ ctx: { tenant, audit: ctx.audit.inOrg(input.orgId) } });
   let result: Awaited<ReturnType<typeof proceed>> | undefined;
   let denied: { reason: 'NOT_FOUND' | 'FORBIDDEN'; orgRole: string | null } | undefined;
@@ -86,7 +92,8 @@ export const orgProcedure = procedure.input(OrgScopeInput).use(async function en
       details: { procedure: path, permission, orgId: input.orgId, ...details },
     });
     const actor = actorOf(principal);
-    // The first denial of a principal, org, procedure and cause in a minute is a row; repeats are counted (audit/aggregated-audit.ts).
+    // The first denial of a principal, org, procedure and cause in a minute is a row; repeats are
+    // counted (audit/aggregated-audit.ts).
     await deps.auditRefusals.append(
       `authz.denied|${actor.type}:${actor.id}|${input.orgId}|${path}|${JSON.stringify(details)}`,
       {

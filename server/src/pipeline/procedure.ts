@@ -34,13 +34,15 @@ const enforcePolicy = middleware(async function enforcePolicy({
       ctx.authError === 'BASIC_AUTH_UNSUPPORTED'
         ? {
             message:
-              'HTTP Basic is not accepted: send "Authorization: Bearer <api key>" (or a JWT from /oauth/token)',
+              'HTTP Basic is not accepted: send "Authorization: Bearer <api key>" (or a JWT ' +
+              'from /oauth/token)',
           }
         : {},
     );
   }
   if (!principal.permissions.has(meta.permission)) {
-    // Every authorization denial is recorded: the first of a principal and procedure in a minute as a row, repeats as a count.
+    // Every authorization denial is recorded: the first of a principal and procedure in a minute
+    // as a row, repeats as a count.
     ctx.deps.metrics.authzDenied(meta.permission);
     securityEvent(ctx.log, {
       type: 'authz.denied',
@@ -68,7 +70,8 @@ const enforcePolicy = middleware(async function enforcePolicy({
     if (principal.kind !== 'session') {
       throw new AppError('SESSION_REQUIRED', {
         message:
-          'Only a signed-in session with a recent re-authentication may do this; API keys and access tokens cannot',
+          'Only a signed-in session with a recent re-authentication may do this; API keys and ' +
+          'access tokens cannot',
       });
     }
     const at = principal.reauthenticatedAt;

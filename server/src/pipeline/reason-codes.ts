@@ -1,5 +1,5 @@
 import type { Reason } from '@gatehouse/shared';
-import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/unstable-core-do-not-import';
+import type { TRPC_ERROR_CODE_KEY } from '@trpc/server';
 
 /** The tRPC code (and so the HTTP status) each reason is answered with. */
 const CODES: Readonly<Record<Reason, TRPC_ERROR_CODE_KEY>> = {

@@ -1,4 +1,5 @@
-import { toJSONSchema, type ZodType } from 'zod';
+import { toJSONSchema } from 'zod';
+import { isZodSchema } from './is-zod-schema';
 
 /**
  * Output field names that mean "this response carries a credential": an API
@@ -18,7 +19,10 @@ const SECRET_FIELD = /^key$|secret|token|password|recovery/i;
  */
 export function secretFieldsOf(schema: unknown): string[] {
   if (schema === undefined) return [];
-  const json = toJSONSchema(schema as ZodType, { io: 'output', unrepresentable: 'any' });
+  // Not zod: it cannot be read, so it cannot be cleared of carrying a secret.
+  if (!isZodSchema(schema))
+    throw new Error('secretFieldsOf: an output parser that is not a zod schema cannot be checked');
+  const json = toJSONSchema(schema, { io: 'output', unrepresentable: 'any' });
   return [...new Set(propertyNames(json).filter((name) => SECRET_FIELD.test(name)))];
 }
 

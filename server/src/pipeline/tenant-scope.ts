@@ -2,7 +2,10 @@ import type { OrgRole, Permission } from '@gatehouse/shared';
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../db/database';
 
-/** The org-scoped part of a request: its transaction runs as `gatehouse_app` under row-level security. */
+/**
+ * The org-scoped part of a request: its transaction runs as `gatehouse_app` under row-level
+ * security.
+ */
 export interface Tenant {
   readonly db: Transaction<Database>;
   readonly orgId: string;
@@ -18,9 +21,8 @@ export async function setTenantSettings(
   userId: string,
   orgIds: readonly string[],
 ): Promise<void> {
-  await sql`select set_config('gatehouse.user_id', ${userId}, true), set_config('gatehouse.org_ids', ${orgIds.join(',')}, true)`.execute(
-    trx,
-  );
+  await sql`select set_config('gatehouse.user_id', ${userId}, true),
+    set_config('gatehouse.org_ids', ${orgIds.join(',')}, true)`.execute(trx);
 }
 
 /**
@@ -35,7 +37,7 @@ export async function enterTenantScope(
   userId: string,
   orgIds: readonly string[],
 ): Promise<void> {
-  await sql`select set_config('gatehouse.user_id', ${userId}, true), set_config('gatehouse.org_ids', ${orgIds.join(',')}, true), set_config('role', 'gatehouse_app', true)`.execute(
-    trx,
-  );
+  await sql`select set_config('gatehouse.user_id', ${userId}, true),
+    set_config('gatehouse.org_ids', ${orgIds.join(',')}, true),
+    set_config('role', 'gatehouse_app', true)`.execute(trx);
 }

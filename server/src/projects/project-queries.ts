@@ -1,5 +1,5 @@
-import { sql, type Transaction } from 'kysely';
-import type { Database } from '../db/database';
+import { sql, type DeleteResult, type Selectable, type Transaction } from 'kysely';
+import type { Database, ProjectsTable } from '../db/database';
 import type { ProjectCursor } from './project-cursor';
 
 type Trx = Transaction<Database>;
@@ -15,9 +15,12 @@ const COLUMNS = [
   'updated_at',
 ] as const;
 
+/** A project as stored. */
+export type ProjectRow = Pick<Selectable<ProjectsTable>, (typeof COLUMNS)[number]>;
+
 // Every query takes the org: a project id alone never finds a row.
 
-export function findProject(db: Trx, orgId: string, id: string) {
+export function findProject(db: Trx, orgId: string, id: string): Promise<ProjectRow | undefined> {
   return db
     .selectFrom('projects')
     .select(COLUMNS)
@@ -26,12 +29,10 @@ export function findProject(db: Trx, orgId: string, id: string) {
     .executeTakeFirst();
 }
 
-export type ProjectRow = NonNullable<Awaited<ReturnType<typeof findProject>>>;
-
 export function insertProject(
   db: Trx,
   row: { orgId: string; ownerId: string; name: string; description: string | null },
-) {
+): Promise<ProjectRow> {
   return db
     .insertInto('projects')
     .values({
@@ -64,7 +65,7 @@ export function listProjects(
     after: ProjectCursor | undefined;
     limit: number;
   },
-) {
+): Promise<(ProjectRow & { created_at_exact: string })[]> {
   let q = db
     .selectFrom('projects')
     .select(COLUMNS)
@@ -96,7 +97,7 @@ export function updateProjectAtVersion(
   id: string,
   version: number,
   patch: { name?: string | undefined; description?: string | null | undefined },
-) {
+): Promise<ProjectRow | undefined> {
   return db
     .updateTable('projects')
     .set({
@@ -112,7 +113,7 @@ export function updateProjectAtVersion(
     .executeTakeFirst();
 }
 
-export function deleteProject(db: Trx, orgId: string, id: string) {
+export function deleteProject(db: Trx, orgId: string, id: string): Promise<DeleteResult> {
   return db
     .deleteFrom('projects')
     .where('org_id', '=', orgId)

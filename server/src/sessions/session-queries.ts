@@ -1,10 +1,23 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../db/database';
+import type { DeleteResult, Kysely, Selectable, Transaction, UpdateResult } from 'kysely';
+import type { Database, SessionsTable, UsersTable } from '../db/database';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+/** A session and its user, for authentication (`user_created_at` is the user's `created_at`). */
+export type SessionWithUserRow = Selectable<SessionsTable> &
+  Pick<
+    Selectable<UsersTable>,
+    'email' | 'name' | 'role' | 'email_verified_at' | 'locked_at' | 'mfa_enabled_at'
+  > & { user_created_at: Date };
+
+/** What a user may see of a session (no secret hash). */
+export type SessionInfoRow = Pick<
+  Selectable<SessionsTable>,
+  'id' | 'created_at' | 'last_used_at' | 'expires_at' | 'ip' | 'user_agent' | 'auth_level'
+>;
+
 /** The session and its user in one indexed query (primary key join). */
-export function findSessionWithUser(db: Db, id: string) {
+export function findSessionWithUser(db: Db, id: string): Promise<SessionWithUserRow | undefined> {
   return db
     .selectFrom('sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
@@ -31,8 +44,6 @@ export function findSessionWithUser(db: Db, id: string) {
     .executeTakeFirst();
 }
 
-export type SessionWithUserRow = NonNullable<Awaited<ReturnType<typeof findSessionWithUser>>>;
-
 export function insertSession(
   db: Db,
   row: {
@@ -45,7 +56,7 @@ export function insertSession(
     ip: string | null;
     userAgent: string | null;
   },
-) {
+): Promise<SessionInfoRow> {
   return db
     .insertInto('sessions')
     .values({
@@ -63,16 +74,16 @@ export function insertSession(
     .executeTakeFirstOrThrow();
 }
 
-export function touchSession(db: Db, id: string, now: Date) {
+export function touchSession(db: Db, id: string, now: Date): Promise<UpdateResult[]> {
   return db.updateTable('sessions').set({ last_used_at: now }).where('id', '=', id).execute();
 }
 
-export function deleteSession(db: Db, id: string) {
+export function deleteSession(db: Db, id: string): Promise<DeleteResult> {
   return db.deleteFrom('sessions').where('id', '=', id).executeTakeFirst();
 }
 
 /** Deletes a session only if it belongs to `userId` (a caller can revoke only their own). */
-export function deleteUserSession(db: Db, userId: string, id: string) {
+export function deleteUserSession(db: Db, userId: string, id: string): Promise<DeleteResult> {
   return db
     .deleteFrom('sessions')
     .where('id', '=', id)
@@ -92,7 +103,7 @@ export async function deleteUserSessions(
   return rows.map((r) => r.id);
 }
 
-export function listUserSessions(db: Db, userId: string, now: Date) {
+export function listUserSessions(db: Db, userId: string, now: Date): Promise<SessionInfoRow[]> {
   return db
     .selectFrom('sessions')
     .select(['id', 'created_at', 'last_used_at', 'expires_at', 'ip', 'user_agent', 'auth_level'])
@@ -110,7 +121,7 @@ export function markSessionReauthenticated(
   id: string,
   now: Date,
   authLevel: 'password' | 'mfa' | undefined,
-) {
+): Promise<UpdateResult[]> {
   return db
     .updateTable('sessions')
     .set({

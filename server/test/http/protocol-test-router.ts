@@ -29,7 +29,8 @@ export const protocolTestRouter = router({
       .input(NoInput)
       .output(z.strictObject({ got: z.boolean() }))
       .query(({ input }) => ({ got: input !== undefined })),
-    // The paths patched in @trpc/server (patches/README.md): two inputs merged,
+    // The paths patched in @trpc/server (patches/README.md; their golden answers are in
+    // server/test/pipeline/trpc-patch-golden.test.ts): two inputs merged,
     // a middleware extending the context, the output validated and stripped.
     merged: publicProcedure
       .meta({ public: true })

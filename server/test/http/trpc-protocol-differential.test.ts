@@ -19,6 +19,11 @@ import { onAbortSeen, protocolTestRouter as testRouter } from './protocol-test-r
  * (our handler behind the pre-checks) and to tRPC's `createHTTPHandler`
  * serving the same router with the same createContext and hooks; status
  * codes, bodies and the protocol headers must be identical.
+ *
+ * Both arms call procedures through the same, patched, tRPC core
+ * (patches/README.md), so this compares the two HTTP handlers, not the
+ * patch: a regression in the patch would show on both sides alike. The
+ * patch is held to concrete answers by server/test/pipeline/trpc-patch-golden.test.ts.
  */
 
 interface Probe {

@@ -1,20 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { appRouter } from '../../src/app-router';
-import { listProcedures } from '../../src/pipeline/assert-procedure-policies';
-
-interface Parser {
-  safeParse(value: unknown): { success: boolean };
-}
+import { isZodSchema } from '../../src/pipeline/is-zod-schema';
+import { procedureCatalog } from '../../src/pipeline/procedure-catalog';
 
 describe('procedure inputs', () => {
   it('every input that accepts {} also accepts no input (no "send an explicit {}")', () => {
-    const defs = appRouter._def.procedures as unknown as Record<
-      string,
-      { _def: { inputs: readonly Parser[] } }
-    >;
-    const needEmptyObject = listProcedures(appRouter)
+    const needEmptyObject = procedureCatalog(appRouter)
       .filter((p) => {
-        const inputs = defs[p.path]?._def.inputs ?? [];
+        const inputs = p.inputs.filter(isZodSchema);
+        expect(inputs).toHaveLength(p.inputs.length);
         return (
           inputs.length > 0 &&
           inputs.every((s) => s.safeParse({}).success) &&

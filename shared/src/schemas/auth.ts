@@ -10,7 +10,12 @@ export const OneTimeToken = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
 const IsoDate = z.iso.datetime();
 
 /** Sign-up input; `minLength` follows the server's PASSWORD_MIN_LENGTH. */
-export function signUpInputSchema(minLength?: number) {
+export function signUpInputSchema(
+  minLength?: number,
+): z.ZodObject<
+  { email: typeof Email; password: z.ZodString; name: z.ZodOptional<z.ZodString> },
+  z.core.$strict
+> {
   return z
     .strictObject({
       email: Email,
@@ -81,7 +86,12 @@ export type SignedIn = z.infer<typeof SignedIn>;
 export const Me = z.strictObject({ user: PublicUser, session: SessionInfo.nullable() });
 export type Me = z.infer<typeof Me>;
 
-export function changePasswordInputSchema(minLength?: number) {
+export function changePasswordInputSchema(
+  minLength?: number,
+): z.ZodObject<
+  { currentPassword: typeof PresentedPassword; newPassword: z.ZodString },
+  z.core.$strict
+> {
   return z.strictObject({
     currentPassword: PresentedPassword,
     newPassword: newPasswordSchema(minLength),
@@ -92,7 +102,9 @@ export type ChangePasswordInput = z.infer<typeof ChangePasswordInput>;
 
 export const RequestPasswordResetInput = z.strictObject({ email: Email });
 
-export function resetPasswordInputSchema(minLength?: number) {
+export function resetPasswordInputSchema(
+  minLength?: number,
+): z.ZodObject<{ token: typeof OneTimeToken; newPassword: z.ZodString }, z.core.$strict> {
   return z.strictObject({ token: OneTimeToken, newPassword: newPasswordSchema(minLength) });
 }
 export const ResetPasswordInput = resetPasswordInputSchema();
@@ -104,7 +116,12 @@ export const VerifyEmailInput = z.strictObject({ token: OneTimeToken });
  * The first administrator, through the one-time link the server logs on an
  * empty database; `minLength` follows the server's PASSWORD_MIN_LENGTH.
  */
-export function bootstrapAdminInputSchema(minLength?: number) {
+export function bootstrapAdminInputSchema(
+  minLength?: number,
+): z.ZodObject<
+  { token: typeof OneTimeToken; email: typeof Email; password: z.ZodString },
+  z.core.$strict
+> {
   return z.strictObject({
     token: OneTimeToken,
     email: Email,

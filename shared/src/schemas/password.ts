@@ -8,7 +8,7 @@ export const PASSWORD_MAX_LENGTH = 256;
  * composition rules. The server adds the common-password check and its own
  * configured minimum; the client uses this for form validation.
  */
-export function newPasswordSchema(minLength: number = PASSWORD_MIN_LENGTH_DEFAULT) {
+export function newPasswordSchema(minLength: number = PASSWORD_MIN_LENGTH_DEFAULT): z.ZodString {
   return z.string().superRefine((value, ctx) => {
     // Count code points, not UTF-16 units: an emoji is one character to the user.
     const length = [...value].length;

@@ -13,8 +13,11 @@ import type { TRPCRequestInfo } from '@trpc/server/http';
 import type { TRPCResponse } from '@trpc/server/rpc';
 import {
   getProcedureAtPath,
+  procedureType,
+  routerConfig,
+  routerProcedures,
   urlPathToProcedurePath,
-} from '@trpc/server/unstable-core-do-not-import';
+} from '../../pipeline/trpc-internals';
 import { ACCEPTED_METHODS } from './accepted-methods';
 import { delegateToStockHandler, wantsStreaming } from './delegate-to-stock-handler';
 import { isDataStream } from './is-data-stream';
@@ -28,6 +31,11 @@ export type TrpcProtocolHandler<TRouter extends AnyTRPCRouter> = (
   res: ServerResponse,
   call: TrpcHttpCall<TRouter>,
 ) => Promise<void>;
+
+/** A call's procedure type, `unknown` when no procedure was found. */
+function typeOf(proc: AnyTRPCProcedure | null | undefined): TRPCProcedureType | 'unknown' {
+  return proc ? procedureType(proc) : 'unknown';
+}
 
 type Outcome = readonly [TRPCError, undefined] | readonly [undefined, unknown];
 
@@ -44,14 +52,19 @@ type Outcome = readonly [TRPCError, undefined] | readonly [undefined, unknown];
  *
  * @example
  * const handle = createTrpcProtocolHandler({ router, maxBatchSize: 10 });
- * await handle(req, res, { path: 'system.version', isBatch: false, input: undefined, createContext: () => createContext(req) });
+ * await handle(req, res, {
+ *   path: 'system.version',
+ *   isBatch: false,
+ *   input: undefined,
+ *   createContext: () => createContext(req),
+ * });
  */
 export function createTrpcProtocolHandler<TRouter extends AnyTRPCRouter>(
   options: TrpcProtocolOptions<TRouter>,
 ): TrpcProtocolHandler<TRouter> {
   const { router, maxBatchSize } = options;
-  const config = router._def._config;
-  const procedures = router._def.procedures as Record<string, AnyTRPCProcedure | undefined>;
+  const config = routerConfig(router);
+  const procedures = routerProcedures(router);
   type Ctx = inferRouterContext<TRouter>;
 
   return async function handleTrpcRequest(req, res, call) {
@@ -78,7 +91,7 @@ export function createTrpcProtocolHandler<TRouter extends AnyTRPCRouter>(
         // Plain lookup first; tRPC's own lookup only for lazy routers or misses.
         const proc = procedures[p] ?? (await getProcedureAtPath(router, p));
         found[i] = proc;
-        if (proc) types.add(proc._def.type);
+        if (proc) types.add(procedureType(proc));
       }
       if (types.size > 1)
         throw new TRPCError({
@@ -131,7 +144,7 @@ export function createTrpcProtocolHandler<TRouter extends AnyTRPCRouter>(
               code: 'NOT_FOUND',
               message: `No procedure found on path "${c.path}"`,
             });
-          const procType = proc._def.type;
+          const procType = procedureType(proc);
           if (!ACCEPTED_METHODS[procType].includes(method)) {
             headers.allow = ACCEPTED_METHODS[procType].join(', ');
             throw new TRPCError({
@@ -157,7 +170,7 @@ export function createTrpcProtocolHandler<TRouter extends AnyTRPCRouter>(
             path: c.path,
             input: c.result(),
             ctx,
-            type: proc?._def.type ?? 'unknown',
+            type: typeOf(proc),
             req,
           });
           return [error, undefined];
@@ -206,13 +219,12 @@ export function createTrpcProtocolHandler<TRouter extends AnyTRPCRouter>(
             ? new TRPCError({
                 code: 'UNSUPPORTED_MEDIA_TYPE',
                 message:
-                  'Cannot use stream-like response in non-streaming request - use httpBatchStreamLink',
+                  'Cannot use stream-like response in non-streaming request - use ' +
+                  'httpBatchStreamLink',
               })
             : undefined);
         errors.push(e);
-        return e
-          ? errorShape(e, index, found[index]?._def.type ?? 'unknown')
-          : { result: { data } };
+        return e ? errorShape(e, index, typeOf(found[index])) : { result: { data } };
       });
       sendTrpcResponse({ res, router, json, errors, headers, responseMeta, ctx, info });
     } catch (cause) {

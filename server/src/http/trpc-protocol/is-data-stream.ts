@@ -1,4 +1,4 @@
-import { isAsyncIterable, isObject, isPromise } from '@trpc/server/unstable-core-do-not-import';
+import { isAsyncIterable, isObject, isPromise } from '../../pipeline/trpc-internals';
 
 /**
  * Whether a result can only be sent streamed (an async iterable, or an

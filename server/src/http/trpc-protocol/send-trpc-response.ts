@@ -4,10 +4,11 @@ import {
   type AnyTRPCRouter,
   type inferRouterContext,
   type TRPCError,
+  type TRPCProcedureType,
 } from '@trpc/server';
 import { getHTTPStatusCode, type ResponseMetaFn, type TRPCRequestInfo } from '@trpc/server/http';
 import type { TRPCResponse } from '@trpc/server/rpc';
-import { defaultTransformer } from '@trpc/server/unstable-core-do-not-import';
+import { defaultTransformer, procedureType, routerConfig } from '../../pipeline/trpc-internals';
 
 /** Response headers gathered while answering (lower-case names); `set-cookie` may hold several. */
 export type HeaderBag = Record<string, string | string[]>;
@@ -23,6 +24,12 @@ export interface SendTrpcResponseOptions<TRouter extends AnyTRPCRouter> {
   readonly responseMeta: ResponseMetaFn<TRouter> | undefined;
   readonly ctx: inferRouterContext<TRouter> | undefined;
   readonly info: TRPCRequestInfo | undefined;
+}
+
+/** The type of the first call that names a procedure, as tRPC reports it to `responseMeta`. */
+function typeOfFirstProcedure(info: TRPCRequestInfo | undefined): TRPCProcedureType | 'unknown' {
+  const procedure = info?.calls.find((c) => c.procedure)?.procedure;
+  return procedure ? procedureType(procedure) : 'unknown';
 }
 
 /**
@@ -44,12 +51,12 @@ export function sendTrpcResponse<TRouter extends AnyTRPCRouter>(
       data: Array.isArray(json) ? json : [json],
       errors: definedErrors,
       eagerGeneration: false,
-      type: info?.calls.find((c) => c.procedure)?.procedure?._def.type ?? 'unknown',
+      type: typeOfFirstProcedure(info),
     });
     if (meta.headers) mergeHeaders(headers, meta.headers);
     if (meta.status) status = meta.status;
   }
-  const config = router._def._config;
+  const config = routerConfig(router);
   // With no transformer (ours: plain JSON on the wire) tRPC's transform only
   // copies the envelopes; skipping it sends the same bytes.
   const payload = JSON.stringify(

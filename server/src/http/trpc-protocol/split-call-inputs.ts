@@ -1,5 +1,5 @@
 import { TRPCError, type TRPCCombinedDataTransformer } from '@trpc/server';
-import { isObject } from '@trpc/server/unstable-core-do-not-import';
+import { isObject } from '../../pipeline/trpc-internals';
 
 /** Each call's raw input, or the error every call that reads its input gets. */
 export type CallInputs =
