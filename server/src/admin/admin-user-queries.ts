@@ -3,6 +3,24 @@ import type { Database } from '../db/database';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+/** A user row as administrators see it (never a hash or a secret). */
+export interface AdminUserRow {
+  readonly id: string;
+  readonly email: string;
+  readonly name: string | null;
+  readonly role: 'user' | 'admin';
+  readonly email_verified_at: Date | null;
+  readonly mfa_enabled_at: Date | null;
+  readonly locked_at: Date | null;
+  readonly created_at: Date;
+}
+
+/** An admin row, as the last-admin rule reads it. */
+export interface AdminLockRow {
+  readonly id: string;
+  readonly locked_at: Date | null;
+}
+
 const COLUMNS = [
   'id',
   'email',
@@ -23,7 +41,7 @@ export function escapeLike(text: string): string {
 export function listUsers(
   db: Db,
   options: { emailContains: string | undefined; afterEmail: string | undefined; limit: number },
-) {
+): Promise<AdminUserRow[]> {
   let q = db
     .selectFrom('users')
     .select(COLUMNS)
@@ -35,16 +53,12 @@ export function listUsers(
   return q.execute();
 }
 
-export function getUser(db: Db, id: string) {
+export function getUser(db: Db, id: string): Promise<AdminUserRow | undefined> {
   return db.selectFrom('users').select(COLUMNS).where('id', '=', id).executeTakeFirst();
 }
 
-export type AdminUserRow = NonNullable<Awaited<ReturnType<typeof getUser>>>;
-
 /** Locks every admin row for the transaction: concurrent demotions serialise on it. */
-export async function lockAdmins(
-  trx: Transaction<Database>,
-): Promise<{ id: string; locked_at: Date | null }[]> {
+export function lockAdmins(trx: Transaction<Database>): Promise<AdminLockRow[]> {
   return trx
     .selectFrom('users')
     .select(['id', 'locked_at'])
@@ -54,16 +68,16 @@ export async function lockAdmins(
     .execute();
 }
 
-export function setRole(db: Db, id: string, role: 'user' | 'admin') {
-  return db
+export async function setRole(db: Db, id: string, role: 'user' | 'admin'): Promise<void> {
+  await db
     .updateTable('users')
     .set({ role, updated_at: sql`now()` })
     .where('id', '=', id)
     .execute();
 }
 
-export function setLocked(db: Db, id: string, locked: boolean) {
-  return db
+export async function setLocked(db: Db, id: string, locked: boolean): Promise<void> {
+  await db
     .updateTable('users')
     .set({ locked_at: locked ? sql`coalesce(locked_at, now())` : null, updated_at: sql`now()` })
     .where('id', '=', id)

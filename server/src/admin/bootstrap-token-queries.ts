@@ -14,27 +14,29 @@ export async function adminExists(db: Db): Promise<boolean> {
   return row !== undefined;
 }
 
-/** Stores a new bootstrap token hash in the single row, replacing (and so voiding) the previous one. */
-export function replaceBootstrapToken(db: Db, tokenHash: Buffer, expiresAt: Date) {
-  return db
+/** Stores a new bootstrap token hash in the single row, replacing (voiding) the previous one. */
+export async function replaceBootstrapToken(
+  db: Db,
+  tokenHash: Buffer,
+  expiresAt: Date,
+): Promise<void> {
+  await db
     .insertInto('bootstrap_tokens')
     .values({ id: 1, token_hash: tokenHash, expires_at: expiresAt, used_at: null })
     .onConflict((oc) =>
-      oc
-        .column('id')
-        .doUpdateSet({
-          token_hash: tokenHash,
-          created_at: sql`now()`,
-          expires_at: expiresAt,
-          used_at: null,
-        }),
+      oc.column('id').doUpdateSet({
+        token_hash: tokenHash,
+        created_at: sql`now()`,
+        expires_at: expiresAt,
+        used_at: null,
+      }),
     )
     .execute();
 }
 
 /** Once an admin exists no link is needed: the row (a hash) is removed. */
-export function deleteBootstrapToken(db: Db) {
-  return db.deleteFrom('bootstrap_tokens').execute();
+export async function deleteBootstrapToken(db: Db): Promise<void> {
+  await db.deleteFrom('bootstrap_tokens').execute();
 }
 
 /**

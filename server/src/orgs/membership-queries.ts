@@ -3,8 +3,33 @@ import type { Database, OrgRole } from '../db/database';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+/** One of a user's orgs, with their role there and the org's MFA rule. */
+export interface MembershipOfRow {
+  readonly org_id: string;
+  readonly role: OrgRole;
+  readonly require_mfa: boolean;
+  readonly name: string;
+  readonly created_at: Date;
+}
+
+/** A member as the members list shows them. */
+export interface MemberRow {
+  readonly user_id: string;
+  readonly role: OrgRole;
+  readonly created_at: Date;
+  readonly email: string;
+  readonly name: string | null;
+}
+
+/** One membership row. */
+export interface MembershipRow {
+  readonly org_id: string;
+  readonly user_id: string;
+  readonly role: OrgRole;
+}
+
 /** Every org the user belongs to, with the role and the org's MFA rule: one indexed query. */
-export function membershipsOf(db: Db, userId: string) {
+export function membershipsOf(db: Db, userId: string): Promise<MembershipOfRow[]> {
   return db
     .selectFrom('memberships as m')
     .innerJoin('orgs as o', 'o.id', 'm.org_id')
@@ -15,7 +40,7 @@ export function membershipsOf(db: Db, userId: string) {
     .execute();
 }
 
-export function listMembers(db: Db, orgId: string) {
+export function listMembers(db: Db, orgId: string): Promise<MemberRow[]> {
   return db
     .selectFrom('memberships as m')
     .innerJoin('users as u', 'u.id', 'm.user_id')
@@ -27,7 +52,11 @@ export function listMembers(db: Db, orgId: string) {
     .execute();
 }
 
-export function findMembership(db: Db, orgId: string, userId: string) {
+export function findMembership(
+  db: Db,
+  orgId: string,
+  userId: string,
+): Promise<MembershipRow | undefined> {
   return db
     .selectFrom('memberships')
     .select(['org_id', 'user_id', 'role'])
@@ -36,8 +65,23 @@ export function findMembership(db: Db, orgId: string, userId: string) {
     .executeTakeFirst();
 }
 
+/** Whether the account with this email already belongs to the org. */
+export async function isMemberByEmail(db: Db, orgId: string, email: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('memberships as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select('m.user_id')
+    .where('m.org_id', '=', orgId)
+    .where('u.email', '=', email)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Locks the org's owner rows: concurrent demotions and departures of owners serialise here. */
-export function lockOwners(trx: Transaction<Database>, orgId: string) {
+export function lockOwners(
+  trx: Transaction<Database>,
+  orgId: string,
+): Promise<{ user_id: string }[]> {
   return trx
     .selectFrom('memberships')
     .select(['user_id'])
@@ -48,7 +92,13 @@ export function lockOwners(trx: Transaction<Database>, orgId: string) {
     .execute();
 }
 
-export function insertMembership(db: Db, orgId: string, userId: string, role: OrgRole) {
+/** Adds a member; undefined when they already were one. */
+export function insertMembership(
+  db: Db,
+  orgId: string,
+  userId: string,
+  role: OrgRole,
+): Promise<{ role: OrgRole } | undefined> {
   return db
     .insertInto('memberships')
     .values({ org_id: orgId, user_id: userId, role })
@@ -57,8 +107,13 @@ export function insertMembership(db: Db, orgId: string, userId: string, role: Or
     .executeTakeFirst();
 }
 
-export function updateMembershipRole(db: Db, orgId: string, userId: string, role: OrgRole) {
-  return db
+export async function updateMembershipRole(
+  db: Db,
+  orgId: string,
+  userId: string,
+  role: OrgRole,
+): Promise<void> {
+  await db
     .updateTable('memberships')
     .set({ role })
     .where('org_id', '=', orgId)
@@ -66,8 +121,8 @@ export function updateMembershipRole(db: Db, orgId: string, userId: string, role
     .executeTakeFirst();
 }
 
-export function deleteMembership(db: Db, orgId: string, userId: string) {
-  return db
+export async function deleteMembership(db: Db, orgId: string, userId: string): Promise<void> {
+  await db
     .deleteFrom('memberships')
     .where('org_id', '=', orgId)
     .where('user_id', '=', userId)
