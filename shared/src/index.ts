@@ -1,5 +1,7 @@
 export { REASONS, isReason, type Reason } from './reasons';
 export { PERMISSIONS, isPermission, type Permission } from './permissions';
+export type { GatehouseErrorData, ValidationIssue } from './error-data';
+export * from './schemas/common';
 export * from './schemas/system';
 export * from './schemas/password';
 export * from './schemas/auth';

@@ -9,13 +9,10 @@ import {
   UserRef,
 } from '@gatehouse/shared';
 import { listAuditEvents } from '../audit/list-audit-events';
-import { AppError } from '../pipeline/app-error';
 import { procedure } from '../pipeline/procedure';
 import { router } from '../pipeline/trpc';
-import { getUser } from './admin-user-queries';
+import { getAdminUser, listUsersPage } from './admin-user-service';
 import { lockUser, revokeUserSessions, setUserRole, unlockUser } from './change-user-access';
-import { listUsersPage } from './list-users';
-import { toAdminUser } from './to-admin-user';
 
 /** Role-gated administration (global `admin` role: user:read, user:manage, audit:read). */
 export const adminRouter = router({
@@ -33,17 +30,12 @@ export const adminRouter = router({
       .meta({ permission: 'user:read', rate: 'admin', summary: 'One user' })
       .input(UserRef)
       .output(AdminUser)
-      .query(async ({ ctx, input }) => {
-        const row = await getUser(ctx.deps.db, input.id);
-        if (!row) throw new AppError('NOT_FOUND', { message: 'No such user' });
-        return toAdminUser(row);
-      }),
+      .query(({ ctx, input }) => getAdminUser(ctx, input.id)),
     setRole: procedure
       .meta({
         permission: 'user:manage',
         rate: 'admin',
         stepUp: true,
-        audit: 'admin.user.set_role',
         summary: "Change a user's global role (revokes their sessions; never the last admin)",
       })
       .input(SetRoleInput)
@@ -53,7 +45,6 @@ export const adminRouter = router({
       .meta({
         permission: 'user:manage',
         rate: 'admin',
-        audit: 'admin.user.lock',
         summary: 'Lock an account: sessions revoked, API keys stopped, sign-in refused',
       })
       .input(UserRef)
@@ -63,7 +54,6 @@ export const adminRouter = router({
       .meta({
         permission: 'user:manage',
         rate: 'admin',
-        audit: 'admin.user.unlock',
         summary: 'Unlock an account',
       })
       .input(UserRef)
@@ -73,7 +63,6 @@ export const adminRouter = router({
       .meta({
         permission: 'user:manage',
         rate: 'admin',
-        audit: 'session.revoke_all',
         summary: 'Revoke every session of a user',
       })
       .input(UserRef)
@@ -86,7 +75,8 @@ export const adminRouter = router({
         permission: 'audit:read',
         rate: 'admin',
         summary:
-          'Audit events, newest first, filtered by actor, action, target, org and time; cursor-paginated',
+          'Audit events, newest first, filtered by actor, action, target, org and time; ' +
+          'cursor-paginated',
       })
       .input(AuditListInput)
       .output(AuditPage)

@@ -1,7 +1,25 @@
-import { sql, type Kysely, type Selectable, type Transaction, type UpdateResult } from 'kysely';
-import type { Database, UsersTable } from '../db/database';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../db/database';
 
 type Db = Kysely<Database> | Transaction<Database>;
+
+/** A user row as administrators see it (never a hash or a secret). */
+export interface AdminUserRow {
+  readonly id: string;
+  readonly email: string;
+  readonly name: string | null;
+  readonly role: 'user' | 'admin';
+  readonly email_verified_at: Date | null;
+  readonly mfa_enabled_at: Date | null;
+  readonly locked_at: Date | null;
+  readonly created_at: Date;
+}
+
+/** An admin row, as the last-admin rule reads it. */
+export interface AdminLockRow {
+  readonly id: string;
+  readonly locked_at: Date | null;
+}
 
 const COLUMNS = [
   'id',
@@ -13,9 +31,6 @@ const COLUMNS = [
   'locked_at',
   'created_at',
 ] as const;
-
-/** A user as the admin views show it (no password hash). */
-export type AdminUserRow = Pick<Selectable<UsersTable>, (typeof COLUMNS)[number]>;
 
 /** Escapes LIKE metacharacters so a search for `50%_off` matches literally. */
 export function escapeLike(text: string): string {
@@ -43,9 +58,7 @@ export function getUser(db: Db, id: string): Promise<AdminUserRow | undefined> {
 }
 
 /** Locks every admin row for the transaction: concurrent demotions serialise on it. */
-export async function lockAdmins(
-  trx: Transaction<Database>,
-): Promise<{ id: string; locked_at: Date | null }[]> {
+export function lockAdmins(trx: Transaction<Database>): Promise<AdminLockRow[]> {
   return trx
     .selectFrom('users')
     .select(['id', 'locked_at'])
@@ -55,16 +68,16 @@ export async function lockAdmins(
     .execute();
 }
 
-export function setRole(db: Db, id: string, role: 'user' | 'admin'): Promise<UpdateResult[]> {
-  return db
+export async function setRole(db: Db, id: string, role: 'user' | 'admin'): Promise<void> {
+  await db
     .updateTable('users')
     .set({ role, updated_at: sql`now()` })
     .where('id', '=', id)
     .execute();
 }
 
-export function setLocked(db: Db, id: string, locked: boolean): Promise<UpdateResult[]> {
-  return db
+export async function setLocked(db: Db, id: string, locked: boolean): Promise<void> {
+  await db
     .updateTable('users')
     .set({ locked_at: locked ? sql`coalesce(locked_at, now())` : null, updated_at: sql`now()` })
     .where('id', '=', id)

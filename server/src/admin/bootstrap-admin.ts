@@ -13,12 +13,22 @@ import {
 import { sha256 } from '../crypto/random-token';
 import { wipeMfaEnrolledUnverified } from '../mfa/mfa-queries';
 import { AppError } from '../pipeline/app-error';
-import type { Context } from '../pipeline/context';
+import type { AppDeps } from '../app-deps';
+import type { RequestAudit } from '../audit/request-audit';
 import { deleteUserSessions } from '../sessions/session-queries';
+import { setRole } from './admin-user-queries';
 import { adminExists, consumeBootstrapToken } from './bootstrap-token-queries';
 
 const REFUSED =
-  'The bootstrap link is invalid, expired or used, or an administrator exists already; restart the server (while no administrator exists) for a new link, or use `gatehouse admin create`';
+  'The bootstrap link is invalid, expired or used, or an administrator exists already; ' +
+  'restart the server (while no administrator exists) for a new link, ' +
+  'or use `gatehouse admin create`';
+
+/** An anonymous request holding the logged link. */
+export interface BootstrapCaller {
+  readonly deps: Pick<AppDeps, 'config' | 'db' | 'passwords' | 'sessions' | 'tokenRevocations'>;
+  readonly audit: RequestAudit;
+}
 
 /**
  * The first administrator, from the one-time link logged at start-up. In one
@@ -31,7 +41,7 @@ const REFUSED =
  * the address first keeps nothing. One audit event, `admin.bootstrap`.
  */
 export async function bootstrapAdmin(
-  ctx: Context,
+  ctx: BootstrapCaller,
   input: BootstrapAdminInput,
 ): Promise<BootstrapAdminResult> {
   const { deps } = ctx;
@@ -53,13 +63,10 @@ export async function bootstrapAdmin(
       });
       if (!created) throw new AppError('CONFLICT');
       await markEmailVerified(trx, created.id);
-      await deps.audit.append(trx, {
-        action: 'admin.bootstrap',
+      // Before this act there is no principal: the new administrator is the actor.
+      await ctx.audit.record(trx, 'admin.bootstrap', {
         actor: { type: 'user', id: created.id },
         target: { type: 'user', id: created.id },
-        outcome: 'success',
-        ip: ctx.ip,
-        requestId: ctx.requestId,
         details: { promoted: false },
       });
       return { userId: created.id, promoted: false, keyIds: [] as string[] };
@@ -67,16 +74,12 @@ export async function bootstrapAdmin(
     await updatePasswordHash(trx, existing.id, hash);
     const mfaRemoved = await wipeMfaEnrolledUnverified(trx, existing.id);
     await markEmailVerified(trx, existing.id);
-    await trx.updateTable('users').set({ role: 'admin' }).where('id', '=', existing.id).execute();
+    await setRole(trx, existing.id, 'admin');
     const keyIds = await revokeAllUserKeys(trx, existing.id);
     const sessions = await deleteUserSessions(trx, existing.id);
-    await deps.audit.append(trx, {
-      action: 'admin.bootstrap',
+    await ctx.audit.record(trx, 'admin.bootstrap', {
       actor: { type: 'user', id: existing.id },
       target: { type: 'user', id: existing.id },
-      outcome: 'success',
-      ip: ctx.ip,
-      requestId: ctx.requestId,
       details: {
         promoted: true,
         from: existing.role,

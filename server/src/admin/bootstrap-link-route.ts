@@ -3,7 +3,9 @@ import type { PlainRoute } from '../http/plain-route';
 /** What opening the logged first-administrator link answers: how to use its token. */
 export const BOOTSTRAP_LINK_ANSWER = {
   message:
-    'This is the one-time link for the first administrator. Send its token with an email and a password to auth.bootstrapAdmin (a POST with a JSON body), for example from /docs; see docs/operations.md.',
+    'This is the one-time link for the first administrator. Send its token with an email ' +
+    'and a password to auth.bootstrapAdmin (a POST with a JSON body), for example from ' +
+    '/docs; see docs/operations.md.',
   procedure: 'POST /trpc/auth.bootstrapAdmin',
   body: {
     token: '<what follows #token= in the logged link>',

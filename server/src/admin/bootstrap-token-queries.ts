@@ -1,4 +1,4 @@
-import { sql, type DeleteResult, type InsertResult, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/database';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -14,13 +14,13 @@ export async function adminExists(db: Db): Promise<boolean> {
   return row !== undefined;
 }
 
-/** Stores a new bootstrap token hash in the single row, replacing (and so voiding) the previous one. */
-export function replaceBootstrapToken(
+/** Stores a new bootstrap token hash in the single row, replacing (voiding) the previous one. */
+export async function replaceBootstrapToken(
   db: Db,
   tokenHash: Buffer,
   expiresAt: Date,
-): Promise<InsertResult[]> {
-  return db
+): Promise<void> {
+  await db
     .insertInto('bootstrap_tokens')
     .values({ id: 1, token_hash: tokenHash, expires_at: expiresAt, used_at: null })
     .onConflict((oc) =>
@@ -35,8 +35,8 @@ export function replaceBootstrapToken(
 }
 
 /** Once an admin exists no link is needed: the row (a hash) is removed. */
-export function deleteBootstrapToken(db: Db): Promise<DeleteResult[]> {
-  return db.deleteFrom('bootstrap_tokens').execute();
+export async function deleteBootstrapToken(db: Db): Promise<void> {
+  await db.deleteFrom('bootstrap_tokens').execute();
 }
 
 /**

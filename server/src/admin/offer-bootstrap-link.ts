@@ -20,7 +20,8 @@ export const BOOTSTRAP_TTL_MS = 3_600_000;
  *
  * @example
  * await offerBootstrapLink(db, log, 'https://api.example.com')
- * // log: { bootstrapUrl: 'https://api.example.com/bootstrap-admin#token=…' } no administrator yet: …
+ * // log: { bootstrapUrl: 'https://api.example.com/bootstrap-admin#token=…' }
+ * //      no administrator yet: …
  */
 export async function offerBootstrapLink(
   db: Kysely<Database>,
@@ -42,7 +43,9 @@ export async function offerBootstrapLink(
   const bootstrapUrl = `${baseUrl.replace(/\/+$/, '')}/bootstrap-admin#token=${token}`;
   log.warn(
     { bootstrapUrl },
-    'no administrator yet: create the first one within 1 hour with this one-time link (auth.bootstrapAdmin with its token, an email and a password; see docs/operations.md). A restart issues a new link and voids this one',
+    'no administrator yet: create the first one within 1 hour with this one-time link ' +
+      '(auth.bootstrapAdmin with its token, an email and a password; see docs/operations.md). ' +
+      'A restart issues a new link and voids this one',
   );
   return bootstrapUrl;
 }

@@ -1,19 +1,15 @@
 import type { Invitation, Member, Ok, OrgRole } from '@gatehouse/shared';
 import { publicBaseUrl } from '../auth/base-url';
-import { createOneTimeToken } from '../auth/one-time-tokens';
-import { sha256 } from '../crypto/random-token';
+import { consumeOneTimeToken, createOneTimeToken } from '../auth/one-time-tokens';
 import { enqueueMail } from '../mail/enqueue-mail';
-import { securityEvent } from '../observability/security-events';
 import { AppError } from '../pipeline/app-error';
-import { actorOf } from '../pipeline/audit-sink';
-import type { Context } from '../pipeline/context';
-import type { Principal } from '../pipeline/principal';
-import { enterTenantScope, type Tenant } from '../pipeline/tenant-scope';
-import { sql } from 'kysely';
+import { enterTenantScope } from '../pipeline/tenant-scope';
+import { invitationMail } from './invitation-mail';
 import {
   deleteMembership,
   findMembership,
   insertMembership,
+  isMemberByEmail,
   listMembers,
   lockOwners,
   updateMembershipRole,
@@ -25,12 +21,13 @@ import {
   roleChangeRefusal,
   type MemberChangeRefusal,
 } from './member-policy';
+import type { OrgCaller, OrgMemberCaller } from './org-context';
+import { findOrg } from './org-queries';
 import { toMember } from './to-org';
 
-type Authed = Context & { principal: Principal };
-type InOrg = Authed & { tenant: Tenant };
-
 const INVITATION_TTL_MS = 7 * 24 * 3_600_000;
+
+const NO_SUCH_MEMBER = (): AppError => new AppError('NOT_FOUND', { message: 'No such member' });
 
 /**
  * Locks the org's owner rows (every role change, removal, departure and
@@ -38,7 +35,9 @@ const INVITATION_TTL_MS = 7 * 24 * 3_600_000;
  * both win), then re-reads the caller's own role: it may have changed while
  * this transaction waited, and the policy must judge the role as it is now.
  */
-async function lockMemberChanges(ctx: InOrg): Promise<{ actor: OrgRole; ownerCount: number }> {
+async function lockMemberChanges(
+  ctx: OrgMemberCaller,
+): Promise<{ actor: OrgRole; ownerCount: number }> {
   const { db, orgId } = ctx.tenant;
   const owners = await lockOwners(db, orgId);
   const me = await findMembership(db, orgId, ctx.principal.userId);
@@ -56,13 +55,16 @@ function enforce(
   throw new AppError(refusal, message !== undefined ? { message } : {});
 }
 
-export async function listOrgMembers(ctx: InOrg): Promise<{ members: Member[] }> {
+export async function listOrgMembers(ctx: OrgMemberCaller): Promise<{ members: Member[] }> {
   return { members: (await listMembers(ctx.tenant.db, ctx.tenant.orgId)).map(toMember) };
 }
 
-/** Invites an email at a role no higher than the inviter's; the token (256 bits, stored hashed) travels by mail. */
+/**
+ * Invites an email at a role no higher than the inviter's; the token (256
+ * bits, stored hashed) travels by mail.
+ */
 export async function inviteMember(
-  ctx: InOrg,
+  ctx: OrgMemberCaller<'config' | 'keyRing' | 'mailCap' | 'outbox'>,
   input: { email: string; role: OrgRole },
 ): Promise<Invitation> {
   const { db, orgId } = ctx.tenant;
@@ -70,14 +72,7 @@ export async function inviteMember(
   enforce(invitationRefusal(actor, input.role), {
     ROLE_TOO_HIGH: `You cannot grant a role above your own (${actor})`,
   });
-  const existing = await db
-    .selectFrom('memberships as m')
-    .innerJoin('users as u', 'u.id', 'm.user_id')
-    .select('m.user_id')
-    .where('m.org_id', '=', orgId)
-    .where('u.email', '=', input.email)
-    .executeTakeFirst();
-  if (existing)
+  if (await isMemberByEmail(db, orgId, input.email))
     throw new AppError('ALREADY_MEMBER', { message: 'That person is already a member' });
   const token = await createOneTimeToken(db, 'org_invitation', null, INVITATION_TTL_MS, {
     orgId,
@@ -85,31 +80,20 @@ export async function inviteMember(
     role: input.role,
     invitedBy: ctx.principal.userId,
   });
-  const org = await db
-    .selectFrom('orgs')
-    .select('name')
-    .where('id', '=', orgId)
-    .executeTakeFirstOrThrow();
-  // The inviter is the sender: over the recipient's cap they are told (RECIPIENT_RATE_LIMITED) and nothing is kept.
-  await enqueueMail(
-    db,
-    ctx.deps,
-    'org_invitation',
-    {
-      to: input.email,
-      subject: `You are invited to ${org.name} on Gatehouse`,
-      text: `${ctx.principal.email} invited you to join "${org.name}" as ${input.role}. Accept within 7 days:\n\n${publicBaseUrl(ctx.deps.config)}/accept-invitation?token=${token}\n\nSign in (or sign up) with this email address first.`,
-    },
-    { whenCapped: 'refuse' },
-  );
-  await ctx.deps.audit.append(db, {
-    action: 'org.member.invite',
-    actor: actorOf(ctx.principal),
+  const org = await findOrg(db, orgId);
+  if (!org) throw new AppError('NOT_FOUND', { message: 'No such organization' });
+  const mail = invitationMail({
+    to: input.email,
+    orgName: org.name,
+    inviterEmail: ctx.principal.email,
+    role: input.role,
+    acceptUrl: `${publicBaseUrl(ctx.deps.config)}/accept-invitation?token=${token}`,
+  });
+  // The inviter is the sender: over the recipient's cap they are told
+  // (RECIPIENT_RATE_LIMITED) and nothing is kept.
+  await enqueueMail(db, ctx.deps, 'org_invitation', mail, { whenCapped: 'refuse' });
+  await ctx.audit.record(db, 'org.member.invite', {
     target: { type: 'email', id: input.email },
-    orgId,
-    outcome: 'success',
-    ip: ctx.ip,
-    requestId: ctx.requestId,
     details: { role: input.role },
   });
   ctx.deps.outbox.kick();
@@ -123,45 +107,29 @@ export async function inviteMember(
 /**
  * Accepts an invitation for the caller's own email. The token is used up in
  * the same transaction that adds the membership (one winner); a token for
- * another address is refused and stays usable by its owner.
+ * another address rolls that transaction back, so it stays usable by its owner.
  */
 export async function acceptInvitation(
-  ctx: Authed,
+  ctx: OrgCaller,
   token: string,
 ): Promise<{ orgId: string; role: OrgRole }> {
   const { deps, principal } = ctx;
-  const accepted = await deps.db.transaction().execute(async (trx) => {
-    const row = await trx
-      .updateTable('one_time_tokens')
-      .set({ consumed_at: sql`now()` })
-      .where('token_hash', '=', sha256(token))
-      .where('purpose', '=', 'org_invitation')
-      .where('consumed_at', 'is', null)
-      .where('expires_at', '>', sql<Date>`now()`)
-      .where(sql<boolean>`data->>'email' = ${principal.email}`)
-      .returning('data')
-      .executeTakeFirst();
-    if (!row)
+  return deps.db.transaction().execute(async (trx) => {
+    const used = await consumeOneTimeToken(trx, 'org_invitation', token);
+    if (!used.ok || used.data['email'] !== principal.email)
       throw new AppError('TOKEN_INVALID', {
         message: 'This invitation is invalid, expired, used, or for another email address',
       });
-    const { orgId, role } = row.data as { orgId: string; role: OrgRole };
+    const { orgId, role } = used.data as { orgId: string; role: OrgRole };
     await enterTenantScope(trx, principal.userId, [orgId]);
     const inserted = await insertMembership(trx, orgId, principal.userId, role);
     if (!inserted) throw new AppError('ALREADY_MEMBER', { message: 'You are already a member' });
-    await deps.audit.append(trx, {
-      action: 'org.member.join',
-      actor: actorOf(principal),
+    await ctx.audit.inOrg(orgId).record(trx, 'org.member.join', {
       target: { type: 'user', id: principal.userId },
-      orgId,
-      outcome: 'success',
-      ip: ctx.ip,
-      requestId: ctx.requestId,
       details: { role },
     });
     return { orgId, role };
   });
-  return accepted;
 }
 
 /**
@@ -170,78 +138,60 @@ export async function acceptInvitation(
  * be demoted, even by two owners acting at once.
  */
 export async function setMemberRole(
-  ctx: InOrg,
+  ctx: OrgMemberCaller,
   input: { userId: string; role: OrgRole },
 ): Promise<Member> {
   const { db, orgId } = ctx.tenant;
   const { actor, ownerCount } = await lockMemberChanges(ctx);
   const target = await findMembership(db, orgId, input.userId);
-  if (!target) throw new AppError('NOT_FOUND', { message: 'No such member' });
+  if (!target) throw NO_SUCH_MEMBER();
   enforce(roleChangeRefusal(actor, target.role, input.role, ownerCount), {
     ROLE_TOO_HIGH: `You cannot manage or grant roles above your own (${actor})`,
     LAST_OWNER: 'The last owner cannot be demoted',
   });
   await updateMembershipRole(db, orgId, input.userId, input.role);
-  await ctx.deps.audit.append(db, {
-    action: 'org.member.set_role',
-    actor: actorOf(ctx.principal),
+  const change = { from: target.role, to: input.role };
+  await ctx.audit.record(db, 'org.member.set_role', {
     target: { type: 'user', id: input.userId },
-    orgId,
-    outcome: 'success',
-    ip: ctx.ip,
-    requestId: ctx.requestId,
-    details: { from: target.role, to: input.role },
+    details: change,
   });
-  securityEvent(ctx.log, {
-    type: 'privilege.changed',
-    requestId: ctx.requestId,
-    ip: ctx.ip,
-    principal: ctx.principal,
-    details: { scope: 'org', orgId, targetUserId: input.userId, from: target.role, to: input.role },
+  ctx.audit.security('privilege.changed', {
+    scope: 'org',
+    orgId,
+    targetUserId: input.userId,
+    ...change,
   });
   const member = (await listMembers(db, orgId)).find((m) => m.user_id === input.userId);
-  if (!member) throw new AppError('NOT_FOUND', { message: 'No such member' });
+  if (!member) throw NO_SUCH_MEMBER();
   return toMember(member);
 }
 
-export async function removeMember(ctx: InOrg, userId: string): Promise<Ok> {
+export async function removeMember(ctx: OrgMemberCaller, userId: string): Promise<Ok> {
   const { db, orgId } = ctx.tenant;
   const { actor, ownerCount } = await lockMemberChanges(ctx);
   const target = await findMembership(db, orgId, userId);
-  if (!target) throw new AppError('NOT_FOUND', { message: 'No such member' });
+  if (!target) throw NO_SUCH_MEMBER();
   enforce(removalRefusal(actor, target.role, ownerCount), {
     ROLE_TOO_HIGH: `You cannot remove someone above your own role (${actor})`,
     LAST_OWNER: 'The last owner cannot be removed',
   });
   await deleteMembership(db, orgId, userId);
-  await ctx.deps.audit.append(db, {
-    action: 'org.member.remove',
-    actor: actorOf(ctx.principal),
+  await ctx.audit.record(db, 'org.member.remove', {
     target: { type: 'user', id: userId },
-    orgId,
-    outcome: 'success',
-    ip: ctx.ip,
-    requestId: ctx.requestId,
     details: { role: target.role },
   });
   return { ok: true };
 }
 
-export async function leaveOrg(ctx: InOrg): Promise<Ok> {
+export async function leaveOrg(ctx: OrgMemberCaller): Promise<Ok> {
   const { db, orgId } = ctx.tenant;
   const { actor, ownerCount } = await lockMemberChanges(ctx);
   enforce(departureRefusal(actor, ownerCount), {
     LAST_OWNER: 'The last owner cannot leave; transfer ownership first',
   });
   await deleteMembership(db, orgId, ctx.principal.userId);
-  await ctx.deps.audit.append(db, {
-    action: 'org.member.leave',
-    actor: actorOf(ctx.principal),
+  await ctx.audit.record(db, 'org.member.leave', {
     target: { type: 'user', id: ctx.principal.userId },
-    orgId,
-    outcome: 'success',
-    ip: ctx.ip,
-    requestId: ctx.requestId,
   });
   return { ok: true };
 }

@@ -1,15 +1,32 @@
-import type { DeleteResult, Kysely, Selectable, Transaction, UpdateResult } from 'kysely';
-import type { Database, MembershipsTable, OrgRole, OrgsTable, UsersTable } from '../db/database';
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, OrgRole } from '../db/database';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** One of a user's orgs, with the role there and the org's MFA rule. */
-export type MembershipOfRow = Pick<Selectable<MembershipsTable>, 'org_id' | 'role'> &
-  Pick<Selectable<OrgsTable>, 'require_mfa' | 'name' | 'created_at'>;
+/** One of a user's orgs, with their role there and the org's MFA rule. */
+export interface MembershipOfRow {
+  readonly org_id: string;
+  readonly role: OrgRole;
+  readonly require_mfa: boolean;
+  readonly name: string;
+  readonly created_at: Date;
+}
 
-/** One member of an org, with the user's email and name. */
-export type MemberRow = Pick<Selectable<MembershipsTable>, 'user_id' | 'role' | 'created_at'> &
-  Pick<Selectable<UsersTable>, 'email' | 'name'>;
+/** A member as the members list shows them. */
+export interface MemberRow {
+  readonly user_id: string;
+  readonly role: OrgRole;
+  readonly created_at: Date;
+  readonly email: string;
+  readonly name: string | null;
+}
+
+/** One membership row. */
+export interface MembershipRow {
+  readonly org_id: string;
+  readonly user_id: string;
+  readonly role: OrgRole;
+}
 
 /** Every org the user belongs to, with the role and the org's MFA rule: one indexed query. */
 export function membershipsOf(db: Db, userId: string): Promise<MembershipOfRow[]> {
@@ -39,7 +56,7 @@ export function findMembership(
   db: Db,
   orgId: string,
   userId: string,
-): Promise<Pick<Selectable<MembershipsTable>, 'org_id' | 'user_id' | 'role'> | undefined> {
+): Promise<MembershipRow | undefined> {
   return db
     .selectFrom('memberships')
     .select(['org_id', 'user_id', 'role'])
@@ -48,11 +65,23 @@ export function findMembership(
     .executeTakeFirst();
 }
 
+/** Whether the account with this email already belongs to the org. */
+export async function isMemberByEmail(db: Db, orgId: string, email: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('memberships as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select('m.user_id')
+    .where('m.org_id', '=', orgId)
+    .where('u.email', '=', email)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Locks the org's owner rows: concurrent demotions and departures of owners serialise here. */
 export function lockOwners(
   trx: Transaction<Database>,
   orgId: string,
-): Promise<Pick<Selectable<MembershipsTable>, 'user_id'>[]> {
+): Promise<{ user_id: string }[]> {
   return trx
     .selectFrom('memberships')
     .select(['user_id'])
@@ -63,12 +92,13 @@ export function lockOwners(
     .execute();
 }
 
+/** Adds a member; undefined when they already were one. */
 export function insertMembership(
   db: Db,
   orgId: string,
   userId: string,
   role: OrgRole,
-): Promise<Pick<Selectable<MembershipsTable>, 'role'> | undefined> {
+): Promise<{ role: OrgRole } | undefined> {
   return db
     .insertInto('memberships')
     .values({ org_id: orgId, user_id: userId, role })
@@ -77,13 +107,13 @@ export function insertMembership(
     .executeTakeFirst();
 }
 
-export function updateMembershipRole(
+export async function updateMembershipRole(
   db: Db,
   orgId: string,
   userId: string,
   role: OrgRole,
-): Promise<UpdateResult> {
-  return db
+): Promise<void> {
+  await db
     .updateTable('memberships')
     .set({ role })
     .where('org_id', '=', orgId)
@@ -91,8 +121,8 @@ export function updateMembershipRole(
     .executeTakeFirst();
 }
 
-export function deleteMembership(db: Db, orgId: string, userId: string): Promise<DeleteResult> {
-  return db
+export async function deleteMembership(db: Db, orgId: string, userId: string): Promise<void> {
+  await db
     .deleteFrom('memberships')
     .where('org_id', '=', orgId)
     .where('user_id', '=', userId)

@@ -11,11 +11,10 @@ import {
   Org,
   OrgList,
   OrgRef,
-  OrgRole,
+  InvitationAccepted,
   SetMemberRoleInput,
   UpdateOrgInput,
 } from '@gatehouse/shared';
-import { z } from 'zod';
 import { orgProcedure } from '../pipeline/org-procedure';
 import { procedure } from '../pipeline/procedure';
 import { router } from '../pipeline/trpc';
@@ -102,7 +101,7 @@ export const orgsRouter = router({
         summary: 'Join an organization with an invitation token sent to your email',
       })
       .input(AcceptInvitationInput)
-      .output(z.strictObject({ orgId: z.uuid(), role: OrgRole }))
+      .output(InvitationAccepted)
       .mutation(({ ctx, input }) => acceptInvitation(ctx, input.token)),
   }),
 });

@@ -1,9 +1,9 @@
 import type { Member, Org, OrgRole } from '@gatehouse/shared';
+import type { MemberRow } from './membership-queries';
+import type { OrgRow } from './org-queries';
 
-export function toOrg(
-  row: { id: string; name: string; require_mfa: boolean; created_at: Date },
-  role: OrgRole,
-): Org {
+/** An org as its members see it, with the caller's role there. */
+export function toOrg(row: OrgRow, role: OrgRole): Org {
   return {
     id: row.id,
     name: row.name,
@@ -13,13 +13,7 @@ export function toOrg(
   };
 }
 
-export function toMember(row: {
-  user_id: string;
-  email: string;
-  name: string | null;
-  role: OrgRole;
-  created_at: Date;
-}): Member {
+export function toMember(row: MemberRow): Member {
   return {
     userId: row.user_id,
     email: row.email,

@@ -1,4 +1,4 @@
-import { isReason, type Reason } from '@gatehouse/shared';
+import { isReason, type GatehouseErrorData, type Reason } from '@gatehouse/shared';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import { AppError } from './app-error';
@@ -6,21 +6,8 @@ import type { Context } from './context';
 import type { Meta } from './meta';
 import { defaultReason } from './reason-codes';
 
-export interface ErrorData {
-  readonly code: string;
-  readonly httpStatus: number;
-  readonly path?: string;
-  readonly reason: Reason;
-  readonly requestId?: string;
-  readonly retryAfterSeconds?: number;
-  /** Input validation problems: where and what kind, never the rule's text. */
-  readonly issues?: readonly {
-    readonly path: string;
-    readonly code: string;
-    readonly reason?: Reason;
-  }[];
-  readonly stack?: string;
-}
+/** `error.data` of every error response: one type, shared with the client SDK. */
+export type ErrorData = GatehouseErrorData;
 
 /**
  * The only `initTRPC`. `isDev` is fixed to false: tRPC's default

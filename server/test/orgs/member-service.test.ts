@@ -5,13 +5,15 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/support/test-app';
 import { DATABASE_KINDS } from '../../../test/support/test-env';
 import { inviteMember, leaveOrg, removeMember, setMemberRole } from '../../src/orgs/member-service';
+import { RequestAudit } from '../../src/audit/request-audit';
 import { ORG_ROLE_PERMISSIONS } from '../../src/orgs/org-roles';
 import { AppError } from '../../src/pipeline/app-error';
 import { GLOBAL_ROLE_PERMISSIONS } from '../../src/pipeline/global-roles';
 import type { Principal } from '../../src/pipeline/principal';
 import { enterTenantScope } from '../../src/pipeline/tenant-scope';
 
-type InOrg = Parameters<typeof setMemberRole>[0];
+/** The widest service context (the invitation also mails). */
+type InOrg = Parameters<typeof inviteMember>[0];
 
 // The pipeline reads the caller's role when the request starts; a concurrent
 // change can land before the service takes the owners' locks. The service
@@ -86,12 +88,17 @@ describe.each(DATABASE_KINDS)('member service under a stale role (%s)', (kind) =
   ): Promise<T> {
     return t.database.handle.db.transaction().execute(async (trx) => {
       await enterTenantScope(trx, userId, [orgId]);
+      const me = principal(userId);
+      const request = { principal: me, ip: '127.0.0.1', requestId: 'test' };
       const ctx = {
-        requestId: 'test',
-        ip: '127.0.0.1',
+        ...request,
         log: pino({ level: 'silent' }),
         deps: t.app.deps,
-        principal: principal(userId),
+        principal: me,
+        audit: new RequestAudit(t.app.deps.audit, {
+          ...request,
+          log: pino({ level: 'silent' }),
+        }).inOrg(orgId),
         tenant: {
           db: trx,
           orgId,
@@ -100,7 +107,7 @@ describe.each(DATABASE_KINDS)('member service under a stale role (%s)', (kind) =
           requireMfa: false,
         },
       };
-      return act(ctx as unknown as InOrg);
+      return act(ctx);
     });
   }
 
@@ -123,7 +130,7 @@ describe.each(DATABASE_KINDS)('member service under a stale role (%s)', (kind) =
     return Object.fromEntries(rows.map((r) => [r.user_id, r.role]));
   };
 
-  it('a caller demoted to viewer can no longer change roles, remove or invite (FORBIDDEN), and nothing changes', async () => {
+  it('a caller demoted to viewer can no longer set roles, remove or invite (FORBIDDEN); nothing changes', async () => {
     const before = await roles();
     expect(
       await reason(
@@ -168,7 +175,7 @@ describe.each(DATABASE_KINDS)('member service under a stale role (%s)', (kind) =
     expect((await roles())[users.erin]).toBe('member');
   });
 
-  it('an owner demoted meanwhile cannot demote the remaining owner, and the org keeps it', async () => {
+  it('an owner demoted meanwhile cannot demote the remaining owner; the org keeps it', async () => {
     // Erin believes she is still an owner; the table says member.
     expect(
       await reason(
@@ -180,7 +187,7 @@ describe.each(DATABASE_KINDS)('member service under a stale role (%s)', (kind) =
     expect((await roles())[users.alice]).toBe('owner');
   });
 
-  it('judges a departure by the current role: a former owner may leave, the last owner may not', async () => {
+  it('judges a departure by the current role: a former owner may leave, the last may not', async () => {
     expect(await asStale(users.erin, 'owner', (ctx) => leaveOrg(ctx))).toEqual({ ok: true });
     expect(await reason(asStale(users.alice, 'owner', (ctx) => leaveOrg(ctx)))).toBe('LAST_OWNER');
     expect(Object.keys(await roles()).sort()).toEqual([users.alice, users.dave].sort());

@@ -1,9 +1,6 @@
 import { z } from 'zod';
 
-const IsoDate = z.iso.datetime();
-
-/** An opaque keyset cursor returned by list procedures. */
-export const Cursor = z.string().regex(/^[A-Za-z0-9_-]{1,512}$/);
+import { Cursor, IsoDate } from './common';
 
 const AdminUserListFilter = z.strictObject({
   /** Case-insensitive substring of the email. */
@@ -11,7 +8,10 @@ const AdminUserListFilter = z.strictObject({
   cursor: Cursor.optional(),
   limit: z.number().int().min(1).max(100).default(20),
 });
-/** Every field is optional, so the input is too: `admin.users.list.query()` (`prefault` parses `{}`, applying `limit`'s default). */
+/**
+ * Every field is optional, so the input is too: `admin.users.list.query()`
+ * (`prefault` parses `{}`, applying `limit`'s default).
+ */
 export const AdminUserListInput = AdminUserListFilter.prefault({});
 export type AdminUserListInput = z.input<typeof AdminUserListFilter>;
 

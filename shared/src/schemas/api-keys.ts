@@ -1,7 +1,6 @@
 import { z } from 'zod';
+import { IsoDate } from './common';
 import { PERMISSIONS } from '../permissions';
-
-const IsoDate = z.iso.datetime();
 
 export const Scope = z.enum(PERMISSIONS);
 

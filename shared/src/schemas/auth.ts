@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IsoDate } from './common';
 import { newPasswordSchema, passwordContainsEmailName, PresentedPassword } from './password';
 
 /** An email address: trimmed, lower-cased, at most 254 characters. */
@@ -6,8 +7,6 @@ export const Email = z.string().trim().toLowerCase().max(254).pipe(z.email());
 
 /** A single-use token from a mail link (256 bits, base64url). */
 export const OneTimeToken = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
-
-const IsoDate = z.iso.datetime();
 
 /** Sign-up input; `minLength` follows the server's PASSWORD_MIN_LENGTH. */
 export function signUpInputSchema(
@@ -39,9 +38,6 @@ export type SignUpInput = z.infer<typeof SignUpInput>;
 /** The same answer whether or not the email already had an account. */
 export const Accepted = z.strictObject({ accepted: z.literal(true) });
 export type Accepted = z.infer<typeof Accepted>;
-
-export const Ok = z.strictObject({ ok: z.literal(true) });
-export type Ok = z.infer<typeof Ok>;
 
 export const SignInInput = z.strictObject({ email: Email, password: PresentedPassword });
 export type SignInInput = z.infer<typeof SignInInput>;
@@ -131,10 +127,12 @@ export function bootstrapAdminInputSchema(
 export const BootstrapAdminInput = bootstrapAdminInputSchema();
 export type BootstrapAdminInput = z.infer<typeof BootstrapAdminInput>;
 
-/** `promoted`: the email had an account already, which is now the administrator (recovered: new password, signed out). */
+/**
+ * `promoted`: the email had an account already, which is now the administrator
+ * (recovered: new password, signed out).
+ */
 export const BootstrapAdminResult = z.strictObject({ user: PublicUser, promoted: z.boolean() });
 export type BootstrapAdminResult = z.infer<typeof BootstrapAdminResult>;
 
 export const SessionRef = z.strictObject({ id: z.string().min(1).max(64) });
 export const SessionList = z.strictObject({ sessions: z.array(SessionInfo) });
-export const RevokedCount = z.strictObject({ revoked: z.number().int().nonnegative() });

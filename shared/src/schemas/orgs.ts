@@ -1,7 +1,6 @@
 import { z } from 'zod';
+import { IsoDate } from './common';
 import { Email, OneTimeToken } from './auth';
-
-const IsoDate = z.iso.datetime();
 
 export const ORG_ROLES = ['owner', 'admin', 'member', 'viewer'] as const;
 export const OrgRole = z.enum(ORG_ROLES);
@@ -41,6 +40,9 @@ export const InviteInput = z.strictObject({ orgId: z.uuid(), email: Email, role:
 export const Invitation = z.strictObject({ email: z.string(), role: OrgRole, expiresAt: IsoDate });
 export type Invitation = z.infer<typeof Invitation>;
 export const AcceptInvitationInput = z.strictObject({ token: OneTimeToken });
+/** The org an accepted invitation joined, and the role it gave. */
+export const InvitationAccepted = z.strictObject({ orgId: z.uuid(), role: OrgRole });
+export type InvitationAccepted = z.infer<typeof InvitationAccepted>;
 export const MemberRef = z.strictObject({ orgId: z.uuid(), userId: z.uuid() });
 export const SetMemberRoleInput = z.strictObject({
   orgId: z.uuid(),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { IsoDate } from './common';
 
-const IsoDate = z.iso.datetime();
 const ProjectName = z.string().trim().min(1).max(200);
 const Description = z.string().trim().max(5000);
 

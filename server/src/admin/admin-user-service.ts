@@ -1,11 +1,17 @@
 import type { AdminUser } from '@gatehouse/shared';
 import { z } from 'zod';
-import type { Context } from '../pipeline/context';
-import { listUsers } from './admin-user-queries';
+import type { AppDeps } from '../app-deps';
+import { AppError } from '../pipeline/app-error';
+import { getUser, listUsers } from './admin-user-queries';
 import { decodeCursor, encodeCursor } from './keyset-cursor';
 import { toAdminUser } from './to-admin-user';
 
-/** The last email of a page: an address as users are stored (no control characters, never a NUL). */
+/** What reading users needs. */
+export interface AdminReader {
+  readonly deps: Pick<AppDeps, 'db'>;
+}
+
+/** The last email of a page: an address as stored (no control characters, never a NUL). */
 const UserPosition = z.tuple([
   z
     .string()
@@ -17,7 +23,7 @@ const UserPosition = z.tuple([
 
 /** Users by email, optionally filtered by an email substring; keyset-paginated. */
 export async function listUsersPage(
-  ctx: Context,
+  ctx: AdminReader,
   input: { emailContains?: string | undefined; cursor?: string | undefined; limit: number },
 ): Promise<{ users: AdminUser[]; nextCursor: string | null }> {
   const after =
@@ -33,4 +39,10 @@ export async function listUsersPage(
     users: page.map(toAdminUser),
     nextCursor: rows.length > input.limit && last ? encodeCursor([last.email]) : null,
   };
+}
+
+export async function getAdminUser(ctx: AdminReader, id: string): Promise<AdminUser> {
+  const row = await getUser(ctx.deps.db, id);
+  if (!row) throw new AppError('NOT_FOUND', { message: 'No such user' });
+  return toAdminUser(row);
 }
