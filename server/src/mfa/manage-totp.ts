@@ -13,7 +13,6 @@ import {
 import { hashRecoveryCode, newRecoveryCodes } from './recovery-codes';
 import { matchTotpStep, newTotpKey, totpKeyBase32, totpUri } from './totp';
 import { openTotpKey, sealTotpKey } from './totp-secret';
-import { actorOf } from '../pipeline/audit-sink';
 
 type Authed = Context & { principal: Principal };
 
@@ -43,12 +42,8 @@ export async function confirmTotp(ctx: Authed, code: string): Promise<RecoveryCo
   if (totp.enabled_at !== null) throw new AppError('MFA_ALREADY_ENABLED');
   const step = matchTotpStep(openTotpKey(deps.keyRing, principal.userId, totp.secret), code);
   if (step === undefined || !(await claimTotpStep(deps.db, principal.userId, step))) {
-    await deps.audit.append(deps.db, {
-      action: 'mfa.enable',
-      actor: actorOf(principal),
+    await ctx.audit.record(deps.db, 'mfa.enable', {
       outcome: 'failure',
-      ip: ctx.ip,
-      requestId: ctx.requestId,
       details: { reason: 'MFA_INVALID_CODE' },
     });
     throw new AppError('MFA_INVALID_CODE', { message: 'The code is not valid' });
@@ -57,14 +52,7 @@ export async function confirmTotp(ctx: Authed, code: string): Promise<RecoveryCo
   await deps.db.transaction().execute(async (trx) => {
     await enableTotp(trx, principal.userId);
     await replaceRecoveryCodes(trx, principal.userId, codes.map(hashRecoveryCode));
-    await deps.audit.append(trx, {
-      action: 'mfa.enable',
-      actor: actorOf(principal),
-      target: { type: 'user', id: principal.userId },
-      outcome: 'success',
-      ip: ctx.ip,
-      requestId: ctx.requestId,
-    });
+    await ctx.audit.record(trx, 'mfa.enable', { target: { type: 'user', id: principal.userId } });
   });
   // This session just proved the second factor.
   if (principal.sessionId) await deps.sessions.markReauthenticated(principal.sessionId, 'mfa');
@@ -77,14 +65,7 @@ export async function disableMfa(ctx: Authed): Promise<Ok> {
   const { deps, principal } = ctx;
   await deps.db.transaction().execute(async (trx) => {
     await disableTotp(trx, principal.userId);
-    await deps.audit.append(trx, {
-      action: 'mfa.disable',
-      actor: actorOf(principal),
-      target: { type: 'user', id: principal.userId },
-      outcome: 'success',
-      ip: ctx.ip,
-      requestId: ctx.requestId,
-    });
+    await ctx.audit.record(trx, 'mfa.disable', { target: { type: 'user', id: principal.userId } });
   });
   await deps.sessions.forgetUser(principal.userId);
   return { ok: true };
@@ -98,13 +79,8 @@ export async function regenerateRecoveryCodes(ctx: Authed): Promise<RecoveryCode
   const codes = newRecoveryCodes();
   await deps.db.transaction().execute(async (trx) => {
     await replaceRecoveryCodes(trx, principal.userId, codes.map(hashRecoveryCode));
-    await deps.audit.append(trx, {
-      action: 'mfa.recovery_codes_regenerate',
-      actor: actorOf(principal),
+    await ctx.audit.record(trx, 'mfa.recovery_codes_regenerate', {
       target: { type: 'user', id: principal.userId },
-      outcome: 'success',
-      ip: ctx.ip,
-      requestId: ctx.requestId,
     });
   });
   return { recoveryCodes: codes };
