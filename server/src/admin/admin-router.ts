@@ -43,7 +43,6 @@ export const adminRouter = router({
         permission: 'user:manage',
         rate: 'admin',
         stepUp: true,
-        audit: 'admin.user.set_role',
         summary: "Change a user's global role (revokes their sessions; never the last admin)",
       })
       .input(SetRoleInput)
@@ -53,7 +52,6 @@ export const adminRouter = router({
       .meta({
         permission: 'user:manage',
         rate: 'admin',
-        audit: 'admin.user.lock',
         summary: 'Lock an account: sessions revoked, API keys stopped, sign-in refused',
       })
       .input(UserRef)
@@ -63,7 +61,6 @@ export const adminRouter = router({
       .meta({
         permission: 'user:manage',
         rate: 'admin',
-        audit: 'admin.user.unlock',
         summary: 'Unlock an account',
       })
       .input(UserRef)
@@ -73,7 +70,6 @@ export const adminRouter = router({
       .meta({
         permission: 'user:manage',
         rate: 'admin',
-        audit: 'session.revoke_all',
         summary: 'Revoke every session of a user',
       })
       .input(UserRef)
