@@ -144,7 +144,7 @@ describe.each(DATABASE_KINDS)('audit actor of keys, tokens and sessions (%s)', (
     expect(names.map((p) => p.name)).toEqual(['bravo']);
   });
 
-  it('refuses every second-factor and step-up act to a key and a JWT, recording nothing', async () => {
+  it('refuses each second-factor and step-up act to a key and a JWT, recording none', async () => {
     const jwt = await jwtOf();
     const before = await db()
       .selectFrom('audit_events')

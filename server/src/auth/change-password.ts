@@ -10,7 +10,9 @@ import { passwordProblem } from './password-policy';
 import { passwordRefusal } from './password-problem-message';
 import { findUserById, updatePasswordHash } from './user-queries';
 
-/** Changes the caller's password after checking the current one; every other session is signed out. */
+/**
+ * Changes the caller's password after checking the current one; every other session is signed out.
+ */
 export async function changePassword(
   ctx: Context & { principal: Principal },
   input: ChangePasswordInput,

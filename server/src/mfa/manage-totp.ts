@@ -16,7 +16,9 @@ import { openTotpKey, sealTotpKey } from './totp-secret';
 
 type Authed = Context & { principal: Principal };
 
-/** Starts enrolment: a new secret, stored encrypted and pending until a correct code confirms it. */
+/**
+ * Starts enrolment: a new secret, stored encrypted and pending until a correct code confirms it.
+ */
 export async function beginTotp(ctx: Authed): Promise<TotpSetup> {
   const { deps, principal } = ctx;
   const key = newTotpKey();
