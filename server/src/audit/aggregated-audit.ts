@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
 import type { AuditEventInput, AuditSink } from '../pipeline/audit-sink';
+import type { AuditAction } from './audit-actions';
+import type { AuditRecordOptions, RequestAudit } from './request-audit';
 
 /**
  * Audit rows for refusals an attacker can repeat at will (a forged secret
@@ -13,6 +15,16 @@ import type { AuditEventInput, AuditSink } from '../pipeline/audit-sink';
 export interface AggregatedAudit {
   /** Records one refusal; writes a row only for the first of `key` in the window. */
   append(key: string, event: AuditEventInput): Promise<void>;
+  /**
+   * Records one refusal of a request through its recorder (actor, org,
+   * address and request id from `audit`; outcome `denied` unless given).
+   * The window is kept per action, actor, org and `cause`.
+   */
+  refuse(
+    audit: RequestAudit,
+    action: AuditAction,
+    options: AuditRecordOptions & { readonly cause: string },
+  ): Promise<void>;
   /** Writes the pending counts (those of windows that ended, or all with `all`). */
   flush(options?: { all?: boolean }): Promise<void>;
 }
@@ -51,7 +63,15 @@ export function createAggregatedAudit(options: {
     for (const [, p] of entries) if (p.repeats > 0) await audit.append(db, summary(p));
   };
 
-  return {
+  const aggregated: AggregatedAudit = {
+    refuse(audit, action, { cause, ...options }) {
+      const event = audit.event(action, { outcome: 'denied', ...options });
+      const { actor } = event;
+      return aggregated.append(
+        `${action}|${actor.type}:${actor.id}|${event.orgId ?? ''}|${cause}`,
+        event,
+      );
+    },
     async append(key, event) {
       const t = now();
       const open = pending.get(key);
@@ -75,4 +95,5 @@ export function createAggregatedAudit(options: {
       );
     },
   };
+  return aggregated;
 }

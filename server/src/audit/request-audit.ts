@@ -49,7 +49,10 @@ export class RequestAudit {
     readonly orgId: string | undefined = undefined,
   ) {}
 
-  /** Who the request acts as: the key for key and JWT callers, else the user; anonymous without a principal. */
+  /**
+   * Who the request acts as: the key for key and JWT callers, else the
+   * user; anonymous without a principal.
+   */
   get actor(): AuditActor {
     return actorOf(this.request.principal);
   }
@@ -60,7 +63,12 @@ export class RequestAudit {
     action: AuditAction,
     options: AuditRecordOptions = {},
   ): Promise<void> {
-    return this.sink.append(db, {
+    return this.sink.append(db, this.event(action, options));
+  }
+
+  /** The row `record` would append, for writers that batch or aggregate (aggregated-audit.ts). */
+  event(action: AuditAction, options: AuditRecordOptions = {}): AuditEventInput {
+    return {
       action,
       actor: options.actor ?? this.actor,
       target: options.target,
@@ -69,7 +77,7 @@ export class RequestAudit {
       ip: this.request.ip,
       requestId: this.request.requestId,
       details: options.details,
-    });
+    };
   }
 
   /** The same recorder with every row bound to `orgId`. */

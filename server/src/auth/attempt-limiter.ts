@@ -10,12 +10,16 @@ import { sha256 } from '../crypto/random-token';
 export interface AttemptLimiter {
   /** Milliseconds until the key may try again, or 0 when it is under the limit. */
   blockedFor(key: string): Promise<number>;
-  /** Records an attempt. `exceeded`: this attempt went over the limit (retry after `retryAfterMs`). */
+  /**
+   * Records an attempt. `exceeded`: this attempt went over the limit (retry after `retryAfterMs`).
+   */
   hit(key: string): Promise<{ exceeded: boolean; retryAfterMs: number }>;
   reset(key: string): Promise<void>;
 }
 
-/** `prefix`: the whole Redis key prefix, REDIS_KEY_PREFIX included (e.g. `gatehouse:login-account`). */
+/**
+ * `prefix`: the whole Redis key prefix, REDIS_KEY_PREFIX included (e.g. `gatehouse:login-account`).
+ */
 export function createAttemptLimiter(options: {
   prefix: string;
   points: number;

@@ -6,21 +6,30 @@ export const authMails = {
     return {
       to,
       subject: 'Confirm your email address',
-      text: `Confirm your email address for Gatehouse by opening this link within 48 hours:\n\n${baseUrl}/verify-email?token=${token}\n\nIf you did not sign up, ignore this message.`,
+      text:
+        'Confirm your email address for Gatehouse by opening this link within 48 hours:\n\n' +
+        `${baseUrl}/verify-email?token=${token}\n\n` +
+        'If you did not sign up, ignore this message.',
     };
   },
   alreadyRegistered(to: string, baseUrl: string): MailMessage {
     return {
       to,
       subject: 'Someone tried to sign up with your email',
-      text: `Someone tried to create a Gatehouse account with this address, which already has one. If it was you, sign in instead, or reset your password at ${baseUrl}/reset-password.\n\nIf it was not you, you can ignore this message.`,
+      text:
+        'Someone tried to create a Gatehouse account with this address, which already has one. ' +
+        `If it was you, sign in instead, or reset your password at ${baseUrl}/reset-password.\n\n` +
+        'If it was not you, you can ignore this message.',
     };
   },
   passwordReset(to: string, baseUrl: string, token: string): MailMessage {
     return {
       to,
       subject: 'Reset your password',
-      text: `Reset your Gatehouse password by opening this link within 30 minutes:\n\n${baseUrl}/reset-password?token=${token}\n\nThe link works once. If you did not ask for it, ignore this message.`,
+      text:
+        'Reset your Gatehouse password by opening this link within 30 minutes:\n\n' +
+        `${baseUrl}/reset-password?token=${token}\n\n` +
+        'The link works once. If you did not ask for it, ignore this message.',
     };
   },
   /** Lists the API keys that still work: a password change does not stop them, a reset does. */
@@ -28,14 +37,20 @@ export const authMails = {
     to: string,
     activeKeys: readonly { readonly id: string; readonly name: string; readonly expiresAt: Date }[],
   ): MailMessage {
+    const listed = activeKeys
+      .map((k) => `- ${k.name} (${k.id}), expires ${k.expiresAt.toISOString().slice(0, 10)}`)
+      .join('\n');
     const keys =
       activeKeys.length === 0
         ? 'You have no active API keys.'
-        : `These API keys still work (revoke any you do not recognise):\n\n${activeKeys.map((k) => `- ${k.name} (${k.id}), expires ${k.expiresAt.toISOString().slice(0, 10)}`).join('\n')}`;
+        : `These API keys still work (revoke any you do not recognise):\n\n${listed}`;
     return {
       to,
       subject: 'Your password was changed',
-      text: `The password of your Gatehouse account was just changed and your other sessions were signed out. If this was not you, reset your password now: a reset also revokes every API key.\n\n${keys}`,
+      text:
+        'The password of your Gatehouse account was just changed and your other sessions were ' +
+        'signed out. If this was not you, reset your password now: a reset also revokes every ' +
+        `API key.\n\n${keys}`,
     };
   },
 };

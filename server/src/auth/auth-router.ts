@@ -91,7 +91,8 @@ export const authRouter = router({
       rate: 'auth',
       stepUp: true,
       summary:
-        'Change the password; signs out every other session and mails the owner the API keys still active',
+        'Change the password; signs out every other session and mails the owner ' +
+        'the API keys still active',
     })
     .input(changePasswordInputSchema(FLOOR))
     .output(Ok)
@@ -110,7 +111,8 @@ export const authRouter = router({
       public: true,
       rate: 'auth',
       summary:
-        'Set a new password from a reset token (account recovery): revokes every session and API key, and a second factor enrolled before the email was verified',
+        'Set a new password from a reset token (account recovery): revokes every session ' +
+        'and API key, and a second factor enrolled before the email was verified',
     })
     .input(resetPasswordInputSchema(FLOOR))
     .output(Ok)
@@ -129,7 +131,8 @@ export const authRouter = router({
       public: true,
       rate: 'auth',
       summary:
-        'Create (or promote) the first administrator with the one-time token the server logs on a database with no admin',
+        'Create (or promote) the first administrator with the one-time token ' +
+        'the server logs on a database with no admin',
     })
     .input(bootstrapAdminInputSchema(FLOOR))
     .output(BootstrapAdminResult)

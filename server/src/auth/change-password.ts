@@ -9,9 +9,10 @@ import { voidUserTokens } from './one-time-tokens';
 import { passwordProblem } from './password-policy';
 import { passwordRefusal } from './password-problem-message';
 import { findUserById, updatePasswordHash } from './user-queries';
-import { actorOf } from '../pipeline/audit-sink';
 
-/** Changes the caller's password after checking the current one; every other session is signed out. */
+/**
+ * Changes the caller's password after checking the current one; every other session is signed out.
+ */
 export async function changePassword(
   ctx: Context & { principal: Principal },
   input: ChangePasswordInput,
@@ -20,12 +21,8 @@ export async function changePassword(
   const user = await findUserById(deps.db, principal.userId);
   if (!user) throw new AppError('UNAUTHENTICATED');
   if (!(await deps.passwords.verify(user.password_hash, input.currentPassword))) {
-    await deps.audit.append(deps.db, {
-      action: 'auth.change_password',
-      actor: actorOf(principal),
+    await ctx.audit.record(deps.db, 'auth.change_password', {
       outcome: 'failure',
-      ip: ctx.ip,
-      requestId: ctx.requestId,
       details: { reason: 'INVALID_CREDENTIALS' },
     });
     throw new AppError('INVALID_CREDENTIALS', { message: 'The current password is incorrect' });
@@ -46,24 +43,12 @@ export async function changePassword(
       expiresAt: new Date(k.expires_at),
     }));
     await enqueueMail(trx, deps, 'password_changed', authMails.passwordChanged(user.email, keys));
-    await deps.audit.append(trx, {
-      action: 'auth.change_password',
-      actor: actorOf(principal),
-      target: { type: 'user', id: user.id },
-      outcome: 'success',
-      ip: ctx.ip,
-      requestId: ctx.requestId,
-    });
+    await ctx.audit.record(trx, 'auth.change_password', { target: { type: 'user', id: user.id } });
   });
   const revoked = await deps.sessions.revokeAllForUser(user.id, { exceptId: principal.sessionId });
   if (revoked > 0) {
-    await deps.audit.append(deps.db, {
-      action: 'session.revoke_others',
-      actor: actorOf(principal),
+    await ctx.audit.record(deps.db, 'session.revoke_others', {
       target: { type: 'user', id: user.id },
-      outcome: 'success',
-      ip: ctx.ip,
-      requestId: ctx.requestId,
       details: { count: revoked, cause: 'password_change' },
     });
   }

@@ -23,7 +23,10 @@ export interface TrustedDevice {
  * (or floods the hasher) does not lock its owner out.
  */
 export interface DeviceCookies {
-  /** `Set-Cookie` for a browser that just signed in to `email` (keeps its device id when it has one). */
+  /**
+   * `Set-Cookie` for a browser that just signed in to `email` (keeps its device id when it has
+   * one).
+   */
   issue(email: string, options: { secure: boolean; deviceId?: string }): string;
   /** The cookie's device when its MAC verifies and it has not expired. */
   read(cookieHeader: string | undefined, secure: boolean): TrustedDevice | undefined;

@@ -35,13 +35,10 @@ export async function issueSession(
       ...(device ? { deviceId: device.deviceId } : {}),
     }),
   );
-  await deps.audit.append(deps.db, {
-    action: 'auth.sign_in',
+  // The request had no principal of this user yet: the actor is the user now signed in.
+  await ctx.audit.record(deps.db, 'auth.sign_in', {
     actor: { type: 'user', id: user.id },
     target: { type: 'session', id: session.id },
-    outcome: 'success',
-    ip: ctx.ip,
-    requestId: ctx.requestId,
     details: { authLevel },
   });
   return {

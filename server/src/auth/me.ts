@@ -8,7 +8,10 @@ import { findUserById } from './user-queries';
 
 const views = new WeakMap<ValidatedSession, Me>();
 
-/** The caller and, for a session, the current session. Served from the validated session when there is one. */
+/**
+ * The caller and, for a session, the current session. Served from the validated session when there
+ * is one.
+ */
 export async function me(ctx: Context & { principal: Principal }): Promise<Me> {
   const { principal, deps } = ctx;
   const session = principal.sessionId ? ctx.session : undefined;

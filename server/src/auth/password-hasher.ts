@@ -9,7 +9,10 @@ export const ARGON2_PARAMS = Object.freeze({
   parallelism: 1,
 });
 
-/** What a caller refused for a full hashing queue is told (by the hasher, or by the front door first). */
+/**
+ * What a caller refused for a full hashing queue is told (by the hasher, or by the front door
+ * first).
+ */
 export const HASHING_BUSY = 'Too many password checks at once; retry shortly';
 
 /**
@@ -26,13 +29,24 @@ export interface HashOptions {
 
 export interface PasswordHasher {
   hash(password: string, options?: HashOptions): Promise<string>;
-  /** Verifies against the stored hash, or against a dummy hash when there is none (same cost either way). */
+  /**
+   * Verifies against the stored hash, or against a dummy hash when there is none (same cost either
+   * way).
+   */
   verify(stored: string | undefined, password: string, options?: HashOptions): Promise<boolean>;
-  /** Throws RATE_LIMITED at once when the lane's places are all taken (check before doing other work). */
+  /**
+   * Throws RATE_LIMITED at once when the lane's places are all taken (check before doing other
+   * work).
+   */
   assertCapacity(lane?: HashLane): void;
-  /** Whether the lane's places are all taken right now (the front door refuses sign-ins before parsing them). */
+  /**
+   * Whether the lane's places are all taken right now (the front door refuses sign-ins before
+   * parsing them).
+   */
   isSaturated(lane?: HashLane): boolean;
-  /** Hashes that may be running or queued at once (concurrency + queue), reserved places included. */
+  /**
+   * Hashes that may be running or queued at once (concurrency + queue), reserved places included.
+   */
   readonly capacity: number;
   /** Of `capacity`, the places only the `reserved` lane may take. */
   readonly reserved: number;

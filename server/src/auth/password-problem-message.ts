@@ -12,7 +12,10 @@ export function passwordProblemMessage(reason: Reason, minLength: number): strin
     case 'PASSWORD_TOO_LONG':
       return `Password too long: use at most ${PASSWORD_MAX_LENGTH} characters`;
     case 'PASSWORD_TOO_COMMON':
-      return 'Password too common: it appears in lists of breached passwords; choose another (a few unrelated words work well)';
+      return (
+        'Password too common: it appears in lists of breached passwords; ' +
+        'choose another (a few unrelated words work well)'
+      );
     case 'PASSWORD_CONTAINS_EMAIL':
       return 'Password contains the email address name: choose one that does not';
     default:
@@ -20,7 +23,10 @@ export function passwordProblemMessage(reason: Reason, minLength: number): strin
   }
 }
 
-/** The policy's refusal of the new password in input field `field`: its sentence, and the field in `issues` as a schema refusal would name it. */
+/**
+ * The policy's refusal of the new password in input field `field`: its sentence, and the field in
+ * `issues` as a schema refusal would name it.
+ */
 export function passwordRefusal(reason: Reason, minLength: number, field: string): AppError {
   return new AppError(reason, {
     message: passwordProblemMessage(reason, minLength),

@@ -2,6 +2,7 @@ import type { Accepted } from '@gatehouse/shared';
 import { AppError } from '../pipeline/app-error';
 import { ipRateKey } from '../ratelimit/ip-rate-key';
 import type { Context } from '../pipeline/context';
+import type { RequestAudit } from '../audit/request-audit';
 import { enqueueMail } from '../mail/enqueue-mail';
 import { authMails } from './auth-mails';
 import { publicBaseUrl } from './base-url';
@@ -37,9 +38,9 @@ export async function requestPasswordReset(
       retryAfterSeconds: Math.ceil(retryMs / 1000),
     });
   }
-  const { ip, requestId, log } = ctx;
+  const { audit, requestId, log } = ctx;
   setImmediate(() => {
-    mailResetLink(deps, input.email, { ip, requestId }).catch((err: unknown) =>
+    mailResetLink(deps, audit, input.email).catch((err: unknown) =>
       log.error({ err, requestId }, 'password reset request failed'),
     );
   });
@@ -48,8 +49,8 @@ export async function requestPasswordReset(
 
 async function mailResetLink(
   deps: Context['deps'],
+  audit: RequestAudit,
   email: string,
-  origin: { ip: string; requestId: string },
 ): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
     const user = await findUserByEmail(trx, email);
@@ -66,13 +67,9 @@ async function mailResetLink(
       'password_reset',
       authMails.passwordReset(user.email, publicBaseUrl(deps.config), token),
     );
-    await deps.audit.append(trx, {
-      action: 'auth.request_password_reset',
-      actor: { type: 'anonymous', id: null },
+    // The asker is whoever sent the request (anonymous unless signed in), not the account.
+    await audit.record(trx, 'auth.request_password_reset', {
       target: { type: 'user', id: user.id },
-      outcome: 'success',
-      ip: origin.ip,
-      requestId: origin.requestId,
     });
   });
   deps.outbox.kick();

@@ -49,27 +49,22 @@ export async function resetPassword(ctx: Context, input: ResetPasswordInput): Pr
     await markEmailVerified(trx, user.id);
     const keys = await revokeAllUserKeys(trx, user.id);
     const sessions = await deleteUserSessions(trx, user.id);
-    await deps.audit.append(trx, {
-      action: 'auth.reset_password',
-      actor: { type: 'user', id: user.id },
-      target: { type: 'user', id: user.id },
-      outcome: 'success',
-      ip: ctx.ip,
-      requestId: ctx.requestId,
+    // The emailed token proves the owner, who is not signed in: the owner is the actor.
+    const owner = { type: 'user', id: user.id } as const;
+    await ctx.audit.record(trx, 'auth.reset_password', {
+      actor: owner,
+      target: owner,
       details: { apiKeysRevoked: keys.length, mfaRemoved },
     });
-    await deps.audit.append(trx, {
-      action: 'session.revoke_all',
-      actor: { type: 'user', id: user.id },
-      target: { type: 'user', id: user.id },
-      outcome: 'success',
-      ip: ctx.ip,
-      requestId: ctx.requestId,
+    await ctx.audit.record(trx, 'session.revoke_all', {
+      actor: owner,
+      target: owner,
       details: { count: sessions.length, cause: 'password_reset' },
     });
     return { userId: user.id, keyIds: keys };
   });
-  // Committed: now tell every instance (cached sessions, which also carry the verified flag; live JWTs of the keys).
+  // Committed: now tell every instance (cached sessions, which also carry the
+  // verified flag; live JWTs of the keys).
   await deps.sessions.forgetUser(userId);
   await deps.tokenRevocations?.keysRevoked(keyIds);
   return { ok: true };

@@ -1,11 +1,17 @@
 import type { SignInInput, SignInResult } from '@gatehouse/shared';
-import { securityEvent } from '../observability/security-events';
 import { AppError } from '../pipeline/app-error';
+import type { AuditActor } from '../pipeline/audit-sink';
 import type { Context } from '../pipeline/context';
 import { startMfaChallenge } from '../mfa/mfa-challenge';
 import { issueSession } from './issue-session';
 import { loginBudget } from './login-budget';
 import { findUserByEmail, updatePasswordHash } from './user-queries';
+
+/**
+ * Sign-in acts before there is a principal: an unproven attempt is
+ * anonymous (whatever session the request carries), a proven one the user.
+ */
+const ANONYMOUS: AuditActor = { type: 'anonymous', id: null };
 
 /**
  * Password sign-in. Unknown email and wrong password give the same
@@ -25,18 +31,13 @@ export async function signIn(ctx: Context, input: SignInInput): Promise<SignInRe
   deps.passwords.assertCapacity(lane);
   const blockedMs = await budget.blockedMs();
   if (blockedMs > 0) {
-    securityEvent(ctx.log, {
-      type: 'auth.locked_out',
-      requestId: ctx.requestId,
-      ip: ctx.ip,
-      details: { retryAfterSeconds: Math.ceil(blockedMs / 1000), trustedDevice: budget.trusted },
+    ctx.audit.security('auth.locked_out', {
+      retryAfterSeconds: Math.ceil(blockedMs / 1000),
+      trustedDevice: budget.trusted,
     });
-    await deps.audit.append(deps.db, {
-      action: 'auth.sign_in',
-      actor: { type: 'anonymous', id: null },
+    await ctx.audit.record(deps.db, 'auth.sign_in', {
+      actor: ANONYMOUS,
       outcome: 'denied',
-      ip: ctx.ip,
-      requestId: ctx.requestId,
       details: { reason: 'TOO_MANY_ATTEMPTS' },
     });
     throw new AppError('TOO_MANY_ATTEMPTS', {
@@ -50,30 +51,19 @@ export async function signIn(ctx: Context, input: SignInInput): Promise<SignInRe
   if (!user || !ok) {
     await budget.fail();
     const lockedOut = (await budget.blockedMs()) > 0;
-    await deps.audit.append(deps.db, {
-      action: 'auth.sign_in',
-      actor: { type: 'anonymous', id: null },
+    await ctx.audit.record(deps.db, 'auth.sign_in', {
+      actor: ANONYMOUS,
       target: user ? { type: 'user', id: user.id } : undefined,
       outcome: 'failure',
-      ip: ctx.ip,
-      requestId: ctx.requestId,
       details: { reason: 'INVALID_CREDENTIALS', lockedOut },
     });
-    securityEvent(ctx.log, {
-      type: 'auth.sign_in_failed',
-      requestId: ctx.requestId,
-      ip: ctx.ip,
-      details: { knownAccount: user !== undefined, lockedOut },
-    });
+    ctx.audit.security('auth.sign_in_failed', { knownAccount: user !== undefined, lockedOut });
     throw new AppError('INVALID_CREDENTIALS', { message: 'Email or password is incorrect' });
   }
   if (user.locked_at !== null) {
-    await deps.audit.append(deps.db, {
-      action: 'auth.sign_in',
+    await ctx.audit.record(deps.db, 'auth.sign_in', {
       actor: { type: 'user', id: user.id },
       outcome: 'denied',
-      ip: ctx.ip,
-      requestId: ctx.requestId,
       details: { reason: 'ACCOUNT_LOCKED' },
     });
     throw new AppError('ACCOUNT_LOCKED', { message: 'This account is locked' });

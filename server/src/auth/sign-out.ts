@@ -7,13 +7,8 @@ export async function signOut(ctx: Context): Promise<Ok> {
   const sessionId = ctx.principal?.sessionId;
   if (sessionId) {
     await ctx.deps.sessions.revoke(sessionId);
-    await ctx.deps.audit.append(ctx.deps.db, {
-      action: 'auth.sign_out',
-      actor: { type: 'user', id: ctx.principal?.userId ?? null },
+    await ctx.audit.record(ctx.deps.db, 'auth.sign_out', {
       target: { type: 'session', id: sessionId },
-      outcome: 'success',
-      ip: ctx.ip,
-      requestId: ctx.requestId,
     });
   }
   ctx.response.appendCookie(clearSessionCookie(ctx.secure));

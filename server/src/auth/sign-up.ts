@@ -37,14 +37,9 @@ export async function signUp(ctx: Context, input: SignUpInput): Promise<Accepted
         'verify_email',
         authMails.verifyEmail(created.email, baseUrl, token),
       );
-      await deps.audit.append(trx, {
-        action: 'auth.sign_up',
-        actor: { type: 'user', id: created.id },
-        target: { type: 'user', id: created.id },
-        outcome: 'success',
-        ip: ctx.ip,
-        requestId: ctx.requestId,
-      });
+      // No principal yet: the new account is the actor.
+      const self = { type: 'user', id: created.id } as const;
+      await ctx.audit.record(trx, 'auth.sign_up', { actor: self, target: self });
     } else {
       const existing = await findUserByEmail(trx, input.email);
       if (existing)

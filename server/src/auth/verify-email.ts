@@ -12,14 +12,9 @@ export async function verifyEmail(ctx: Context, input: { token: string }): Promi
     if (!consumed.ok || consumed.userId === null)
       throw new AppError(consumed.ok ? 'TOKEN_INVALID' : consumed.reason);
     await markEmailVerified(trx, consumed.userId);
-    await deps.audit.append(trx, {
-      action: 'auth.verify_email',
-      actor: { type: 'user', id: consumed.userId },
-      target: { type: 'user', id: consumed.userId },
-      outcome: 'success',
-      ip: ctx.ip,
-      requestId: ctx.requestId,
-    });
+    // The emailed token proves the owner, who need not be signed in: the owner is the actor.
+    const owner = { type: 'user', id: consumed.userId } as const;
+    await ctx.audit.record(trx, 'auth.verify_email', { actor: owner, target: owner });
     return consumed.userId;
   });
   // Cached sessions carry the verified flag: drop them everywhere.

@@ -1,3 +1,4 @@
+import type { AuditActor } from '../pipeline/audit-sink';
 import type { Context } from '../pipeline/context';
 import { claimTotpStep, findTotp, useRecoveryCode } from './mfa-queries';
 import { hashRecoveryCode } from './recovery-codes';
@@ -7,12 +8,14 @@ import { openTotpKey } from './totp-secret';
 /**
  * Checks a TOTP code (once per time step, ±1 step of skew) or a recovery
  * code (once ever) for a user with MFA enabled. Every use and failure is
- * audited.
+ * audited as the request's principal (a step-up session), or as `actor`
+ * when there is none yet (the second step of sign-in).
  */
 export async function checkSecondFactor(
-  ctx: Context,
+  ctx: Pick<Context, 'deps' | 'audit'>,
   userId: string,
   proof: { code: string } | { recoveryCode: string },
+  actor?: AuditActor,
 ): Promise<boolean> {
   const { deps } = ctx;
   const totp = await findTotp(deps.db, userId);
@@ -27,13 +30,10 @@ export async function checkSecondFactor(
     method = 'recovery_code';
     ok = await useRecoveryCode(deps.db, userId, hashRecoveryCode(proof.recoveryCode));
   }
-  await deps.audit.append(deps.db, {
-    action: method === 'totp' ? 'mfa.verify' : 'mfa.recovery_code_use',
-    actor: { type: 'user', id: userId },
+  await ctx.audit.record(deps.db, method === 'totp' ? 'mfa.verify' : 'mfa.recovery_code_use', {
     target: { type: 'user', id: userId },
     outcome: ok ? 'success' : 'failure',
-    ip: ctx.ip,
-    requestId: ctx.requestId,
+    ...(actor ? { actor } : {}),
   });
   return ok;
 }

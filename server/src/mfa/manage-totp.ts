@@ -13,11 +13,12 @@ import {
 import { hashRecoveryCode, newRecoveryCodes } from './recovery-codes';
 import { matchTotpStep, newTotpKey, totpKeyBase32, totpUri } from './totp';
 import { openTotpKey, sealTotpKey } from './totp-secret';
-import { actorOf } from '../pipeline/audit-sink';
 
 type Authed = Context & { principal: Principal };
 
-/** Starts enrolment: a new secret, stored encrypted and pending until a correct code confirms it. */
+/**
+ * Starts enrolment: a new secret, stored encrypted and pending until a correct code confirms it.
+ */
 export async function beginTotp(ctx: Authed): Promise<TotpSetup> {
   const { deps, principal } = ctx;
   const key = newTotpKey();
@@ -43,12 +44,8 @@ export async function confirmTotp(ctx: Authed, code: string): Promise<RecoveryCo
   if (totp.enabled_at !== null) throw new AppError('MFA_ALREADY_ENABLED');
   const step = matchTotpStep(openTotpKey(deps.keyRing, principal.userId, totp.secret), code);
   if (step === undefined || !(await claimTotpStep(deps.db, principal.userId, step))) {
-    await deps.audit.append(deps.db, {
-      action: 'mfa.enable',
-      actor: actorOf(principal),
+    await ctx.audit.record(deps.db, 'mfa.enable', {
       outcome: 'failure',
-      ip: ctx.ip,
-      requestId: ctx.requestId,
       details: { reason: 'MFA_INVALID_CODE' },
     });
     throw new AppError('MFA_INVALID_CODE', { message: 'The code is not valid' });
@@ -57,14 +54,7 @@ export async function confirmTotp(ctx: Authed, code: string): Promise<RecoveryCo
   await deps.db.transaction().execute(async (trx) => {
     await enableTotp(trx, principal.userId);
     await replaceRecoveryCodes(trx, principal.userId, codes.map(hashRecoveryCode));
-    await deps.audit.append(trx, {
-      action: 'mfa.enable',
-      actor: actorOf(principal),
-      target: { type: 'user', id: principal.userId },
-      outcome: 'success',
-      ip: ctx.ip,
-      requestId: ctx.requestId,
-    });
+    await ctx.audit.record(trx, 'mfa.enable', { target: { type: 'user', id: principal.userId } });
   });
   // This session just proved the second factor.
   if (principal.sessionId) await deps.sessions.markReauthenticated(principal.sessionId, 'mfa');
@@ -77,14 +67,7 @@ export async function disableMfa(ctx: Authed): Promise<Ok> {
   const { deps, principal } = ctx;
   await deps.db.transaction().execute(async (trx) => {
     await disableTotp(trx, principal.userId);
-    await deps.audit.append(trx, {
-      action: 'mfa.disable',
-      actor: actorOf(principal),
-      target: { type: 'user', id: principal.userId },
-      outcome: 'success',
-      ip: ctx.ip,
-      requestId: ctx.requestId,
-    });
+    await ctx.audit.record(trx, 'mfa.disable', { target: { type: 'user', id: principal.userId } });
   });
   await deps.sessions.forgetUser(principal.userId);
   return { ok: true };
@@ -98,13 +81,8 @@ export async function regenerateRecoveryCodes(ctx: Authed): Promise<RecoveryCode
   const codes = newRecoveryCodes();
   await deps.db.transaction().execute(async (trx) => {
     await replaceRecoveryCodes(trx, principal.userId, codes.map(hashRecoveryCode));
-    await deps.audit.append(trx, {
-      action: 'mfa.recovery_codes_regenerate',
-      actor: actorOf(principal),
+    await ctx.audit.record(trx, 'mfa.recovery_codes_regenerate', {
       target: { type: 'user', id: principal.userId },
-      outcome: 'success',
-      ip: ctx.ip,
-      requestId: ctx.requestId,
     });
   });
   return { recoveryCodes: codes };

@@ -25,12 +25,9 @@ export async function startMfaChallenge(
       expires_at: expiresAt,
     })
     .execute();
-  await deps.audit.append(deps.db, {
-    action: 'auth.sign_in',
+  // No principal yet: the account whose password was just proven is the actor.
+  await ctx.audit.record(deps.db, 'auth.sign_in', {
     actor: { type: 'user', id: userId },
-    outcome: 'success',
-    ip: ctx.ip,
-    requestId: ctx.requestId,
     details: { step: 'password', next: 'mfa' },
   });
   return { status: 'mfa_required', challenge, expiresAt: expiresAt.toISOString() };

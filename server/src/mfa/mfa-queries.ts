@@ -17,7 +17,10 @@ export function findTotp(db: Db, userId: string): Promise<TotpRow | undefined> {
     .executeTakeFirst();
 }
 
-/** Stores a pending secret, replacing an earlier pending one; never an enabled one. Returns false if MFA is already on. */
+/**
+ * Stores a pending secret, replacing an earlier pending one; never an enabled one. Returns false if
+ * MFA is already on.
+ */
 export async function savePendingTotp(db: Db, userId: string, secret: string): Promise<boolean> {
   const row = await db
     .insertInto('mfa_totp')

@@ -17,7 +17,8 @@ export const mfaRouter = router({
         stepUp: true,
         returnsSecret: true,
         summary:
-          'Start TOTP enrolment: returns the otpauth:// URI and secret once (needs a recent re-authentication)',
+          'Start TOTP enrolment: returns the otpauth:// URI and secret once ' +
+          '(needs a recent re-authentication)',
       })
       .input(NoInput)
       .output(TotpSetup)
@@ -29,7 +30,8 @@ export const mfaRouter = router({
         stepUp: true,
         returnsSecret: true,
         summary:
-          'Enable TOTP with a correct code; returns ten recovery codes once (needs a recent re-authentication)',
+          'Enable TOTP with a correct code; returns ten recovery codes once ' +
+          '(needs a recent re-authentication)',
       })
       .input(ConfirmTotpInput)
       .output(RecoveryCodes)

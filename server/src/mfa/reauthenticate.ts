@@ -5,7 +5,6 @@ import { AppError } from '../pipeline/app-error';
 import type { Context } from '../pipeline/context';
 import type { Principal } from '../pipeline/principal';
 import { checkSecondFactor } from './check-second-factor';
-import { actorOf } from '../pipeline/audit-sink';
 
 /**
  * Step-up: the session proves the password or a second factor again, which
@@ -37,13 +36,9 @@ export async function reauthenticate(
           lane: budget.trusted ? 'reserved' : 'shared',
         })
       : await checkSecondFactor(ctx, user.id, { code: input.code });
-  await deps.audit.append(deps.db, {
-    action: 'auth.reauthenticate',
-    actor: actorOf(principal),
+  await ctx.audit.record(deps.db, 'auth.reauthenticate', {
     target: { type: 'session', id: principal.sessionId },
     outcome: ok ? 'success' : 'failure',
-    ip: ctx.ip,
-    requestId: ctx.requestId,
     details: { method: 'password' in input ? 'password' : 'totp' },
   });
   if (!ok) {

@@ -31,7 +31,8 @@ export async function verifyMfa(ctx: Context, input: VerifyMfaInput): Promise<Si
     });
 
   const proof = 'code' in input ? { code: input.code } : { recoveryCode: input.recoveryCode };
-  if (!(await checkSecondFactor(ctx, user.id, proof))) {
+  // No principal yet: the account whose password was just proven is the actor.
+  if (!(await checkSecondFactor(ctx, user.id, proof, { type: 'user', id: user.id }))) {
     await budget.fail();
     throw new AppError('MFA_INVALID_CODE', { message: 'The code is not valid' });
   }

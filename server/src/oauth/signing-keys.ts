@@ -10,7 +10,10 @@ type PrivateKey = Awaited<ReturnType<typeof importPKCS8>>;
 export interface SigningKeys {
   /** The newest active key, for signing. */
   current(): { kid: string; key: PrivateKey };
-  /** A published public key by id; refreshes from the database (at most every few seconds) for an unknown id. */
+  /**
+   * A published public key by id; refreshes from the database (at most every few seconds) for an
+   * unknown id.
+   */
   publicKey(kid: string): Promise<PublicKey | undefined>;
   /** The JWKS document: active keys and retired ones whose tokens may still be live. */
   jwks(): { keys: JWK[] };
@@ -19,7 +22,10 @@ export interface SigningKeys {
 
 const aad = (kid: string): string => `jwt:${kid}`;
 
-/** Creates a new Ed25519 signing key (private half sealed with the key ring) and retires the previous one. */
+/**
+ * Creates a new Ed25519 signing key (private half sealed with the key ring) and retires the
+ * previous one.
+ */
 export async function rotateSigningKey(db: Kysely<Database>, ring: KeyRing): Promise<string> {
   const kid = randomBytes(9).toString('base64url');
   const { publicKey, privateKey } = await generateKeyPair('EdDSA', {

@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { isPermission } from '@gatehouse/shared';
 import type { PlainRoute } from '../http/plain-route';
 import { readBody } from '../http/read-body';
+import { RequestAudit } from '../audit/request-audit';
 import type { AuditSink } from '../pipeline/audit-sink';
 import type { Authenticator } from '../pipeline/authenticator';
 import type { AppDeps } from '../app-deps';
@@ -90,7 +91,8 @@ export function createTokenEndpoint(options: {
       const body = await readBody(req, 8 * 1024);
       if (!body.ok) return fail(res, 'invalid_request', 'The body is too large or was cut off');
       const form = new URLSearchParams(body.body);
-      // RFC 6749 §3.2: a parameter sent twice is an invalid request (which one would win is ambiguous).
+      // RFC 6749 §3.2: a parameter sent twice is an invalid request (which one
+      // would win is ambiguous).
       const names = [...form.keys()];
       if (new Set(names).size !== names.length)
         return fail(res, 'invalid_request', 'A parameter is repeated');
@@ -158,14 +160,13 @@ export function createTokenEndpoint(options: {
         scope,
         ...(principal.orgId ? { org_id: principal.orgId } : {}),
       });
-      await audit.append(deps.db, {
-        action: 'oauth.token',
-        actor: { type: 'api_key', id: client.id },
-        outcome: 'success',
-        ip: state.ip,
-        requestId: state.requestId,
-        details: { scope },
-      });
+      // The client just authenticated: its key is the principal, and the actor.
+      const { ip, requestId, log } = state;
+      await new RequestAudit(audit, { principal, ip, requestId, log }).record(
+        deps.db,
+        'oauth.token',
+        { details: { scope } },
+      );
       answer(res, 200, {
         access_token: accessToken,
         token_type: 'Bearer',

@@ -28,7 +28,10 @@ export interface TokenRevocations {
    * until now die here at once, and on the other instances through the bus.
    */
   userTokensRevoked(userId: string): void;
-  /** Keys revoked in the database just now (account recovery): stopped here at once, and on every instance through the revocation bus. */
+  /**
+   * Keys revoked in the database just now (account recovery): stopped here at once, and on every
+   * instance through the revocation bus.
+   */
   keysRevoked(apiKeyIds: readonly string[]): Promise<void>;
   /** Reloads revocations and locks from the last `windowMs` (all instances' work). */
   refresh(): Promise<void>;

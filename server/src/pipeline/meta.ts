@@ -6,8 +6,6 @@ export type RateClass = 'auth' | 'read' | 'write' | 'admin';
 interface MetaBase {
   /** Per-principal rate class; defaults to `read` for queries, `write` for mutations. */
   readonly rate?: RateClass;
-  /** Audit action recorded for mutations, e.g. `project.create`. */
-  readonly audit?: string;
   /** Requires a recently re-verified session (step-up); a key or JWT gets SESSION_REQUIRED. */
   readonly stepUp?: boolean;
   /**
@@ -19,11 +17,6 @@ interface MetaBase {
   readonly returnsSecret?: true;
   /** Requires a verified email address. */
   readonly requireVerifiedEmail?: boolean;
-  /**
-   * The procedure is org-scoped: its input carries `orgId` and `permission` is checked against the
-   * caller's membership.
-   */
-  readonly orgScoped?: boolean;
   /** Short description for the generated procedure table and OpenAPI. */
   readonly summary?: string;
 }

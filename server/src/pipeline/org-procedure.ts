@@ -3,9 +3,7 @@ import type { Permission } from '@gatehouse/shared';
 import { z } from 'zod';
 import { membershipsOf } from '../orgs/membership-queries';
 import { ORG_ROLE_PERMISSIONS } from '../orgs/org-roles';
-import { securityEvent } from '../observability/security-events';
 import { AppError } from './app-error';
-import { actorOf } from './audit-sink';
 import { passesOrgMfa } from './passes-org-mfa';
 import { procedure } from './procedure';
 import { enterTenantScope, setTenantSettings, type Tenant } from './tenant-scope';
@@ -21,9 +19,7 @@ const ROLLBACK = Symbol('rollback');
  * in one transaction as `gatehouse_app`, with row-level security scoped to
  * the caller's orgs; an error rolls everything back.
  */
-/**
- * The input every org-scoped procedure starts with (also how the procedure table recognises them).
- */
+/** The input every org-scoped procedure starts with (the procedure table recognises them by it). */
 export const OrgScopeInput = z.object({ orgId: z.uuid() });
 
 export const orgProcedure = procedure.input(OrgScopeInput).use(async function enforceOrgPolicy({
@@ -82,30 +78,16 @@ export const orgProcedure = procedure.input(OrgScopeInput).use(async function en
     if (err !== ROLLBACK) throw err;
   }
   // Recorded outside the rolled-back transaction so the record survives the refusal.
-  const recordDenial = async (details: Record<string, unknown>): Promise<void> => {
+  const recordDenial = async (cause: Record<string, unknown>): Promise<void> => {
     deps.metrics.authzDenied(permission);
-    securityEvent(ctx.log, {
-      type: 'authz.denied',
-      requestId: ctx.requestId,
-      ip: ctx.ip,
-      principal,
-      details: { procedure: path, permission, orgId: input.orgId, ...details },
+    const details = { procedure: path, permission, ...cause };
+    ctx.audit.security('authz.denied', { ...details, orgId: input.orgId });
+    // The first denial of a principal, org, procedure and cause in a minute
+    // is a row; repeats are counted (audit/aggregated-audit.ts).
+    await deps.auditRefusals.refuse(ctx.audit.inOrg(input.orgId), 'authz.denied', {
+      cause: `${path}|${JSON.stringify(cause)}`,
+      details,
     });
-    const actor = actorOf(principal);
-    // The first denial of a principal, org, procedure and cause in a minute is a row; repeats are
-    // counted (audit/aggregated-audit.ts).
-    await deps.auditRefusals.append(
-      `authz.denied|${actor.type}:${actor.id}|${input.orgId}|${path}|${JSON.stringify(details)}`,
-      {
-        action: 'authz.denied',
-        actor,
-        orgId: input.orgId,
-        outcome: 'denied',
-        ip: ctx.ip,
-        requestId: ctx.requestId,
-        details: { procedure: path, permission, ...details },
-      },
-    );
   };
   if (denied) {
     await recordDenial({ orgRole: denied.orgRole });

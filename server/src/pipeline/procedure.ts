@@ -1,10 +1,15 @@
 import { enforceCallRate } from '../ratelimit/enforce-call-rate';
-import { securityEvent } from '../observability/security-events';
 import { withIdempotency } from '../idempotency/with-idempotency';
 import { isDatabaseUnavailable } from '../db/is-database-unavailable';
 import { AppError } from './app-error';
-import { actorOf } from './audit-sink';
 import { baseProcedure, middleware } from './trpc';
+
+const BASIC_AUTH_MESSAGE =
+  'HTTP Basic is not accepted: send "Authorization: Bearer <api key>" ' +
+  '(or a JWT from /oauth/token)';
+const SESSION_REQUIRED_MESSAGE =
+  'Only a signed-in session with a recent re-authentication may do this; ' +
+  'API keys and access tokens cannot';
 
 /**
  * The pipeline's policy step for procedures that need a caller, in one
@@ -31,35 +36,16 @@ const enforcePolicy = middleware(async function enforcePolicy({
   if (!principal) {
     throw new AppError(
       ctx.authError ?? 'UNAUTHENTICATED',
-      ctx.authError === 'BASIC_AUTH_UNSUPPORTED'
-        ? {
-            message:
-              'HTTP Basic is not accepted: send "Authorization: Bearer <api key>" (or a JWT ' +
-              'from /oauth/token)',
-          }
-        : {},
+      ctx.authError === 'BASIC_AUTH_UNSUPPORTED' ? { message: BASIC_AUTH_MESSAGE } : {},
     );
   }
   if (!principal.permissions.has(meta.permission)) {
-    // Every authorization denial is recorded: the first of a principal and procedure in a minute
-    // as a row, repeats as a count.
+    // Every authorization denial is recorded: the first of a principal and
+    // procedure in a minute as a row, repeats as a count.
     ctx.deps.metrics.authzDenied(meta.permission);
-    securityEvent(ctx.log, {
-      type: 'authz.denied',
-      requestId: ctx.requestId,
-      ip: ctx.ip,
-      principal,
-      details: { procedure: path, permission: meta.permission },
-    });
-    const actor = actorOf(principal);
-    await ctx.deps.auditRefusals.append(`authz.denied|${actor.type}:${actor.id}|${path}`, {
-      action: 'authz.denied',
-      actor,
-      outcome: 'denied',
-      ip: ctx.ip,
-      requestId: ctx.requestId,
-      details: { procedure: path, permission: meta.permission },
-    });
+    const details = { procedure: path, permission: meta.permission };
+    ctx.audit.security('authz.denied', details);
+    await ctx.deps.auditRefusals.refuse(ctx.audit, 'authz.denied', { cause: path, details });
     throw new AppError('FORBIDDEN');
   }
   if (meta.requireVerifiedEmail === true && !principal.emailVerified)
@@ -68,11 +54,7 @@ const enforcePolicy = middleware(async function enforcePolicy({
     // Sensitive acts, and every act that mints or reveals a secret, need a
     // recent interactive proof; a key or token can never give one.
     if (principal.kind !== 'session') {
-      throw new AppError('SESSION_REQUIRED', {
-        message:
-          'Only a signed-in session with a recent re-authentication may do this; API keys and ' +
-          'access tokens cannot',
-      });
+      throw new AppError('SESSION_REQUIRED', { message: SESSION_REQUIRED_MESSAGE });
     }
     const at = principal.reauthenticatedAt;
     if (!at || Date.now() - at.getTime() > ctx.deps.config.auth.stepUpWindowMs) {

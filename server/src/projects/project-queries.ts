@@ -50,8 +50,12 @@ function likeLiteral(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** `created_at` to the microsecond, for the page cursor (a JavaScript Date keeps only milliseconds). */
-const createdAtExact = sql<string>`to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+/**
+ * `created_at` to the microsecond, for the page cursor (a JavaScript Date keeps only milliseconds).
+ */
+const createdAtExact = sql<string>`to_char(
+  created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'
+)`;
 
 /**
  * A page newest-first, after the (created_at, id) keyset position: no
@@ -90,7 +94,10 @@ export function listProjects(
     .execute();
 }
 
-/** Applies a change only at the expected version (optimistic concurrency); undefined when stale or gone. */
+/**
+ * Applies a change only at the expected version (optimistic concurrency); undefined when stale or
+ * gone.
+ */
 export function updateProjectAtVersion(
   db: Trx,
   orgId: string,

@@ -1,6 +1,5 @@
 import type { CreateProjectInput, Ok, Project, UpdateProjectInput } from '@gatehouse/shared';
 import { AppError } from '../pipeline/app-error';
-import { actorOf } from '../pipeline/audit-sink';
 import type { Context } from '../pipeline/context';
 import type { Principal } from '../pipeline/principal';
 import type { Tenant } from '../pipeline/tenant-scope';
@@ -34,14 +33,8 @@ export async function createProject(
     name: input.name,
     description: input.description ?? null,
   });
-  await ctx.deps.audit.append(ctx.tenant.db, {
-    action: 'project.create',
-    actor: actorOf(ctx.principal),
+  await ctx.audit.record(ctx.tenant.db, 'project.create', {
     target: { type: 'project', id: row.id },
-    orgId: ctx.tenant.orgId,
-    outcome: 'success',
-    ip: ctx.ip,
-    requestId: ctx.requestId,
   });
   return toProject(row);
 }
@@ -94,14 +87,8 @@ export async function updateProject(
     throw new AppError('CONFLICT', {
       message: `The project changed since version ${input.version}; reload it and retry`,
     });
-  await ctx.deps.audit.append(db, {
-    action: 'project.update',
-    actor: actorOf(ctx.principal),
+  await ctx.audit.record(db, 'project.update', {
     target: { type: 'project', id: updated.id },
-    orgId,
-    outcome: 'success',
-    ip: ctx.ip,
-    requestId: ctx.requestId,
     details: { version: updated.version },
   });
   return toProject(updated);
@@ -114,14 +101,6 @@ export async function removeProject(ctx: ProjectContext, id: string): Promise<Ok
   if (!canDeleteProject(caller(ctx), current))
     throw new AppError('FORBIDDEN', { message: 'You may only delete your own projects' });
   await deleteProject(db, orgId, id);
-  await ctx.deps.audit.append(db, {
-    action: 'project.delete',
-    actor: actorOf(ctx.principal),
-    target: { type: 'project', id },
-    orgId,
-    outcome: 'success',
-    ip: ctx.ip,
-    requestId: ctx.requestId,
-  });
+  await ctx.audit.record(db, 'project.delete', { target: { type: 'project', id } });
   return { ok: true };
 }

@@ -18,7 +18,6 @@ export const sessionsRouter = router({
   revoke: procedure
     .meta({
       permission: 'session:manage',
-      audit: 'session.revoke',
       summary: "Revoke one of the caller's sessions",
     })
     .input(SessionRef)
@@ -40,7 +39,6 @@ export const sessionsRouter = router({
   revokeOthers: procedure
     .meta({
       permission: 'session:manage',
-      audit: 'session.revoke_others',
       summary: 'Revoke every session of the caller but the current one',
     })
     .input(NoInput)
