@@ -1,10 +1,45 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { DeleteResult, Kysely, Transaction, UpdateResult } from 'kysely';
 import type { Database } from '../db/database';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+/** A session as its owner may list it (no secret). */
+export interface SessionRow {
+  readonly id: string;
+  readonly created_at: Date;
+  readonly last_used_at: Date;
+  readonly expires_at: Date;
+  readonly ip: string | null;
+  readonly user_agent: string | null;
+  readonly auth_level: 'password' | 'mfa';
+}
+
+/** A session with its secret's hash and its user, as validation reads it. */
+export interface SessionWithUserRow extends SessionRow {
+  readonly secret_hash: Uint8Array;
+  readonly user_id: string;
+  readonly reauthenticated_at: Date;
+  readonly email: string;
+  readonly name: string | null;
+  readonly role: 'user' | 'admin';
+  readonly email_verified_at: Date | null;
+  readonly locked_at: Date | null;
+  readonly mfa_enabled_at: Date | null;
+  readonly user_created_at: Date;
+}
+
+const SESSION_COLUMNS = [
+  'id',
+  'created_at',
+  'last_used_at',
+  'expires_at',
+  'ip',
+  'user_agent',
+  'auth_level',
+] as const;
+
 /** The session and its user in one indexed query (primary key join). */
-export function findSessionWithUser(db: Db, id: string) {
+export function findSessionWithUser(db: Db, id: string): Promise<SessionWithUserRow | undefined> {
   return db
     .selectFrom('sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
@@ -31,8 +66,6 @@ export function findSessionWithUser(db: Db, id: string) {
     .executeTakeFirst();
 }
 
-export type SessionWithUserRow = NonNullable<Awaited<ReturnType<typeof findSessionWithUser>>>;
-
 export function insertSession(
   db: Db,
   row: {
@@ -45,7 +78,7 @@ export function insertSession(
     ip: string | null;
     userAgent: string | null;
   },
-) {
+): Promise<SessionRow> {
   return db
     .insertInto('sessions')
     .values({
@@ -59,20 +92,20 @@ export function insertSession(
       ip: row.ip,
       user_agent: row.userAgent,
     })
-    .returning(['id', 'created_at', 'last_used_at', 'expires_at', 'ip', 'user_agent', 'auth_level'])
+    .returning(SESSION_COLUMNS)
     .executeTakeFirstOrThrow();
 }
 
-export function touchSession(db: Db, id: string, now: Date) {
+export function touchSession(db: Db, id: string, now: Date): Promise<UpdateResult[]> {
   return db.updateTable('sessions').set({ last_used_at: now }).where('id', '=', id).execute();
 }
 
-export function deleteSession(db: Db, id: string) {
+export function deleteSession(db: Db, id: string): Promise<DeleteResult> {
   return db.deleteFrom('sessions').where('id', '=', id).executeTakeFirst();
 }
 
 /** Deletes a session only if it belongs to `userId` (a caller can revoke only their own). */
-export function deleteUserSession(db: Db, userId: string, id: string) {
+export function deleteUserSession(db: Db, userId: string, id: string): Promise<DeleteResult> {
   return db
     .deleteFrom('sessions')
     .where('id', '=', id)
@@ -92,10 +125,10 @@ export async function deleteUserSessions(
   return rows.map((r) => r.id);
 }
 
-export function listUserSessions(db: Db, userId: string, now: Date) {
+export function listUserSessions(db: Db, userId: string, now: Date): Promise<SessionRow[]> {
   return db
     .selectFrom('sessions')
-    .select(['id', 'created_at', 'last_used_at', 'expires_at', 'ip', 'user_agent', 'auth_level'])
+    .select(SESSION_COLUMNS)
     .where('user_id', '=', userId)
     .where('expires_at', '>', now)
     .orderBy('created_at', 'desc')
@@ -110,7 +143,7 @@ export function markSessionReauthenticated(
   id: string,
   now: Date,
   authLevel: 'password' | 'mfa' | undefined,
-) {
+): Promise<UpdateResult[]> {
   return db
     .updateTable('sessions')
     .set({
