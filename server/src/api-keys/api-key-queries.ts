@@ -1,7 +1,38 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type InsertResult, type Kysely, type Transaction, type UpdateResult } from 'kysely';
 import type { Database } from '../db/database';
 
 type Db = Kysely<Database> | Transaction<Database>;
+
+/** A key as its owner may see it (never its secret). */
+export interface ApiKeyInfoRow {
+  readonly id: string;
+  readonly name: string;
+  readonly scopes: string[];
+  readonly org_id: string | null;
+  readonly expires_at: Date;
+  readonly created_at: Date;
+  readonly last_used_at: Date | null;
+  readonly revoked_at: Date | null;
+  readonly previous_expires_at: Date | null;
+}
+
+/** The secret hashes of a key: the current one and, during a rotation's grace, the previous. */
+export interface ApiKeySecretsRow {
+  readonly id: string;
+  readonly secret_hash: Uint8Array;
+  readonly previous_secret_hash: Uint8Array | null;
+  readonly previous_expires_at: Date | null;
+  readonly revoked_at: Date | null;
+}
+
+/** A key with its secrets and its owner, as authentication reads it. */
+export interface ApiKeyWithOwnerRow extends ApiKeyInfoRow, ApiKeySecretsRow {
+  readonly user_id: string;
+  readonly email: string;
+  readonly role: 'user' | 'admin';
+  readonly locked_at: Date | null;
+  readonly email_verified_at: Date | null;
+}
 
 const INFO = [
   'k.id',
@@ -16,7 +47,7 @@ const INFO = [
 ] as const;
 
 /** The key with its owner, for authentication: one primary-key join. */
-export function findKeyWithOwner(db: Db, id: string) {
+export function findKeyWithOwner(db: Db, id: string): Promise<ApiKeyWithOwnerRow | undefined> {
   return db
     .selectFrom('api_keys as k')
     .innerJoin('users as u', 'u.id', 'k.user_id')
@@ -34,7 +65,7 @@ export function findKeyWithOwner(db: Db, id: string) {
     .executeTakeFirst();
 }
 
-export function listUserKeys(db: Db, userId: string) {
+export function listUserKeys(db: Db, userId: string): Promise<ApiKeyInfoRow[]> {
   return db
     .selectFrom('api_keys as k')
     .select(INFO)
@@ -45,7 +76,11 @@ export function listUserKeys(db: Db, userId: string) {
     .execute();
 }
 
-export function findUserKey(db: Db, userId: string, id: string) {
+export function findUserKey(
+  db: Db,
+  userId: string,
+  id: string,
+): Promise<ApiKeyInfoRow | undefined> {
   return db
     .selectFrom('api_keys as k')
     .select(INFO)
@@ -54,7 +89,23 @@ export function findUserKey(db: Db, userId: string, id: string) {
     .executeTakeFirst();
 }
 
-export type ApiKeyInfoRow = NonNullable<Awaited<ReturnType<typeof findUserKey>>>;
+/** A key's secret hashes, to check a presented secret against (exposed-key revocation). */
+export function findKeySecrets(db: Db, id: string): Promise<ApiKeySecretsRow | undefined> {
+  return db
+    .selectFrom('api_keys')
+    .select(['id', 'secret_hash', 'previous_secret_hash', 'previous_expires_at', 'revoked_at'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/** Revokes a key whoever owns it (the system's act: an exposed secret). */
+export function revokeKey(db: Db, id: string): Promise<UpdateResult[]> {
+  return db
+    .updateTable('api_keys')
+    .set({ revoked_at: sql`now()` })
+    .where('id', '=', id)
+    .execute();
+}
 
 export function insertKey(
   db: Db,
@@ -68,7 +119,7 @@ export function insertKey(
     expiresAt: Date;
     createdWithMfa: boolean;
   },
-) {
+): Promise<InsertResult[]> {
   return db
     .insertInto('api_keys')
     .values({
@@ -84,8 +135,15 @@ export function insertKey(
     .execute();
 }
 
-/** Whether this user's key was created from an MFA session, and whether the owner has MFA on now (org two-factor rule). */
-export function keyMfaOrigin(db: Db, userId: string, id: string) {
+/**
+ * Whether this user's key was created from an MFA session, and whether the
+ * owner has MFA on now (org two-factor rule).
+ */
+export function keyMfaOrigin(
+  db: Db,
+  userId: string,
+  id: string,
+): Promise<{ created_with_mfa: boolean; mfa_enabled_at: Date | null } | undefined> {
   return db
     .selectFrom('api_keys as k')
     .innerJoin('users as u', 'u.id', 'k.user_id')
@@ -107,8 +165,11 @@ export async function revokeAllUserKeys(db: Db, userId: string): Promise<string[
   return rows.map((r) => r.id);
 }
 
-/** The user's keys that still work (not revoked, not expired): listed in the password-changed notice. */
-export function listActiveUserKeys(db: Db, userId: string) {
+/** The user's keys that still work (not revoked, not expired), for the password-changed notice. */
+export function listActiveUserKeys(
+  db: Db,
+  userId: string,
+): Promise<{ id: string; name: string; expires_at: Date }[]> {
   return db
     .selectFrom('api_keys')
     .select(['id', 'name', 'expires_at'])
@@ -132,7 +193,10 @@ export async function revokeUserKey(db: Db, userId: string, id: string): Promise
   return Number(r.numUpdatedRows) === 1;
 }
 
-/** A new secret; the old one keeps working until `graceUntil`. A secret minted without MFA clears `created_with_mfa`. */
+/**
+ * A new secret; the old one keeps working until `graceUntil`. A secret
+ * minted without MFA clears `created_with_mfa`.
+ */
 export async function rotateUserKey(
   db: Db,
   userId: string,
@@ -157,7 +221,7 @@ export async function rotateUserKey(
 }
 
 /** Records use at most once a minute per key (the caller also throttles in memory). */
-export function touchKey(db: Db, id: string) {
+export function touchKey(db: Db, id: string): Promise<UpdateResult[]> {
   return db
     .updateTable('api_keys')
     .set({ last_used_at: sql`now()` })
