@@ -5,6 +5,7 @@ export * from './schemas/common';
 export * from './schemas/system';
 export * from './schemas/password';
 export * from './schemas/auth';
+export * from './schemas/sessions';
 export * from './schemas/mfa';
 export * from './schemas/admin';
 export * from './schemas/orgs';

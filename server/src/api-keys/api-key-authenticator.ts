@@ -1,7 +1,6 @@
 import type { Permission } from '@gatehouse/shared';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { constantTimeEqual } from '../crypto/random-token';
 import { createAggregatedAudit, type AggregatedAudit } from '../audit/aggregated-audit';
 import type { Database } from '../db/database';
 import type { AuditSink } from '../pipeline/audit-sink';
@@ -9,6 +8,7 @@ import type { Authenticator } from '../pipeline/authenticator';
 import { permissionsOfRole } from '../pipeline/global-roles';
 import type { Principal } from '../pipeline/principal';
 import { findKeyWithOwner, touchKey } from './api-key-queries';
+import { apiKeySecretMatches } from './api-key-secret-matches';
 import { looksLikeApiKey, parseApiKey } from './api-key-token';
 import { ORG_KEY_SCOPES } from './org-key-scopes';
 
@@ -69,14 +69,8 @@ export function createApiKeyAuthenticator(deps: {
     const row = await findKeyWithOwner(deps.db, parsed.id);
     if (!row) return { error: 'API_KEY_INVALID' };
     const now = Date.now();
-    const current = constantTimeEqual(Buffer.from(row.secret_hash), parsed.secretHash);
-    const previous =
-      !current &&
-      row.previous_secret_hash !== null &&
-      row.previous_expires_at !== null &&
-      new Date(row.previous_expires_at).getTime() > now &&
-      constantTimeEqual(Buffer.from(row.previous_secret_hash), parsed.secretHash);
-    if (!current && !previous) return deny(row.id, 'wrong secret', req.ip, req.requestId);
+    if (!apiKeySecretMatches(row, parsed.secretHash, now))
+      return deny(row.id, 'wrong secret', req.ip, req.requestId);
     if (row.revoked_at !== null) return deny(row.id, 'revoked', req.ip, req.requestId);
     if (new Date(row.expires_at).getTime() <= now)
       return deny(row.id, 'expired', req.ip, req.requestId);

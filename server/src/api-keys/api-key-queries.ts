@@ -1,14 +1,38 @@
-import {
-  sql,
-  type InsertResult,
-  type Kysely,
-  type Selectable,
-  type Transaction,
-  type UpdateResult,
-} from 'kysely';
-import type { ApiKeysTable, Database, UsersTable } from '../db/database';
+import { sql, type InsertResult, type Kysely, type Transaction, type UpdateResult } from 'kysely';
+import type { Database } from '../db/database';
 
 type Db = Kysely<Database> | Transaction<Database>;
+
+/** A key as its owner may see it (never its secret). */
+export interface ApiKeyInfoRow {
+  readonly id: string;
+  readonly name: string;
+  readonly scopes: string[];
+  readonly org_id: string | null;
+  readonly expires_at: Date;
+  readonly created_at: Date;
+  readonly last_used_at: Date | null;
+  readonly revoked_at: Date | null;
+  readonly previous_expires_at: Date | null;
+}
+
+/** The secret hashes of a key: the current one and, during a rotation's grace, the previous. */
+export interface ApiKeySecretsRow {
+  readonly id: string;
+  readonly secret_hash: Uint8Array;
+  readonly previous_secret_hash: Uint8Array | null;
+  readonly previous_expires_at: Date | null;
+  readonly revoked_at: Date | null;
+}
+
+/** A key with its secrets and its owner, as authentication reads it. */
+export interface ApiKeyWithOwnerRow extends ApiKeyInfoRow, ApiKeySecretsRow {
+  readonly user_id: string;
+  readonly email: string;
+  readonly role: 'user' | 'admin';
+  readonly locked_at: Date | null;
+  readonly email_verified_at: Date | null;
+}
 
 const INFO = [
   'k.id',
@@ -21,20 +45,6 @@ const INFO = [
   'k.revoked_at',
   'k.previous_expires_at',
 ] as const;
-
-type InfoColumn = (typeof INFO)[number] extends `k.${infer C}` ? C : never;
-
-/** What a key's owner may see of it (no secret hash). */
-export type ApiKeyInfoRow = Pick<Selectable<ApiKeysTable>, InfoColumn>;
-
-/** A key with its secret hashes and its owner, for authentication. */
-export type ApiKeyWithOwnerRow = ApiKeyInfoRow &
-  Pick<Selectable<ApiKeysTable>, 'user_id' | 'secret_hash' | 'previous_secret_hash'> &
-  Pick<Selectable<UsersTable>, 'email' | 'role' | 'locked_at' | 'email_verified_at'>;
-
-/** How a key was created, and its owner's MFA now (the org two-factor rule). */
-export type KeyMfaOriginRow = Pick<Selectable<ApiKeysTable>, 'created_with_mfa'> &
-  Pick<Selectable<UsersTable>, 'mfa_enabled_at'>;
 
 /** The key with its owner, for authentication: one primary-key join. */
 export function findKeyWithOwner(db: Db, id: string): Promise<ApiKeyWithOwnerRow | undefined> {
@@ -79,6 +89,24 @@ export function findUserKey(
     .executeTakeFirst();
 }
 
+/** A key's secret hashes, to check a presented secret against (exposed-key revocation). */
+export function findKeySecrets(db: Db, id: string): Promise<ApiKeySecretsRow | undefined> {
+  return db
+    .selectFrom('api_keys')
+    .select(['id', 'secret_hash', 'previous_secret_hash', 'previous_expires_at', 'revoked_at'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/** Revokes a key whoever owns it (the system's act: an exposed secret). */
+export function revokeKey(db: Db, id: string): Promise<UpdateResult[]> {
+  return db
+    .updateTable('api_keys')
+    .set({ revoked_at: sql`now()` })
+    .where('id', '=', id)
+    .execute();
+}
+
 export function insertKey(
   db: Db,
   row: {
@@ -107,12 +135,15 @@ export function insertKey(
     .execute();
 }
 
-/** Whether this user's key was created from an MFA session, and whether the owner has MFA on now (org two-factor rule). */
+/**
+ * Whether this user's key was created from an MFA session, and whether the
+ * owner has MFA on now (org two-factor rule).
+ */
 export function keyMfaOrigin(
   db: Db,
   userId: string,
   id: string,
-): Promise<KeyMfaOriginRow | undefined> {
+): Promise<{ created_with_mfa: boolean; mfa_enabled_at: Date | null } | undefined> {
   return db
     .selectFrom('api_keys as k')
     .innerJoin('users as u', 'u.id', 'k.user_id')
@@ -134,11 +165,11 @@ export async function revokeAllUserKeys(db: Db, userId: string): Promise<string[
   return rows.map((r) => r.id);
 }
 
-/** The user's keys that still work (not revoked, not expired): listed in the password-changed notice. */
+/** The user's keys that still work (not revoked, not expired), for the password-changed notice. */
 export function listActiveUserKeys(
   db: Db,
   userId: string,
-): Promise<Pick<Selectable<ApiKeysTable>, 'id' | 'name' | 'expires_at'>[]> {
+): Promise<{ id: string; name: string; expires_at: Date }[]> {
   return db
     .selectFrom('api_keys')
     .select(['id', 'name', 'expires_at'])
@@ -162,7 +193,10 @@ export async function revokeUserKey(db: Db, userId: string, id: string): Promise
   return Number(r.numUpdatedRows) === 1;
 }
 
-/** A new secret; the old one keeps working until `graceUntil`. A secret minted without MFA clears `created_with_mfa`. */
+/**
+ * A new secret; the old one keeps working until `graceUntil`. A secret
+ * minted without MFA clears `created_with_mfa`.
+ */
 export async function rotateUserKey(
   db: Db,
   userId: string,

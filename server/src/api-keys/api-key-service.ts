@@ -1,44 +1,34 @@
-import type { ApiKeyInfo, CreateApiKeyInput, Ok, Permission } from '@gatehouse/shared';
+import type { ApiKeyInfo, CreateApiKeyInput, Ok } from '@gatehouse/shared';
+import type { AppDeps } from '../app-deps';
+import type { RequestAudit } from '../audit/request-audit';
 import { AppError } from '../pipeline/app-error';
-import { actorOf } from '../pipeline/audit-sink';
-import type { Context } from '../pipeline/context';
 import type { Principal } from '../pipeline/principal';
+import { assertExpiryAllowed, assertRequestableScopes, passedMfa } from './api-key-policy';
 import {
   findUserKey,
   insertKey,
   listUserKeys,
   revokeUserKey,
   rotateUserKey,
-  type ApiKeyInfoRow,
 } from './api-key-queries';
 import { mintApiKey } from './api-key-token';
 import { assertWithinCallerGrant } from './assert-within-caller-grant';
-import { ORG_KEY_SCOPES } from './org-key-scopes';
+import { toApiKeyInfo } from './to-api-key-info';
 
-type Authed = Context & { principal: Principal };
-
-/** Recorded on the key: an org that requires two-factor accepts only keys minted from an MFA session. */
-function passedMfa(principal: Principal): boolean {
-  return principal.kind === 'session' && principal.authLevel === 'mfa';
+/** What managing the caller's keys needs: the caller, the recorder and three deps. */
+export interface ApiKeyContext {
+  readonly principal: Principal;
+  readonly audit: RequestAudit;
+  readonly deps: Pick<AppDeps, 'db' | 'config' | 'tokenRevocations'>;
 }
 
-export function toApiKeyInfo(row: ApiKeyInfoRow): ApiKeyInfo {
-  const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
-  return {
-    id: row.id,
-    name: row.name,
-    scopes: row.scopes as Permission[],
-    orgId: row.org_id,
-    expiresAt: new Date(row.expires_at).toISOString(),
-    createdAt: new Date(row.created_at).toISOString(),
-    lastUsedAt: iso(row.last_used_at),
-    revokedAt: iso(row.revoked_at),
-    rotationGraceUntil:
-      row.previous_expires_at && new Date(row.previous_expires_at).getTime() > Date.now()
-        ? iso(row.previous_expires_at)
-        : null,
-  };
+/** A key just minted: the full secret (shown once) and its public view. */
+export interface MintedKey {
+  readonly key: string;
+  readonly apiKey: ApiKeyInfo;
 }
+
+const NOT_FOUND = (): AppError => new AppError('NOT_FOUND', { message: 'No such API key' });
 
 /**
  * Issues a key whose scopes are a subset of the caller's own permissions,
@@ -46,54 +36,32 @@ export function toApiKeyInfo(row: ApiKeyInfoRow): ApiKeyInfo {
  * orgs. The full key is returned once; only its id and SHA-256 are kept.
  */
 export async function createApiKey(
-  ctx: Authed,
+  ctx: ApiKeyContext,
   input: CreateApiKeyInput,
-): Promise<{ key: string; apiKey: ApiKeyInfo }> {
+): Promise<MintedKey> {
   const { deps, principal } = ctx;
-  const beyond = input.scopes.filter((s) => !principal.permissions.has(s));
-  if (beyond.length > 0)
-    throw new AppError('SCOPE_EXCEEDS_GRANT', { message: `You do not hold: ${beyond.join(', ')}` });
-  if (input.orgId !== undefined) {
-    const global = input.scopes.filter((s) => !ORG_KEY_SCOPES.has(s));
-    if (global.length > 0)
-      throw new AppError('VALIDATION_FAILED', {
-        message: `A key bound to an organization acts only there; it cannot hold: ${global.join(', ')}`,
-      });
-  }
+  assertRequestableScopes(principal, input.scopes, input.orgId);
   const expiresAt = new Date(input.expiresAt);
-  const max = Date.now() + deps.config.apiKeys.maxDays * 86_400_000;
-  if (expiresAt.getTime() <= Date.now() || expiresAt.getTime() > max) {
-    throw new AppError('VALIDATION_FAILED', {
-      message: `expiresAt must be in the future and at most ${deps.config.apiKeys.maxDays} days ahead`,
-    });
-  }
+  assertExpiryAllowed(expiresAt, deps.config.apiKeys.maxDays, Date.now());
   const minted = mintApiKey();
   const withMfa = passedMfa(principal);
+  const orgId = input.orgId ?? null;
   await deps.db.transaction().execute(async (trx) => {
-    await assertWithinCallerGrant(
-      trx,
-      principal,
-      { scopes: input.scopes, orgId: input.orgId ?? null },
-      withMfa,
-    );
+    await assertWithinCallerGrant(trx, principal, { scopes: input.scopes, orgId }, withMfa);
     await insertKey(trx, {
       id: minted.id,
       userId: principal.userId,
-      orgId: input.orgId ?? null,
+      orgId,
       name: input.name,
       scopes: [...new Set(input.scopes)],
       secretHash: minted.secretHash,
       expiresAt,
       createdWithMfa: withMfa,
     });
-    await deps.audit.append(trx, {
-      action: 'api_key.create',
-      actor: actorOf(principal),
+    // The row belongs to the key's org when it is bound to one.
+    const audit = input.orgId !== undefined ? ctx.audit.inOrg(input.orgId) : ctx.audit;
+    await audit.record(trx, 'api_key.create', {
       target: { type: 'api_key', id: minted.id },
-      orgId: input.orgId,
-      outcome: 'success',
-      ip: ctx.ip,
-      requestId: ctx.requestId,
       details: { scopes: input.scopes, expiresAt: input.expiresAt },
     });
   });
@@ -102,24 +70,16 @@ export async function createApiKey(
   return { key: minted.key, apiKey: toApiKeyInfo(row) };
 }
 
-export async function listApiKeys(ctx: Authed): Promise<{ apiKeys: ApiKeyInfo[] }> {
+export async function listApiKeys(ctx: ApiKeyContext): Promise<{ apiKeys: ApiKeyInfo[] }> {
   return { apiKeys: (await listUserKeys(ctx.deps.db, ctx.principal.userId)).map(toApiKeyInfo) };
 }
 
 /** Revokes the key at once; its live access tokens stop too (see oauth/token-revocations.ts). */
-export async function revokeApiKey(ctx: Authed, id: string): Promise<Ok> {
+export async function revokeApiKey(ctx: ApiKeyContext, id: string): Promise<Ok> {
   const { deps, principal } = ctx;
   await deps.db.transaction().execute(async (trx) => {
-    if (!(await revokeUserKey(trx, principal.userId, id)))
-      throw new AppError('NOT_FOUND', { message: 'No such API key' });
-    await deps.audit.append(trx, {
-      action: 'api_key.revoke',
-      actor: actorOf(principal),
-      target: { type: 'api_key', id },
-      outcome: 'success',
-      ip: ctx.ip,
-      requestId: ctx.requestId,
-    });
+    if (!(await revokeUserKey(trx, principal.userId, id))) throw NOT_FOUND();
+    await ctx.audit.record(trx, 'api_key.revoke', { target: { type: 'api_key', id } });
   });
   // Its live JWTs stop here at once and on every instance through the revocation bus.
   await deps.tokenRevocations?.keysRevoked([id]);
@@ -133,41 +93,30 @@ export async function revokeApiKey(ctx: Authed, id: string): Promise<Ok> {
  * than themselves (a former admin cannot rotate their old admin key).
  */
 export async function rotateApiKey(
-  ctx: Authed,
+  ctx: ApiKeyContext,
   id: string,
   graceSeconds: number,
-): Promise<{ key: string; apiKey: ApiKeyInfo }> {
+): Promise<MintedKey> {
   const { deps, principal } = ctx;
   const minted = mintApiKey(id);
   const graceUntil = new Date(Date.now() + graceSeconds * 1000);
+  const withMfa = passedMfa(principal);
   const row = await deps.db.transaction().execute(async (trx) => {
     const target = await findUserKey(trx, principal.userId, id);
-    if (!target || target.revoked_at !== null)
-      throw new AppError('NOT_FOUND', { message: 'No such API key' });
-    await assertWithinCallerGrant(
+    if (!target || target.revoked_at !== null) throw NOT_FOUND();
+    const key = { scopes: target.scopes, orgId: target.org_id };
+    await assertWithinCallerGrant(trx, principal, key, withMfa);
+    const rotated = await rotateUserKey(
       trx,
-      principal,
-      { scopes: target.scopes, orgId: target.org_id },
-      passedMfa(principal),
+      principal.userId,
+      id,
+      minted.secretHash,
+      graceUntil,
+      withMfa,
     );
-    if (
-      !(await rotateUserKey(
-        trx,
-        principal.userId,
-        id,
-        minted.secretHash,
-        graceUntil,
-        passedMfa(principal),
-      ))
-    )
-      throw new AppError('NOT_FOUND', { message: 'No such API key' });
-    await deps.audit.append(trx, {
-      action: 'api_key.rotate',
-      actor: actorOf(principal),
+    if (!rotated) throw NOT_FOUND();
+    await ctx.audit.record(trx, 'api_key.rotate', {
       target: { type: 'api_key', id },
-      outcome: 'success',
-      ip: ctx.ip,
-      requestId: ctx.requestId,
       details: { graceSeconds },
     });
     return findUserKey(trx, principal.userId, id);

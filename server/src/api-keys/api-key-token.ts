@@ -36,7 +36,10 @@ export function mintApiKey(id?: string): MintedApiKey {
   return { id: keyId, key: formatApiKey(keyId, secret), secretHash: sha256(secret) };
 }
 
-/** The id and secret hash of a well-formed key with a valid checksum; undefined otherwise (no database read needed to refuse). */
+/**
+ * The id and secret hash of a well-formed key with a valid checksum;
+ * undefined otherwise (no database read needed to refuse).
+ */
 export function parseApiKey(key: string): { id: string; secretHash: Buffer } | undefined {
   const m = SHAPE.exec(key);
   if (!m) return undefined;

@@ -49,7 +49,8 @@ export const apiKeysRouter = router({
       returnsSecret: true,
       requireVerifiedEmail: true,
       summary:
-        'New secret for a key within your own permissions; the old one works for a grace period (≤ 7 days)',
+        'New secret for a key within your own permissions; ' +
+        'the old one works for a grace period (≤ 7 days)',
     })
     .input(RotateApiKeyInput)
     .output(CreatedApiKey)

@@ -1,7 +1,8 @@
 import type { SignedIn } from '@gatehouse/shared';
 import type { Context } from '../pipeline/context';
 import { serializeSessionCookie } from '../sessions/session-cookie';
-import { publicUserFromRow, toSessionInfo } from './public-user';
+import { publicUserFromRow } from './public-user';
+import { toSessionInfo } from '../sessions/to-session-info';
 import type { UserRow } from './user-queries';
 
 /**

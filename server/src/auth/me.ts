@@ -2,7 +2,8 @@ import type { Me } from '@gatehouse/shared';
 import { AppError } from '../pipeline/app-error';
 import type { Context } from '../pipeline/context';
 import type { Principal } from '../pipeline/principal';
-import { publicUserFromRow, toPublicUser, toSessionInfo } from './public-user';
+import { publicUserFromRow, toPublicUser } from './public-user';
+import { toSessionInfo } from '../sessions/to-session-info';
 import type { ValidatedSession } from '../sessions/session-service';
 import { findUserById } from './user-queries';
 

@@ -1,5 +1,4 @@
-import type { PublicUser, SessionInfo } from '@gatehouse/shared';
-import type { SessionListItem } from '../sessions/session-service';
+import type { PublicUser } from '@gatehouse/shared';
 
 /** The user as callers may see it: never the password hash. */
 export function toPublicUser(u: {
@@ -41,17 +40,4 @@ export function publicUserFromRow(row: {
     mfaEnabled: row.mfa_enabled_at !== null,
     createdAt: new Date(row.created_at),
   });
-}
-
-export function toSessionInfo(s: SessionListItem, currentId: string | undefined): SessionInfo {
-  return {
-    id: s.id,
-    createdAt: s.createdAt.toISOString(),
-    lastUsedAt: s.lastUsedAt.toISOString(),
-    expiresAt: s.expiresAt.toISOString(),
-    ip: s.ip,
-    userAgent: s.userAgent,
-    authLevel: s.authLevel,
-    current: s.id === currentId,
-  };
 }

@@ -1,12 +1,15 @@
+import type { AppDeps } from '../app-deps';
 import type { ExposedCredentialRevoker } from '../http/credential-over-plain-http';
 import type { AuditSink } from '../pipeline/audit-sink';
-import type { AppDeps } from '../app-deps';
-import type { SessionService } from './session-service';
+import type { SessionService } from './session-types';
 
 /**
- * Revokes a session whose cookie crossed the network in clear text (it
- * reached the plain-HTTP listener), and audits it. Other credential kinds
- * are left to their own revokers.
+ * Revokes a session whose cookie crossed the network in clear text (over
+ * plain HTTP or in a URL), and audits it as the system's act. Other
+ * credential kinds are left to their own revokers. It runs at the front
+ * door, before any context, principal or `ctx.audit` exists (an exposed
+ * credential is never authenticated), so it writes to the audit sink
+ * directly with the system actor.
  */
 export function createExposedSessionRevoker(deps: {
   sessions: SessionService;

@@ -2,7 +2,7 @@ import type { Authenticator } from '../pipeline/authenticator';
 import { permissionsOfRole } from '../pipeline/global-roles';
 import type { Principal } from '../pipeline/principal';
 import { readSessionCookie } from './session-cookie';
-import type { SessionService, ValidatedSession } from './session-service';
+import type { SessionService, ValidatedSession } from './session-types';
 
 /** The principal a valid session stands for. */
 export function sessionPrincipal(session: ValidatedSession): Principal {
@@ -17,7 +17,7 @@ export function sessionPrincipal(session: ValidatedSession): Principal {
     sessionId: session.id,
     apiKeyId: undefined,
     orgId: undefined,
-    // A second factor since turned off no longer counts (an org that requires MFA refuses the session).
+    // A second factor since turned off no longer counts (an org requiring MFA refuses the session).
     authLevel: session.user.mfaEnabled ? session.authLevel : 'password',
     reauthenticatedAt: session.reauthenticatedAt,
   };

@@ -1,20 +1,42 @@
-import type { DeleteResult, Kysely, Selectable, Transaction, UpdateResult } from 'kysely';
-import type { Database, SessionsTable, UsersTable } from '../db/database';
+import type { DeleteResult, Kysely, Transaction, UpdateResult } from 'kysely';
+import type { Database } from '../db/database';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** A session and its user, for authentication (`user_created_at` is the user's `created_at`). */
-export type SessionWithUserRow = Selectable<SessionsTable> &
-  Pick<
-    Selectable<UsersTable>,
-    'email' | 'name' | 'role' | 'email_verified_at' | 'locked_at' | 'mfa_enabled_at'
-  > & { user_created_at: Date };
+/** A session as its owner may list it (no secret). */
+export interface SessionRow {
+  readonly id: string;
+  readonly created_at: Date;
+  readonly last_used_at: Date;
+  readonly expires_at: Date;
+  readonly ip: string | null;
+  readonly user_agent: string | null;
+  readonly auth_level: 'password' | 'mfa';
+}
 
-/** What a user may see of a session (no secret hash). */
-export type SessionInfoRow = Pick<
-  Selectable<SessionsTable>,
-  'id' | 'created_at' | 'last_used_at' | 'expires_at' | 'ip' | 'user_agent' | 'auth_level'
->;
+/** A session with its secret's hash and its user, as validation reads it. */
+export interface SessionWithUserRow extends SessionRow {
+  readonly secret_hash: Uint8Array;
+  readonly user_id: string;
+  readonly reauthenticated_at: Date;
+  readonly email: string;
+  readonly name: string | null;
+  readonly role: 'user' | 'admin';
+  readonly email_verified_at: Date | null;
+  readonly locked_at: Date | null;
+  readonly mfa_enabled_at: Date | null;
+  readonly user_created_at: Date;
+}
+
+const SESSION_COLUMNS = [
+  'id',
+  'created_at',
+  'last_used_at',
+  'expires_at',
+  'ip',
+  'user_agent',
+  'auth_level',
+] as const;
 
 /** The session and its user in one indexed query (primary key join). */
 export function findSessionWithUser(db: Db, id: string): Promise<SessionWithUserRow | undefined> {
@@ -56,7 +78,7 @@ export function insertSession(
     ip: string | null;
     userAgent: string | null;
   },
-): Promise<SessionInfoRow> {
+): Promise<SessionRow> {
   return db
     .insertInto('sessions')
     .values({
@@ -70,7 +92,7 @@ export function insertSession(
       ip: row.ip,
       user_agent: row.userAgent,
     })
-    .returning(['id', 'created_at', 'last_used_at', 'expires_at', 'ip', 'user_agent', 'auth_level'])
+    .returning(SESSION_COLUMNS)
     .executeTakeFirstOrThrow();
 }
 
@@ -103,10 +125,10 @@ export async function deleteUserSessions(
   return rows.map((r) => r.id);
 }
 
-export function listUserSessions(db: Db, userId: string, now: Date): Promise<SessionInfoRow[]> {
+export function listUserSessions(db: Db, userId: string, now: Date): Promise<SessionRow[]> {
   return db
     .selectFrom('sessions')
-    .select(['id', 'created_at', 'last_used_at', 'expires_at', 'ip', 'user_agent', 'auth_level'])
+    .select(SESSION_COLUMNS)
     .where('user_id', '=', userId)
     .where('expires_at', '>', now)
     .orderBy('created_at', 'desc')

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { IsoDate } from './common';
 import { newPasswordSchema, passwordContainsEmailName, PresentedPassword } from './password';
+import { SessionInfo } from './sessions';
 
 /** An email address: trimmed, lower-cased, at most 254 characters. */
 export const Email = z.string().trim().toLowerCase().max(254).pipe(z.email());
@@ -52,18 +53,6 @@ export const PublicUser = z.strictObject({
   createdAt: IsoDate,
 });
 export type PublicUser = z.infer<typeof PublicUser>;
-
-export const SessionInfo = z.strictObject({
-  id: z.string(),
-  createdAt: IsoDate,
-  lastUsedAt: IsoDate,
-  expiresAt: IsoDate,
-  ip: z.string().nullable(),
-  userAgent: z.string().nullable(),
-  authLevel: z.enum(['password', 'mfa']),
-  current: z.boolean(),
-});
-export type SessionInfo = z.infer<typeof SessionInfo>;
 
 /** Signed in, or (MFA enabled) a short-lived challenge for `auth.verifyMfa`. */
 export const SignInResult = z.discriminatedUnion('status', [
@@ -133,6 +122,3 @@ export type BootstrapAdminInput = z.infer<typeof BootstrapAdminInput>;
  */
 export const BootstrapAdminResult = z.strictObject({ user: PublicUser, promoted: z.boolean() });
 export type BootstrapAdminResult = z.infer<typeof BootstrapAdminResult>;
-
-export const SessionRef = z.strictObject({ id: z.string().min(1).max(64) });
-export const SessionList = z.strictObject({ sessions: z.array(SessionInfo) });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IsoDate } from './common';
 
 /**
  * The closed list of events an endpoint may subscribe to. Each is one
@@ -19,7 +20,6 @@ export const WEBHOOK_EVENT_TYPES = [
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
-const IsoDate = z.iso.datetime();
 const EventType = z.enum(WEBHOOK_EVENT_TYPES);
 /** Scheme and host rules are checked by the server (https in production, SSRF ranges). */
 const EndpointUrl = z.string().trim().min(1).max(2048);

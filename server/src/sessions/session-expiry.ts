@@ -1,0 +1,13 @@
+/**
+ * When a session stops working: the earlier of its absolute expiry (set at
+ * sign-in) and its idle expiry (`idleMs` after its last recorded use). The
+ * one place the rule lives; creating, validating and listing all ask here.
+ */
+export function sessionExpiresAt(
+  row: { readonly last_used_at: Date; readonly expires_at: Date },
+  idleMs: number,
+): Date {
+  const absolute = new Date(row.expires_at);
+  const idle = new Date(new Date(row.last_used_at).getTime() + idleMs);
+  return idle < absolute ? idle : absolute;
+}

@@ -1,0 +1,40 @@
+import { sessionExpiresAt } from './session-expiry';
+import type { SessionRow, SessionWithUserRow } from './session-queries';
+import type { SessionListItem, ValidatedSession } from './session-types';
+
+/** A session row as its owner's list shows it. */
+export function toSessionListItem(row: SessionRow, idleMs: number): SessionListItem {
+  return {
+    id: row.id,
+    createdAt: new Date(row.created_at),
+    lastUsedAt: new Date(row.last_used_at),
+    expiresAt: sessionExpiresAt(row, idleMs),
+    ip: row.ip,
+    userAgent: row.user_agent,
+    authLevel: row.auth_level,
+  };
+}
+
+/** A validated session and its user, from the row validation reads. */
+export function toValidatedSession(row: SessionWithUserRow, idleMs: number): ValidatedSession {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    authLevel: row.auth_level,
+    createdAt: new Date(row.created_at),
+    lastUsedAt: new Date(row.last_used_at),
+    reauthenticatedAt: new Date(row.reauthenticated_at),
+    expiresAt: sessionExpiresAt(row, idleMs),
+    ip: row.ip,
+    userAgent: row.user_agent,
+    user: {
+      id: row.user_id,
+      email: row.email,
+      name: row.name,
+      role: row.role,
+      emailVerified: row.email_verified_at !== null,
+      mfaEnabled: row.mfa_enabled_at !== null,
+      createdAt: new Date(row.user_created_at),
+    },
+  };
+}
