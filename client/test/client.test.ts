@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../test/support/test-app';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../../test/support/use-test-app';
 import { DATABASE_KINDS } from '../../test/support/test-env';
 import {
   createGatehouseClient,
@@ -21,11 +21,7 @@ async function gatehouseRejection(promise: Promise<unknown>): Promise<GatehouseE
 }
 
 describe.each(DATABASE_KINDS)('client SDK against the real server (%s)', (kind) => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp(kind);
-  });
-  afterAll(async () => t?.close());
+  const t = useTestApp({ kind });
 
   /** A client whose fetch records every URL it sends. */
   function recordingClient(): { client: ReturnType<typeof createGatehouseClient>; urls: string[] } {

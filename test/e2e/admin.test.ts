@@ -1,20 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listProcedures } from '../../server/src/pipeline/assert-procedure-policies';
 import { appRouter } from '../../server/src/app-router';
 import { signInUser, TEST_PASSWORD } from '../support/sign-in-user';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 import { DATABASE_KINDS } from '../support/test-env';
 import { createTestClient, refusal } from '../support/trpc-test-client';
 
 describe.each(DATABASE_KINDS)('admin procedures (%s)', (kind) => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp(kind, {
-      RATE_LIMIT_AUTH_PER_MINUTE: '10000',
-      RATE_LIMIT_ADMIN_PER_MINUTE: '10000',
-    });
-  });
-  afterAll(async () => t?.close());
+  const t = useTestApp({ kind });
   const db = () => t.database.handle.db;
 
   it('refuses every admin.* procedure to a member with 403, and to anonymous callers with 401', async () => {

@@ -1,30 +1,27 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createMailCapture, tokenFromMail, type MailCapture } from '../support/mail-capture';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 import { DATABASE_KINDS } from '../support/test-env';
 import { createTestClient, refusal } from '../support/trpc-test-client';
 
 const PASSWORD = 'correct horse battery staple 42';
 
 describe.each(DATABASE_KINDS)('identity over HTTP (%s)', (kind) => {
-  let t: TestApp;
   let mail: MailCapture;
   beforeAll(async () => {
     mail = createMailCapture();
-    // Generous request budgets: this file makes many auth calls from one address on purpose.
-    t = await startTestApp(
-      kind,
-      {
-        LOGIN_MAX_FAILURES_PER_ACCOUNT: '3',
-        LOGIN_LOCKOUT_SECONDS: '2',
-        RATE_LIMIT_AUTH_PER_MINUTE: '10000',
-        PASSWORD_RESET_PER_IP_PER_HOUR: '1000',
-      },
-      { mailTransport: mail },
-    );
   });
-  afterAll(async () => t?.close());
+  // useTestApp's generous request budgets: this file makes many auth calls from one address.
+  const t = useTestApp(() => ({
+    kind,
+    env: {
+      LOGIN_MAX_FAILURES_PER_ACCOUNT: '3',
+      LOGIN_LOCKOUT_SECONDS: '2',
+      PASSWORD_RESET_PER_IP_PER_HOUR: '1000',
+    },
+    mailTransport: mail,
+  }));
 
   const db = () => t.database.handle.db;
 

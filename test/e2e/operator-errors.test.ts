@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, runCli, spawnServer, type SpawnedServer } from '../support/spawn-server';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 import { createTestClient, refusal } from '../support/trpc-test-client';
 
 /** A stack frame as Node prints it. */
@@ -212,11 +212,7 @@ describe('operator errors: one sentence with the fix, no stack', () => {
 });
 
 describe('PASSWORD_TOO_SHORT over the API names the minimum', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp('pglite', { PASSWORD_MIN_LENGTH: '20' });
-  });
-  afterAll(async () => t?.close());
+  const t = useTestApp({ env: { PASSWORD_MIN_LENGTH: '20' } });
 
   it('for a password under the old schema floor and one above it', async () => {
     const { trpc } = createTestClient(t.url);

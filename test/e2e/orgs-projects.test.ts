@@ -1,26 +1,20 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createMailCapture, tokenFromMail, type MailCapture } from '../support/mail-capture';
 import { signInUser } from '../support/sign-in-user';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 import { DATABASE_KINDS } from '../support/test-env';
 import { refusal } from '../support/trpc-test-client';
 import { memberOf, twoOrgs } from '../support/two-orgs';
 
 describe.each(DATABASE_KINDS)('organizations and projects (%s)', (kind) => {
-  let t: TestApp;
   let mail: MailCapture;
   const tokenFor = async (email: string): Promise<string> =>
     tokenFromMail(await mail.waitFor(email, /invited/));
   beforeAll(async () => {
     mail = createMailCapture();
-    t = await startTestApp(
-      kind,
-      { RATE_LIMIT_AUTH_PER_MINUTE: '10000', RATE_LIMIT_WRITE_PER_MINUTE: '10000' },
-      { mailTransport: mail },
-    );
   });
-  afterAll(async () => t?.close());
+  const t = useTestApp(() => ({ kind, mailTransport: mail }));
   const db = () => t.database.handle.db;
 
   it('creates an org with the caller as owner, lists only mine', async () => {

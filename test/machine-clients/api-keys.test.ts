@@ -2,12 +2,12 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createApiKeyAuthenticator } from '../../server/src/api-keys/api-key-authenticator';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import { formatApiKey, mintApiKey, parseApiKey } from '../../server/src/api-keys/api-key-token';
 import { signInUser } from '../support/sign-in-user';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 import { DATABASE_KINDS } from '../support/test-env';
 import { refusal } from '../support/trpc-test-client';
 import { twoOrgs, type TwoOrgs } from '../support/two-orgs';
@@ -48,16 +48,11 @@ describe('API key format', () => {
 });
 
 describe.each(DATABASE_KINDS)('API keys over HTTP (%s)', (kind) => {
-  let t: TestApp;
   let cast: TwoOrgs;
+  const t = useTestApp({ kind });
   beforeAll(async () => {
-    t = await startTestApp(kind, {
-      RATE_LIMIT_AUTH_PER_MINUTE: '10000',
-      RATE_LIMIT_IP_PER_MINUTE: '100000',
-    });
     cast = await twoOrgs(t, 'keys');
   });
-  afterAll(async () => t?.close());
   const db = () => t.database.handle.db;
   const call = (
     path: string,

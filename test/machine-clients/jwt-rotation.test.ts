@@ -6,13 +6,13 @@ import {
   SignJWT,
   type JSONWebKeySet,
 } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createKeyRing } from '../../server/src/crypto/key-ring';
 import { ENCRYPTED_COLUMNS } from '../../server/src/crypto/encrypted-columns';
 import { reencryptColumns } from '../../server/src/crypto/reencrypt-columns';
 import { loadSigningKeys, rotateSigningKey } from '../../server/src/oauth/signing-keys';
 import { runCli } from '../support/spawn-server';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 import { DATABASE_KINDS } from '../support/test-env';
 import { twoOrgs, type TwoOrgs } from '../support/two-orgs';
 
@@ -22,14 +22,10 @@ import { twoOrgs, type TwoOrgs } from '../support/two-orgs';
  * its tokens live, and the sealed private keys survive `keys reencrypt`.
  */
 describe.each(DATABASE_KINDS)('JWT signing key rotation (%s)', (kind) => {
-  let t: TestApp;
   let cast: TwoOrgs;
   let client: { id: string; key: string };
+  const t = useTestApp({ kind });
   beforeAll(async () => {
-    t = await startTestApp(kind, {
-      RATE_LIMIT_AUTH_PER_MINUTE: '10000',
-      RATE_LIMIT_IP_PER_MINUTE: '100000',
-    });
     cast = await twoOrgs(t, 'rotation');
     const created = await cast.alice.trpc.apiKeys.create.mutate({
       name: 'svc',
@@ -39,7 +35,6 @@ describe.each(DATABASE_KINDS)('JWT signing key rotation (%s)', (kind) => {
     });
     client = { id: created.apiKey.id, key: created.key };
   });
-  afterAll(async () => t?.close());
 
   const ring = () => createKeyRing(t.config.encryptionKeys);
   const keysEnv = (keys: readonly { id: string; key: Buffer }[]) =>

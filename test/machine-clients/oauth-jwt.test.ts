@@ -8,24 +8,20 @@ import {
   SignJWT,
   type JSONWebKeySet,
 } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createGatehouseClient } from '@gatehouse/client';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 import { DATABASE_KINDS } from '../support/test-env';
 import { twoOrgs, type TwoOrgs } from '../support/two-orgs';
 
 const run = promisify(execFile);
 
 describe.each(DATABASE_KINDS)('OAuth client credentials and JWT access tokens (%s)', (kind) => {
-  let t: TestApp;
   let cast: TwoOrgs;
   let key: string;
   let keyId: string;
+  const t = useTestApp({ kind });
   beforeAll(async () => {
-    t = await startTestApp(kind, {
-      RATE_LIMIT_AUTH_PER_MINUTE: '10000',
-      RATE_LIMIT_IP_PER_MINUTE: '100000',
-    });
     cast = await twoOrgs(t, 'jwt');
     const created = await cast.alice.trpc.apiKeys.create.mutate({
       name: 'ci',
@@ -36,7 +32,6 @@ describe.each(DATABASE_KINDS)('OAuth client credentials and JWT access tokens (%
     key = created.key;
     keyId = created.apiKey.id;
   });
-  afterAll(async () => t?.close());
 
   const token = (body: Record<string, string>, headers: Record<string, string> = {}) =>
     fetch(`${t.url}/oauth/token`, {

@@ -2,9 +2,9 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { IN_CI } from '../support/test-env';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../support/spawn-server';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -19,11 +19,7 @@ const CHROMIUM_ARGS = [
 ];
 
 describe('GET /docs', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp('pglite');
-  });
-  afterAll(async () => t?.close());
+  const t = useTestApp();
 
   it('serves the page and its assets from this server, with a CSP relaxed for them alone', async () => {
     const page = await fetch(`${t.url}/docs`);

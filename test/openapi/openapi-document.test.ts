@@ -1,12 +1,12 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { REASONS } from '@gatehouse/shared';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { fromJSONSchema } from 'zod';
 import { appRouter } from '../../server/src/app-router';
 import { reasonStatus } from '../../server/src/http/trpc-error-body';
 import { listProcedures } from '../../server/src/pipeline/assert-procedure-policies';
 import { mailCaptureOf, tokenFromMail, type MailCapture } from '../support/mail-capture';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 
 type Json = Record<string, unknown>;
 interface Media {
@@ -32,19 +32,17 @@ interface Doc {
 }
 
 describe('the OpenAPI document', () => {
-  let t: TestApp;
   let doc: Doc;
   /** The same document with every $ref resolved: what a generator works from. */
   let resolved: Doc;
+  const t = useTestApp();
   beforeAll(async () => {
-    t = await startTestApp('pglite', { RATE_LIMIT_AUTH_PER_MINUTE: '10000' });
     const res = await fetch(`${t.url}/openapi.json`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/json');
     doc = (await res.json()) as Doc;
     resolved = (await SwaggerParser.dereference(structuredClone(doc) as never)) as unknown as Doc;
   });
-  afterAll(async () => t?.close());
 
   it('is served at /openapi.json and validates as OpenAPI 3.1', async () => {
     expect(doc.openapi).toBe('3.1.0');

@@ -1,24 +1,19 @@
 import { createGatehouseClient } from '@gatehouse/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { canonicalJson } from '../../server/src/audit/canonical-json';
 import { purgeExpiredIdempotencyKeys } from '../../server/src/idempotency/purge-expired-idempotency-keys';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 import { DATABASE_KINDS } from '../support/test-env';
 import { twoOrgs, type TwoOrgs } from '../support/two-orgs';
 
 describe.each(DATABASE_KINDS)('Idempotency-Key on mutations (%s)', (kind) => {
-  let t: TestApp;
   let cast: TwoOrgs;
+  const t = useTestApp({ kind });
   beforeAll(async () => {
-    t = await startTestApp(kind, {
-      RATE_LIMIT_AUTH_PER_MINUTE: '10000',
-      RATE_LIMIT_WRITE_PER_MINUTE: '10000',
-    });
     cast = await twoOrgs(t, 'idem');
   });
-  afterAll(async () => t?.close());
 
   const create = (key: string, name: string) =>
     cast.alice.jar.fetch(`${t.url}/trpc/projects.create`, {

@@ -1,19 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sweepRetention } from '../../server/src/db/retention-sweep';
 import { purgeExpiredSessions } from '../../server/src/sessions/purge-expired-sessions';
 import { signInUser } from '../support/sign-in-user';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 import { DATABASE_KINDS } from '../support/test-env';
 
 describe.each(DATABASE_KINDS)('retention sweep (%s)', (kind) => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp(kind, { RATE_LIMIT_AUTH_PER_MINUTE: '10000' });
-  });
-  afterAll(async () => t?.close());
+  const t = useTestApp({ kind });
 
   const db = () => t.database.handle.db;
   const session = async (userId: string, id: string, expiresIn: string) =>

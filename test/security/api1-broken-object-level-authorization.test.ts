@@ -1,18 +1,16 @@
 // OWASP API1:2023 Broken Object Level Authorization — another tenant's ids.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/use-test-app';
 import { DATABASE_KINDS } from '../support/test-env';
 import { refusal } from '../support/trpc-test-client';
 import { twoOrgs, type TwoOrgs } from '../support/two-orgs';
 
 describe.each(DATABASE_KINDS)('API1 broken object level authorization (%s)', (kind) => {
-  let t: TestApp;
   let cast: TwoOrgs;
+  const t = useTestApp({ kind });
   beforeAll(async () => {
-    t = await startTestApp(kind, { RATE_LIMIT_AUTH_PER_MINUTE: '10000' });
     cast = await twoOrgs(t, 'bola');
   });
-  afterAll(async () => t?.close());
 
   const snapshot = async () =>
     t.database.handle.db.selectFrom('projects').selectAll().orderBy('id').execute();

@@ -1,20 +1,15 @@
 // OWASP API2:2023 Broken Authentication — forged, tampered, replayed and leaked credentials.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { signInUser } from '../support/sign-in-user';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 import { DATABASE_KINDS } from '../support/test-env';
 import { refusal } from '../support/trpc-test-client';
 
 describe.each(DATABASE_KINDS)('API2 broken authentication (%s)', (kind) => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp(kind, {
-      RATE_LIMIT_AUTH_PER_MINUTE: '10000',
-      LOGIN_MAX_FAILURES_PER_ACCOUNT: '3',
-      LOGIN_LOCKOUT_SECONDS: '60',
-    });
+  const t = useTestApp({
+    kind,
+    env: { LOGIN_MAX_FAILURES_PER_ACCOUNT: '3', LOGIN_LOCKOUT_SECONDS: '60' },
   });
-  afterAll(async () => t?.close());
 
   const me = (cookie: string) => fetch(`${t.url}/trpc/auth.me`, { headers: { cookie } });
 

@@ -1,9 +1,9 @@
 // OWASP API3:2023 Broken Object Property Level Authorization — mass assignment and excessive data exposure.
 import { toJSONSchema } from 'zod';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { appRouter } from '../../server/src/app-router';
 import { listProcedures } from '../../server/src/pipeline/assert-procedure-policies';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 import { DATABASE_KINDS } from '../support/test-env';
 import { refusal } from '../support/trpc-test-client';
 import { twoOrgs, type TwoOrgs } from '../support/two-orgs';
@@ -85,13 +85,11 @@ describe('API3: no output schema can carry a secret', () => {
 });
 
 describe.each(DATABASE_KINDS)('API3: mass assignment over HTTP (%s)', (kind) => {
-  let t: TestApp;
   let cast: TwoOrgs;
+  const t = useTestApp({ kind });
   beforeAll(async () => {
-    t = await startTestApp(kind, { RATE_LIMIT_AUTH_PER_MINUTE: '10000' });
     cast = await twoOrgs(t, 'mass');
   });
-  afterAll(async () => t?.close());
 
   it('refuses role, ownerId, orgId and version inside a project update, and changes nothing', async () => {
     const { alice, orgA, orgB, projectA } = cast;

@@ -1,22 +1,17 @@
 // OWASP API4:2023 Unrestricted Resource Consumption — batches, bodies, pages, request rates.
 import { connect, type Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/use-test-app';
 import { DATABASE_KINDS } from '../support/test-env';
 import { refusal } from '../support/trpc-test-client';
 import { twoOrgs, type TwoOrgs } from '../support/two-orgs';
 
 describe('API4 unrestricted resource consumption', () => {
-  let t: TestApp;
   let cast: TwoOrgs;
+  const t = useTestApp({ env: { RATE_LIMIT_IP_PER_MINUTE: '200' } });
   beforeAll(async () => {
-    t = await startTestApp('pglite', {
-      RATE_LIMIT_AUTH_PER_MINUTE: '10000',
-      RATE_LIMIT_IP_PER_MINUTE: '200',
-    });
     cast = await twoOrgs(t, 'api4');
   });
-  afterAll(async () => t?.close());
   const reason = async (res: Response) =>
     ((await res.json()) as { error: { data: { reason: string } } }).error.data.reason;
 
@@ -60,17 +55,15 @@ describe('API4 unrestricted resource consumption', () => {
 describe.each(DATABASE_KINDS)(
   'API4 unrestricted resource consumption: a sign-in flood (%s)',
   (kind) => {
-    let t: TestApp;
-    beforeAll(async () => {
-      t = await startTestApp(kind, {
+    const t = useTestApp({
+      kind,
+      env: {
         ARGON2_CONCURRENCY: '1',
-        RATE_LIMIT_AUTH_PER_MINUTE: '10000',
         LOGIN_MAX_FAILURES_PER_IP: '10000',
         LOGIN_MAX_FAILURES_PER_ACCOUNT: '10000',
         METRICS_TOKEN: METRICS_TOKEN,
-      });
+      },
     });
-    afterAll(async () => t?.close());
     const audited = async () =>
       (
         await t.database.handle.db

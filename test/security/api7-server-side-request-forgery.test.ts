@@ -1,24 +1,21 @@
 // OWASP API7:2023 Server Side Request Forgery — the server never builds outbound URLs or links from request data.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { appRouter } from '../../server/src/app-router';
 import { listProcedures } from '../../server/src/pipeline/assert-procedure-policies';
 import { toJSONSchema } from 'zod';
 import { createMailCapture, type MailCapture } from '../support/mail-capture';
 import { signInUser } from '../support/sign-in-user';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 
 describe('API7 server-side request forgery', () => {
-  let t: TestApp;
   let mail: MailCapture;
   beforeAll(async () => {
     mail = createMailCapture();
-    t = await startTestApp(
-      'pglite',
-      { RATE_LIMIT_AUTH_PER_MINUTE: '10000', PUBLIC_URL: 'https://app.example.com' },
-      { mailTransport: mail },
-    );
   });
-  afterAll(async () => t?.close());
+  const t = useTestApp(() => ({
+    env: { PUBLIC_URL: 'https://app.example.com' },
+    mailTransport: mail,
+  }));
 
   it('no procedure takes a URL, host or callback to fetch', () => {
     const suspicious: string[] = [];

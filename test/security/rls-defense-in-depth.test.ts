@@ -15,7 +15,8 @@ import { router } from '../../server/src/pipeline/trpc';
 import { projectsRouter } from '../../server/src/projects/projects-router';
 import { createMailCapture, registerMailCapture } from '../support/mail-capture';
 import { signInUser } from '../support/sign-in-user';
-import { startTestApp, testConfig, type TestApp } from '../support/test-app';
+import { testConfig, type TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 import { migrateToLatest } from '../../server/src/db/migrator';
 import {
   createPostgresDatabase,
@@ -26,13 +27,11 @@ import { DATABASE_KINDS, TEST_DATABASE_URL } from '../support/test-env';
 import { twoOrgs, type TwoOrgs } from '../support/two-orgs';
 
 describe.each(DATABASE_KINDS)('row-level security (%s)', (kind) => {
-  let t: TestApp;
   let cast: TwoOrgs;
+  const t = useTestApp({ kind });
   beforeAll(async () => {
-    t = await startTestApp(kind, { RATE_LIMIT_AUTH_PER_MINUTE: '10000' });
     cast = await twoOrgs(t, 'rls');
   });
-  afterAll(async () => t?.close());
 
   it('a deliberately unscoped SELECT * FROM projects in A’s context returns only A’s tenants’ rows', async () => {
     const db = t.database.handle.db;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { AnyRouter } from '@trpc/server';
 import pino from 'pino';
 import { loadConfig, type Config } from '../../server/src/config';
 import { createApp, type App } from '../../server/src/create-app';
@@ -49,7 +50,7 @@ export function testConfig(overrides: Record<string, string | undefined> = {}): 
 export async function startTestApp(
   kind: DatabaseKind,
   overrides: Record<string, string | undefined> = {},
-  extra: { mailTransport?: MailTransport } = {},
+  extra: { mailTransport?: MailTransport; router?: AnyRouter } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase(kind);
   const config = testConfig(overrides);
@@ -65,6 +66,7 @@ export async function startTestApp(
     log: pino({ level: 'silent' }),
     database: database.handle,
     ...(mailTransport ? { mailTransport } : {}),
+    ...(extra.router ? { router: extra.router } : {}),
   });
   const address = await app.listen();
   const url = `http://127.0.0.1:${address.port}`;

@@ -9,7 +9,7 @@ import { appRouter } from '../../src/app-router';
 import { createRequestHandler } from '../../src/http/create-request-handler';
 import { createTrpcEndpoint } from '../../src/http/trpc-endpoint';
 import { signInUser } from '../../../test/support/sign-in-user';
-import { startTestApp, type TestApp } from '../../../test/support/test-app';
+import { useTestApp } from '../../../test/support/use-test-app';
 import { DATABASE_KINDS } from '../../../test/support/test-env';
 
 /**
@@ -19,7 +19,6 @@ import { DATABASE_KINDS } from '../../../test/support/test-env';
  * throws and is counted.
  */
 describe.each(DATABASE_KINDS)('refused before any database read (%s)', (kind) => {
-  let t: TestApp;
   let server: http.Server;
   let url: string;
   let realKey: { key: string; id: string };
@@ -34,11 +33,8 @@ describe.each(DATABASE_KINDS)('refused before any database read (%s)', (kind) =>
     },
   ) as never;
 
+  const t = useTestApp({ kind });
   beforeAll(async () => {
-    t = await startTestApp(kind, {
-      RATE_LIMIT_IP_PER_MINUTE: '100000',
-      RATE_LIMIT_AUTH_PER_MINUTE: '10000',
-    });
     const user = await signInUser(t.url, `no-db-${kind}@example.com`);
     const created = await user.trpc.apiKeys.create.mutate({
       name: 'leaked',
@@ -69,7 +65,6 @@ describe.each(DATABASE_KINDS)('refused before any database read (%s)', (kind) =>
   });
   afterAll(async () => {
     await new Promise((resolve) => server?.close(resolve));
-    await t?.close();
   });
   beforeEach(() => {
     touched.length = 0;

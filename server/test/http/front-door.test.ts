@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { publicProcedure } from '../../src/pipeline/procedure';
 import { router } from '../../src/pipeline/trpc';
 import { appRouter } from '../../src/app-router';
-import { startTestApp, type TestApp } from '../../../test/support/test-app';
+import { findPolicyProblems } from '../../src/pipeline/assert-procedure-policies';
+import { useTestApp } from '../../../test/support/use-test-app';
 
 interface ErrorEnvelope {
   error: {
@@ -13,11 +14,7 @@ interface ErrorEnvelope {
 }
 
 describe('HTTP front door', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp('pglite', { BODY_LIMIT_BYTES: '1024', MAX_BATCH_SIZE: '10' });
-  });
-  afterAll(async () => t?.close());
+  const t = useTestApp({ env: { BODY_LIMIT_BYTES: '1024', MAX_BATCH_SIZE: '10' } });
 
   it('serves /healthz with helmet headers tuned for a JSON API', async () => {
     const res = await fetch(`${t.url}/healthz`);
@@ -194,25 +191,11 @@ describe('errors outside development', () => {
 
   for (const env of ['production-like test', 'development'] as const) {
     describe(env, () => {
-      let t: TestApp;
-      beforeAll(async () => {
-        t = await startTestApp('pglite', {
-          GATEHOUSE_ENV: env === 'development' ? 'development' : 'test',
-        });
-        // Swap in the router under test: same pipeline, deliberately leaky procedures.
-        await t.app.close();
-        const { createApp } = await import('../../src/create-app');
-        const pino = (await import('pino')).default;
-        const app = await createApp({
-          config: t.config,
-          log: pino({ level: 'silent' }),
-          database: t.database.handle,
-          router: leaky,
-        });
-        const address = await app.listen();
-        Object.assign(t, { app, url: `http://127.0.0.1:${address.port}` });
+      // The router under test: same pipeline, deliberately leaky procedures.
+      const t = useTestApp({
+        env: { GATEHOUSE_ENV: env === 'development' ? 'development' : 'test' },
+        router: leaky,
       });
-      afterAll(async () => t?.close());
 
       it(
         env === 'development'
@@ -257,6 +240,6 @@ describe('errors outside development', () => {
   }
 
   it('the app router itself passes the default-deny check', () => {
-    expect(appRouter).toBeDefined();
+    expect(findPolicyProblems(appRouter)).toEqual([]);
   });
 });

@@ -1,8 +1,8 @@
 import type { OrgRole } from '@gatehouse/shared';
 import { sql } from 'kysely';
 import pino from 'pino';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../../test/support/test-app';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useTestApp } from '../../../test/support/use-test-app';
 import { DATABASE_KINDS } from '../../../test/support/test-env';
 import { inviteMember, leaveOrg, removeMember, setMemberRole } from '../../src/orgs/member-service';
 import { ORG_ROLE_PERMISSIONS } from '../../src/orgs/org-roles';
@@ -17,14 +17,10 @@ type InOrg = Parameters<typeof setMemberRole>[0];
 // change can land before the service takes the owners' locks. The service
 // must judge the role as it is under the lock, not the one it was handed.
 describe.each(DATABASE_KINDS)('member service under a stale role (%s)', (kind) => {
-  let t: TestApp;
   let orgId: string;
   const users: Record<'alice' | 'dave' | 'erin', string> = { alice: '', dave: '', erin: '' };
 
-  beforeAll(async () => {
-    t = await startTestApp(kind);
-  });
-  afterAll(async () => t?.close());
+  const t = useTestApp({ kind });
 
   beforeEach(async () => {
     const db = t.database.handle.db;
