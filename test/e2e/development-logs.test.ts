@@ -7,7 +7,9 @@ import { REPO_ROOT, spawnServer } from '../support/spawn-server';
 
 const HAS_SCRIPT = spawnSync('script', ['--version']).status === 0;
 
-/** Runs the server in development under `script(1)` (a pseudo-terminal) until it logs "listening". */
+/**
+ * Runs the server in development under `script(1)` (a pseudo-terminal) until it logs "listening".
+ */
 async function firstLinesOnATerminal(dataDir: string): Promise<string> {
   const child = spawn(
     'script',

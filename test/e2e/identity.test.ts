@@ -72,7 +72,7 @@ describe.each(DATABASE_KINDS)('identity over HTTP (%s)', (kind) => {
     });
   });
 
-  it('sets a HttpOnly, SameSite=Lax, Path=/ cookie, never the __Host- one over plain HTTP', async () => {
+  it('sets a HttpOnly, SameSite=Lax, Path=/ cookie; no __Host- one over plain HTTP', async () => {
     await signUpVerified('cookie@example.com');
     const res = await fetch(`${t.url}/trpc/auth.signIn`, {
       method: 'POST',
@@ -89,7 +89,7 @@ describe.each(DATABASE_KINDS)('identity over HTTP (%s)', (kind) => {
     expect(await res.text()).not.toMatch(/argon2|password_hash|secret/i);
   });
 
-  it('answers sign-up for an existing email exactly like a new one, and mails the owner a notice', async () => {
+  it('answers sign-up for a taken email like a new one, and mails the owner a notice', async () => {
     await signUpVerified('taken@example.com');
     const send = (email: string) =>
       fetch(`${t.url}/trpc/auth.signUp`, {
@@ -176,7 +176,7 @@ describe.each(DATABASE_KINDS)('identity over HTTP (%s)', (kind) => {
     expect(wrong).toMatchObject({ httpStatus: 401, reason: 'INVALID_CREDENTIALS' });
   });
 
-  it('locks sign-in after consecutive failures, even for the right password, and releases after the window', async () => {
+  it('locks sign-in after failures, even for the right password; releases after it', async () => {
     await signUpVerified('carol@example.com');
     const { trpc } = createTestClient(t.url);
     for (let i = 0; i < 3; i++) {

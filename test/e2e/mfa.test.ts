@@ -72,7 +72,7 @@ describe.each(DATABASE_KINDS)('multi-factor authentication (%s)', (kind) => {
     });
   });
 
-  it('needs the second step at sign-in; a replayed code is refused; the next step is accepted', async () => {
+  it('needs the second step at sign-in; a replayed code refused, the next not', async () => {
     const { key, usedStep } = await enrolled('twostep@example.com');
     const c = createTestClient(t.url);
     const first = await c.trpc.auth.signIn.mutate({
@@ -269,7 +269,7 @@ describe.each(DATABASE_KINDS)('multi-factor authentication (%s)', (kind) => {
     expect(again.every((r) => r.reencrypted === 0)).toBe(true);
   });
 
-  it('an org that requires MFA refuses a member without it, and accepts them after MFA sign-in', async () => {
+  it('an org requiring MFA refuses a member without it, admits after MFA', async () => {
     const { client: owner } = await enrolled('org-owner-mfa@example.com', { verified: true });
     const org = await owner.trpc.orgs.create.mutate({ name: 'Strict Org' });
     const member = createTestClient(t.url);

@@ -28,7 +28,7 @@ describe.each(DATABASE_KINDS)('docs/api-keys.md curl example runs as written (%s
     user = await signInUser(t.url, `curl-doc-${kind}@example.com`);
   });
 
-  it('calls with the key, trades it for a JWT (Basic and body), calls with the JWT, reads the JWKS', async () => {
+  it('calls with the key, trades it for a JWT, calls with that, reads JWKS', async () => {
     const { key } = await user.trpc.apiKeys.create.mutate({
       name: 'curl',
       scopes: ['self:read'],

@@ -60,7 +60,7 @@ describe.each(DATABASE_KINDS)('JWT signing key rotation (%s)', (kind) => {
   const jwks = async () =>
     (await (await fetch(`${t.url}/.well-known/jwks.json`)).json()) as JSONWebKeySet;
 
-  it('rotates: old tokens keep working, the new key is published and used, the old one stays in the JWKS', async () => {
+  it('rotates: old tokens work, the new key signs, the old one stays in the JWKS', async () => {
     const before = await issue();
     const oldKid = decodeProtectedHeader(before).kid;
     let newKid: string;
@@ -99,7 +99,8 @@ describe.each(DATABASE_KINDS)('JWT signing key rotation (%s)', (kind) => {
     const byOther = await new SignJWT({ ...claims })
       .setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', kid: newKid })
       .sign(privateKey);
-    // (An unknown kid reloads the keys at most every 5 s, so this may take one wait; 30 s is a hang guard.)
+    // (An unknown kid reloads the keys at most every 5 s, so this may take one wait; 30 s is a hang
+    // guard.)
     await expect
       .poll(async () => (await list(byOther)).status, { timeout: 30_000, interval: 500 })
       .toBe(200);
@@ -127,7 +128,7 @@ describe.each(DATABASE_KINDS)('JWT signing key rotation (%s)', (kind) => {
     expect(fresh.jwks().keys[0]?.kid).toBe(fresh.current().kid);
   });
 
-  it('the sealed private keys move to a new encryption key with `keys reencrypt` and still sign', async () => {
+  it('`keys reencrypt` moves the sealed private keys to a new key; they still sign', async () => {
     const old = t.config.encryptionKeys[0];
     if (!old) throw new Error('no encryption key');
     const fresh = { id: 'k2', key: Buffer.alloc(32, 77) };

@@ -49,7 +49,7 @@ describe('the OpenAPI document', () => {
     await expect(SwaggerParser.validate(structuredClone(doc) as never)).resolves.toBeDefined();
   });
 
-  it('describes every procedure of the router: method, summary, permission, security, schemas, error statuses', () => {
+  it('describes every procedure: method, summary, permission, security, schemas, errors', () => {
     const procedures = listProcedures(appRouter);
     expect(
       Object.keys(doc.paths)
@@ -157,7 +157,7 @@ describe('the OpenAPI document', () => {
     });
   });
 
-  it('carries the closed set of reasons: the Error schema lists them all, each status response exactly those it is answered with', () => {
+  it('carries the closed set of reasons, each status with exactly its own', () => {
     const data = ((doc.components.schemas.Error as Json).properties as Json).error as Json;
     const reason = (((data.properties as Json).data as Json).properties as Json).reason as {
       enum: string[];
@@ -176,7 +176,7 @@ describe('the OpenAPI document', () => {
     }
   });
 
-  it("describes org-scoped inputs whole (orgId from the scope step plus the procedure's own fields)", () => {
+  it('describes org-scoped inputs whole (orgId of the scope step plus own fields)', () => {
     const schema = resolved.paths['/trpc/projects.get']?.get?.parameters?.[0]?.content[
       'application/json'
     ]?.schema as { required: string[]; additionalProperties: boolean };
@@ -184,7 +184,7 @@ describe('the OpenAPI document', () => {
     expect(schema.additionalProperties).toBe(false);
   });
 
-  it('is enough to call procedures: calls built only from the document succeed or fail exactly as it says', async () => {
+  it('is enough to call procedures: calls built from it behave exactly as it says', async () => {
     const values: Record<string, unknown> = {
       email: 'openapi-caller@example.com',
       password: 'a passphrase long enough for this',
@@ -196,7 +196,10 @@ describe('the OpenAPI document', () => {
           if (op.operationId === operationId) return { path, method, op };
       throw new Error(`the document has no operation ${operationId}`);
     };
-    /** Calls an operation the way the document says, checking the input and the answer against its schemas. */
+    /**
+     * Calls an operation the way the document says, checking the input and the answer against its
+     * schemas.
+     */
     const call = async (
       operationId: string,
       options: { cookie?: string; input?: Json } = {},
@@ -235,7 +238,8 @@ describe('the OpenAPI document', () => {
       const check = fromJSONSchema(schema as never).safeParse(body);
       expect(
         check.success,
-        `${operationId}: ${res.status} body matches the document: ${JSON.stringify(check.error?.issues ?? [])}`,
+        `${operationId}: ${res.status} body matches the document: ` +
+          `${JSON.stringify(check.error?.issues ?? [])}`,
       ).toBe(true);
       return { status: res.status, body, res };
     };

@@ -100,7 +100,7 @@ describe.each(DATABASE_KINDS)('Idempotency-Key on mutations (%s)', (kind) => {
     ).toBe('CONFLICT');
   });
 
-  it('a claim left in progress by a process that died no longer blocks its key after 5 minutes', async () => {
+  it('a claim left by a dead process no longer blocks its key after 5 minutes', async () => {
     const db = t.database.handle.db;
     const principal = `user:${cast.alice.userId}`;
     // The claim a first call with this input would have made.
@@ -119,9 +119,8 @@ describe.each(DATABASE_KINDS)('Idempotency-Key on mutations (%s)', (kind) => {
         })
         .execute()
         .then(() =>
-          sql`update idempotency_keys set created_at = now() - make_interval(mins => ${minutesAgo}) where principal = ${principal} and key = ${key}`.execute(
-            db,
-          ),
+          sql`update idempotency_keys set created_at = now() - make_interval(mins => ${minutesAgo})
+            where principal = ${principal} and key = ${key}`.execute(db),
         );
     await claim('key-abandoned-1', 6, 'idem after a crash');
     await claim('key-live-1', 1, 'idem still running');
@@ -137,7 +136,7 @@ describe.each(DATABASE_KINDS)('Idempotency-Key on mutations (%s)', (kind) => {
     expect(await count('idem still running')).toBe(0);
   });
 
-  it('the hourly sweep deletes stored responses older than 24 hours and keeps the rest', async () => {
+  it('the hourly sweep deletes responses older than 24 hours, keeps the rest', async () => {
     const db = t.database.handle.db;
     await create('key-sweep-fresh', 'idem sweep fresh');
     await db
@@ -151,9 +150,8 @@ describe.each(DATABASE_KINDS)('Idempotency-Key on mutations (%s)', (kind) => {
         response: 'null',
       })
       .execute();
-    await sql`update idempotency_keys set created_at = now() - interval '25 hours' where key = 'key-sweep-old'`.execute(
-      db,
-    );
+    await sql`update idempotency_keys set created_at = now() - interval '25 hours' where key =
+      'key-sweep-old'`.execute(db);
     expect(await purgeExpiredIdempotencyKeys(db)).toBeGreaterThanOrEqual(1);
     const keys = (
       await db

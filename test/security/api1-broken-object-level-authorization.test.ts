@@ -15,7 +15,7 @@ describe.each(DATABASE_KINDS)('API1 broken object level authorization (%s)', (ki
   const snapshot = async () =>
     t.database.handle.db.selectFrom('projects').selectAll().orderBy('id').execute();
 
-  it("user A cannot read, update, delete or list B's project — NOT_FOUND, nothing changed", async () => {
+  it("user A cannot read, update, delete or list B's project: NOT_FOUND, unchanged", async () => {
     const { alice, orgA, orgB, projectB } = cast;
     const before = await snapshot();
     // B's project id under A's own org: not found there.
@@ -62,7 +62,7 @@ describe.each(DATABASE_KINDS)('API1 broken object level authorization (%s)', (ki
     expect(await snapshot()).toEqual(before);
   });
 
-  it('an existing foreign id and a random id answer exactly alike (ids cannot be probed)', async () => {
+  it('a foreign id and a random id answer exactly alike (ids cannot be probed)', async () => {
     const { alice, orgA, projectB, orgB } = cast;
     const body = async (orgId: string, id: string) => {
       const res = await alice.jar.fetch(

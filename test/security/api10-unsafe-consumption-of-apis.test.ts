@@ -1,4 +1,5 @@
-// OWASP API10:2023 Unsafe Consumption of APIs — a misbehaving upstream (the SMTP relay) cannot break or stall us.
+// OWASP API10:2023 Unsafe Consumption of APIs — a misbehaving upstream (the SMTP relay) cannot
+// break or stall us.
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +20,7 @@ describe('API10 unsafe consumption of APIs', () => {
     await new Promise<void>((resolve) => relay.close(() => resolve()));
   });
 
-  it('sign-up succeeds while the relay misbehaves; the mail stays queued (encrypted) for retry', async () => {
+  it('sign-up succeeds while the relay misbehaves; the mail stays queued, encrypted', async () => {
     const { trpc } = createTestClient(t.url);
     expect(
       await trpc.auth.signUp.mutate({

@@ -84,7 +84,7 @@ describe.each(DATABASE_KINDS)(
     };
     const port = () => Number(new URL(t.url).port);
 
-    it('past the argon2 cap and its short queue, sign-ins get 429 RATE_LIMITED with Retry-After, and only the hashed ones reach the database', async () => {
+    it('past the argon2 cap and queue: 429 + Retry-After; only hashed stored', async () => {
       const before = await audited();
       const answers = await Promise.all(
         Array.from({ length: 40 }, async (_, i) => {
@@ -122,7 +122,7 @@ describe.each(DATABASE_KINDS)(
       expect((await audited()) - before).toBe(hashed.length);
     });
 
-    it('a burst over kept-alive connections is refused at the front door, before tRPC: no more sign-ins under way than the hasher can run or queue', async () => {
+    it('a kept-alive burst is refused at the front door, within the hasher cap', async () => {
       const sockets = await Promise.all(Array.from({ length: 40 }, () => open(port())));
       const [auditBefore, refusalsBefore] = [await audited(), await hashingRefusals()];
       // Watch the front door's own count: how many sign-ins it let in at once.
@@ -164,7 +164,7 @@ describe.each(DATABASE_KINDS)(
       expect((await audited()) - auditBefore).toBe(hashed.length);
     });
 
-    it('a sign-in whose body never arrives holds no place (a slowloris cannot lock everyone out of signing in)', async () => {
+    it('a sign-in whose body never arrives holds no place (no slowloris lock-out)', async () => {
       const slow = await Promise.all(Array.from({ length: 8 }, () => open(port())));
       const partial = signInRequest('slow@example.com');
       for (const socket of slow) socket.write(partial.slice(0, partial.length - 10));

@@ -142,7 +142,7 @@ describe.each(DATABASE_KINDS)('API5 over HTTP (%s)', (kind) => {
     ).toBe(true);
   });
 
-  it('a denial by a resource policy is audited too, though the handler’s transaction rolls back', async () => {
+  it("a resource policy's denial is audited, though the handler rolls back", async () => {
     const { orgA, projectA } = cast;
     expect(
       await refusal(

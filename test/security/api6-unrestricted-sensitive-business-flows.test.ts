@@ -1,4 +1,5 @@
-// OWASP API6:2023 Unrestricted Access to Sensitive Business Flows — enumeration and mailbox flooding.
+// OWASP API6:2023 Unrestricted Access to Sensitive Business Flows — enumeration and mailbox
+// flooding.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createMailCapture, type MailCapture } from '../support/mail-capture';
 import { signInUser } from '../support/sign-in-user';

@@ -1,4 +1,5 @@
-// OWASP API7:2023 Server Side Request Forgery — the server never builds outbound URLs or links from request data.
+// OWASP API7:2023 Server Side Request Forgery — the server never builds outbound URLs or links from
+// request data.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { appRouter } from '../../server/src/app-router';
 import { listProcedures } from '../../server/src/pipeline/assert-procedure-policies';
@@ -38,7 +39,7 @@ describe('API7 server-side request forgery', () => {
     expect(suspicious).toEqual([]);
   });
 
-  it('a forged Host header does not steer the reset link (links come from PUBLIC_URL only)', async () => {
+  it('a forged Host header does not steer the reset link (links use PUBLIC_URL)', async () => {
     await signInUser(t.url, 'api7@example.com');
     const res = await fetch(`${t.url}/trpc/auth.requestPasswordReset`, {
       method: 'POST',

@@ -32,7 +32,7 @@ describe('API8 security misconfiguration', () => {
     expect(good.headers.get('vary')).toMatch(/origin/i);
   });
 
-  it('never shows SQL, stack traces or driver messages to a caller outside development', async () => {
+  it('never shows SQL, stacks or driver messages to a caller outside development', async () => {
     const user = await signInUser(t.url, 'api8@example.com');
     const res = await user.jar.fetch(
       `${t.url}/trpc/projects.get?input=${encodeURIComponent(JSON.stringify({ orgId: "x' or 1=1 --", id: 'y' }))}`,

@@ -98,7 +98,7 @@ describe('HTTP front door', () => {
     expect(((await res.json()) as ErrorEnvelope).error.data.reason).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
-  it('refuses a batch over the limit with 400 BATCH_TOO_LARGE, counting calls not requests', async () => {
+  it('refuses a batch over the limit: 400 BATCH_TOO_LARGE, counting calls', async () => {
     const paths = Array.from({ length: 11 }, () => 'system.version').join(',');
     const res = await fetch(`${t.url}/trpc/${paths}?batch=1&input=${encodeURIComponent('{}')}`);
     expect(res.status).toBe(400);
@@ -108,7 +108,8 @@ describe('HTTP front door', () => {
     expect(sneaky.status).toBe(400);
     expect(((await sneaky.json()) as ErrorEnvelope).error.data.reason).toBe('BATCH_TOO_LARGE');
     const ok = await fetch(
-      `${t.url}/trpc/${Array.from({ length: 10 }, () => 'system.version').join(',')}?batch=1&input=${encodeURIComponent('{}')}`,
+      `${t.url}/trpc/${Array.from({ length: 10 }, () => 'system.version').join(',')}` +
+        `?batch=1&input=${encodeURIComponent('{}')}`,
     );
     expect(ok.status).toBe(200);
     expect(((await ok.json()) as unknown[]).length).toBe(10);
@@ -156,7 +157,7 @@ describe('HTTP front door', () => {
     expect(error.data).toMatchObject({ reason: 'URL_TOO_LONG', httpStatus: 414 });
   });
 
-  it('rejects unknown input keys (strict schemas) with VALIDATION_FAILED and no rule text', async () => {
+  it('rejects unknown input keys: VALIDATION_FAILED, no rule text', async () => {
     const res = await fetch(
       `${t.url}/trpc/system.version?input=${encodeURIComponent('{"admin":true}')}`,
     );

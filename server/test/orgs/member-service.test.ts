@@ -119,7 +119,7 @@ describe.each(DATABASE_KINDS)('member service under a stale role (%s)', (kind) =
     return Object.fromEntries(rows.map((r) => [r.user_id, r.role]));
   };
 
-  it('a caller demoted to viewer can no longer change roles, remove or invite (FORBIDDEN), and nothing changes', async () => {
+  it('a caller demoted to viewer cannot change roles, remove or invite: FORBIDDEN', async () => {
     const before = await roles();
     expect(
       await reason(
@@ -164,7 +164,7 @@ describe.each(DATABASE_KINDS)('member service under a stale role (%s)', (kind) =
     expect((await roles())[users.erin]).toBe('member');
   });
 
-  it('an owner demoted meanwhile cannot demote the remaining owner, and the org keeps it', async () => {
+  it('an owner demoted meanwhile cannot demote the remaining owner', async () => {
     // Erin believes she is still an owner; the table says member.
     expect(
       await reason(
@@ -176,7 +176,7 @@ describe.each(DATABASE_KINDS)('member service under a stale role (%s)', (kind) =
     expect((await roles())[users.alice]).toBe('owner');
   });
 
-  it('judges a departure by the current role: a former owner may leave, the last owner may not', async () => {
+  it('judges leaving by the current role: an ex-owner may, the last owner not', async () => {
     expect(await asStale(users.erin, 'owner', (ctx) => leaveOrg(ctx))).toEqual({ ok: true });
     expect(await reason(asStale(users.alice, 'owner', (ctx) => leaveOrg(ctx)))).toBe('LAST_OWNER');
     expect(Object.keys(await roles()).sort()).toEqual([users.alice, users.dave].sort());
