@@ -13,6 +13,7 @@ import { orgProcedure } from '../../server/src/pipeline/org-procedure';
 import { enterTenantScope } from '../../server/src/pipeline/tenant-scope';
 import { router } from '../../server/src/pipeline/trpc';
 import { projectsRouter } from '../../server/src/projects/projects-router';
+import { GENEROUS_LIMITS } from '../support/generous-limits';
 import { createMailCapture, registerMailCapture } from '../support/mail-capture';
 import { signInUser } from '../support/sign-in-user';
 import { testConfig, type TestApp } from '../support/test-app';
@@ -111,7 +112,7 @@ describe.each(DATABASE_KINDS)('row-level security through the org-scoped pipelin
   let secondOrgOfA: { orgId: string; projectId: string };
   beforeAll(async () => {
     const database = await createTestDatabase(kind);
-    const config = testConfig({ RATE_LIMIT_AUTH_PER_MINUTE: '10000' });
+    const config = testConfig(GENEROUS_LIMITS);
     // Its mail is captured like startTestApp's, so signInUser can verify the cast's addresses.
     const mail = createMailCapture();
     const app = await createApp({

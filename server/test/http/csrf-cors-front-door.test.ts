@@ -5,6 +5,7 @@ import { listProcedures } from '../../src/pipeline/assert-procedure-policies';
 import { publicProcedure } from '../../src/pipeline/procedure';
 import { router } from '../../src/pipeline/trpc';
 import { startRouterApp, type RouterApp } from './start-router-app';
+import { GENEROUS_LIMITS } from '../../../test/support/generous-limits';
 
 interface ErrorEnvelope {
   error: { data: { reason: string; httpStatus: number } };
@@ -141,12 +142,7 @@ describe('CSRF and CORS in the front door', () => {
 describe('only queries are reachable with GET (walking the app router)', () => {
   let t: RouterApp;
   beforeAll(async () => {
-    t = await startRouterApp(undefined, {
-      RATE_LIMIT_IP_PER_MINUTE: '100000',
-      RATE_LIMIT_READ_PER_MINUTE: '100000',
-      RATE_LIMIT_WRITE_PER_MINUTE: '100000',
-      RATE_LIMIT_AUTH_PER_MINUTE: '100000',
-    });
+    t = await startRouterApp(undefined, GENEROUS_LIMITS);
   });
   afterAll(async () => t?.close());
 
