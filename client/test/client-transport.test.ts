@@ -173,7 +173,7 @@ describe('credentials', () => {
     expect(s.requests[0]?.headers['x-request-id']).toBe('mine-1');
   });
 
-  it("cookie mode asks fetch to include the browser's credentials and adds no Authorization", async () => {
+  it('cookie mode asks fetch to include browser credentials, adds no Authorization', async () => {
     const s = await serve((req, res) => answerBatch(res, req, VERSION));
     const seen: RequestInit[] = [];
     const spy: typeof fetch = (input, init) => {
@@ -226,7 +226,7 @@ describe('credentials', () => {
       });
     }
 
-    it('fetches one token (RFC 6749 §4.4, Basic client auth), shares it between concurrent calls and caches it', async () => {
+    it('fetches one token (RFC 6749 §4.4, Basic auth), shared and cached', async () => {
       const s = await tokenServer();
       const client = createGatehouseClient({
         url: s.url,
@@ -242,7 +242,7 @@ describe('credentials', () => {
       expect(calls.every((r) => r.headers.authorization === 'Bearer jwt-1')).toBe(true);
     });
 
-    it('fetches a new token and sends the call again, once, when the server refuses the token', async () => {
+    it('fetches a new token and retries once when the server refuses the token', async () => {
       const s = await tokenServer({ refuseFirstToken: true });
       const client = createGatehouseClient({
         url: s.url,

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../test/support/test-app';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../../test/support/use-test-app';
 import { DATABASE_KINDS } from '../../test/support/test-env';
 import {
   createGatehouseClient,
@@ -21,11 +21,7 @@ async function gatehouseRejection(promise: Promise<unknown>): Promise<GatehouseE
 }
 
 describe.each(DATABASE_KINDS)('client SDK against the real server (%s)', (kind) => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp(kind);
-  });
-  afterAll(async () => t?.close());
+  const t = useTestApp({ kind });
 
   /** A client whose fetch records every URL it sends. */
   function recordingClient(): { client: ReturnType<typeof createGatehouseClient>; urls: string[] } {
@@ -64,7 +60,7 @@ describe.each(DATABASE_KINDS)('client SDK against the real server (%s)', (kind) 
     expect(urls).toHaveLength(2);
   });
 
-  it('splits a batch whose URL would be too long, and refuses one query that cannot fit (URL_TOO_LONG)', async () => {
+  it('splits a batch whose URL is too long; a query that cannot fit: URL_TOO_LONG', async () => {
     const { client, urls } = recordingClient();
     const pad = { pad: 'x'.repeat(1200) } as never;
     const both = await Promise.allSettled([
@@ -87,7 +83,7 @@ describe.each(DATABASE_KINDS)('client SDK against the real server (%s)', (kind) 
     expect(urls).toHaveLength(0);
   });
 
-  it('turns a refusal into a GatehouseError with reason, status, code and the request id', async () => {
+  it('turns a refusal into a GatehouseError with reason, status, code, request id', async () => {
     const client = createGatehouseClient({ url: t.url, headers: { 'x-request-id': 'sdk-test-1' } });
     const err = await gatehouseRejection(client.auth.me.query());
     expect(err).toBeInstanceOf(GatehouseError);

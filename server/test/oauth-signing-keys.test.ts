@@ -20,7 +20,7 @@ describe.each(DATABASE_KINDS)('JWT signing keys (%s)', (kind) => {
   });
   afterAll(async () => t?.destroy());
 
-  it('creates a key on first load, seals the private half, and rotation keeps the old key published', async () => {
+  it('creates a key on first load, seals it; rotation keeps the old one published', async () => {
     const keys = await loadSigningKeys({ db: t.handle.db, ring, publishRetiredMs: 960_000 });
     const rows = await t.handle.db.selectFrom('jwt_signing_keys').selectAll().execute();
     expect(rows).toHaveLength(1);

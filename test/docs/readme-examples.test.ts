@@ -45,7 +45,7 @@ describe('README examples run as written (against a fresh server)', () => {
   const pointAt = (code: string, s: SpawnedServer): string =>
     code.replaceAll('http://127.0.0.1:3000', s.url);
 
-  it('"Use from a frontend" runs and type-checks in a fresh folder, with the SDK from sdk:pack, exactly as the README says', async () => {
+  it('README "Use from a frontend" runs and type-checks with the sdk:pack tarball', async () => {
     const s = await start();
     const steps = readmeSteps();
     // 1. npx -y pnpm@10 sdk:pack, in the checkout: the last line it prints is the install command.

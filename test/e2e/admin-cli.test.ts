@@ -12,7 +12,7 @@ describe.runIf(TEST_DATABASE_URL !== undefined)('pnpm gatehouse admin create (Po
   });
   afterAll(async () => t?.destroy());
 
-  it('creates a verified admin, reading the password from standard input and applying the policy', async () => {
+  it('creates a verified admin, password from standard input, policy applied', async () => {
     const env = { DATABASE_URL: t.url };
     const ok = await runCli(
       ['admin', 'create', '--email', 'Ops@Example.com', '--name', 'Ops'],
@@ -57,7 +57,7 @@ describe.runIf(TEST_DATABASE_URL !== undefined)('pnpm gatehouse admin create (Po
     expect(users.map((u) => u.email)).toEqual(['ops@example.com']);
   });
 
-  it('audits the creation, and promotes an existing account (audited, signed out everywhere)', async () => {
+  it('audits the creation; promotes an existing account (audited, signed out)', async () => {
     const env = { DATABASE_URL: t.url };
     const created = await runCli(
       ['admin', 'create', '--email', 'audited@example.com'],
@@ -89,7 +89,8 @@ describe.runIf(TEST_DATABASE_URL !== undefined)('pnpm gatehouse admin create (Po
       'an operator passphrase that is long\n',
     );
     expect(dup.stderr).toBe(
-      'gatehouse admin: an account with email audited@example.com already exists; make it an administrator with `admin promote --email audited@example.com`\n',
+      'gatehouse admin: an account with email audited@example.com already exists; make it an ' +
+        'administrator with `admin promote --email audited@example.com`\n',
     );
 
     // An ordinary account with a session, promoted.
@@ -146,7 +147,8 @@ describe.runIf(TEST_DATABASE_URL !== undefined)('pnpm gatehouse admin create (Po
     const missing = await runCli(['admin', 'promote', '--email', 'nobody@example.com'], env);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toBe(
-      'gatehouse admin: no account has the email nobody@example.com; create it with `admin create --email nobody@example.com`\n',
+      'gatehouse admin: no account has the email nobody@example.com; create it with `admin ' +
+        'create --email nobody@example.com`\n',
     );
   });
 
@@ -161,7 +163,8 @@ describe.runIf(TEST_DATABASE_URL !== undefined)('pnpm gatehouse admin create (Po
           '--echo',
           'never',
           '-c',
-          `"${process.execPath}" --import tsx server/src/cli/main.ts admin create --email tty@example.com`,
+          `"${process.execPath}" --import tsx server/src/cli/main.ts admin create --email ` +
+            `tty@example.com`,
           '/dev/null',
         ],
         {

@@ -44,7 +44,7 @@ describe.each(DATABASE_KINDS)('first administrator through the bootstrap link (%
       )?.n,
     );
 
-  it('logs a one-time link on an empty database; using it creates an admin who can list users, audited; reuse is refused', async () => {
+  it('logs a one-time link on an empty database: it makes an audited admin, once', async () => {
     const t = await start();
     const line = t.lines.find(isLink);
     expect(String(line?.bootstrapUrl)).toMatch(
@@ -193,7 +193,7 @@ describe.each(DATABASE_KINDS)('first administrator through the bootstrap link (%
     ).toHaveLength(1);
   });
 
-  it('promotes an account that signed up already: new password, its sessions signed out', async () => {
+  it('promotes an account that signed up already: new password, sessions signed out', async () => {
     const t = await start();
     const squatter = createTestClient(t.url);
     await squatter.trpc.auth.signUp.mutate({

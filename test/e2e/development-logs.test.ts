@@ -8,7 +8,9 @@ import { PROCESS_START_MS } from '../support/deadlines';
 
 const HAS_SCRIPT = spawnSync('script', ['--version']).status === 0;
 
-/** Runs the server in development under `script(1)` (a pseudo-terminal) until it logs "listening". */
+/**
+ * Runs the server in development under `script(1)` (a pseudo-terminal) until it logs "listening".
+ */
 async function firstLinesOnATerminal(dataDir: string): Promise<string> {
   const child = spawn(
     'script',

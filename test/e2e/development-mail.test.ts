@@ -17,7 +17,7 @@ describe('mail without SMTP_URL', () => {
     db = undefined;
   });
 
-  it('in development is logged with its body, so the verification link can be followed', async () => {
+  it('in development is logged with its body, so the link can be followed', async () => {
     db = await createTestDatabase('pglite');
     t = await startLoggedApp(db, { GATEHOUSE_ENV: 'development' });
     const client = createTestClient(t.url);

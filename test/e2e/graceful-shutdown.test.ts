@@ -19,7 +19,8 @@ describe('graceful shutdown of the real server process', () => {
     const closed = new Promise<void>((resolve) => socket.once('close', resolve));
     // Headers now, body later: the request is in flight when the signal arrives.
     socket.write(
-      'POST /trpc/auth.signOut HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n',
+      'POST /trpc/auth.signOut HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ' +
+        'application/json\r\nContent-Length: 2\r\n\r\n',
     );
     await new Promise((r) => setTimeout(r, 200));
     server.process.kill('SIGTERM');
@@ -43,7 +44,7 @@ describe('graceful shutdown of the real server process', () => {
     expect(server.output.some((l) => l.includes('"msg":"stopped"'))).toBe(true);
   });
 
-  it('refuses to start with invalid configuration, naming every problem, without a stack trace', async () => {
+  it('refuses to start with invalid configuration, naming every problem, no stack', async () => {
     await expect(
       spawnServer(
         { PORT: 'x', GATEHOUSE_ENV: 'staging', LOG_LEVEL: 'loud', GATEHOUSE_DATA_DIR: dataDir },

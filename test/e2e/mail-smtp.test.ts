@@ -1,22 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 import { createTestClient } from '../support/trpc-test-client';
 
 describe('mail through a real SMTP listener', () => {
   let smtp: SmtpCapture;
-  let t: TestApp;
 
   beforeAll(async () => {
     smtp = await startSmtpCapture();
-    t = await startTestApp('pglite', { SMTP_URL: smtp.url, PUBLIC_URL: 'https://app.example.com' });
   });
+  const t = useTestApp(() => ({
+    env: { SMTP_URL: smtp.url, PUBLIC_URL: 'https://app.example.com' },
+  }));
   afterAll(async () => {
-    await t?.close();
     await smtp?.close();
   });
 
-  it('delivers the verification mail over SMTP with a working link, and keeps no body once sent', async () => {
+  it('delivers the verification mail over SMTP with a working link, keeps no body', async () => {
     const { trpc } = createTestClient(t.url);
     await trpc.auth.signUp.mutate({
       email: 'smtp-user@example.com',

@@ -1,12 +1,12 @@
 import { decodeBase32IgnorePadding } from '@oslojs/encoding';
 import { generateHOTP } from '@oslojs/otp';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createKeyRing } from '../../server/src/crypto/key-ring';
 import { ENCRYPTED_COLUMNS } from '../../server/src/crypto/encrypted-columns';
 import { reencryptColumns } from '../../server/src/crypto/reencrypt-columns';
 import { runCli } from '../support/spawn-server';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 import { DATABASE_KINDS } from '../support/test-env';
 import { createMailCapture, tokenFromMail, type MailCapture } from '../support/mail-capture';
 import { createTestClient, refusal, type TestClient } from '../support/trpc-test-client';
@@ -16,17 +16,15 @@ const step = (offset = 0): number => Math.floor(Date.now() / 30_000) + offset;
 const codeAt = (key: Uint8Array, s: number): string => generateHOTP(key, BigInt(s), 6);
 
 describe.each(DATABASE_KINDS)('multi-factor authentication (%s)', (kind) => {
-  let t: TestApp;
   let mail: MailCapture;
   beforeAll(async () => {
     mail = createMailCapture();
-    t = await startTestApp(
-      kind,
-      { RATE_LIMIT_AUTH_PER_MINUTE: '10000', LOGIN_MAX_FAILURES_PER_ACCOUNT: '50' },
-      { mailTransport: mail },
-    );
   });
-  afterAll(async () => t?.close());
+  const t = useTestApp(() => ({
+    kind,
+    env: { LOGIN_MAX_FAILURES_PER_ACCOUNT: '50' },
+    mailTransport: mail,
+  }));
   const db = () => t.database.handle.db;
 
   async function enrolled(
@@ -74,7 +72,7 @@ describe.each(DATABASE_KINDS)('multi-factor authentication (%s)', (kind) => {
     });
   });
 
-  it('needs the second step at sign-in; a replayed code is refused; the next step is accepted', async () => {
+  it('needs the second step at sign-in; a replayed code refused, the next not', async () => {
     const { key, usedStep } = await enrolled('twostep@example.com');
     const c = createTestClient(t.url);
     const first = await c.trpc.auth.signIn.mutate({
@@ -271,7 +269,7 @@ describe.each(DATABASE_KINDS)('multi-factor authentication (%s)', (kind) => {
     expect(again.every((r) => r.reencrypted === 0)).toBe(true);
   });
 
-  it('an org that requires MFA refuses a member without it, and accepts them after MFA sign-in', async () => {
+  it('an org requiring MFA refuses a member without it, admits after MFA', async () => {
     const { client: owner } = await enrolled('org-owner-mfa@example.com', { verified: true });
     const org = await owner.trpc.orgs.create.mutate({ name: 'Strict Org' });
     const member = createTestClient(t.url);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, runCli, spawnServer, type SpawnedServer } from '../support/spawn-server';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 import { createTestClient, refusal } from '../support/trpc-test-client';
 import { PROCESS_START_MS } from '../support/deadlines';
 
@@ -71,14 +71,16 @@ describe('operator errors: one sentence with the fix, no stack', () => {
     });
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
-      `gatehouse: cannot open ${join(dir, 'missing-cert.pem')} (TLS_CERT_FILE): no such file or directory; fix the path\n`,
+      `gatehouse: cannot open ${join(dir, 'missing-cert.pem')} (TLS_CERT_FILE): no such file ` +
+        `or directory; fix the path\n`,
     );
   });
 
-  it('accepts the "--" pnpm 10 passes through (npx -y pnpm@10 start -- --migrate), still refusing unknown options', async () => {
+  it('accepts the "--" pnpm 10 passes through (start -- --migrate); refuses unknowns', async () => {
     const run = await runServer({ PORT: 'abc' }, ['--', '--migrate']);
     expect(run.stderr).toBe(
-      'gatehouse: invalid configuration (1 problem):\n  - PORT must be a whole number from 1 to 65535\n',
+      'gatehouse: invalid configuration (1 problem):\n  - PORT must be a whole number from 1 ' +
+        'to 65535\n',
     );
     const bogus = await runServer({}, ['--', '--bogus']);
     expect(bogus.code).toBe(2);
@@ -91,11 +93,12 @@ describe('operator errors: one sentence with the fix, no stack', () => {
     const run = await runServer({ PORT: 'abc' });
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
-      'gatehouse: invalid configuration (1 problem):\n  - PORT must be a whole number from 1 to 65535\n',
+      'gatehouse: invalid configuration (1 problem):\n  - PORT must be a whole number from 1 ' +
+        'to 65535\n',
     );
   });
 
-  it('a bad PORT and CORS_ORIGINS=* in production are named together, with the other production checks', async () => {
+  it('a bad PORT and CORS_ORIGINS=* in production are named together, with the rest', async () => {
     const run = await runServer({
       GATEHOUSE_ENV: 'production',
       PORT: 'abc',
@@ -120,7 +123,8 @@ describe('operator errors: one sentence with the fix, no stack', () => {
     const run = await runCli(['openapi'], { PORT: '70000' });
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
-      'gatehouse: invalid configuration (1 problem):\n  - PORT must be a whole number from 1 to 65535\n',
+      'gatehouse: invalid configuration (1 problem):\n  - PORT must be a whole number from 1 ' +
+        'to 65535\n',
     );
   });
 
@@ -129,7 +133,8 @@ describe('operator errors: one sentence with the fix, no stack', () => {
     const run = await runCli(['openapi', '--out', out], {});
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
-      `gatehouse openapi: cannot write ${out}: the folder ${join(dir, 'no-such-folder')} does not exist; create it (mkdir -p ${join(dir, 'no-such-folder')}) or choose another --out\n`,
+      `gatehouse openapi: cannot write ${out}: the folder ${join(dir, 'no-such-folder')} does ` +
+        `not exist; create it (mkdir -p ${join(dir, 'no-such-folder')}) or choose another --out\n`,
     );
     const table = await runCli(['procedures', '--out', out], {});
     expect(table.code).toBe(1);
@@ -142,7 +147,8 @@ describe('operator errors: one sentence with the fix, no stack', () => {
       'bash',
       [
         '-c',
-        'set -o pipefail; "$NODE" --import tsx server/src/cli/main.ts openapi 2>"$ERR" | head -c 100 >/dev/null; echo "${PIPESTATUS[0]}"',
+        'set -o pipefail; "$NODE" --import tsx server/src/cli/main.ts openapi 2>"$ERR" | head ' +
+          '-c 100 >/dev/null; echo "${PIPESTATUS[0]}"',
       ],
       {
         cwd: REPO_ROOT,
@@ -194,7 +200,9 @@ describe('operator errors: one sentence with the fix, no stack', () => {
       );
       expect(run.code).toBe(1);
       expect(run.stderr).toBe(
-        `gatehouse admin: the embedded database in ${dataDir} is in use by process ${pid}; PGlite allows one process at a time (stop the server, or point DATABASE_URL at PostgreSQL)\n`,
+        `gatehouse admin: the embedded database in ${dataDir} is in use by process ${pid}; ` +
+          `PGlite allows one process at a time (stop the server, or point DATABASE_URL at ` +
+          `PostgreSQL)\n`,
       );
       const migrate = await runCli(['migrate', 'status'], { GATEHOUSE_DATA_DIR: dataDir });
       expect(migrate.code).toBe(1);
@@ -206,18 +214,16 @@ describe('operator errors: one sentence with the fix, no stack', () => {
       const run = await runServer({ PORT: '0', GATEHOUSE_DATA_DIR: dataDir });
       expect(run.code).toBe(1);
       expect(run.stderr).toBe(
-        `gatehouse: the embedded database in ${dataDir} is in use by process ${server!.process.pid!}; PGlite allows one process at a time (stop the server, or point DATABASE_URL at PostgreSQL)\n`,
+        `gatehouse: the embedded database in ${dataDir} is in use by process ` +
+          `${server!.process.pid!}; PGlite allows one process at a time (stop the server, or ` +
+          `point DATABASE_URL at PostgreSQL)\n`,
       );
     });
   });
 });
 
 describe('PASSWORD_TOO_SHORT over the API names the minimum', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp('pglite', { PASSWORD_MIN_LENGTH: '20' });
-  });
-  afterAll(async () => t?.close());
+  const t = useTestApp({ env: { PASSWORD_MIN_LENGTH: '20' } });
 
   it('for a password under the old schema floor and one above it', async () => {
     const { trpc } = createTestClient(t.url);

@@ -1,26 +1,20 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createMailCapture, tokenFromMail, type MailCapture } from '../support/mail-capture';
 import { signInUser } from '../support/sign-in-user';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 import { DATABASE_KINDS } from '../support/test-env';
 import { refusal } from '../support/trpc-test-client';
 import { memberOf, twoOrgs } from '../support/two-orgs';
 
 describe.each(DATABASE_KINDS)('organizations and projects (%s)', (kind) => {
-  let t: TestApp;
   let mail: MailCapture;
   const tokenFor = async (email: string): Promise<string> =>
     tokenFromMail(await mail.waitFor(email, /invited/));
   beforeAll(async () => {
     mail = createMailCapture();
-    t = await startTestApp(
-      kind,
-      { RATE_LIMIT_AUTH_PER_MINUTE: '10000', RATE_LIMIT_WRITE_PER_MINUTE: '10000' },
-      { mailTransport: mail },
-    );
   });
-  afterAll(async () => t?.close());
+  const t = useTestApp(() => ({ kind, mailTransport: mail }));
   const db = () => t.database.handle.db;
 
   it('creates an org with the caller as owner, lists only mine', async () => {
@@ -31,7 +25,7 @@ describe.each(DATABASE_KINDS)('organizations and projects (%s)', (kind) => {
     expect(mine.orgs.some((o) => o.id === orgB)).toBe(false);
   });
 
-  it('invites, accepts once, and enforces roles: viewers read, members edit their own, admins edit all', async () => {
+  it('invites, accepts once; viewers read, members edit their own, admins edit all', async () => {
     const { alice, orgA, projectA } = await twoOrgs(t, 'roles');
     const viewer = await memberOf(t, alice, orgA, 'roles-viewer@example.com', 'viewer', tokenFor);
     const member = await memberOf(t, alice, orgA, 'roles-member@example.com', 'member', tokenFor);
@@ -217,11 +211,13 @@ describe.each(DATABASE_KINDS)('organizations and projects (%s)', (kind) => {
     ).toMatchObject({ reason: 'VALIDATION_FAILED' });
   });
 
-  it('pages through rows created within one millisecond without skipping any (the cursor keeps microseconds)', async () => {
+  it('pages through rows made within a millisecond, skipping none (µs cursor)', async () => {
     const { alice, orgA } = await twoOrgs(t, 'micro');
-    // JavaScript dates hold milliseconds; PostgreSQL keeps microseconds. Five rows 100 µs apart share one millisecond.
+    // JavaScript dates hold milliseconds; PostgreSQL keeps microseconds. Five rows 100 µs apart
+    // share one millisecond.
     for (let i = 1; i <= 5; i++) {
-      await sql`insert into projects (org_id, owner_id, name, created_at) values (${orgA}, ${alice.userId}, ${`micro ${i}`}, ${`2020-01-01T00:00:00.123${i}00Z`}::timestamptz)`.execute(
+      await sql`insert into projects (org_id, owner_id, name, created_at) values (${orgA},
+        ${alice.userId}, ${`micro ${i}`}, ${`2020-01-01T00:00:00.123${i}00Z`}::timestamptz)`.execute(
         db(),
       );
     }

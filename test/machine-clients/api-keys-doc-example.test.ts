@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../support/spawn-server';
 import { signInUser } from '../support/sign-in-user';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 import { DATABASE_KINDS } from '../support/test-env';
 
 const run = promisify(execFile);
@@ -22,15 +22,13 @@ function example(name: string): string {
 }
 
 describe.each(DATABASE_KINDS)('docs/api-keys.md curl example runs as written (%s)', (kind) => {
-  let t: TestApp;
   let user: Awaited<ReturnType<typeof signInUser>>;
+  const t = useTestApp({ kind });
   beforeAll(async () => {
-    t = await startTestApp(kind, { RATE_LIMIT_AUTH_PER_MINUTE: '10000' });
     user = await signInUser(t.url, `curl-doc-${kind}@example.com`);
   });
-  afterAll(async () => t?.close());
 
-  it('calls with the key, trades it for a JWT (Basic and body), calls with the JWT, reads the JWKS', async () => {
+  it('calls with the key, trades it for a JWT, calls with that, reads JWKS', async () => {
     const { key } = await user.trpc.apiKeys.create.mutate({
       name: 'curl',
       scopes: ['self:read'],

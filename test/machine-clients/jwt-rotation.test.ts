@@ -6,13 +6,13 @@ import {
   SignJWT,
   type JSONWebKeySet,
 } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createKeyRing } from '../../server/src/crypto/key-ring';
 import { ENCRYPTED_COLUMNS } from '../../server/src/crypto/encrypted-columns';
 import { reencryptColumns } from '../../server/src/crypto/reencrypt-columns';
 import { loadSigningKeys, rotateSigningKey } from '../../server/src/oauth/signing-keys';
 import { runCli } from '../support/spawn-server';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 import { DATABASE_KINDS } from '../support/test-env';
 import { twoOrgs, type TwoOrgs } from '../support/two-orgs';
 
@@ -22,14 +22,10 @@ import { twoOrgs, type TwoOrgs } from '../support/two-orgs';
  * its tokens live, and the sealed private keys survive `keys reencrypt`.
  */
 describe.each(DATABASE_KINDS)('JWT signing key rotation (%s)', (kind) => {
-  let t: TestApp;
   let cast: TwoOrgs;
   let client: { id: string; key: string };
+  const t = useTestApp({ kind });
   beforeAll(async () => {
-    t = await startTestApp(kind, {
-      RATE_LIMIT_AUTH_PER_MINUTE: '10000',
-      RATE_LIMIT_IP_PER_MINUTE: '100000',
-    });
     cast = await twoOrgs(t, 'rotation');
     const created = await cast.alice.trpc.apiKeys.create.mutate({
       name: 'svc',
@@ -39,7 +35,6 @@ describe.each(DATABASE_KINDS)('JWT signing key rotation (%s)', (kind) => {
     });
     client = { id: created.apiKey.id, key: created.key };
   });
-  afterAll(async () => t?.close());
 
   const ring = () => createKeyRing(t.config.encryptionKeys);
   const keysEnv = (keys: readonly { id: string; key: Buffer }[]) =>
@@ -65,7 +60,7 @@ describe.each(DATABASE_KINDS)('JWT signing key rotation (%s)', (kind) => {
   const jwks = async () =>
     (await (await fetch(`${t.url}/.well-known/jwks.json`)).json()) as JSONWebKeySet;
 
-  it('rotates: old tokens keep working, the new key is published and used, the old one stays in the JWKS', async () => {
+  it('rotates: old tokens work, the new key signs, the old one stays in the JWKS', async () => {
     const before = await issue();
     const oldKid = decodeProtectedHeader(before).kid;
     let newKid: string;
@@ -104,7 +99,8 @@ describe.each(DATABASE_KINDS)('JWT signing key rotation (%s)', (kind) => {
     const byOther = await new SignJWT({ ...claims })
       .setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', kid: newKid })
       .sign(privateKey);
-    // (An unknown kid reloads the keys at most every 5 s, so this may take one wait; 30 s is a hang guard.)
+    // (An unknown kid reloads the keys at most every 5 s, so this may take one wait; 30 s is a hang
+    // guard.)
     await expect
       .poll(async () => (await list(byOther)).status, { timeout: 30_000, interval: 500 })
       .toBe(200);
@@ -132,7 +128,7 @@ describe.each(DATABASE_KINDS)('JWT signing key rotation (%s)', (kind) => {
     expect(fresh.jwks().keys[0]?.kid).toBe(fresh.current().kid);
   });
 
-  it('the sealed private keys move to a new encryption key with `keys reencrypt` and still sign', async () => {
+  it('`keys reencrypt` moves the sealed private keys to a new key; they still sign', async () => {
     const old = t.config.encryptionKeys[0];
     if (!old) throw new Error('no encryption key');
     const fresh = { id: 'k2', key: Buffer.alloc(32, 77) };

@@ -16,7 +16,7 @@ describe('GET /', () => {
     t = undefined;
   });
 
-  it('in development names /docs, /openapi.json and the health probes, each of which answers', async () => {
+  it('in development names /docs, /openapi.json and the probes, each answering', async () => {
     t = await startTestApp('pglite', { GATEHOUSE_ENV: 'development' });
     const res = await fetch(`${t.url}/`);
     expect(res.status).toBe(200);

@@ -2,9 +2,9 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { IN_CI } from '../support/test-env';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../support/spawn-server';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -19,13 +19,9 @@ const CHROMIUM_ARGS = [
 ];
 
 describe('GET /docs', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp('pglite');
-  });
-  afterAll(async () => t?.close());
+  const t = useTestApp();
 
-  it('serves the page and its assets from this server, with a CSP relaxed for them alone', async () => {
+  it('serves the page and its assets itself, with a CSP relaxed for them alone', async () => {
     const page = await fetch(`${t.url}/docs`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
@@ -62,7 +58,8 @@ describe('GET /docs', () => {
     async () => {
       if (!existsSync(CHROMIUM)) {
         throw new Error(
-          `${CHROMIUM} is missing: this test drives Debian's Chromium. Install it with "sudo apt-get update && sudo apt-get install -y chromium" (.ci/run does this in CI).`,
+          `${CHROMIUM} is missing: this test drives Debian's Chromium. Install it with "sudo ` +
+            `apt-get update && sudo apt-get install -y chromium" (.ci/run does this in CI).`,
         );
       }
       const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
@@ -79,8 +76,8 @@ describe('GET /docs', () => {
         });
         await page.goto(`${t.url}/docs`, { waitUntil: 'networkidle' });
         await page.waitForSelector('.opblock-summary-path', { timeout: 15_000 });
-        // Swagger UI's boxes: the red "Errors" panel (parse and resolver errors, and warnings such as
-        // one about jsonSchemaDialect), "Unable to render this definition", and a failed fetch.
+        // Swagger UI's boxes: the red "Errors" panel (parse and resolver errors, and warnings such
+        // as one about jsonSchemaDialect), "Unable to render this definition", and a failed fetch.
         const boxes = await page
           .locator('.errors-wrapper, .version-pragma, .loading-container .info, .error-wrapper')
           .allInnerTexts();
@@ -93,7 +90,8 @@ describe('GET /docs', () => {
         const dir = join(REPO_ROOT, 'test', 'artifacts');
         mkdirSync(dir, { recursive: true });
         await page.screenshot({ path: join(dir, 'docs.png'), fullPage: false });
-        // Open one operation so its schemas, security and error responses render too (more room for CSP violations).
+        // Open one operation so its schemas, security and error responses render too (more room for
+        // CSP violations).
         await page.locator('#operations-auth-auth_signIn .opblock-summary').click();
         await page.waitForSelector('#operations-auth-auth_signIn .responses-table', {
           timeout: 15_000,

@@ -9,7 +9,7 @@ describe('pnpm gatehouse openapi', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-openapi-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('writes the document with --out (no server, no database), PUBLIC_URL as its server', async () => {
+  it('writes the document with --out (no server, no database), PUBLIC_URL its server', async () => {
     const out = join(dir, 'openapi.json');
     const run = await runCli(['openapi', '--out', out], { PUBLIC_URL: 'https://api.example.com' });
     expect(run.code, run.stderr).toBe(0);

@@ -1,12 +1,12 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { REASONS } from '@gatehouse/shared';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { fromJSONSchema } from 'zod';
 import { appRouter } from '../../server/src/app-router';
 import { reasonStatus } from '../../server/src/http/trpc-error-body';
 import { listProcedures } from '../../server/src/pipeline/assert-procedure-policies';
 import { mailCaptureOf, tokenFromMail, type MailCapture } from '../support/mail-capture';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 
 type Json = Record<string, unknown>;
 interface Media {
@@ -32,26 +32,24 @@ interface Doc {
 }
 
 describe('the OpenAPI document', () => {
-  let t: TestApp;
   let doc: Doc;
   /** The same document with every $ref resolved: what a generator works from. */
   let resolved: Doc;
+  const t = useTestApp();
   beforeAll(async () => {
-    t = await startTestApp('pglite', { RATE_LIMIT_AUTH_PER_MINUTE: '10000' });
     const res = await fetch(`${t.url}/openapi.json`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/json');
     doc = (await res.json()) as Doc;
     resolved = (await SwaggerParser.dereference(structuredClone(doc) as never)) as unknown as Doc;
   });
-  afterAll(async () => t?.close());
 
   it('is served at /openapi.json and validates as OpenAPI 3.1', async () => {
     expect(doc.openapi).toBe('3.1.0');
     await expect(SwaggerParser.validate(structuredClone(doc) as never)).resolves.toBeDefined();
   });
 
-  it('describes every procedure of the router: method, summary, permission, security, schemas, error statuses', () => {
+  it('describes every procedure: method, summary, permission, security, schemas, errors', () => {
     const procedures = listProcedures(appRouter);
     expect(
       Object.keys(doc.paths)
@@ -159,7 +157,7 @@ describe('the OpenAPI document', () => {
     });
   });
 
-  it('carries the closed set of reasons: the Error schema lists them all, each status response exactly those it is answered with', () => {
+  it('carries the closed set of reasons, each status with exactly its own', () => {
     const data = ((doc.components.schemas.Error as Json).properties as Json).error as Json;
     const reason = (((data.properties as Json).data as Json).properties as Json).reason as {
       enum: string[];
@@ -178,7 +176,7 @@ describe('the OpenAPI document', () => {
     }
   });
 
-  it("describes org-scoped inputs whole (orgId from the scope step plus the procedure's own fields)", () => {
+  it('describes org-scoped inputs whole (orgId of the scope step plus own fields)', () => {
     const schema = resolved.paths['/trpc/projects.get']?.get?.parameters?.[0]?.content[
       'application/json'
     ]?.schema as { required: string[]; additionalProperties: boolean };
@@ -186,7 +184,7 @@ describe('the OpenAPI document', () => {
     expect(schema.additionalProperties).toBe(false);
   });
 
-  it('is enough to call procedures: calls built only from the document succeed or fail exactly as it says', async () => {
+  it('is enough to call procedures: calls built from it behave exactly as it says', async () => {
     const values: Record<string, unknown> = {
       email: 'openapi-caller@example.com',
       password: 'a passphrase long enough for this',
@@ -198,7 +196,10 @@ describe('the OpenAPI document', () => {
           if (op.operationId === operationId) return { path, method, op };
       throw new Error(`the document has no operation ${operationId}`);
     };
-    /** Calls an operation the way the document says, checking the input and the answer against its schemas. */
+    /**
+     * Calls an operation the way the document says, checking the input and the answer against its
+     * schemas.
+     */
     const call = async (
       operationId: string,
       options: { cookie?: string; input?: Json } = {},
@@ -237,7 +238,8 @@ describe('the OpenAPI document', () => {
       const check = fromJSONSchema(schema as never).safeParse(body);
       expect(
         check.success,
-        `${operationId}: ${res.status} body matches the document: ${JSON.stringify(check.error?.issues ?? [])}`,
+        `${operationId}: ${res.status} body matches the document: ` +
+          `${JSON.stringify(check.error?.issues ?? [])}`,
       ).toBe(true);
       return { status: res.status, body, res };
     };

@@ -1,17 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../support/spawn-server';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 
 const TOKEN = 'dashboard-check-token-of-32-or-more-chars';
 
 describe('docs/grafana-dashboard.json', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp('pglite', { METRICS_TOKEN: TOKEN });
-  });
-  afterAll(async () => t?.close());
+  const t = useTestApp({ env: { METRICS_TOKEN: TOKEN } });
 
   it('queries only metrics the server actually exports', async () => {
     await fetch(`${t.url}/trpc/system.version`);

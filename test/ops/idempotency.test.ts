@@ -1,24 +1,19 @@
 import { createGatehouseClient } from '@gatehouse/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { canonicalJson } from '../../server/src/audit/canonical-json';
 import { purgeExpiredIdempotencyKeys } from '../../server/src/idempotency/purge-expired-idempotency-keys';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 import { DATABASE_KINDS } from '../support/test-env';
 import { twoOrgs, type TwoOrgs } from '../support/two-orgs';
 
 describe.each(DATABASE_KINDS)('Idempotency-Key on mutations (%s)', (kind) => {
-  let t: TestApp;
   let cast: TwoOrgs;
+  const t = useTestApp({ kind });
   beforeAll(async () => {
-    t = await startTestApp(kind, {
-      RATE_LIMIT_AUTH_PER_MINUTE: '10000',
-      RATE_LIMIT_WRITE_PER_MINUTE: '10000',
-    });
     cast = await twoOrgs(t, 'idem');
   });
-  afterAll(async () => t?.close());
 
   const create = (key: string, name: string) =>
     cast.alice.jar.fetch(`${t.url}/trpc/projects.create`, {
@@ -105,7 +100,7 @@ describe.each(DATABASE_KINDS)('Idempotency-Key on mutations (%s)', (kind) => {
     ).toBe('CONFLICT');
   });
 
-  it('a claim left in progress by a process that died no longer blocks its key after 5 minutes', async () => {
+  it('a claim left by a dead process no longer blocks its key after 5 minutes', async () => {
     const db = t.database.handle.db;
     const principal = `user:${cast.alice.userId}`;
     // The claim a first call with this input would have made.
@@ -124,9 +119,8 @@ describe.each(DATABASE_KINDS)('Idempotency-Key on mutations (%s)', (kind) => {
         })
         .execute()
         .then(() =>
-          sql`update idempotency_keys set created_at = now() - make_interval(mins => ${minutesAgo}) where principal = ${principal} and key = ${key}`.execute(
-            db,
-          ),
+          sql`update idempotency_keys set created_at = now() - make_interval(mins => ${minutesAgo})
+            where principal = ${principal} and key = ${key}`.execute(db),
         );
     await claim('key-abandoned-1', 6, 'idem after a crash');
     await claim('key-live-1', 1, 'idem still running');
@@ -142,7 +136,7 @@ describe.each(DATABASE_KINDS)('Idempotency-Key on mutations (%s)', (kind) => {
     expect(await count('idem still running')).toBe(0);
   });
 
-  it('the hourly sweep deletes stored responses older than 24 hours and keeps the rest', async () => {
+  it('the hourly sweep deletes responses older than 24 hours, keeps the rest', async () => {
     const db = t.database.handle.db;
     await create('key-sweep-fresh', 'idem sweep fresh');
     await db
@@ -156,9 +150,8 @@ describe.each(DATABASE_KINDS)('Idempotency-Key on mutations (%s)', (kind) => {
         response: 'null',
       })
       .execute();
-    await sql`update idempotency_keys set created_at = now() - interval '25 hours' where key = 'key-sweep-old'`.execute(
-      db,
-    );
+    await sql`update idempotency_keys set created_at = now() - interval '25 hours' where key =
+      'key-sweep-old'`.execute(db);
     expect(await purgeExpiredIdempotencyKeys(db)).toBeGreaterThanOrEqual(1);
     const keys = (
       await db

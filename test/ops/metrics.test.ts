@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { METRIC_NAMES } from '../../server/src/observability/metrics';
 import { signInUser } from '../support/sign-in-user';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 
 const TOKEN = 'metrics-token-of-at-least-thirty-two-characters';
 
@@ -23,11 +23,7 @@ export function parseExposition(
 }
 
 describe('GET /metrics with METRICS_TOKEN', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp('pglite', { METRICS_TOKEN: TOKEN, RATE_LIMIT_AUTH_PER_MINUTE: '10000' });
-  });
-  afterAll(async () => t?.close());
+  const t = useTestApp({ env: { METRICS_TOKEN: TOKEN } });
 
   it('refuses without the token or with a wrong one', async () => {
     expect((await fetch(`${t.url}/metrics`)).status).toBe(401);
@@ -36,7 +32,7 @@ describe('GET /metrics with METRICS_TOKEN', () => {
     ).toBe(401);
   });
 
-  it('is scraped with the token: every documented metric, bounded labels, no user ids or raw paths', async () => {
+  it('is scraped with the token: every documented metric, bounded labels, no ids', async () => {
     const user = await signInUser(t.url, 'metrics@example.com');
     await user.trpc.auth.me.query();
     await fetch(`${t.url}/trpc/no.such.procedure`);
@@ -72,11 +68,7 @@ describe('GET /metrics with METRICS_TOKEN', () => {
 });
 
 describe('METRICS_PORT', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp('pglite', { METRICS_PORT: '0' });
-  });
-  afterAll(async () => t?.close());
+  const t = useTestApp({ env: { METRICS_PORT: '0' } });
 
   it('serves metrics on a loopback-only listener and not on the public one', async () => {
     expect((await fetch(`${t.url}/metrics`)).status).toBe(404);

@@ -1,19 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sweepRetention } from '../../server/src/db/retention-sweep';
 import { purgeExpiredSessions } from '../../server/src/sessions/purge-expired-sessions';
 import { signInUser } from '../support/sign-in-user';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 import { DATABASE_KINDS } from '../support/test-env';
 
 describe.each(DATABASE_KINDS)('retention sweep (%s)', (kind) => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp(kind, { RATE_LIMIT_AUTH_PER_MINUTE: '10000' });
-  });
-  afterAll(async () => t?.close());
+  const t = useTestApp({ kind });
 
   const db = () => t.database.handle.db;
   const session = async (userId: string, id: string, expiresIn: string) =>
@@ -51,13 +47,12 @@ describe.each(DATABASE_KINDS)('retention sweep (%s)', (kind) => {
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await sql`update mail_outbox set created_at = now() - ${createdAgo}::interval where id = ${id}`.execute(
-      db(),
-    );
+    await sql`update mail_outbox set created_at = now() - ${createdAgo}::interval where id =
+      ${id}`.execute(db());
     return id;
   };
 
-  it('deletes expired sessions, tokens a day past expiry, mail sent a week ago and old idempotent responses; keeps everything else', async () => {
+  it('deletes expired sessions and tokens, old mail and responses; keeps the rest', async () => {
     const user = await signInUser(t.url, `retention-${kind}@example.com`);
     await session(user.userId, 'retention-expired', '-1 minute');
     await session(user.userId, 'retention-live', '1 hour');
@@ -92,9 +87,8 @@ describe.each(DATABASE_KINDS)('retention sweep (%s)', (kind) => {
         },
       ])
       .execute();
-    await sql`update idempotency_keys set created_at = now() - interval '25 hours' where key = 'retention-old'`.execute(
-      db(),
-    );
+    await sql`update idempotency_keys set created_at = now() - interval '25 hours' where key =
+      'retention-old'`.execute(db());
 
     const deleted = await sweepRetention(db(), pino({ level: 'silent' }));
     expect(deleted.sessions).toBeGreaterThanOrEqual(1);

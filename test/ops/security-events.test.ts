@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GENEROUS_LIMITS } from '../support/generous-limits';
 import { closeApp, testConfig } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { createApp, type App } from '../../server/src/create-app';
@@ -33,8 +34,8 @@ describe('security events in the log', () => {
     app = await createApp({
       config: testConfig({
         LOG_LEVEL: 'info',
+        ...GENEROUS_LIMITS,
         LOGIN_MAX_FAILURES_PER_ACCOUNT: '2',
-        RATE_LIMIT_AUTH_PER_MINUTE: '10000',
       }),
       log: createLogger({ level: 'info', destination }),
       database: database.handle,
@@ -48,7 +49,7 @@ describe('security events in the log', () => {
   const events = (): Line[] =>
     lines.map((l) => JSON.parse(l) as Line).filter((l) => l.event === 'security');
 
-  it('records sign-in failures, lockouts, forged credentials, CSRF refusals, denials and privilege changes — with request id, principal and IP, never secrets', async () => {
+  it('records security events with request id, principal and IP, never secrets', async () => {
     const user = await signInUser(url, 'events@example.com');
     const stranger = createTestClient(url);
     for (let i = 0; i < 3; i++)

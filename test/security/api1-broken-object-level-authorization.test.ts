@@ -1,23 +1,21 @@
 // OWASP API1:2023 Broken Object Level Authorization — another tenant's ids.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/use-test-app';
 import { DATABASE_KINDS } from '../support/test-env';
 import { refusal } from '../support/trpc-test-client';
 import { twoOrgs, type TwoOrgs } from '../support/two-orgs';
 
 describe.each(DATABASE_KINDS)('API1 broken object level authorization (%s)', (kind) => {
-  let t: TestApp;
   let cast: TwoOrgs;
+  const t = useTestApp({ kind });
   beforeAll(async () => {
-    t = await startTestApp(kind, { RATE_LIMIT_AUTH_PER_MINUTE: '10000' });
     cast = await twoOrgs(t, 'bola');
   });
-  afterAll(async () => t?.close());
 
   const snapshot = async () =>
     t.database.handle.db.selectFrom('projects').selectAll().orderBy('id').execute();
 
-  it("user A cannot read, update, delete or list B's project — NOT_FOUND, nothing changed", async () => {
+  it("user A cannot read, update, delete or list B's project: NOT_FOUND, unchanged", async () => {
     const { alice, orgA, orgB, projectB } = cast;
     const before = await snapshot();
     // B's project id under A's own org: not found there.
@@ -64,7 +62,7 @@ describe.each(DATABASE_KINDS)('API1 broken object level authorization (%s)', (ki
     expect(await snapshot()).toEqual(before);
   });
 
-  it('an existing foreign id and a random id answer exactly alike (ids cannot be probed)', async () => {
+  it('a foreign id and a random id answer exactly alike (ids cannot be probed)', async () => {
     const { alice, orgA, projectB, orgB } = cast;
     const body = async (orgId: string, id: string) => {
       const res = await alice.jar.fetch(

@@ -1,22 +1,17 @@
 // OWASP API4:2023 Unrestricted Resource Consumption — batches, bodies, pages, request rates.
 import { connect, type Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/use-test-app';
 import { DATABASE_KINDS } from '../support/test-env';
 import { refusal } from '../support/trpc-test-client';
 import { twoOrgs, type TwoOrgs } from '../support/two-orgs';
 
 describe('API4 unrestricted resource consumption', () => {
-  let t: TestApp;
   let cast: TwoOrgs;
+  const t = useTestApp({ env: { RATE_LIMIT_IP_PER_MINUTE: '200' } });
   beforeAll(async () => {
-    t = await startTestApp('pglite', {
-      RATE_LIMIT_AUTH_PER_MINUTE: '10000',
-      RATE_LIMIT_IP_PER_MINUTE: '200',
-    });
     cast = await twoOrgs(t, 'api4');
   });
-  afterAll(async () => t?.close());
   const reason = async (res: Response) =>
     ((await res.json()) as { error: { data: { reason: string } } }).error.data.reason;
 
@@ -60,17 +55,15 @@ describe('API4 unrestricted resource consumption', () => {
 describe.each(DATABASE_KINDS)(
   'API4 unrestricted resource consumption: a sign-in flood (%s)',
   (kind) => {
-    let t: TestApp;
-    beforeAll(async () => {
-      t = await startTestApp(kind, {
+    const t = useTestApp({
+      kind,
+      env: {
         ARGON2_CONCURRENCY: '1',
-        RATE_LIMIT_AUTH_PER_MINUTE: '10000',
         LOGIN_MAX_FAILURES_PER_IP: '10000',
         LOGIN_MAX_FAILURES_PER_ACCOUNT: '10000',
         METRICS_TOKEN: METRICS_TOKEN,
-      });
+      },
     });
-    afterAll(async () => t?.close());
     const audited = async () =>
       (
         await t.database.handle.db
@@ -91,7 +84,7 @@ describe.each(DATABASE_KINDS)(
     };
     const port = () => Number(new URL(t.url).port);
 
-    it('past the argon2 cap and its short queue, sign-ins get 429 RATE_LIMITED with Retry-After, and only the hashed ones reach the database', async () => {
+    it('past the argon2 cap and queue: 429 + Retry-After; only hashed stored', async () => {
       const before = await audited();
       const answers = await Promise.all(
         Array.from({ length: 40 }, async (_, i) => {
@@ -129,7 +122,7 @@ describe.each(DATABASE_KINDS)(
       expect((await audited()) - before).toBe(hashed.length);
     });
 
-    it('a burst over kept-alive connections is refused at the front door, before tRPC: no more sign-ins under way than the hasher can run or queue', async () => {
+    it('a kept-alive burst is refused at the front door, within the hasher cap', async () => {
       const sockets = await Promise.all(Array.from({ length: 40 }, () => open(port())));
       const [auditBefore, refusalsBefore] = [await audited(), await hashingRefusals()];
       // Watch the front door's own count: how many sign-ins it let in at once.
@@ -171,7 +164,7 @@ describe.each(DATABASE_KINDS)(
       expect((await audited()) - auditBefore).toBe(hashed.length);
     });
 
-    it('a sign-in whose body never arrives holds no place (a slowloris cannot lock everyone out of signing in)', async () => {
+    it('a sign-in whose body never arrives holds no place (no slowloris lock-out)', async () => {
       const slow = await Promise.all(Array.from({ length: 8 }, () => open(port())));
       const partial = signInRequest('slow@example.com');
       for (const socket of slow) socket.write(partial.slice(0, partial.length - 10));

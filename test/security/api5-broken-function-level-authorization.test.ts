@@ -1,9 +1,9 @@
 // OWASP API5:2023 Broken Function Level Authorization — calling procedures above one's role.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { appRouter } from '../../server/src/app-router';
 import { findPolicyProblems } from '../../server/src/pipeline/assert-procedure-policies';
 import { createMailCapture, tokenFromMail, type MailCapture } from '../support/mail-capture';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 import { DATABASE_KINDS } from '../support/test-env';
 import { refusal } from '../support/trpc-test-client';
 import { memberOf, twoOrgs, type SignedIn, type TwoOrgs } from '../support/two-orgs';
@@ -15,14 +15,15 @@ describe('API5: default deny', () => {
 });
 
 describe.each(DATABASE_KINDS)('API5 over HTTP (%s)', (kind) => {
-  let t: TestApp;
   let mail: MailCapture;
   let cast: TwoOrgs;
   let viewer: SignedIn;
   let member: SignedIn;
   beforeAll(async () => {
     mail = createMailCapture();
-    t = await startTestApp(kind, { RATE_LIMIT_AUTH_PER_MINUTE: '10000' }, { mailTransport: mail });
+  });
+  const t = useTestApp(() => ({ kind, mailTransport: mail }));
+  beforeAll(async () => {
     cast = await twoOrgs(t, 'bfla');
     const tokenFor = async (email: string) => tokenFromMail(await mail.waitFor(email, /invited/));
     viewer = await memberOf(
@@ -42,7 +43,6 @@ describe.each(DATABASE_KINDS)('API5 over HTTP (%s)', (kind) => {
       tokenFor,
     );
   });
-  afterAll(async () => t?.close());
   const count = async () =>
     Number(
       (
@@ -142,7 +142,7 @@ describe.each(DATABASE_KINDS)('API5 over HTTP (%s)', (kind) => {
     ).toBe(true);
   });
 
-  it('a denial by a resource policy is audited too, though the handler’s transaction rolls back', async () => {
+  it("a resource policy's denial is audited, though the handler rolls back", async () => {
     const { orgA, projectA } = cast;
     expect(
       await refusal(

@@ -1,21 +1,19 @@
-// OWASP API6:2023 Unrestricted Access to Sensitive Business Flows — enumeration and mailbox flooding.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// OWASP API6:2023 Unrestricted Access to Sensitive Business Flows — enumeration and mailbox
+// flooding.
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createMailCapture, type MailCapture } from '../support/mail-capture';
 import { signInUser } from '../support/sign-in-user';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 
 describe('API6 sensitive business flows', () => {
-  let t: TestApp;
   let mail: MailCapture;
   beforeAll(async () => {
     mail = createMailCapture();
-    t = await startTestApp(
-      'pglite',
-      { RATE_LIMIT_AUTH_PER_MINUTE: '10000', PASSWORD_RESET_PER_EMAIL_PER_HOUR: '3' },
-      { mailTransport: mail },
-    );
   });
-  afterAll(async () => t?.close());
+  const t = useTestApp(() => ({
+    env: { PASSWORD_RESET_PER_EMAIL_PER_HOUR: '3' },
+    mailTransport: mail,
+  }));
   const post = (path: string, body: unknown) =>
     fetch(`${t.url}/trpc/${path}`, {
       method: 'POST',

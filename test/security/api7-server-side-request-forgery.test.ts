@@ -1,24 +1,22 @@
-// OWASP API7:2023 Server Side Request Forgery — the server never builds outbound URLs or links from request data.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// OWASP API7:2023 Server Side Request Forgery — the server never builds outbound URLs or links from
+// request data.
+import { beforeAll, describe, expect, it } from 'vitest';
 import { appRouter } from '../../server/src/app-router';
 import { listProcedures } from '../../server/src/pipeline/assert-procedure-policies';
 import { toJSONSchema } from 'zod';
 import { createMailCapture, type MailCapture } from '../support/mail-capture';
 import { signInUser } from '../support/sign-in-user';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 
 describe('API7 server-side request forgery', () => {
-  let t: TestApp;
   let mail: MailCapture;
   beforeAll(async () => {
     mail = createMailCapture();
-    t = await startTestApp(
-      'pglite',
-      { RATE_LIMIT_AUTH_PER_MINUTE: '10000', PUBLIC_URL: 'https://app.example.com' },
-      { mailTransport: mail },
-    );
   });
-  afterAll(async () => t?.close());
+  const t = useTestApp(() => ({
+    env: { PUBLIC_URL: 'https://app.example.com' },
+    mailTransport: mail,
+  }));
 
   it('no procedure takes a URL, host or callback to fetch', () => {
     const suspicious: string[] = [];
@@ -38,7 +36,7 @@ describe('API7 server-side request forgery', () => {
     expect(suspicious).toEqual([]);
   });
 
-  it('a forged Host header does not steer the reset link (links come from PUBLIC_URL only)', async () => {
+  it('a forged Host header does not steer the reset link (links use PUBLIC_URL)', async () => {
     await signInUser(t.url, 'api7@example.com');
     const res = await fetch(`${t.url}/trpc/auth.requestPasswordReset`, {
       method: 'POST',

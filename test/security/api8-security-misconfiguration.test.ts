@@ -1,15 +1,11 @@
 // OWASP API8:2023 Security Misconfiguration — headers, CORS, error detail, production refusals.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/src/config';
 import { signInUser } from '../support/sign-in-user';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 
 describe('API8 security misconfiguration', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp('pglite', { CORS_ORIGINS: 'https://app.example.com' });
-  });
-  afterAll(async () => t?.close());
+  const t = useTestApp({ env: { CORS_ORIGINS: 'https://app.example.com' } });
 
   it('answers API calls with headers for a JSON API, no server banner, no caching', async () => {
     const res = await fetch(`${t.url}/trpc/system.version`);
@@ -36,7 +32,7 @@ describe('API8 security misconfiguration', () => {
     expect(good.headers.get('vary')).toMatch(/origin/i);
   });
 
-  it('never shows SQL, stack traces or driver messages to a caller outside development', async () => {
+  it('never shows SQL, stacks or driver messages to a caller outside development', async () => {
     const user = await signInUser(t.url, 'api8@example.com');
     const res = await user.jar.fetch(
       `${t.url}/trpc/projects.get?input=${encodeURIComponent(JSON.stringify({ orgId: "x' or 1=1 --", id: 'y' }))}`,

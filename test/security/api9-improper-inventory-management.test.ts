@@ -1,4 +1,5 @@
-// OWASP API9:2023 Improper Inventory Management — every procedure documented, policed and nothing hidden.
+// OWASP API9:2023 Improper Inventory Management — every procedure documented, policed and nothing
+// hidden.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import { renderProcedureTable } from '../../server/src/pipeline/procedure-table'
 import { REPO_ROOT } from '../support/spawn-server';
 
 describe('API9 improper inventory management', () => {
-  it('docs/procedures.md is the table generated from the router (regenerate with pnpm gatehouse procedures --out docs/procedures.md)', () => {
+  it('docs/procedures.md is the table generated from the router', () => {
     const committed = readFileSync(join(REPO_ROOT, 'docs', 'procedures.md'), 'utf8');
     expect(committed).toBe(renderProcedureTable(appRouter));
   });

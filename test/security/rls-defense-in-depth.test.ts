@@ -13,9 +13,11 @@ import { orgProcedure } from '../../server/src/pipeline/org-procedure';
 import { enterTenantScope } from '../../server/src/pipeline/tenant-scope';
 import { router } from '../../server/src/pipeline/trpc';
 import { projectsRouter } from '../../server/src/projects/projects-router';
+import { GENEROUS_LIMITS } from '../support/generous-limits';
 import { createMailCapture, registerMailCapture } from '../support/mail-capture';
 import { signInUser } from '../support/sign-in-user';
-import { startTestApp, testConfig, type TestApp } from '../support/test-app';
+import { testConfig, type TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 import { migrateToLatest } from '../../server/src/db/migrator';
 import {
   createPostgresDatabase,
@@ -26,15 +28,13 @@ import { DATABASE_KINDS, TEST_DATABASE_URL } from '../support/test-env';
 import { twoOrgs, type TwoOrgs } from '../support/two-orgs';
 
 describe.each(DATABASE_KINDS)('row-level security (%s)', (kind) => {
-  let t: TestApp;
   let cast: TwoOrgs;
+  const t = useTestApp({ kind });
   beforeAll(async () => {
-    t = await startTestApp(kind, { RATE_LIMIT_AUTH_PER_MINUTE: '10000' });
     cast = await twoOrgs(t, 'rls');
   });
-  afterAll(async () => t?.close());
 
-  it('a deliberately unscoped SELECT * FROM projects in A’s context returns only A’s tenants’ rows', async () => {
+  it('an unscoped SELECT * FROM projects in A’s context gets only A’s rows', async () => {
     const db = t.database.handle.db;
     const all = await sql<{ id: string }>`select * from projects`.execute(db);
     expect(all.rows.length).toBeGreaterThanOrEqual(2); // the connection itself sees everything
@@ -46,7 +46,7 @@ describe.each(DATABASE_KINDS)('row-level security (%s)', (kind) => {
     expect(rows.every((r) => r.org_id === cast.orgA)).toBe(true);
   });
 
-  it('refuses to write a row into another tenant, and sees no memberships but its own', async () => {
+  it('refuses to write into another tenant, and sees no memberships but its own', async () => {
     const db = t.database.handle.db;
     await expect(
       db.transaction().execute(async (trx) => {
@@ -112,7 +112,7 @@ describe.each(DATABASE_KINDS)('row-level security through the org-scoped pipelin
   let secondOrgOfA: { orgId: string; projectId: string };
   beforeAll(async () => {
     const database = await createTestDatabase(kind);
-    const config = testConfig({ RATE_LIMIT_AUTH_PER_MINUTE: '10000' });
+    const config = testConfig(GENEROUS_LIMITS);
     // Its mail is captured like startTestApp's, so signInUser can verify the cast's addresses.
     const mail = createMailCapture();
     const app = await createApp({
@@ -151,7 +151,7 @@ describe.each(DATABASE_KINDS)('row-level security through the org-scoped pipelin
     return ((await res.json()) as { result: { data: z.infer<typeof Rows> } }).result.data;
   }
 
-  it("an unscoped SELECT * FROM projects in A's request sees exactly A's tenants' rows", async () => {
+  it("an unscoped SELECT * FROM projects in A's request sees only A's tenants' rows", async () => {
     const total = Number(
       (await sql<{ n: string }>`select count(*) as n from projects`.execute(t.database.handle.db))
         .rows[0]?.n,
@@ -171,7 +171,7 @@ describe.each(DATABASE_KINDS)('row-level security through the org-scoped pipelin
 });
 
 describe.runIf(TEST_DATABASE_URL)('the app role is cluster-global (postgres)', () => {
-  it('migrations of several databases of one cluster, run at once, all create or reuse gatehouse_app', async () => {
+  it('concurrent migrations in one cluster all create or reuse gatehouse_app', async () => {
     const databases = await Promise.all([
       createTestDatabase('postgres'),
       createTestDatabase('postgres'),
@@ -183,17 +183,15 @@ describe.runIf(TEST_DATABASE_URL)('the app role is cluster-global (postgres)', (
           rolname: string;
           rolcanlogin: boolean;
           rolbypassrls: boolean;
-        }>`select rolname, rolcanlogin, rolbypassrls from pg_roles where rolname = 'gatehouse_app'`.execute(
-          d.handle.db,
-        );
+        }>`select rolname, rolcanlogin, rolbypassrls from pg_roles where rolname =
+          'gatehouse_app'`.execute(d.handle.db);
         expect(role.rows).toEqual([
           { rolname: 'gatehouse_app', rolcanlogin: false, rolbypassrls: false },
         ]);
         const forced = await sql<{
           relname: string;
-        }>`select relname from pg_class where relname in ('projects', 'memberships') and relrowsecurity and relforcerowsecurity order by relname`.execute(
-          d.handle.db,
-        );
+        }>`select relname from pg_class where relname in ('projects', 'memberships') and
+          relrowsecurity and relforcerowsecurity order by relname`.execute(d.handle.db);
         expect(forced.rows.map((r) => r.relname)).toEqual(['memberships', 'projects']);
       }
     } finally {
@@ -201,10 +199,11 @@ describe.runIf(TEST_DATABASE_URL)('the app role is cluster-global (postgres)', (
     }
   });
 
-  it('a non-superuser owner is told how to grant gatehouse_app, and once granted FORCE ROW LEVEL SECURITY scopes even the owner', async () => {
+  it('a non-superuser owner is told how to grant gatehouse_app; FORCE RLS binds', async () => {
     const suffix = randomBytes(5).toString('hex');
     const roleName = `gh_owner_${suffix}`;
-    // A throwaway login on the loopback cluster, dropped at the end (CREATE ROLE takes no bind parameters).
+    // A throwaway login on the loopback cluster, dropped at the end (CREATE ROLE takes no bind
+    // parameters).
     const password = 'gatehouse-test-owner';
     const admin = new Kysely<unknown>({
       dialect: new PostgresDialect({
@@ -245,7 +244,8 @@ describe.runIf(TEST_DATABASE_URL)('the app role is cluster-global (postgres)', (
           return orgId;
         });
       }
-      // The owner itself, with no tenant settings, sees no rows; with A's settings, only A's; no SET ROLE involved.
+      // The owner itself, with no tenant settings, sees no rows; with A's settings, only A's; no
+      // SET ROLE involved.
       expect((await sql`select * from projects`.execute(owner)).rows).toEqual([]);
       const scoped = await owner.transaction().execute(async (trx) => {
         await sql`select set_config('gatehouse.org_ids', ${ids.a}, true)`.execute(trx);

@@ -18,7 +18,8 @@ export interface LoggedApp {
 /**
  * The real server in this process over the given database, with the
  * transports create-app chooses itself (no mail capture) and the process
- * logger (redaction included), its lines kept: what an operator or a developer would read in the terminal.
+ * logger (redaction included), its lines kept: what an operator or a developer would read in the
+ * terminal.
  */
 export async function startLoggedApp(
   database: TestDatabase,

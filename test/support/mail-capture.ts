@@ -42,7 +42,10 @@ export function tokenFromMail(message: MailMessage): string {
 
 const byUrl = new Map<string, MailCapture>();
 
-/** The capture that sees every mail of the test server at `url` (startTestApp registers one per server). */
+/**
+ * The capture that sees every mail of the test server at `url` (startTestApp registers one per
+ * server).
+ */
 export function mailCaptureOf(url: string): MailCapture | undefined {
   return byUrl.get(url);
 }

@@ -11,7 +11,10 @@ declare module 'vitest' {
   }
 }
 
-/** globalSetup: the migrated PGlite every test database starts from, made once per run and removed after. */
+/**
+ * globalSetup: the migrated PGlite every test database starts from, made once per run and removed
+ * after.
+ */
 export default async function setup(project: TestProject): Promise<() => void> {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-pglite-'));
   const file = join(dir, 'migrated.tar');

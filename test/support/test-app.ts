@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { AnyRouter } from '@trpc/server';
 import pino from 'pino';
 import { loadConfig, type Config } from '../../server/src/config';
 import { createApp, type App } from '../../server/src/create-app';
@@ -54,6 +55,7 @@ export async function startTestApp(
     mailTransport?: MailTransport;
     webhookResolver?: HostResolver;
     database?: TestDatabase;
+    router?: AnyRouter;
   } = {},
 ): Promise<TestApp> {
   const database = extra.database ?? (await createTestDatabase(kind));
@@ -71,6 +73,7 @@ export async function startTestApp(
     database: database.handle,
     ...(mailTransport ? { mailTransport } : {}),
     ...(extra.webhookResolver ? { webhookResolver: extra.webhookResolver } : {}),
+    ...(extra.router ? { router: extra.router } : {}),
   });
   const address = await app.listen();
   const url = `http://127.0.0.1:${address.port}`;

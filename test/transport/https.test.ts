@@ -134,7 +134,7 @@ describe('HTTPS served by the server itself', () => {
     expect(res.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
   });
 
-  it('on the plain listener: 308 to HTTPS for /docs, 403 HTTPS_REQUIRED without redirect for /trpc, no HSTS', async () => {
+  it('plain listener: 308 to HTTPS for /docs, 403 HTTPS_REQUIRED for /trpc, no HSTS', async () => {
     const plain = (
       method: string,
       path: string,
@@ -173,7 +173,7 @@ describe('HTTPS served by the server itself', () => {
     expect(server.output.join('\n')).not.toContain('gh_exposed_key');
   });
 
-  it('reloads the certificate on SIGHUP for new handshakes without dropping open connections', async () => {
+  it('reloads the certificate on SIGHUP for new handshakes, keeping open connections', async () => {
     const agent = new https.Agent({ keepAlive: true, maxSockets: 1 });
     try {
       const before = await get('/healthz', agent);

@@ -35,7 +35,8 @@ async function twoServers(
 const count = (output: readonly string[], msg: string): number =>
   output.filter((l) => l.includes(`"msg":"${msg}"`)).length;
 
-// CI runs with REDIS_URL (global-setup fails the run without it); the outage test also needs the redis-server binary.
+// CI runs with REDIS_URL (global-setup fails the run without it); the outage test also needs the
+// redis-server binary.
 describe.runIf(REDIS_URL)('rate limits shared through Redis by several instances', () => {
   let servers: SpawnedServer[] = [];
   let ownRedis: OwnRedis | undefined;
@@ -45,7 +46,7 @@ describe.runIf(REDIS_URL)('rate limits shared through Redis by several instances
   });
   afterAll(async () => ownRedis?.kill());
 
-  it('enforces one combined per-IP limit across two server processes on different ports', async () => {
+  it('enforces one combined per-IP limit across two server processes', async () => {
     const [a, b] = await twoServers(REDIS_URL!, 10);
     servers = [a, b];
     const statuses: number[] = [];
@@ -56,7 +57,7 @@ describe.runIf(REDIS_URL)('rate limits shared through Redis by several instances
     expect(await statusOf(b)).toBe(429);
   });
 
-  it('keeps serving on per-instance insurance limits while Redis is down, then shares limits again when it is back', async () => {
+  it('serves on per-instance insurance limits while Redis is down, shares them after', async () => {
     ownRedis = await startOwnRedis();
     const [a, b] = await twoServers(ownRedis.url, 6);
     servers = [a, b];

@@ -9,7 +9,10 @@ import { TEST_PASSWORD } from '../support/sign-in-user';
 import { createPostgresDatabase, dropPostgresDatabase } from '../support/test-database';
 import { REDIS_URL, TEST_DATABASE_URL } from '../support/test-env';
 
-/** How long an instance with Redis serves a session from its cache (cacheTtlMs in server/src/create-app.ts). */
+/**
+ * How long an instance with Redis serves a session from its cache (cacheTtlMs in
+ * server/src/create-app.ts).
+ */
 const SESSION_CACHE_TTL_MS = 10_000;
 
 // Two processes share one database and one Redis, as two instances of a deployment do.
@@ -61,7 +64,7 @@ describe.runIf(TEST_DATABASE_URL && REDIS_URL)(
     };
     const sessionId = (cookie: string) => cookie.slice(cookie.indexOf('=') + 1).split('.')[0] ?? '';
 
-    it('a sign-out on one instance stops the session on the other, which had it cached, through the message and not the cache expiring', async () => {
+    it('a sign-out on one instance stops the session cached on another (bus)', async () => {
       const email = 'two-instances@example.com';
       expect((await post(a, 'auth.signUp', { email, password: TEST_PASSWORD })).status).toBe(200);
 

@@ -31,7 +31,7 @@ describe('password hasher', () => {
     expect(hasher.needsRehash('not a hash')).toBe(true);
   });
 
-  it('answers RATE_LIMITED at once when the queue is full instead of piling up, keeping the reserved places for device-cookie holders', async () => {
+  it('answers RATE_LIMITED at once on a full queue, keeping device-cookie places', async () => {
     const hasher = await createPasswordHasher({ concurrency: 1, maxQueue: 4 });
     expect(hasher.reserved).toBe(1);
     const shared = Array.from({ length: 6 }, (_, i) =>

@@ -35,7 +35,7 @@ describe('loadConfig', () => {
     expect(text).not.toContain('secret-password');
   });
 
-  it('runs the production checks even when a variable does not parse, skipping checks about it', () => {
+  it('runs the production checks when a variable does not parse, skipping its own', () => {
     const result = loadConfig({
       GATEHOUSE_ENV: 'production',
       PORT: 'abc',

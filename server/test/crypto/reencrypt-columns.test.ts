@@ -220,7 +220,7 @@ describe.runIf(DATABASE_KINDS.includes('postgres'))(
   () => {
     const f = fixture('postgres');
     const db = () => f.t.handle.db;
-    it('`pnpm gatehouse keys reencrypt` prints counts, and exits 1 naming a row it cannot open', async () => {
+    it('`keys reencrypt` prints counts; exits 1 naming a row it cannot open', async () => {
       const cli = await runCli(['keys', 'reencrypt'], {
         DATABASE_URL: f.t.url,
         GATEHOUSE_ENCRYPTION_KEYS: envKeys(k2, k1),

@@ -17,7 +17,7 @@ describe('auto-prepared statements', () => {
     expect(nameFor('select "email" from "users" where "id" = $1')).toBeUndefined();
   });
 
-  it('never names `*` queries (a migration would break their cached plan) and stops at maxStatements', () => {
+  it('never names `*` queries (a migration breaks their plan); stops at maxStatements', () => {
     const nameFor = createStatementNamer({ threshold: 1, maxStatements: 2 });
     expect(nameFor('select * from "users"')).toBeUndefined();
     expect(nameFor('update "users" set "name" = $1 returning *')).toBeUndefined();

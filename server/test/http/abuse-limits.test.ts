@@ -47,7 +47,7 @@ describe('rate limits (memory store)', () => {
     t = undefined;
   });
 
-  it('advertises RateLimit-Policy / RateLimit on allowed responses and answers 429 RATE_LIMITED with Retry-After past the per-IP limit', async () => {
+  it('sends RateLimit headers; past the per-IP limit, 429 RATE_LIMITED + Retry-After', async () => {
     t = await startRouterApp(testRouter, { RATE_LIMIT_IP_PER_MINUTE: '3' });
     for (let i = 1; i <= 3; i++) {
       const ok = await fetch(`${t.url}/trpc/ping`);
@@ -65,7 +65,7 @@ describe('rate limits (memory store)', () => {
     expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
   });
 
-  it('spends one unit per call: a batch of 10 calls spends 10 units, per IP and per class', async () => {
+  it('spends one unit per call: a batch of 10 spends 10, per IP and per class', async () => {
     t = await startRouterApp(testRouter, {
       RATE_LIMIT_IP_PER_MINUTE: '25',
       RATE_LIMIT_READ_PER_MINUTE: '100',
@@ -81,7 +81,7 @@ describe('rate limits (memory store)', () => {
     expect(((await third.json()) as ErrorEnvelope).error.data.reason).toBe('RATE_LIMITED');
   });
 
-  it('limits a procedure class in the pipeline (auth is strict) without running the procedure', async () => {
+  it('limits a procedure class (auth is strict) without running the procedure', async () => {
     t = await startRouterApp(testRouter, { RATE_LIMIT_AUTH_PER_MINUTE: '2' });
     const signIn = (): Promise<Response> =>
       fetch(`${t!.url}/trpc/signIn`, {
@@ -103,7 +103,7 @@ describe('rate limits (memory store)', () => {
     expect((await fetch(`${t.url}/trpc/ping`)).status).toBe(200);
   });
 
-  it('ignores a spoofed X-Forwarded-For without TRUST_PROXY: same budget, real address in the log', async () => {
+  it('ignores X-Forwarded-For without TRUST_PROXY: one budget, real address logged', async () => {
     t = await startRouterApp(testRouter, { RATE_LIMIT_IP_PER_MINUTE: '2' });
     const app = t;
     const statuses = [];
@@ -117,7 +117,7 @@ describe('rate limits (memory store)', () => {
     expect(ips).toEqual(['127.0.0.1', '127.0.0.1', '127.0.0.1']);
   });
 
-  it('honours X-Forwarded-For from a trusted proxy: one budget per client, client address in the log', async () => {
+  it('honours X-Forwarded-For from a trusted proxy: a budget per client, logged', async () => {
     t = await startRouterApp(testRouter, {
       RATE_LIMIT_IP_PER_MINUTE: '2',
       TRUST_PROXY: '127.0.0.1',
@@ -157,7 +157,7 @@ describe('rate limits (memory store)', () => {
 });
 
 describe('HSTS', () => {
-  it('is absent on plain HTTP, even with a spoofed X-Forwarded-Proto, and present behind a trusted HTTPS proxy', async () => {
+  it('is absent on plain HTTP (spoofed proto too), present behind HTTPS proxy', async () => {
     const plain = await startRouterApp(testRouter);
     try {
       const res = await fetch(`${plain.url}/trpc/ping`, {
@@ -195,7 +195,7 @@ describe('slow clients (slowloris)', () => {
   });
   afterAll(async () => t?.close());
 
-  it('disconnects a client dribbling its headers one byte a second, while a normal client is served', async () => {
+  it('drops a client dribbling headers a byte a second; a normal client is served', async () => {
     const socket = connect(t.port, '127.0.0.1');
     await new Promise<void>((resolve) => socket.once('connect', resolve));
     let received = '';

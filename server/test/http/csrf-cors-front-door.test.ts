@@ -5,6 +5,7 @@ import { listProcedures } from '../../src/pipeline/assert-procedure-policies';
 import { publicProcedure } from '../../src/pipeline/procedure';
 import { router } from '../../src/pipeline/trpc';
 import { startRouterApp, type RouterApp } from './start-router-app';
+import { GENEROUS_LIMITS } from '../../../test/support/generous-limits';
 
 interface ErrorEnvelope {
   error: { data: { reason: string; httpStatus: number } };
@@ -43,7 +44,7 @@ describe('CSRF and CORS in the front door', () => {
       body: JSON.stringify({ name: 'x' }),
     });
 
-  it('refuses a cross-origin mutation carrying a session cookie with 403 CSRF_REJECTED, and nothing is written', async () => {
+  it('refuses a cross-origin cookie mutation: 403 CSRF_REJECTED, none written', async () => {
     const before = writes;
     for (const origin of ['https://evil.example', 'null', 'https://app.example.com.evil.example']) {
       const res = await mutate({ cookie: SESSION, origin });
@@ -59,13 +60,13 @@ describe('CSRF and CORS in the front door', () => {
     expect(writes).toBe(before);
   });
 
-  it("refuses the server's own origin when the browser says the request is cross-site", async () => {
+  it("refuses the server's own origin when the browser says cross-site", async () => {
     const res = await mutate({ cookie: SESSION, origin: t.url, 'sec-fetch-site': 'cross-site' });
     expect(res.status).toBe(403);
     expect(((await res.json()) as ErrorEnvelope).error.data.reason).toBe('CSRF_REJECTED');
   });
 
-  it('lets the same mutation from a listed origin past CSRF, with credentialed CORS headers', async () => {
+  it('lets the mutation from a listed origin past CSRF, with credentialed CORS', async () => {
     const before = writes;
     const res = await mutate({ cookie: SESSION, origin: LISTED, 'sec-fetch-site': 'cross-site' });
     expect(res.status).toBe(200);
@@ -141,12 +142,7 @@ describe('CSRF and CORS in the front door', () => {
 describe('only queries are reachable with GET (walking the app router)', () => {
   let t: RouterApp;
   beforeAll(async () => {
-    t = await startRouterApp(undefined, {
-      RATE_LIMIT_IP_PER_MINUTE: '100000',
-      RATE_LIMIT_READ_PER_MINUTE: '100000',
-      RATE_LIMIT_WRITE_PER_MINUTE: '100000',
-      RATE_LIMIT_AUTH_PER_MINUTE: '100000',
-    });
+    t = await startRouterApp(undefined, GENEROUS_LIMITS);
   });
   afterAll(async () => t?.close());
 

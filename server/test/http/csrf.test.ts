@@ -28,7 +28,7 @@ describe('CSRF guard (cookie-authenticated, non-query requests)', () => {
   it('accepts a listed Origin, even when the browser says cross-site', () => {
     expect(post({ cookie, origin: LISTED, 'sec-fetch-site': 'cross-site' })).toBeUndefined();
   });
-  it("accepts the server's own origin (Host + scheme) unless Sec-Fetch-Site says cross-site or same-site", () => {
+  it('accepts its own origin unless Sec-Fetch-Site says cross-site or same-site', () => {
     expect(
       post({ cookie, origin: 'https://api.example.com', 'sec-fetch-site': 'same-origin' }),
     ).toBeUndefined();
@@ -57,7 +57,7 @@ describe('CSRF guard (cookie-authenticated, non-query requests)', () => {
       'CSRF_REJECTED',
     );
   });
-  it('exempts requests without a session cookie, bearer/API-key requests, and safe methods; not ambient Authorization schemes', () => {
+  it('exempts cookieless, bearer/API-key and safe requests; not ambient Authorization', () => {
     expect(post({ origin: 'https://evil.example', cookie: 'other=1' })).toBeUndefined();
     expect(
       post({ cookie, origin: 'https://evil.example', authorization: 'Bearer gh_key' }),

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { publicProcedure } from '../../src/pipeline/procedure';
 import { router } from '../../src/pipeline/trpc';
 import { appRouter } from '../../src/app-router';
-import { startTestApp, type TestApp } from '../../../test/support/test-app';
+import { findPolicyProblems } from '../../src/pipeline/assert-procedure-policies';
+import { useTestApp } from '../../../test/support/use-test-app';
 
 interface ErrorEnvelope {
   error: {
@@ -13,11 +14,7 @@ interface ErrorEnvelope {
 }
 
 describe('HTTP front door', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp('pglite', { BODY_LIMIT_BYTES: '1024', MAX_BATCH_SIZE: '10' });
-  });
-  afterAll(async () => t?.close());
+  const t = useTestApp({ env: { BODY_LIMIT_BYTES: '1024', MAX_BATCH_SIZE: '10' } });
 
   it('serves /healthz with helmet headers tuned for a JSON API', async () => {
     const res = await fetch(`${t.url}/healthz`);
@@ -101,7 +98,7 @@ describe('HTTP front door', () => {
     expect(((await res.json()) as ErrorEnvelope).error.data.reason).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
-  it('refuses a batch over the limit with 400 BATCH_TOO_LARGE, counting calls not requests', async () => {
+  it('refuses a batch over the limit: 400 BATCH_TOO_LARGE, counting calls', async () => {
     const paths = Array.from({ length: 11 }, () => 'system.version').join(',');
     const res = await fetch(`${t.url}/trpc/${paths}?batch=1&input=${encodeURIComponent('{}')}`);
     expect(res.status).toBe(400);
@@ -111,7 +108,8 @@ describe('HTTP front door', () => {
     expect(sneaky.status).toBe(400);
     expect(((await sneaky.json()) as ErrorEnvelope).error.data.reason).toBe('BATCH_TOO_LARGE');
     const ok = await fetch(
-      `${t.url}/trpc/${Array.from({ length: 10 }, () => 'system.version').join(',')}?batch=1&input=${encodeURIComponent('{}')}`,
+      `${t.url}/trpc/${Array.from({ length: 10 }, () => 'system.version').join(',')}` +
+        `?batch=1&input=${encodeURIComponent('{}')}`,
     );
     expect(ok.status).toBe(200);
     expect(((await ok.json()) as unknown[]).length).toBe(10);
@@ -159,7 +157,7 @@ describe('HTTP front door', () => {
     expect(error.data).toMatchObject({ reason: 'URL_TOO_LONG', httpStatus: 414 });
   });
 
-  it('rejects unknown input keys (strict schemas) with VALIDATION_FAILED and no rule text', async () => {
+  it('rejects unknown input keys: VALIDATION_FAILED, no rule text', async () => {
     const res = await fetch(
       `${t.url}/trpc/system.version?input=${encodeURIComponent('{"admin":true}')}`,
     );
@@ -194,25 +192,11 @@ describe('errors outside development', () => {
 
   for (const env of ['production-like test', 'development'] as const) {
     describe(env, () => {
-      let t: TestApp;
-      beforeAll(async () => {
-        t = await startTestApp('pglite', {
-          GATEHOUSE_ENV: env === 'development' ? 'development' : 'test',
-        });
-        // Swap in the router under test: same pipeline, deliberately leaky procedures.
-        await t.app.close();
-        const { createApp } = await import('../../src/create-app');
-        const pino = (await import('pino')).default;
-        const app = await createApp({
-          config: t.config,
-          log: pino({ level: 'silent' }),
-          database: t.database.handle,
-          router: leaky,
-        });
-        const address = await app.listen();
-        Object.assign(t, { app, url: `http://127.0.0.1:${address.port}` });
+      // The router under test: same pipeline, deliberately leaky procedures.
+      const t = useTestApp({
+        env: { GATEHOUSE_ENV: env === 'development' ? 'development' : 'test' },
+        router: leaky,
       });
-      afterAll(async () => t?.close());
 
       it(
         env === 'development'
@@ -257,6 +241,6 @@ describe('errors outside development', () => {
   }
 
   it('the app router itself passes the default-deny check', () => {
-    expect(appRouter).toBeDefined();
+    expect(findPolicyProblems(appRouter)).toEqual([]);
   });
 });

@@ -94,7 +94,7 @@ describe('plain-HTTP redirect listener', () => {
     }
   });
 
-  it('hands every credential it sees to the revoker: session cookies, bearer tokens, API keys', async () => {
+  it('hands every credential it sees to the revoker: cookies, bearer tokens, keys', async () => {
     revoked.length = 0;
     const res = await fetch(`${url}/trpc/projects.list`, {
       headers: {

@@ -32,7 +32,7 @@ describe('refusal queue', () => {
     expect(errors).toEqual([]);
   });
 
-  it('yields to other ready work between slices instead of answering a whole flood in one turn', async () => {
+  it('yields to other work between slices, not answering a flood in one turn', async () => {
     const queue = createRefusalQueue(() => {}, 1);
     let answered = 0;
     for (let i = 0; i < 40; i++)

@@ -7,7 +7,7 @@ const response = (destroyed = false): ServerResponse & EventEmitter =>
   Object.assign(new EventEmitter(), { destroyed }) as unknown as ServerResponse & EventEmitter;
 
 describe('sign-in admission', () => {
-  it('admits as many sign-ins as the hasher can run or queue, and frees a place when a response closes', () => {
+  it('admits what the hasher can run or queue; a closed response frees a place', () => {
     const admission = createSignInAdmission({ capacity: 2, reserved: 0, isSaturated: () => false });
     const first = response();
     expect(admission.admit(first)).toBe(true);
@@ -34,7 +34,7 @@ describe('sign-in admission', () => {
     expect(admission.admit(response())).toBe(true);
   });
 
-  it('does not count a response that has already closed (it would never give its place back)', () => {
+  it('does not count an already closed response (it would never free its place)', () => {
     const admission = createSignInAdmission({ capacity: 1, reserved: 0, isSaturated: () => false });
     expect(admission.admit(response(true))).toBe(false);
     expect(admission.admit(response())).toBe(true);

@@ -13,7 +13,10 @@ export interface RouterApp {
   close(): Promise<void>;
 }
 
-/** The real front door and pipeline, in this process, serving a test router over an in-memory PGlite. */
+/**
+ * The real front door and pipeline, in this process, serving a test router over an in-memory
+ * PGlite.
+ */
 export async function startRouterApp(
   router: AnyRouter | undefined,
   overrides: Record<string, string | undefined> = {},

@@ -83,7 +83,7 @@ describe('tRPC client links against our handler', () => {
       expect([a, b, v.name]).toEqual([{ text: 'a' }, { text: 'b' }, 'gatehouse']);
     });
 
-    it('carries errors with their reason and status, also beside successes in one batch', async () => {
+    it('carries errors with reason and status, also beside successes in a batch', async () => {
       const c = client();
       const [ok, limited, unauth] = await Promise.allSettled([
         c.t.echo.query({ text: 'ok' }),

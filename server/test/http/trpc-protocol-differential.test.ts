@@ -302,7 +302,7 @@ describe('tRPC protocol: our handler answers as tRPC’s official adapter', () =
     expect(a).toEqual(b);
   });
 
-  it('the patched tRPC paths merge chained inputs, extend the context and strip the output (patches/README.md)', async () => {
+  it('patched tRPC paths merge inputs, extend the context, strip the output', async () => {
     const answer = await send(ours, {
       name: '',
       method: 'GET',

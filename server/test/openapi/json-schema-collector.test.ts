@@ -72,7 +72,7 @@ describe('mergeInputSchemas', () => {
 });
 
 describe('createJsonSchemaCollector with a recursive root', () => {
-  it('moves the root itself to components under the given name (a "#" ref would point at the whole document)', () => {
+  it('moves the root to components under the given name (not a whole-document "#")', () => {
     interface Node {
       name: string;
       children: Node[];

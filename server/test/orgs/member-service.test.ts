@@ -1,8 +1,8 @@
 import type { OrgRole } from '@gatehouse/shared';
 import { sql } from 'kysely';
 import pino from 'pino';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../../test/support/test-app';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useTestApp } from '../../../test/support/use-test-app';
 import { DATABASE_KINDS } from '../../../test/support/test-env';
 import { inviteMember, leaveOrg, removeMember, setMemberRole } from '../../src/orgs/member-service';
 import { RequestAudit } from '../../src/audit/request-audit';
@@ -19,14 +19,10 @@ type InOrg = Parameters<typeof inviteMember>[0];
 // change can land before the service takes the owners' locks. The service
 // must judge the role as it is under the lock, not the one it was handed.
 describe.each(DATABASE_KINDS)('member service under a stale role (%s)', (kind) => {
-  let t: TestApp;
   let orgId: string;
   const users: Record<'alice' | 'dave' | 'erin', string> = { alice: '', dave: '', erin: '' };
 
-  beforeAll(async () => {
-    t = await startTestApp(kind);
-  });
-  afterAll(async () => t?.close());
+  const t = useTestApp({ kind });
 
   beforeEach(async () => {
     const db = t.database.handle.db;
@@ -130,7 +126,7 @@ describe.each(DATABASE_KINDS)('member service under a stale role (%s)', (kind) =
     return Object.fromEntries(rows.map((r) => [r.user_id, r.role]));
   };
 
-  it('a caller demoted to viewer can no longer set roles, remove or invite (FORBIDDEN); nothing changes', async () => {
+  it('a caller demoted to viewer cannot change roles, remove or invite: FORBIDDEN', async () => {
     const before = await roles();
     expect(
       await reason(
@@ -175,7 +171,7 @@ describe.each(DATABASE_KINDS)('member service under a stale role (%s)', (kind) =
     expect((await roles())[users.erin]).toBe('member');
   });
 
-  it('an owner demoted meanwhile cannot demote the remaining owner; the org keeps it', async () => {
+  it('an owner demoted meanwhile cannot demote the remaining owner', async () => {
     // Erin believes she is still an owner; the table says member.
     expect(
       await reason(
@@ -187,7 +183,7 @@ describe.each(DATABASE_KINDS)('member service under a stale role (%s)', (kind) =
     expect((await roles())[users.alice]).toBe('owner');
   });
 
-  it('judges a departure by the current role: a former owner may leave, the last may not', async () => {
+  it('judges leaving by the current role: an ex-owner may, the last owner not', async () => {
     expect(await asStale(users.erin, 'owner', (ctx) => leaveOrg(ctx))).toEqual({ ok: true });
     expect(await reason(asStale(users.alice, 'owner', (ctx) => leaveOrg(ctx)))).toBe('LAST_OWNER');
     expect(Object.keys(await roles()).sort()).toEqual([users.alice, users.dave].sort());

@@ -33,7 +33,7 @@ describe('project policy', () => {
     }
   });
 
-  it('a key scoped to project:read cannot edit even as an owner (permissions are the intersection)', () => {
+  it('a project:read key cannot edit even as an owner (permissions intersect)', () => {
     const scoped = new Set([...ORG_ROLE_PERMISSIONS.owner].filter((p) => p === 'project:read'));
     expect(canEditProject(as(scoped), { owner_id: ME })).toBe(false);
     expect(canDeleteProject(as(scoped), { owner_id: ME })).toBe(false);

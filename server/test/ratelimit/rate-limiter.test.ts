@@ -29,7 +29,7 @@ describe('rate limiter (memory store)', () => {
     });
   });
 
-  it('spends one unit per call against the per-IP budget and refuses past it with a retry delay', async () => {
+  it('spends a unit per call of the per-IP budget, refusing past it with a delay', async () => {
     const limiter = createRateLimiter({
       limits,
       redisUrl: undefined,
@@ -64,7 +64,8 @@ describe('rate limiter (memory store)', () => {
     expect((await limiter.limitCall(call(alice, '198.51.100.2'), 'write')).allowed).toBe(true);
     const third = call(alice, '198.51.100.3');
     expect((await limiter.limitCall(third, 'read')).allowed).toBe(true);
-    // read (10) is above the principal's 3: it can never run out first, so it is neither spent nor advertised.
+    // read (10) is above the principal's 3: it can never run out first, so it is neither spent nor
+    // advertised.
     expect(third.response.headers['ratelimit-policy']).toBe('"principal";q=3;w=60');
     expect(third.response.headers['ratelimit']).toMatch(/^"principal";r=0;t=\d+$/);
     expect((await limiter.limitCall(call(alice), 'read')).allowed).toBe(false);
@@ -76,7 +77,7 @@ describe('rate limiter (memory store)', () => {
     limiter.close();
   });
 
-  it("spends and advertises a class budget below the principal's, which refuses first", async () => {
+  it("spends and advertises a class budget below the principal's; it refuses first", async () => {
     const limiter = createRateLimiter({
       limits,
       redisUrl: undefined,

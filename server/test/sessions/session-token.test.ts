@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mintSessionToken, parseSessionToken } from '../../src/sessions/session-token';
 
 describe('session tokens', () => {
-  it('mints id.secret with ≥80-bit id and 256-bit secret, storing only SHA-256 of the secret', () => {
+  it("mints id.secret (≥80-bit id, 256-bit secret), storing only the secret's SHA-256", () => {
     const t = mintSessionToken();
     const [id, secret] = t.token.split('.');
     expect(id).toBe(t.id);

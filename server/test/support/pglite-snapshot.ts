@@ -26,7 +26,10 @@ export async function writeMigratedSnapshot(file: string): Promise<void> {
   }
 }
 
-/** A fresh in-memory PGlite from the dump: what `createDatabase` opens for `memory://`, already migrated. */
+/**
+ * A fresh in-memory PGlite from the dump: what `createDatabase` opens for `memory://`, already
+ * migrated.
+ */
 export async function openMigratedSnapshot(file: string): Promise<DatabaseHandle> {
   const client = new PGlite({ loadDataDir: new Blob([readFileSync(file)]) });
   await client.waitReady;
