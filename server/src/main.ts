@@ -1,6 +1,5 @@
 import { loadConfig, readEnvironment } from './config';
 import { createApp, PendingMigrationsError } from './create-app';
-import { createRedirectServer } from './http/redirect-server';
 import { reloadCertificate } from './http/reload-certificate';
 import { createLogger } from './observability/create-logger';
 import { countOf } from './cli/count-of';
@@ -95,35 +94,9 @@ async function main(argv: readonly string[]): Promise<void> {
   const metricsAt = app.metricsAddress();
   if (metricsAt) log.info({ metricsPort: metricsAt.port }, 'metrics listening on loopback');
 
+  const redirectAt = app.redirectAddress();
   // HTTP_REDIRECT_PORT: a plain listener that only redirects pages and refuses the API.
-  const redirect =
-    config.http.redirectPort === undefined
-      ? undefined
-      : createRedirectServer({
-          config,
-          log,
-          httpsPort: address.port,
-          revoker: app.deps.exposedCredentialRevoker,
-        });
-  if (redirect) {
-    try {
-      await new Promise<void>((resolve, reject) => {
-        redirect.once('error', reject);
-        redirect.listen(config.http.redirectPort, config.http.host, resolve);
-      });
-    } catch (err) {
-      const sentence = describeOperatorError(err, hints);
-      if (sentence !== undefined) process.stderr.write(`gatehouse: ${sentence}\n`);
-      else log.fatal({ err }, 'the plain HTTP redirect listener could not start');
-      await app.close();
-      process.exitCode = 1;
-      return;
-    }
-    log.info(
-      { redirectPort: (redirect.address() as { port: number }).port },
-      'plain HTTP redirect listening',
-    );
-  }
+  if (redirectAt) log.info({ redirectPort: redirectAt.port }, 'plain HTTP redirect listening');
   // SIGHUP: new certificate for new handshakes; open connections are kept.
   process.on('SIGHUP', () => {
     reloadCertificate(app.server, config, log);
@@ -134,8 +107,6 @@ async function main(argv: readonly string[]): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
-    redirect?.close();
-    redirect?.closeAllConnections();
     app
       .close()
       .then(() => {
