@@ -1,7 +1,9 @@
 import type { Scenario } from './scenario';
 import { seedTenant } from './seed-tenant';
 
-/** Scenario 4: the same page with a client-credentials JWT (verified from memory, no key lookup). */
+/**
+ * Scenario 4: the same page with a client-credentials JWT (verified from memory, no key lookup).
+ */
 export const jwtBearer: Scenario = {
   id: '4-jwt-bearer',
   title: 'projects.list (page of 20) with a JWT bearer token',

@@ -31,13 +31,15 @@ async function main(argv: readonly string[]): Promise<void> {
   const loaded = loadConfig(readEnvironment());
   if (!loaded.ok) {
     process.stderr.write(
-      `gatehouse: invalid configuration (${countOf(loaded.problems.length, 'problem')}):\n${loaded.problems.map((p) => `  - ${p}`).join('\n')}\n`,
+      `gatehouse: invalid configuration (${countOf(loaded.problems.length, 'problem')}):\n` +
+        `${loaded.problems.map((p) => `  - ${p}`).join('\n')}\n`,
     );
     process.exitCode = 1;
     return;
   }
   const { config } = loaded;
-  // Pretty lines for a person at a terminal in development; JSON lines otherwise (and always when piped).
+  // Pretty lines for a person at a terminal in development; JSON lines otherwise (and always when
+  // piped).
   const log = createLogger({
     level: config.logLevel,
     pretty: config.isDev && process.stdout.isTTY,
@@ -82,9 +84,10 @@ async function main(argv: readonly string[]): Promise<void> {
       ),
     );
   const scheme = config.http.tls ? 'https' : 'http';
+  const host = address.address.includes(':') ? `[${address.address}]` : address.address;
   log.info(
     {
-      url: `${scheme}://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`,
+      url: `${scheme}://${host}:${address.port}`,
       port: address.port,
       env: config.env,
       database: app.deps.database.kind,
@@ -124,7 +127,8 @@ async function main(argv: readonly string[]): Promise<void> {
 
 process.on('unhandledRejection', (reason) => {
   process.stderr.write(
-    `gatehouse: unhandled rejection: ${reason instanceof Error ? reason.message : String(reason)}\n`,
+    `gatehouse: unhandled rejection: ` +
+      `${reason instanceof Error ? reason.message : String(reason)}\n`,
   );
 });
 

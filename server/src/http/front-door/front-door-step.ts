@@ -8,7 +8,9 @@ import type { RequestState } from '../request-state';
  */
 export type Verdict = 'continue' | 'handled' | 'pending';
 
-/** One request at the front door: built once on arrival (`begin-request.ts`), read by every step. */
+/**
+ * One request at the front door: built once on arrival (`begin-request.ts`), read by every step.
+ */
 export interface Arrival {
   readonly state: RequestState;
   readonly url: string;

@@ -4,7 +4,9 @@ import { sendJson } from '../send-json';
 import { trpcErrorBody } from '../trpc-error-body';
 import type { FrontDoorStep } from './front-door-step';
 
-/** A cookie-authenticated call from a foreign Origin (csrf.ts): `CSRF_REJECTED`, connection closed. */
+/**
+ * A cookie-authenticated call from a foreign Origin (csrf.ts): `CSRF_REJECTED`, connection closed.
+ */
 export function refuseCrossSite(csrf: CsrfGuard): FrontDoorStep {
   return (req, res, { pathname, state }) => {
     if (csrf(req, state.secure) === undefined) return 'continue';

@@ -4,7 +4,10 @@ import { createRefusalQueue } from '../refusal-queue';
 import { refuseSignIn } from '../refuse-sign-in';
 import type { BeginRequest } from './begin-request';
 
-/** Refused on arrival while every password-hashing place is taken (as httpLink and httpBatchLink send it). */
+/**
+ * Refused on arrival while every password-hashing place is taken (as httpLink and httpBatchLink
+ * send it).
+ */
 const SIGN_IN_PATH = '/trpc/auth.signIn';
 const SIGN_IN_BATCH_URL = `${SIGN_IN_PATH}?batch=1`;
 
