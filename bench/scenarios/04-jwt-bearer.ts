@@ -11,6 +11,7 @@ export const jwtBearer: Scenario = {
   callsPerRequest: 1,
   prepare: async (ctx) => {
     const t = await seedTenant(ctx.gatehouseUrl);
+    const input = { orgId: t.orgId, limit: 20 };
     const res = await fetch(`${ctx.gatehouseUrl}/oauth/token`, {
       method: 'POST',
       headers: {
@@ -22,7 +23,7 @@ export const jwtBearer: Scenario = {
     const { access_token: token } = (await res.json()) as { access_token: string };
     return {
       method: 'GET',
-      path: `/trpc/projects.list?input=${encodeURIComponent(JSON.stringify({ orgId: t.orgId, limit: 20 }))}`,
+      path: `/trpc/projects.list?input=${encodeURIComponent(JSON.stringify(input))}`,
       headers: { authorization: `Bearer ${token}` },
     };
   },
