@@ -1,6 +1,8 @@
 import { type Kysely, sql } from 'kysely';
 
-/** API keys (id + SHA-256 of the secret only) and the JWT signing keys (private halves encrypted). */
+/**
+ * API keys (id + SHA-256 of the secret only) and the JWT signing keys (private halves encrypted).
+ */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('api_keys')

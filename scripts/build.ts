@@ -38,7 +38,8 @@ await build({
 });
 // Read at run time relative to the module (auth/common-passwords.ts).
 cpSync(join(root, 'server', 'src', 'auth', 'data'), join(out, 'data'), { recursive: true });
-// Piped: npx under pnpm warns about pnpm's npm_config_* variables; a failure still shows its output.
+// Piped: npx under pnpm warns about pnpm's npm_config_* variables; a failure still shows its
+// output.
 execFileSync('npx', ['-y', 'pnpm@10', '--filter', '@gatehouse/client', 'build'], {
   cwd: root,
   stdio: 'pipe',

@@ -20,10 +20,11 @@ const results = suites.map(({ name, args }) => {
   const run = spawnSync(process.execPath, [vitest, ...args], { cwd: root, stdio: 'inherit' });
   const seconds = Math.round((Date.now() - started) / 1000);
   const ok = run.status === 0;
+  const outcome = ok ? 'passed' : `FAILED (${run.signal ?? `exit ${run.status}`})`;
   return {
     name,
     ok,
-    line: `${name}: ${ok ? 'passed' : `FAILED (${run.signal ?? `exit ${run.status}`})`} in ${seconds} s`,
+    line: `${name}: ${outcome} in ${seconds} s`,
   };
 });
 

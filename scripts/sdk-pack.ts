@@ -21,5 +21,6 @@ if (!tarball) {
   process.exit(1);
 }
 process.stdout.write(
-  `${join(out, tarball)}\n\nInstall it in your project with:\n  npm install ${join(out, tarball)}\n`,
+  `${join(out, tarball)}\n\n` +
+    `Install it in your project with:\n  npm install ${join(out, tarball)}\n`,
 );

@@ -3,7 +3,9 @@ import { readFileSync, statSync } from 'node:fs';
 import { REPO_ROOT } from '../lib/spawn-target';
 import { runWrk, type WrkResult } from '../lib/run-wrk';
 
-/** Scenario 6's numbers: the flood, the raw argon2 rate beside it, and a second client's latency. */
+/**
+ * Scenario 6's numbers: the flood, the raw argon2 rate beside it, and a second client's latency.
+ */
 export interface FloodResult {
   readonly argon2Concurrency: number;
   /** Raw argon2id verifies/s at the server's concurrency, no HTTP or database. */
@@ -17,9 +19,15 @@ export interface FloodResult {
   readonly otherStatuses: Readonly<Record<string, number>>;
   readonly idle: ProbeResult;
   readonly during: ProbeResult;
-  /** The same probe and flood against the floor (node:http with the same hasher and refusal queue, nothing else). */
+  /**
+   * The same probe and flood against the floor (node:http with the same hasher and refusal queue,
+   * nothing else).
+   */
   readonly floor: { readonly idle: ProbeResult; readonly during: ProbeResult };
-  /** From Gatehouse's access log: arrival to answer written, for the refused (429) and the hashed (401) sign-ins. */
+  /**
+   * From Gatehouse's access log: arrival to answer written, for the refused (429) and the hashed
+   * (401) sign-ins.
+   */
   readonly serverSide: { readonly refused: ServerSideTimes; readonly hashed: ServerSideTimes };
 }
 
@@ -93,7 +101,10 @@ export async function measureSignInFlood(options: FloodOptions): Promise<FloodRe
   };
 }
 
-/** The access log's `auth.signIn` lines: how long the server took to answer a refusal and a hashed attempt. */
+/**
+ * The access log's `auth.signIn` lines: how long the server took to answer a refusal and a hashed
+ * attempt.
+ */
 function signInTimes(log: string): FloodResult['serverSide'] {
   const byStatus = new Map<number, number[]>();
   for (const line of log.split('\n')) {

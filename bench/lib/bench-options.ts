@@ -9,7 +9,10 @@ export interface BenchOptions {
   readonly only: readonly string[];
   /** Run the soak (a long steady load at half capacity) instead of the table; minutes. */
   readonly soakMinutes: number | undefined;
-  /** Node.js for the measured processes: a path, or a major version installed from the npm registry. Default: this one. */
+  /**
+   * Node.js for the measured processes: a path, or a major version installed from the npm registry.
+   * Default: this one.
+   */
   readonly node: string | undefined;
 }
 

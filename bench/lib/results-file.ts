@@ -2,7 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 
 const TITLE = '# Benchmark results';
 const INTRO =
-  'Written by `pnpm bench --write`: each section below is one run (baselines included), replaced by the next run of the same kind; the Node.js version and database are in its heading.';
+  'Written by `pnpm bench --write`: each section below is one run (baselines included), ' +
+  'replaced by the next run of the same kind; the Node.js version and database are in its heading.';
 
 /**
  * Replaces the `## heading` section of RESULTS.md (or adds it, before the

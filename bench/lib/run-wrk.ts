@@ -30,7 +30,10 @@ export interface RunWrkOptions {
   readonly threads: number;
   /** A directory for the generated Lua script. */
   readonly workDir: string;
-  /** Count answers by status (a Lua `response` hook: costs wrk some speed, so only where the mix matters). */
+  /**
+   * Count answers by status (a Lua `response` hook: costs wrk some speed, so only where the mix
+   * matters).
+   */
   readonly countStatuses?: boolean;
 }
 

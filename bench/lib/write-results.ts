@@ -16,7 +16,10 @@ export function sectionHeading(machine: MachineInfo, database: BenchOptions['dat
   return `Node ${major}, ${database === 'embedded' ? 'embedded PGlite' : 'PostgreSQL'}`;
 }
 
-/** Writes this run's section of bench/RESULTS.md: the machine, the settings, the tables and how to read them. */
+/**
+ * Writes this run's section of bench/RESULTS.md: the machine, the settings, the tables and how to
+ * read them.
+ */
 export function writeResults(
   file: string,
   machine: MachineInfo,

@@ -9,9 +9,10 @@ export const projectsListApiKey: Scenario = {
   callsPerRequest: 1,
   prepare: async (ctx) => {
     const t = await seedTenant(ctx.gatehouseUrl);
+    const input = { orgId: t.orgId, limit: 20 };
     return {
       method: 'GET',
-      path: `/trpc/projects.list?input=${encodeURIComponent(JSON.stringify({ orgId: t.orgId, limit: 20 }))}`,
+      path: `/trpc/projects.list?input=${encodeURIComponent(JSON.stringify(input))}`,
       headers: { authorization: `Bearer ${t.apiKey}` },
     };
   },

@@ -1,7 +1,9 @@
 import type { Scenario } from './scenario';
 import { seedTenant } from './seed-tenant';
 
-/** Scenario 4: the same page with a client-credentials JWT (verified from memory, no key lookup). */
+/**
+ * Scenario 4: the same page with a client-credentials JWT (verified from memory, no key lookup).
+ */
 export const jwtBearer: Scenario = {
   id: '4-jwt-bearer',
   title: 'projects.list (page of 20) with a JWT bearer token',
@@ -9,6 +11,7 @@ export const jwtBearer: Scenario = {
   callsPerRequest: 1,
   prepare: async (ctx) => {
     const t = await seedTenant(ctx.gatehouseUrl);
+    const input = { orgId: t.orgId, limit: 20 };
     const res = await fetch(`${ctx.gatehouseUrl}/oauth/token`, {
       method: 'POST',
       headers: {
@@ -20,7 +23,7 @@ export const jwtBearer: Scenario = {
     const { access_token: token } = (await res.json()) as { access_token: string };
     return {
       method: 'GET',
-      path: `/trpc/projects.list?input=${encodeURIComponent(JSON.stringify({ orgId: t.orgId, limit: 20 }))}`,
+      path: `/trpc/projects.list?input=${encodeURIComponent(JSON.stringify(input))}`,
       headers: { authorization: `Bearer ${token}` },
     };
   },

@@ -29,7 +29,9 @@ export interface Scenario {
   readonly server?: 'default' | 'session-cache-off';
   /** Procedure calls per HTTP request (a batch holds several). */
   readonly callsPerRequest: number;
-  /** Seeds what the scenario needs (users, sessions, keys, rows) and returns the request to repeat. */
+  /**
+   * Seeds what the scenario needs (users, sessions, keys, rows) and returns the request to repeat.
+   */
   prepare(ctx: ScenarioContext): Promise<WrkRequest>;
   /** Checks one answer before measuring, so a run never times refusals. */
   check(status: number, body: unknown): string | undefined;

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 
-/** One signed-in user with an org of 25 projects and a read/write API key, seeded over HTTP once per run. */
+/**
+ * One signed-in user with an org of 25 projects and a read/write API key, seeded over HTTP once per
+ * run.
+ */
 export interface SeededTenant {
   readonly cookie: string;
   readonly orgId: string;

@@ -36,5 +36,11 @@ samples.sort((a, b) => a - b);
 const at = (p: number): number =>
   samples[Math.min(samples.length - 1, Math.ceil((p / 100) * samples.length) - 1)] ?? NaN;
 process.stdout.write(
-  `${JSON.stringify({ samples: samples.length, failures, p50Ms: at(50), p99Ms: at(99), maxMs: samples.at(-1) ?? NaN })}\n`,
+  `${JSON.stringify({
+    samples: samples.length,
+    failures,
+    p50Ms: at(50),
+    p99Ms: at(99),
+    maxMs: samples.at(-1) ?? NaN,
+  })}\n`,
 );

@@ -14,8 +14,11 @@ const url = process.env.DATABASE_URL;
 
 async function connect(): Promise<Query> {
   const create =
-    'create table if not exists bench_raw_rows (id integer primary key, name text not null, created_at timestamptz not null default now())';
-  const seed = `insert into bench_raw_rows (id, name) select g, 'row ' || g from generate_series(1, ${ROWS}) g on conflict do nothing`;
+    'create table if not exists bench_raw_rows ' +
+    '(id integer primary key, name text not null, created_at timestamptz not null default now())';
+  const seed =
+    "insert into bench_raw_rows (id, name) select g, 'row ' || g " +
+    `from generate_series(1, ${ROWS}) g on conflict do nothing`;
   const select = 'select id, name, created_at from bench_raw_rows where id = $1';
   if (url) {
     const pool = new pg.Pool({

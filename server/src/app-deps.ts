@@ -19,34 +19,59 @@ import type { SignInAdmission } from './http/sign-in-admission';
 import type { TokenRevocations } from './oauth/token-revocations';
 import type { AggregatedAudit } from './audit/aggregated-audit';
 
-/**
- * Everything built once in the composition root (`create-app.ts`) and handed
- * to procedures through the context. Features add their services here.
- */
-export interface AppDeps {
+/** The process: configuration, logging, metrics, encryption at rest. */
+export interface CoreDeps {
   readonly config: Config;
   readonly log: Logger;
-  readonly database: DatabaseHandle;
-  readonly db: Kysely<Database>;
   readonly version: string;
-  /** Tried in order; the first that recognises a credential decides. */
-  readonly authenticators: readonly Authenticator[];
-  /** Per-IP (front door), per-principal and per-class (pipeline) request budgets. */
-  readonly rateLimiter: RateLimiter;
-  /** Revokes a session token or API key that arrived over the plain-HTTP listener; owners of sessions and API keys plug in here. */
-  readonly exposedCredentialRevoker?: ExposedCredentialRevoker;
-  /** Shared Redis connection when REDIS_URL is set. */
-  readonly redis: Redis | undefined;
+  readonly metrics: Metrics;
   /** Encrypts secrets at rest (AES-256-GCM under GATEHOUSE_ENCRYPTION_KEYS). */
   readonly keyRing: PayloadCipher;
+}
+
+/** The database (composition/database-slice.ts). */
+export interface DatabaseDeps {
+  readonly database: DatabaseHandle;
+  readonly db: Kysely<Database>;
+}
+
+/** Redis, when REDIS_URL is set (composition/bus-slice.ts). */
+export interface RedisDeps {
+  /** Shared Redis connection when REDIS_URL is set. */
+  readonly redis: Redis | undefined;
+}
+
+/** The audit trail (composition/audit-slice.ts). */
+export interface AuditDeps {
   readonly audit: AuditSink;
-  /** For refusals a caller can repeat at will: one audit row per kind and minute, with a count (audit/aggregated-audit.ts). */
+  /**
+   * For refusals a caller can repeat at will: one audit row per kind and
+   * minute, with a count (audit/aggregated-audit.ts).
+   */
   readonly auditRefusals: AggregatedAudit;
+}
+
+/** Outgoing mail (composition/mail-slice.ts). */
+export interface MailDeps {
+  readonly outbox: OutboxSender;
+  /** Mails per (kind, recipient) per hour, checked by every enqueue (mail/enqueue-mail.ts). */
+  readonly mailCap: AttemptLimiter;
+}
+
+/** Signed-in browsers (composition/sessions-slice.ts). */
+export interface SessionDeps {
+  readonly sessions: SessionService;
+}
+
+/** Sign-in, passwords and their budgets (composition/auth-slice.ts). */
+export interface AuthDeps {
   readonly passwords: PasswordHasher;
   /** Sign-ins under way, against the hasher's capacity (refused on arrival when full). */
   readonly signInAdmission: SignInAdmission;
-  readonly sessions: SessionService;
-  /** Sign-in failures: per account (untrusted clients, every address), per IP (IPv6 /64), per device cookie (login-budget.ts). */
+  /**
+   * Sign-in failures: per account (untrusted clients, every address), per IP
+   * (IPv6 /64), per device cookie (login-budget.ts).
+   */
   readonly loginLimits: {
     readonly account: AttemptLimiter;
     readonly ip: AttemptLimiter;
@@ -55,10 +80,40 @@ export interface AppDeps {
   /** Signs and checks the device cookie of browsers that signed in before. */
   readonly deviceCookies: DeviceCookies;
   readonly resetLimits: { readonly email: AttemptLimiter; readonly ip: AttemptLimiter };
-  /** Mails per (kind, recipient) per hour, checked by every enqueue (mail/enqueue-mail.ts). */
-  readonly mailCap: AttemptLimiter;
-  readonly outbox: OutboxSender;
-  readonly metrics: Metrics;
-  /** Stops live JWTs of a revoked key without a database read per call (oauth/). */
-  readonly tokenRevocations?: TokenRevocations;
 }
+
+/** Who is calling: sessions, API keys, JWTs (composition/machine-clients-slice.ts). */
+export interface CredentialDeps {
+  /** Tried in order; the first that recognises a credential decides. */
+  readonly authenticators: readonly Authenticator[];
+  /** Stops live JWTs of a revoked key without a database read per call (oauth/). */
+  readonly tokenRevocations: TokenRevocations;
+  /**
+   * Revokes a session token, API key or access token that was exposed (sent
+   * over plain HTTP, or in a URL).
+   */
+  readonly exposedCredentialRevoker: ExposedCredentialRevoker;
+}
+
+/** Request budgets (composition/rate-limit-slice.ts). */
+export interface RateLimitDeps {
+  /** Per-IP (front door), per-principal and per-class (pipeline) request budgets. */
+  readonly rateLimiter: RateLimiter;
+}
+
+/**
+ * Everything built once in the composition root (`create-app.ts`, one slice
+ * per group under composition/) and handed to procedures through the context.
+ * Features add their services to the group they belong to.
+ */
+export interface AppDeps
+  extends
+    CoreDeps,
+    DatabaseDeps,
+    RedisDeps,
+    AuditDeps,
+    MailDeps,
+    SessionDeps,
+    AuthDeps,
+    CredentialDeps,
+    RateLimitDeps {}

@@ -1,6 +1,5 @@
 import { loadConfig, readEnvironment } from './config';
 import { createApp, PendingMigrationsError } from './create-app';
-import { createRedirectServer } from './http/redirect-server';
 import { reloadCertificate } from './http/reload-certificate';
 import { createLogger } from './observability/create-logger';
 import { countOf } from './cli/count-of';
@@ -32,13 +31,15 @@ async function main(argv: readonly string[]): Promise<void> {
   const loaded = loadConfig(readEnvironment());
   if (!loaded.ok) {
     process.stderr.write(
-      `gatehouse: invalid configuration (${countOf(loaded.problems.length, 'problem')}):\n${loaded.problems.map((p) => `  - ${p}`).join('\n')}\n`,
+      `gatehouse: invalid configuration (${countOf(loaded.problems.length, 'problem')}):\n` +
+        `${loaded.problems.map((p) => `  - ${p}`).join('\n')}\n`,
     );
     process.exitCode = 1;
     return;
   }
   const { config } = loaded;
-  // Pretty lines for a person at a terminal in development; JSON lines otherwise (and always when piped).
+  // Pretty lines for a person at a terminal in development; JSON lines otherwise (and always when
+  // piped).
   const log = createLogger({
     level: config.logLevel,
     pretty: config.isDev && process.stdout.isTTY,
@@ -83,9 +84,10 @@ async function main(argv: readonly string[]): Promise<void> {
       ),
     );
   const scheme = config.http.tls ? 'https' : 'http';
+  const host = address.address.includes(':') ? `[${address.address}]` : address.address;
   log.info(
     {
-      url: `${scheme}://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`,
+      url: `${scheme}://${host}:${address.port}`,
       port: address.port,
       env: config.env,
       database: app.deps.database.kind,
@@ -95,35 +97,9 @@ async function main(argv: readonly string[]): Promise<void> {
   const metricsAt = app.metricsAddress();
   if (metricsAt) log.info({ metricsPort: metricsAt.port }, 'metrics listening on loopback');
 
+  const redirectAt = app.redirectAddress();
   // HTTP_REDIRECT_PORT: a plain listener that only redirects pages and refuses the API.
-  const redirect =
-    config.http.redirectPort === undefined
-      ? undefined
-      : createRedirectServer({
-          config,
-          log,
-          httpsPort: address.port,
-          revoker: app.deps.exposedCredentialRevoker,
-        });
-  if (redirect) {
-    try {
-      await new Promise<void>((resolve, reject) => {
-        redirect.once('error', reject);
-        redirect.listen(config.http.redirectPort, config.http.host, resolve);
-      });
-    } catch (err) {
-      const sentence = describeOperatorError(err, hints);
-      if (sentence !== undefined) process.stderr.write(`gatehouse: ${sentence}\n`);
-      else log.fatal({ err }, 'the plain HTTP redirect listener could not start');
-      await app.close();
-      process.exitCode = 1;
-      return;
-    }
-    log.info(
-      { redirectPort: (redirect.address() as { port: number }).port },
-      'plain HTTP redirect listening',
-    );
-  }
+  if (redirectAt) log.info({ redirectPort: redirectAt.port }, 'plain HTTP redirect listening');
   // SIGHUP: new certificate for new handshakes; open connections are kept.
   process.on('SIGHUP', () => {
     reloadCertificate(app.server, config, log);
@@ -134,8 +110,6 @@ async function main(argv: readonly string[]): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
-    redirect?.close();
-    redirect?.closeAllConnections();
     app
       .close()
       .then(() => {
@@ -153,7 +127,8 @@ async function main(argv: readonly string[]): Promise<void> {
 
 process.on('unhandledRejection', (reason) => {
   process.stderr.write(
-    `gatehouse: unhandled rejection: ${reason instanceof Error ? reason.message : String(reason)}\n`,
+    `gatehouse: unhandled rejection: ` +
+      `${reason instanceof Error ? reason.message : String(reason)}\n`,
   );
 });
 

@@ -7,7 +7,10 @@ export interface CliIo {
   readonly stdin: NodeJS.ReadableStream;
 }
 
-/** Whether standard input is a terminal a person types into (then secrets are prompted for, not read as a line). */
+/**
+ * Whether standard input is a terminal a person types into (then secrets are prompted for, not read
+ * as a line).
+ */
 export function isTerminal(stdin: NodeJS.ReadableStream): stdin is import('node:tty').ReadStream {
   return (stdin as { isTTY?: boolean }).isTTY === true;
 }

@@ -56,7 +56,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const loaded = loadConfig(readEnvironment());
   if (!loaded.ok) {
     io.err(
-      `gatehouse: invalid configuration (${countOf(loaded.problems.length, 'problem')}):\n${loaded.problems.map((p) => `  - ${p}`).join('\n')}\n`,
+      `gatehouse: invalid configuration (${countOf(loaded.problems.length, 'problem')}):\n` +
+        `${loaded.problems.map((p) => `  - ${p}`).join('\n')}\n`,
     );
     return 1;
   }

@@ -56,7 +56,10 @@ export interface Config {
     readonly loginMaxFailuresPerAccount: number;
     readonly loginMaxFailuresPerIp: number;
     readonly loginLockoutSeconds: number;
-    /** Lifetime of the device cookie a browser gets on a successful sign-in (its own failure budget). */
+    /**
+     * Lifetime of the device cookie a browser gets on a successful sign-in (its own failure
+     * budget).
+     */
     readonly loginDeviceCookieDays: number;
     readonly passwordResetPerEmailPerHour: number;
     readonly passwordResetPerIpPerHour: number;

@@ -89,7 +89,8 @@ function crossChecks(e: RawEnv): CrossCheck[] {
     if (e.TLS_CERT_FILE === undefined && e.TRUST_PROXY === undefined) {
       add(
         ['TLS_CERT_FILE', 'TLS_KEY_FILE', 'TRUST_PROXY'],
-        'production: no TLS (TLS_CERT_FILE/TLS_KEY_FILE) and no TRUST_PROXY; refusing to serve credentials over plain HTTP',
+        'production: no TLS (TLS_CERT_FILE/TLS_KEY_FILE) and no TRUST_PROXY; ' +
+          'refusing to serve credentials over plain HTTP',
       );
     }
     if (e.CORS_ORIGINS.includes('*'))
@@ -124,7 +125,8 @@ function crossChecks(e: RawEnv): CrossCheck[] {
       );
     }
   }
-  // CORS_ORIGINS=* is tolerated outside production, but never combined with credentials (see http/cors).
+  // CORS_ORIGINS=* is tolerated outside production, but never combined with credentials (see
+  // http/cors).
   return problems;
 }
 

@@ -18,7 +18,8 @@ export interface EncryptedColumn {
 export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
   { table: 'mail_outbox', idColumn: 'id', column: 'payload', aad: mailAad },
   { table: 'mfa_totp', idColumn: 'user_id', column: 'secret', aad: totpAad },
-  // Must match signing-keys.ts (`jwt:<kid>`); server/test/crypto/reencrypt-columns.test.ts proves it.
+  // Must match signing-keys.ts (`jwt:<kid>`); server/test/crypto/reencrypt-columns.test.ts proves
+  // it.
   { table: 'jwt_signing_keys', idColumn: 'kid', column: 'private_key', aad: (id) => `jwt:${id}` },
   { table: 'webhook_endpoints', idColumn: 'id', column: 'secret', aad: webhookSecretAad },
   {

@@ -23,7 +23,8 @@ const FAILED_IDS_SHOWN = 10;
  * left alone rather than stopping the walk half way.
  *
  * @example
- * const results = await reencryptColumns(db, createKeyRing(config.encryptionKeys), ENCRYPTED_COLUMNS);
+ * const results = await reencryptColumns(db, createKeyRing(config.encryptionKeys),
+ * ENCRYPTED_COLUMNS);
  */
 export async function reencryptColumns(
   db: Kysely<Database>,
@@ -44,7 +45,8 @@ export async function reencryptColumns(
       const { rows } = await sql<{ id: string; value: string }>`
         select ${sql.ref(col.idColumn)}::text as id, ${sql.ref(col.column)} as value
         from ${sql.table(col.table)}
-        where ${sql.ref(col.column)} <> '' and left(${sql.ref(col.column)}, ${current.length}) <> ${current}
+        where ${sql.ref(col.column)} <> ''
+          and left(${sql.ref(col.column)}, ${current.length}) <> ${current}
           and ${sql.ref(col.idColumn)}::text > ${after}
         order by ${sql.ref(col.idColumn)}::text
         limit ${batchSize}`.execute(db);

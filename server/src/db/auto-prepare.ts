@@ -8,7 +8,10 @@ export interface AutoPrepareOptions {
   readonly maxStatements: number;
 }
 
-/** Distinct SQL texts counted before the counter stops taking new ones (queries built with varying `in (…)` lists). */
+/**
+ * Distinct SQL texts counted before the counter stops taking new ones (queries built with varying
+ * `in (…)` lists).
+ */
 const MAX_COUNTED = 5_000;
 
 /**

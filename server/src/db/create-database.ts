@@ -13,7 +13,10 @@ export interface DatabaseOptions {
   /** Unset: embedded PGlite in `dataDir` (`memory://` keeps it in memory). */
   readonly url: string | undefined;
   readonly poolSize: number;
-  /** PostgreSQL: run this many times, a query text becomes a prepared statement (default 5; 0: never). */
+  /**
+   * PostgreSQL: run this many times, a query text becomes a prepared statement (default 5; 0:
+   * never).
+   */
   readonly prepareThreshold?: number;
   readonly dataDir: string;
 }

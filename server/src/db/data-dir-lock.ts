@@ -12,7 +12,9 @@ export class DataDirLockedError extends Error {
     readonly pid: number,
   ) {
     super(
-      `the embedded database in ${dir} is in use by process ${pid}; PGlite allows one process at a time (stop the server, or point DATABASE_URL at PostgreSQL)`,
+      `the embedded database in ${dir} is in use by process ${pid}; ` +
+        'PGlite allows one process at a time ' +
+        '(stop the server, or point DATABASE_URL at PostgreSQL)',
     );
     this.name = 'DataDirLockedError';
   }

@@ -10,7 +10,10 @@ export interface ClientAddress {
   readonly ip: string;
   /** Whether the request reached the first trusted hop over HTTPS. */
   readonly secure: boolean;
-  /** A trusted proxy said the client spoke plain HTTP to it (`X-Forwarded-Proto: http`): its credentials crossed the network in clear. */
+  /**
+   * A trusted proxy said the client spoke plain HTTP to it (`X-Forwarded-Proto: http`): its
+   * credentials crossed the network in clear.
+   */
   readonly viaPlainHttp?: boolean;
 }
 

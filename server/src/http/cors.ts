@@ -25,7 +25,10 @@ export interface Cors {
   apply(req: IncomingMessage, res: ServerResponse): void;
   /** Whether this is a preflight (`OPTIONS` with `Origin` and `Access-Control-Request-Method`). */
   isPreflight(req: IncomingMessage): boolean;
-  /** Answers a preflight: 204 with the allowances for a listed origin, 403 with no CORS headers otherwise. */
+  /**
+   * Answers a preflight: 204 with the allowances for a listed origin, 403 with no CORS headers
+   * otherwise.
+   */
   answerPreflight(req: IncomingMessage, res: ServerResponse): 'allowed' | 'refused';
 }
 

@@ -25,7 +25,10 @@ const CREDENTIAL_PARAMS = new Set([
 const MAX_FOUND = 8;
 
 export interface CredentialInQuery {
-  /** Whether the query string must be refused (a credential-named parameter, or a credential-shaped value). */
+  /**
+   * Whether the query string must be refused (a credential-named parameter, or a credential-shaped
+   * value).
+   */
   readonly refused: boolean;
   /** The credentials of ours found in it, for revocation (the URL has been exposed). */
   readonly found: readonly ExposedCredential[];

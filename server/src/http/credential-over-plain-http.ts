@@ -6,7 +6,10 @@ import { parseCookies } from './parse-cookies';
 
 /** A credential seen on the plain-HTTP listener: it crossed the network in clear text. */
 export interface ExposedCredential {
-  /** `session`: a session cookie; `bearer`: `Authorization: Bearer` (API key or JWT); `apiKey`: `X-API-Key`. */
+  /**
+   * `session`: a session cookie; `bearer`: `Authorization: Bearer` (API key or JWT); `apiKey`:
+   * `X-API-Key`.
+   */
   readonly kind: 'session' | 'bearer' | 'apiKey';
   /** Where it was found, e.g. `cookie:gatehouse_session`, `header:authorization`, `url`, `body`. */
   readonly source: string;
@@ -24,7 +27,10 @@ export type ExposedCredentialRevoker = (
   request: ExposureRequest,
 ) => Promise<void>;
 
-/** The request that exposed a credential; `cause` (default: sent over plain HTTP) goes into the audit row. */
+/**
+ * The request that exposed a credential; `cause` (default: sent over plain HTTP) goes into the
+ * audit row.
+ */
 export interface ExposureRequest {
   readonly ip: string;
   readonly requestId: string;
@@ -117,7 +123,10 @@ export async function onCredentialOverPlainHttp(
   return revokeExposed(findCredentials(req, body), context);
 }
 
-/** Hands each exposed credential to the revoker; logs (never throws) a failure. Returns how many there were. */
+/**
+ * Hands each exposed credential to the revoker; logs (never throws) a failure. Returns how many
+ * there were.
+ */
 export async function revokeExposed(
   found: readonly ExposedCredential[],
   context: ExposureContext,

@@ -27,8 +27,10 @@ function isBrowserPage(pathname: string): boolean {
   return pathname === '/' || pathname === '/docs' || pathname.startsWith('/docs/');
 }
 
-const HOSTNAME =
-  /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])$/;
+/** One DNS label: letters, digits and inner hyphens, at most 63 characters. */
+const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
+/** A host name of such labels, or a bracketed IP literal. */
+const HOSTNAME = new RegExp(String.raw`^(?:${LABEL}(?:\.${LABEL})*|\[[0-9A-Fa-f:.]+\])$`);
 
 /**
  * The optional plain-HTTP listener (`HTTP_REDIRECT_PORT`). It serves nothing
@@ -84,7 +86,8 @@ export function createRedirectServer(options: RedirectServerOptions): http.Serve
           }
           const { status, body } = trpcErrorBody(
             'HTTPS_REQUIRED',
-            'This API is served over HTTPS only; a credential sent here has been exposed and is revoked',
+            'This API is served over HTTPS only; ' +
+              'a credential sent here has been exposed and is revoked',
             requestId,
           );
           sendJson(res, status, body);

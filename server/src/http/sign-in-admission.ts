@@ -15,7 +15,10 @@ import type { PasswordHasher } from '../auth/password-hasher';
  * a client that sends headers and never the body hold a place (slowloris).
  */
 export interface SignInAdmission {
-  /** Whether a sign-in arriving now would be refused: the front door's cheap check, before the body is read. `deviceId`: of a verified device cookie. */
+  /**
+   * Whether a sign-in arriving now would be refused: the front door's cheap check, before the body
+   * is read. `deviceId`: of a verified device cookie.
+   */
   isFull(deviceId?: string): boolean;
   /** Counts this sign-in until `res` closes; false, counting nothing, when full. */
   admit(res: ServerResponse, deviceId?: string): boolean;

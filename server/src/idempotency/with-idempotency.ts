@@ -85,7 +85,8 @@ export async function withIdempotency<R extends Result>(
       response: null,
     })
     .onConflict((oc) => oc.columns(['principal', 'key', 'procedure']).doNothing())
-    // The claim's timestamp (as text, to the microsecond) identifies it: settling touches this claim only.
+    // The claim's timestamp (as text, to the microsecond) identifies it: settling touches this
+    // claim only.
     .returning(sql<string>`created_at::text`.as('claimedAt'))
     .executeTakeFirst();
   if (!claimed) {
@@ -113,7 +114,8 @@ export async function withIdempotency<R extends Result>(
     if (!storeResponse) {
       throw new AppError('IDEMPOTENCY_SECRET_NOT_REPLAYED', {
         message:
-          'The first call with this Idempotency-Key succeeded; its response carried a secret shown only once, so it is not replayed',
+          'The first call with this Idempotency-Key succeeded; ' +
+          'its response carried a secret shown only once, so it is not replayed',
       });
     }
     ctx.response.setHeader('idempotent-replayed', 'true');

@@ -13,7 +13,10 @@ export function mailAad(id: string): string {
 /** What enqueueing needs: the key ring that seals the body, and the per-recipient cap. */
 export interface MailDeps {
   readonly keyRing: PayloadCipher;
-  /** Mails per (kind, recipient) per window; the limiter hashes its keys, so the store holds no address. */
+  /**
+   * Mails per (kind, recipient) per window; the limiter hashes its keys, so the store holds no
+   * address.
+   */
   readonly mailCap: AttemptLimiter;
 }
 

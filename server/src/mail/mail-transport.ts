@@ -9,7 +9,10 @@ export interface MailTransport {
   close(): void;
 }
 
-/** `includeBody`: development only, so that a link mailed there (verification, reset) can be followed. */
+/**
+ * `includeBody`: development only, so that a link mailed there (verification, reset) can be
+ * followed.
+ */
 export interface LogTransportOptions {
   readonly includeBody?: boolean;
   readonly onSend?: (message: MailMessage) => void;

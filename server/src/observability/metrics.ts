@@ -61,7 +61,9 @@ export function createMetrics(options: {
   });
   const auth = new Counter({
     name: 'gatehouse_auth_outcomes_total',
-    help: 'Authentication outcomes per request: session, apiKey, jwt, anonymous, or the refusal reason',
+    help:
+      'Authentication outcomes per request: ' +
+      'session, apiKey, jwt, anonymous, or the refusal reason',
     labelNames: ['outcome'],
     registers: [registry],
   });
@@ -73,7 +75,9 @@ export function createMetrics(options: {
   });
   const limited = new Counter({
     name: 'gatehouse_rate_limit_rejections_total',
-    help: 'Rate-limit rejections by class (ip, read, write, auth, admin, concurrency, password_hashing)',
+    help:
+      'Rate-limit rejections by class ' +
+      '(ip, read, write, auth, admin, concurrency, password_hashing)',
     labelNames: ['class'],
     registers: [registry],
   });

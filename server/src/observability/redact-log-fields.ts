@@ -5,8 +5,18 @@ import { CREDENTIAL_SHAPE } from '../crypto/credential-shape';
  * case: `password`, `newPassword`, `token`, `access_token`, `clientSecret`,
  * `x-api-key`, `authorization`, `cookie`… but not `apiKeyId` or `tokenType`.
  */
-const SECRET_KEY =
-  /^(?:x-)?(?:authorization|(?:set-)?cookie|(?:current|new|old)?_?password|(?:access|refresh|id|session|reset)?_?token|(?:client)?_?secret|api[-_]?key|otp|totp|(?:mfa|totp|recovery|backup|verification)_?code)$/i;
+const SECRET_NAMES = [
+  'authorization',
+  '(?:set-)?cookie',
+  '(?:current|new|old)?_?password',
+  '(?:access|refresh|id|session|reset)?_?token',
+  '(?:client)?_?secret',
+  'api[-_]?key',
+  'otp',
+  'totp',
+  '(?:mfa|totp|recovery|backup|verification)_?code',
+];
+const SECRET_KEY = new RegExp(`^(?:x-)?(?:${SECRET_NAMES.join('|')})$`, 'i');
 
 const CENSOR = '[redacted]';
 const MAX_DEPTH = 8;
@@ -20,7 +30,8 @@ const MAX_DEPTH = 8;
  * server's CPU on a trivial call).
  *
  * @example
- * redactLogFields({ user: { password: 'p' }, n: 1 }) // → { user: { password: '[redacted]' }, n: 1 }
+ * redactLogFields({ user: { password: 'p' }, n: 1 }) // → { user: { password: '[redacted]' }, n: 1
+ * }
  */
 export function redactLogFields<T extends object>(fields: T): T {
   return walk(fields, 0) as T;
@@ -55,7 +66,10 @@ function walk(value: unknown, depth: number): unknown {
   return copy ?? value;
 }
 
-/** A plain copy; an Error keeps its (non-enumerable) type, message and stack so pino's err serializer still reads it. */
+/**
+ * A plain copy; an Error keeps its (non-enumerable) type, message and stack so pino's err
+ * serializer still reads it.
+ */
 function copyOf(value: object): Record<string, unknown> {
   if (value instanceof Error) {
     const copy = Object.assign(

@@ -42,22 +42,34 @@ export function describeOperatorError(
       return `port ${String(e.port)} is in use: stop the other process or set ${setting}`;
     case 'EACCES':
       if (e.syscall === 'listen')
-        return `port ${String(e.port)} needs privileges this process does not have: set ${setting} to a port above 1023 and put a reverse proxy in front`;
+        return (
+          `port ${String(e.port)} needs privileges this process does not have: ` +
+          `set ${setting} to a port above 1023 and put a reverse proxy in front`
+        );
       if (typeof e.path === 'string')
         return `cannot open ${file}: permission denied; give this user access to it`;
       return undefined;
     case 'EADDRNOTAVAIL':
-      return `cannot listen on ${String(e.address)}: no network interface has that address; set HOST to one of this machine's addresses (or 0.0.0.0)`;
+      return (
+        `cannot listen on ${String(e.address)}: no network interface has that address; ` +
+        "set HOST to one of this machine's addresses (or 0.0.0.0)"
+      );
     case 'ENOENT':
       if (typeof e.path === 'string')
         return `cannot open ${file}: no such file or directory; fix the path`;
       return undefined;
     case 'ECONNREFUSED':
-      return `cannot reach ${describeAddress(e)} (connection refused): start the service or fix its URL (DATABASE_URL, REDIS_URL)`;
+      return (
+        `cannot reach ${describeAddress(e)} (connection refused): ` +
+        'start the service or fix its URL (DATABASE_URL, REDIS_URL)'
+      );
     case '28P01':
       return 'PostgreSQL refused the password in DATABASE_URL: fix the user or password';
     case '3D000':
-      return 'the database named in DATABASE_URL does not exist: create it (createdb <name>) or fix DATABASE_URL';
+      return (
+        'the database named in DATABASE_URL does not exist: ' +
+        'create it (createdb <name>) or fix DATABASE_URL'
+      );
     default:
       return undefined;
   }

@@ -11,7 +11,8 @@ export function writeOutputFile(file: string, text: string): void {
     const folder = dirname(resolve(file));
     if (code === 'ENOENT')
       throw new OperatorError(
-        `cannot write ${file}: the folder ${folder} does not exist; create it (mkdir -p ${folder}) or choose another --out`,
+        `cannot write ${file}: the folder ${folder} does not exist; ` +
+          `create it (mkdir -p ${folder}) or choose another --out`,
         { cause: err },
       );
     if (code === 'EACCES')

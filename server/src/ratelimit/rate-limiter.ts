@@ -25,7 +25,10 @@ export interface HeaderSink {
   setHeader(name: string, value: string): void;
 }
 
-/** What the pipeline knows about one call. `headers` identifies the HTTP request (shared by a batch's calls). */
+/**
+ * What the pipeline knows about one call. `headers` identifies the HTTP request (shared by a
+ * batch's calls).
+ */
 export interface CallIdentity {
   readonly headers: IncomingHttpHeaders;
   readonly ip: string;
@@ -193,7 +196,10 @@ function connectRedis(url: string): Redis {
   return redis;
 }
 
-/** Logs once when rate limits fall back to per-instance insurance, and once when they are shared again. */
+/**
+ * Logs once when rate limits fall back to per-instance insurance, and once when they are shared
+ * again.
+ */
 function watchRedis(redis: Redis, log: Logger): () => void {
   let degraded = false;
   let connected = false;

@@ -55,7 +55,7 @@ describe.each(DATABASE_KINDS)('refused before any database read (%s)', (kind) =>
         }),
         basicAuthRefusal,
       ],
-      exposedCredentialRevoker: undefined,
+      exposedCredentialRevoker: () => Promise.resolve(),
     };
     server = http.createServer(
       createRequestHandler(isolated, createTrpcEndpoint({ router: appRouter, deps: isolated })),

@@ -60,7 +60,8 @@ database, stop the server first: one process at a time may open it.`,
     }
     if (args.some((a) => a === '--password' || a.startsWith('--password='))) {
       io.err(
-        'gatehouse admin: passwords are never taken from the command line (they end up in shell history and ps); pipe it on standard input\n',
+        'gatehouse admin: passwords are never taken from the command line ' +
+          '(they end up in shell history and ps); pipe it on standard input\n',
       );
       return 2;
     }
@@ -77,7 +78,8 @@ database, stop the server first: one process at a time may open it.`,
       const problem = passwordProblem(password, email, config.auth.passwordMinLength);
       if (problem) {
         io.err(
-          `gatehouse admin: ${passwordProblemMessage(problem, config.auth.passwordMinLength)} (${problem})\n`,
+          `gatehouse admin: ${passwordProblemMessage(problem, config.auth.passwordMinLength)} ` +
+            `(${problem})\n`,
         );
         return 1;
       }
@@ -87,7 +89,8 @@ database, stop the server first: one process at a time may open it.`,
       const { pending } = await migrationStatus(database.db);
       if (pending.length > 0) {
         io.err(
-          `gatehouse admin: pending migrations (${pending.join(', ')}); run \`npx -y pnpm@10 gatehouse migrate latest\` first\n`,
+          `gatehouse admin: pending migrations (${pending.join(', ')}); ` +
+            'run `npx -y pnpm@10 gatehouse migrate latest` first\n',
         );
         return 1;
       }
@@ -101,7 +104,8 @@ database, stop the server first: one process at a time may open it.`,
           if (!user) return 'missing' as const;
           if (user.role === 'admin') return 'already' as const;
           await trx.updateTable('users').set({ role: 'admin' }).where('id', '=', user.id).execute();
-          // Privileges changed: its sessions are signed out (a running server drops cached copies within its cache TTL).
+          // Privileges changed: its sessions are signed out (a running server drops cached copies
+          // within its cache TTL).
           const revoked = await trx
             .deleteFrom('sessions')
             .where('user_id', '=', user.id)
@@ -121,7 +125,8 @@ database, stop the server first: one process at a time may open it.`,
         });
         if (result === 'missing') {
           io.err(
-            `gatehouse admin: no account has the email ${email}; create it with \`admin create --email ${email}\`\n`,
+            `gatehouse admin: no account has the email ${email}; ` +
+              `create it with \`admin create --email ${email}\`\n`,
           );
           return 1;
         }
@@ -158,7 +163,8 @@ database, stop the server first: one process at a time may open it.`,
       });
       if (!created) {
         io.err(
-          `gatehouse admin: an account with email ${email} already exists; make it an administrator with \`admin promote --email ${email}\`\n`,
+          `gatehouse admin: an account with email ${email} already exists; ` +
+            `make it an administrator with \`admin promote --email ${email}\`\n`,
         );
         return 1;
       }

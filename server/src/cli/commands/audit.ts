@@ -8,7 +8,10 @@ import { migrationStatus } from '../../db/migrator';
 import type { CliCommand } from '../cli-command';
 import { countOf } from '../count-of';
 
-/** `--expect-head <id:hash>` or `--expect-head=<id:hash>`; undefined when absent, 'bad' when malformed. */
+/**
+ * `--expect-head <id:hash>` or `--expect-head=<id:hash>`; undefined when absent, 'bad' when
+ * malformed.
+ */
 function expectHeadArg(args: readonly string[]): ExpectedHead | undefined | 'bad' {
   const i = args.findIndex((a) => a === '--expect-head' || a.startsWith('--expect-head='));
   if (i < 0) return undefined;
@@ -38,7 +41,8 @@ export const auditCommand: CliCommand = {
     const expectHead = expectHeadArg(args.slice(1));
     if (expectHead === 'bad') {
       io.err(
-        'gatehouse audit: --expect-head takes <id>:<hash>, as `audit verify` prints it (e.g. 1532:9f2c…e1, 64 hex digits)\n',
+        'gatehouse audit: --expect-head takes <id>:<hash>, ' +
+          'as `audit verify` prints it (e.g. 1532:9f2c…e1, 64 hex digits)\n',
       );
       return 2;
     }
@@ -47,15 +51,18 @@ export const auditCommand: CliCommand = {
       const { pending } = await migrationStatus(database.db);
       if (pending.length > 0) {
         io.err(
-          `gatehouse audit: pending migrations (${pending.join(', ')}); run \`npx -y pnpm@10 gatehouse migrate latest\` first\n`,
+          `gatehouse audit: pending migrations (${pending.join(', ')}); ` +
+            'run `npx -y pnpm@10 gatehouse migrate latest` first\n',
         );
         return 1;
       }
       const verdict = await verifyAuditChain(database.db, expectHead ? { expectHead } : {});
       if (verdict.ok) {
-        // The head lets an operator keep an outside copy: a rewrite of the whole chain shows against it.
+        // The head lets an operator keep an outside copy: a rewrite of the whole chain shows
+        // against it.
         io.out(
-          `audit chain intact: ${countOf(verdict.count, 'event')}; head ${verdict.headId} ${verdict.headHash}\n`,
+          `audit chain intact: ${countOf(verdict.count, 'event')}; ` +
+            `head ${verdict.headId} ${verdict.headHash}\n`,
         );
         if (expectHead)
           io.out(`expected head ${expectHead.id}:${expectHead.hash} is in the chain\n`);
@@ -66,13 +73,20 @@ export const auditCommand: CliCommand = {
         verdict.problem === 'expected head missing' ||
         verdict.problem === 'expected head differs'
       ) {
+        const where =
+          verdict.problem === 'expected head missing'
+            ? 'no longer in the chain (rows removed or the head rewound)'
+            : 'in the chain with another hash (history rewritten)';
         io.err(
-          `audit chain BROKEN: the recorded head ${verdict.brokenId} is ${verdict.problem === 'expected head missing' ? 'no longer in the chain (rows removed or the head rewound)' : 'in the chain with another hash (history rewritten)'}; ${countOf(verdict.count, 'event')} ${verdict.count === 1 ? 'verifies' : 'verify'}\n`,
+          `audit chain BROKEN: the recorded head ${verdict.brokenId} is ${where}; ` +
+            `${countOf(verdict.count, 'event')} ${verdict.count === 1 ? 'verifies' : 'verify'}\n`,
         );
         return 1;
       }
       io.err(
-        `audit chain BROKEN at event ${verdict.brokenId} (${verdict.problem}); ${countOf(verdict.count, 'event')} before it ${verdict.count === 1 ? 'verifies' : 'verify'}\n`,
+        `audit chain BROKEN at event ${verdict.brokenId} (${verdict.problem}); ` +
+          `${countOf(verdict.count, 'event')} before it ` +
+          `${verdict.count === 1 ? 'verifies' : 'verify'}\n`,
       );
       return 1;
     } finally {

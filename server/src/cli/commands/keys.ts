@@ -26,20 +26,25 @@ export const keysCommand: CliCommand = {
       const { pending } = await migrationStatus(database.db);
       if (pending.length > 0) {
         io.err(
-          `gatehouse keys: pending migrations (${pending.join(', ')}); run \`npx -y pnpm@10 gatehouse migrate latest\` first\n`,
+          `gatehouse keys: pending migrations (${pending.join(', ')}); ` +
+            'run `npx -y pnpm@10 gatehouse migrate latest` first\n',
         );
         return 1;
       }
       const results = await reencryptColumns(database.db, ring, ENCRYPTED_COLUMNS);
       for (const r of results)
         io.out(
-          `${r.table}.${r.column}: ${r.reencrypted} re-encrypted${r.failed > 0 ? `, ${r.failed} undecryptable` : ''}\n`,
+          `${r.table}.${r.column}: ${r.reencrypted} re-encrypted` +
+            `${r.failed > 0 ? `, ${r.failed} undecryptable` : ''}\n`,
         );
       const failures = results.filter((r) => r.failed > 0);
       if (failures.length > 0) {
         for (const r of failures)
           io.err(
-            `gatehouse keys: ${r.failed} row(s) of ${r.table}.${r.column} open with no listed key (unknown key id or tampered), left as they are; ids ${r.failedIds.join(', ')}${r.failed > r.failedIds.length ? ', …' : ''}\n`,
+            `gatehouse keys: ${r.failed} row(s) of ${r.table}.${r.column} ` +
+              'open with no listed key ' +
+              '(unknown key id or tampered), left as they are; ' +
+              `ids ${r.failedIds.join(', ')}${r.failed > r.failedIds.length ? ', …' : ''}\n`,
           );
         io.err('gatehouse keys: do not remove any old key until these rows are dealt with\n');
         return 1;

@@ -28,10 +28,15 @@ status   list executed and pending migrations (exit 3 when some are pending)`,
       const migrator = createMigrator(database.db);
       const { error, results } =
         action === 'latest' ? await migrator.migrateToLatest() : await migrator.migrateDown();
-      for (const r of results ?? [])
-        io.out(
-          `${r.status === 'Success' ? (r.direction === 'Up' ? 'applied ' : 'reverted') : r.status.toLowerCase().padEnd(8)}  ${r.migrationName}\n`,
-        );
+      for (const r of results ?? []) {
+        const verb =
+          r.status === 'Success'
+            ? r.direction === 'Up'
+              ? 'applied '
+              : 'reverted'
+            : r.status.toLowerCase().padEnd(8);
+        io.out(`${verb}  ${r.migrationName}\n`);
+      }
       if ((results ?? []).length === 0 && !error)
         io.out(action === 'latest' ? 'already up to date\n' : 'nothing to revert\n');
       if (error) {

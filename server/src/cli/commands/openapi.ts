@@ -4,12 +4,16 @@ import { VERSION } from '../../version';
 import { writeOutputFile } from '../../operator/write-output-file';
 import type { CliCommand } from '../cli-command';
 
-/** `gatehouse openapi [--out file]`: the document the server serves, without a server or a database. */
+/**
+ * `gatehouse openapi [--out file]`: the document the server serves, without a server or a database.
+ */
 export const openapiCommand: CliCommand = {
   name: 'openapi',
   usage: 'openapi [--out <file>]',
   summary: 'print (or write) the OpenAPI 3.1 document of every procedure',
-  help: 'Generates the document the server serves at GET /openapi.json (servers: PUBLIC_URL when set) and prints it, or writes it to <file> with --out.',
+  help:
+    'Generates the document the server serves at GET /openapi.json ' +
+    '(servers: PUBLIC_URL when set) and prints it, or writes it to <file> with --out.',
   async run(args, { config, io }) {
     const i = args.indexOf('--out');
     const out = i === -1 ? undefined : args[i + 1];
@@ -18,7 +22,9 @@ export const openapiCommand: CliCommand = {
       io.err('gatehouse openapi: usage: npx -y pnpm@10 gatehouse openapi [--out <file>]\n');
       return 2;
     }
-    const doc = `${JSON.stringify(buildOpenApiDocument(appRouter, { version: VERSION, servers: config.http.publicUrl ? [config.http.publicUrl] : [] }), null, 2)}\n`;
+    const servers = config.http.publicUrl ? [config.http.publicUrl] : [];
+    const document = buildOpenApiDocument(appRouter, { version: VERSION, servers });
+    const doc = `${JSON.stringify(document, null, 2)}\n`;
     if (out) {
       writeOutputFile(out, doc);
       io.err(`wrote ${out}\n`);
