@@ -1,5 +1,5 @@
 import type { AuthDeps, RedisDeps } from '../app-deps';
-import { createAttemptLimiter } from '../auth/attempt-limiter';
+import { createAttemptLimiter, type AttemptLimiter } from '../auth/attempt-limiter';
 import { preloadCommonPasswords } from '../auth/common-passwords';
 import { createDeviceCookies } from '../auth/device-cookie';
 import { createPasswordHasher } from '../auth/password-hasher';
@@ -12,7 +12,7 @@ export async function authSlice(config: Config, { redis }: RedisDeps): Promise<S
   preloadCommonPasswords();
   const passwords = await createPasswordHasher({ concurrency: config.auth.argon2Concurrency });
   const lockout = config.auth.loginLockoutSeconds;
-  const attempts = (prefix: string, points: number, windowSeconds: number) =>
+  const attempts = (prefix: string, points: number, windowSeconds: number): AttemptLimiter =>
     createAttemptLimiter({
       prefix: `${config.redisKeyPrefix}:${prefix}`,
       points,
