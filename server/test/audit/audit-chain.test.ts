@@ -79,12 +79,12 @@ describe.each(DATABASE_KINDS)('tamper-evident audit log (%s)', (kind) => {
     expect(await verifyAuditChain(db())).toMatchObject({ ok: true, count: 2 });
   });
 
-  it('stays one valid chain under 1,000 concurrent events from 20 writers', async () => {
+  it('stays one valid chain under 200 concurrent events from 20 writers', async () => {
     const before = (await verifyAuditChain(db())).count;
     await Promise.all(
       Array.from({ length: 20 }, (_, writer) =>
         (async () => {
-          for (let i = 0; i < 50; i++) {
+          for (let i = 0; i < 10; i++) {
             await appendAuditEvent(db(), {
               action: 'org.update',
               actor: { type: 'system', id: `writer-${writer}` },
@@ -95,14 +95,15 @@ describe.each(DATABASE_KINDS)('tamper-evident audit log (%s)', (kind) => {
         })(),
       ),
     );
-    const verdict = await verifyAuditChain(db(), { batchSize: 250 });
-    expect(verdict).toMatchObject({ ok: true, count: before + 1000 });
+    // batchSize 50: the verifier walks the new rows over several pages, as it would thousands.
+    const verdict = await verifyAuditChain(db(), { batchSize: 50 });
+    expect(verdict).toMatchObject({ ok: true, count: before + 200 });
     const n = await db()
       .selectFrom('audit_events')
       .select((eb) => eb.fn.countAll<string>().as('n'))
       .where('action', '=', 'org.update')
       .executeTakeFirstOrThrow();
-    expect(Number(n.n)).toBe(1000);
+    expect(Number(n.n)).toBe(200);
   });
 
   it('verifies while writers keep appending, without reporting a false break', async () => {
@@ -151,7 +152,7 @@ describe.each(DATABASE_KINDS)('tamper-evident audit log (%s)', (kind) => {
       .selectFrom('audit_events')
       .select('id')
       .orderBy('id')
-      .offset(500)
+      .offset(100)
       .limit(1)
       .executeTakeFirstOrThrow();
     await db()
