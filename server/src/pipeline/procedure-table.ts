@@ -10,7 +10,6 @@ function whoMayCall(
     | {
         public?: true;
         permission?: string;
-        orgScoped?: boolean;
         stepUp?: boolean;
         returnsSecret?: true;
       }
