@@ -1,8 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BenchDatabase } from './bench-database';
-import { createBenchDatabase } from './bench-database';
+import { type BenchDatabase, createBenchDatabase } from './bench-database';
 import type { BenchOptions } from './bench-options';
 import { ensureNode } from './ensure-node';
 import { ensureWrk } from './ensure-wrk';

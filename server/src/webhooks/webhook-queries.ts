@@ -1,5 +1,5 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database } from '../db/database';
+import { sql, type DeleteResult, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { Database, WebhookDeliveriesTable, WebhookEndpointsTable } from '../db/database';
 import type { DeliveryCursor } from './delivery-cursor';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -16,9 +16,15 @@ const ENDPOINT_COLUMNS = [
   'updated_at',
 ] as const;
 
+/** An endpoint as queries return it (never its sealed secrets). */
+export type EndpointRow = Pick<
+  Selectable<WebhookEndpointsTable>,
+  (typeof ENDPOINT_COLUMNS)[number]
+>;
+
 // Every endpoint query takes the org: an endpoint id alone never finds a row.
 
-export function findEndpoint(db: Db, orgId: string, id: string) {
+export function findEndpoint(db: Db, orgId: string, id: string): Promise<EndpointRow | undefined> {
   return db
     .selectFrom('webhook_endpoints')
     .select(ENDPOINT_COLUMNS)
@@ -27,9 +33,7 @@ export function findEndpoint(db: Db, orgId: string, id: string) {
     .executeTakeFirst();
 }
 
-export type EndpointRow = NonNullable<Awaited<ReturnType<typeof findEndpoint>>>;
-
-export function listEndpoints(db: Db, orgId: string) {
+export function listEndpoints(db: Db, orgId: string): Promise<EndpointRow[]> {
   return db
     .selectFrom('webhook_endpoints')
     .select(ENDPOINT_COLUMNS)
@@ -59,7 +63,7 @@ export function insertEndpoint(
     sealedSecret: string;
     createdBy: string;
   },
-) {
+): Promise<EndpointRow> {
   return db
     .insertInto('webhook_endpoints')
     .values({
@@ -85,7 +89,7 @@ export function updateEndpoint(
     eventTypes?: readonly string[] | undefined;
     status?: 'active' | 'disabled' | undefined;
   },
-) {
+): Promise<EndpointRow | undefined> {
   return db
     .updateTable('webhook_endpoints')
     .set({
@@ -108,7 +112,7 @@ export function rotateEndpointSecret(
   id: string,
   sealed: { current: string; previous: string },
   previousUntil: Date,
-) {
+): Promise<EndpointRow | undefined> {
   return db
     .updateTable('webhook_endpoints')
     .set({
@@ -123,7 +127,11 @@ export function rotateEndpointSecret(
     .executeTakeFirst();
 }
 
-export function findEndpointSecret(db: Db, orgId: string, id: string) {
+export function findEndpointSecret(
+  db: Db,
+  orgId: string,
+  id: string,
+): Promise<Pick<Selectable<WebhookEndpointsTable>, 'id' | 'secret'> | undefined> {
   return db
     .selectFrom('webhook_endpoints')
     .select(['id', 'secret'])
@@ -132,7 +140,7 @@ export function findEndpointSecret(db: Db, orgId: string, id: string) {
     .executeTakeFirst();
 }
 
-export function deleteEndpoint(db: Db, orgId: string, id: string) {
+export function deleteEndpoint(db: Db, orgId: string, id: string): Promise<DeleteResult> {
   return db
     .deleteFrom('webhook_endpoints')
     .where('org_id', '=', orgId)
@@ -141,7 +149,11 @@ export function deleteEndpoint(db: Db, orgId: string, id: string) {
 }
 
 /** The org's endpoints subscribed to `type` that still receive events (active or failing). */
-export function subscribedEndpointIds(db: Db, orgId: string, type: string) {
+export function subscribedEndpointIds(
+  db: Db,
+  orgId: string,
+  type: string,
+): Promise<{ id: string }[]> {
   return db
     .selectFrom('webhook_endpoints')
     .select('id')
@@ -194,7 +206,13 @@ const DELIVERY_COLUMNS = [
   'org_id',
 ] as const;
 
-export function findDelivery(db: Db, orgId: string, id: string) {
+/** A delivery as queries return it. */
+export type DeliveryRow = Pick<
+  Selectable<WebhookDeliveriesTable>,
+  (typeof DELIVERY_COLUMNS)[number]
+>;
+
+export function findDelivery(db: Db, orgId: string, id: string): Promise<DeliveryRow | undefined> {
   return db
     .selectFrom('webhook_deliveries')
     .select(DELIVERY_COLUMNS)
@@ -203,8 +221,6 @@ export function findDelivery(db: Db, orgId: string, id: string) {
     .executeTakeFirst();
 }
 
-export type DeliveryRow = NonNullable<Awaited<ReturnType<typeof findDelivery>>>;
-
 /** `created_at` to the microsecond, for the page cursor. */
 const createdAtExact = sql<string>`to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
@@ -212,7 +228,7 @@ const createdAtExact = sql<string>`to_char(created_at at time zone 'UTC', 'YYYY-
 export function listDeliveries(
   db: Db,
   options: { orgId: string; endpointId: string; after: DeliveryCursor | undefined; limit: number },
-) {
+): Promise<(DeliveryRow & { created_at_exact: string })[]> {
   let q = db
     .selectFrom('webhook_deliveries')
     .select(DELIVERY_COLUMNS)
