@@ -11,7 +11,8 @@ import { twoOrgs, type TwoOrgs } from '../support/two-orgs';
 
 /**
  * Output fields allowed to carry a secret: each is shown exactly once, to
- * its owner, at creation (TOTP enrolment, recovery codes, a new API key).
+ * its owner, at creation (TOTP enrolment, recovery codes, a new API key or
+ * webhook signing secret).
  */
 const SHOWN_ONCE = new Set([
   'mfa.totp.begin:secret',
@@ -20,6 +21,8 @@ const SHOWN_ONCE = new Set([
   'mfa.recoveryCodes.regenerate:recoveryCodes',
   'apiKeys.create:key',
   'apiKeys.rotate:key',
+  'webhooks.create:secret',
+  'webhooks.rotateSecret:secret',
   'auth.signIn:challenge',
 ]);
 const SECRET_NAME = /pass(word)?|hash|secret|token|challenge|recovery|otp|^key$|cookie/i;

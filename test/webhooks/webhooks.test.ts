@@ -265,7 +265,7 @@ describe('webhooks', () => {
     expect(own.orgs.every((o) => o === orgId)).toBe(true);
   });
 
-  it('refuses an endpoint at a metadata or private address when registered, storing nothing', async () => {
+  it('refuses a metadata or private address at create and update, storing nothing', async () => {
     const alice = await signInUser(t.url, 'ssrf-alice@example.com');
     const orgId = (await alice.trpc.orgs.create.mutate({ name: 'ssrf org' })).id;
     for (const url of [
@@ -281,6 +281,20 @@ describe('webhooks', () => {
         ),
       ).toMatchObject({ httpStatus: 400, reason: 'WEBHOOK_DESTINATION_REFUSED' });
     expect((await alice.trpc.webhooks.list.query({ orgId })).endpoints).toEqual([]);
+    // webhooks.update is the other procedure taking a URL: the same check, nothing changed.
+    const { endpoint } = await alice.trpc.webhooks.create.mutate({
+      orgId,
+      url: 'http://127.0.0.1:9/hook',
+      eventTypes: ['org.updated'],
+    });
+    for (const url of ['http://169.254.169.254/latest/meta-data/', 'http://10.0.0.1/'])
+      expect(
+        await refusal(
+          alice.trpc.webhooks.update.mutate({ orgId, id: endpoint.id, patch: { url } }),
+        ),
+      ).toMatchObject({ httpStatus: 400, reason: 'WEBHOOK_DESTINATION_REFUSED' });
+    const [kept] = (await alice.trpc.webhooks.list.query({ orgId })).endpoints;
+    expect(kept?.url).toBe('http://127.0.0.1:9/hook');
   });
 
   it('lists deliveries in keyset pages and redelivers one with the same webhook-id', async () => {
