@@ -36,7 +36,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   const me = usable.rows[0];
   if (!me?.ok) {
     throw new Error(
-      `database user "${me?.me ?? '?'}" cannot SET ROLE gatehouse_app, which row-level security needs; as a superuser run: GRANT gatehouse_app TO "${me?.me ?? '?'}"; then migrate again`,
+      `database user "${me?.me ?? '?'}" cannot SET ROLE gatehouse_app, which row-level ` +
+        `security needs; as a superuser run: GRANT gatehouse_app TO "${me?.me ?? '?'}"; ` +
+        'then migrate again',
     );
   }
 
@@ -87,18 +89,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     await sql`alter table ${sql.table(table)} enable row level security`.execute(db);
     await sql`alter table ${sql.table(table)} force row level security`.execute(db);
   }
-  const orgIds = sql`string_to_array(coalesce(current_setting('gatehouse.org_ids', true), ''), ',')`;
+  const orgIds = sql`string_to_array(coalesce(current_setting('gatehouse.org_ids', true), ''),
+      ',')`;
   const userId = sql`nullif(current_setting('gatehouse.user_id', true), '')`;
-  await sql`create policy projects_tenant on projects using (org_id::text = any (${orgIds})) with check (org_id::text = any (${orgIds}))`.execute(
-    db,
-  );
-  await sql`create policy memberships_tenant on memberships using (org_id::text = any (${orgIds}) or user_id::text = ${userId}) with check (org_id::text = any (${orgIds}))`.execute(
-    db,
-  );
+  await sql`create policy projects_tenant on projects using (org_id::text = any (${orgIds})) with
+      check (org_id::text = any (${orgIds}))`.execute(db);
+  await sql`create policy memberships_tenant on memberships using (org_id::text = any (${orgIds})
+      or user_id::text = ${userId}) with check (org_id::text = any (${orgIds}))`.execute(db);
 
-  await sql`grant select, insert, update, delete on projects, memberships, orgs to gatehouse_app`.execute(
-    db,
-  );
+  await sql`grant select, insert, update, delete on projects, memberships, orgs to
+      gatehouse_app`.execute(db);
   await sql`grant select (id, email, name) on users to gatehouse_app`.execute(db);
   await sql`grant select, insert, update on one_time_tokens to gatehouse_app`.execute(db);
   await sql`grant insert on mail_outbox to gatehouse_app`.execute(db);

@@ -61,26 +61,24 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('last_id', 'bigint', (c) => c.notNull())
     .addColumn('last_hash', 'bytea', (c) => c.notNull())
     .execute();
-  await sql`insert into audit_chain_head (id, last_id, last_hash) values (1, 0, decode(repeat('00', 32), 'hex'))`.execute(
-    db,
-  );
+  await sql`insert into audit_chain_head (id, last_id, last_hash) values (1, 0,
+      decode(repeat('00', 32), 'hex'))`.execute(db);
 
   await sql`
     create function audit_events_refuse_change() returns trigger language plpgsql as $$
     begin
-      raise exception 'audit_events is append-only (% refused)', tg_op using errcode = 'insufficient_privilege';
+      raise exception 'audit_events is append-only (% refused)', tg_op using errcode =
+          'insufficient_privilege';
     end
     $$`.execute(db);
-  await sql`create trigger audit_events_no_update before update or delete on audit_events for each row execute function audit_events_refuse_change()`.execute(
-    db,
-  );
+  await sql`create trigger audit_events_no_update before update or delete on audit_events for each
+      row execute function audit_events_refuse_change()`.execute(db);
   // Tenant-scoped transactions run as gatehouse_app (0002) and audit in the same transaction.
   await sql`grant select, insert on audit_events to gatehouse_app`.execute(db);
   await sql`grant select, update on audit_chain_head to gatehouse_app`.execute(db);
   await sql`grant usage on sequence audit_events_id_seq to gatehouse_app`.execute(db);
-  await sql`create trigger audit_events_no_truncate before truncate on audit_events for each statement execute function audit_events_refuse_change()`.execute(
-    db,
-  );
+  await sql`create trigger audit_events_no_truncate before truncate on audit_events for each
+      statement execute function audit_events_refuse_change()`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -9,29 +9,28 @@ import { type Kysely, sql } from 'kysely';
  * an index condition. Same rows allowed as before: an empty or missing
  * setting allows nothing.
  */
-const orgIds = sql`string_to_array(nullif(current_setting('gatehouse.org_ids', true), ''), ',')::uuid[]`;
+const orgIds = sql`string_to_array(nullif(current_setting('gatehouse.org_ids', true), ''),
+    ',')::uuid[]`;
 const userId = sql`nullif(current_setting('gatehouse.user_id', true), '')::uuid`;
 
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`drop policy projects_tenant on projects`.execute(db);
   await sql`drop policy memberships_tenant on memberships`.execute(db);
-  await sql`create policy projects_tenant on projects using (org_id = any (${orgIds})) with check (org_id = any (${orgIds}))`.execute(
-    db,
-  );
-  await sql`create policy memberships_tenant on memberships using (org_id = any (${orgIds}) or user_id = ${userId}) with check (org_id = any (${orgIds}))`.execute(
-    db,
-  );
+  await sql`create policy projects_tenant on projects using (org_id = any (${orgIds})) with check
+      (org_id = any (${orgIds}))`.execute(db);
+  await sql`create policy memberships_tenant on memberships using (org_id = any (${orgIds}) or
+      user_id = ${userId}) with check (org_id = any (${orgIds}))`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  const textOrgIds = sql`string_to_array(coalesce(current_setting('gatehouse.org_ids', true), ''), ',')`;
+  const textOrgIds = sql`string_to_array(coalesce(current_setting('gatehouse.org_ids', true), ''),
+      ',')`;
   const textUserId = sql`nullif(current_setting('gatehouse.user_id', true), '')`;
   await sql`drop policy projects_tenant on projects`.execute(db);
   await sql`drop policy memberships_tenant on memberships`.execute(db);
-  await sql`create policy projects_tenant on projects using (org_id::text = any (${textOrgIds})) with check (org_id::text = any (${textOrgIds}))`.execute(
-    db,
-  );
-  await sql`create policy memberships_tenant on memberships using (org_id::text = any (${textOrgIds}) or user_id::text = ${textUserId}) with check (org_id::text = any (${textOrgIds}))`.execute(
-    db,
-  );
+  await sql`create policy projects_tenant on projects using (org_id::text = any (${textOrgIds}))
+      with check (org_id::text = any (${textOrgIds}))`.execute(db);
+  await sql`create policy memberships_tenant on memberships using (org_id::text = any
+      (${textOrgIds}) or user_id::text = ${textUserId}) with check (org_id::text = any
+      (${textOrgIds}))`.execute(db);
 }

@@ -16,26 +16,26 @@ export async function up(db: Kysely<any>): Promise<void> {
     create function audit_chain_head_forward_only() returns trigger language plpgsql as $$
     begin
       if tg_op <> 'UPDATE' then
-        raise exception 'audit_chain_head cannot be removed (% refused)', tg_op using errcode = 'insufficient_privilege';
+        raise exception 'audit_chain_head cannot be removed (% refused)', tg_op using errcode =
+            'insufficient_privilege';
       end if;
-      if new.id <> old.id or new.last_id < old.last_id or (new.last_id = old.last_id and new.last_hash <> old.last_hash) then
-        raise exception 'audit_chain_head only moves forward (% to % refused)', old.last_id, new.last_id using errcode = 'insufficient_privilege';
+      if new.id <> old.id or new.last_id < old.last_id or (new.last_id = old.last_id and
+          new.last_hash <> old.last_hash) then
+        raise exception 'audit_chain_head only moves forward (% to % refused)', old.last_id,
+            new.last_id using errcode = 'insufficient_privilege';
       end if;
       return new;
     end
     $$`.execute(db);
-  await sql`create trigger audit_chain_head_forward before update or delete on audit_chain_head for each row execute function audit_chain_head_forward_only()`.execute(
-    db,
-  );
-  await sql`create trigger audit_chain_head_no_truncate before truncate on audit_chain_head for each statement execute function audit_chain_head_forward_only()`.execute(
-    db,
-  );
+  await sql`create trigger audit_chain_head_forward before update or delete on audit_chain_head
+      for each row execute function audit_chain_head_forward_only()`.execute(db);
+  await sql`create trigger audit_chain_head_no_truncate before truncate on audit_chain_head for
+      each statement execute function audit_chain_head_forward_only()`.execute(db);
   await sql`alter table audit_chain_head enable always trigger audit_chain_head_forward`.execute(
     db,
   );
-  await sql`alter table audit_chain_head enable always trigger audit_chain_head_no_truncate`.execute(
-    db,
-  );
+  await sql`alter table audit_chain_head enable always trigger
+      audit_chain_head_no_truncate`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

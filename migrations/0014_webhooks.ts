@@ -12,7 +12,8 @@ import { type Kysely, sql } from 'kysely';
  * every org as the owning user, and an org-bound API key's creation (outside
  * a tenant transaction) must see that org's endpoints to enqueue its event.
  */
-const orgIds = sql`string_to_array(nullif(current_setting('gatehouse.org_ids', true), ''), ',')::uuid[]`;
+const orgIds = sql`string_to_array(nullif(current_setting('gatehouse.org_ids', true), ''),
+    ',')::uuid[]`;
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -69,9 +70,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
   // The worker's claim: due pending rows, oldest first.
-  await sql`create index webhook_deliveries_due_idx on webhook_deliveries (next_attempt_at) where status = 'pending'`.execute(
-    db,
-  );
+  await sql`create index webhook_deliveries_due_idx on webhook_deliveries (next_attempt_at) where
+      status = 'pending'`.execute(db);
   // Per-endpoint in-flight count, and the endpoint's delivery pages (newest first).
   await db.schema
     .createIndex('webhook_deliveries_endpoint_page_idx')
@@ -81,13 +81,11 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   for (const table of ['webhook_endpoints', 'webhook_deliveries']) {
     await sql`alter table ${sql.table(table)} enable row level security`.execute(db);
-    await sql`create policy ${sql.id(`${table}_tenant`)} on ${sql.table(table)} using (org_id = any (${orgIds})) with check (org_id = any (${orgIds}))`.execute(
-      db,
-    );
+    await sql`create policy ${sql.id(`${table}_tenant`)} on ${sql.table(table)} using (org_id =
+        any (${orgIds})) with check (org_id = any (${orgIds}))`.execute(db);
   }
-  await sql`grant select, insert, update, delete on webhook_endpoints, webhook_deliveries to gatehouse_app`.execute(
-    db,
-  );
+  await sql`grant select, insert, update, delete on webhook_endpoints, webhook_deliveries to
+      gatehouse_app`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

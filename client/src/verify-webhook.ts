@@ -57,7 +57,11 @@ function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
  * Pass the raw body exactly as received.
  *
  * @example
- * const event = await verifyWebhook(await request.text(), request.headers, process.env.WEBHOOK_SECRET!);
+ * const event = await verifyWebhook(
+ *   await request.text(),
+ *   request.headers,
+ *   process.env.WEBHOOK_SECRET!,
+ * );
  * if (await seenBefore(event.id)) return new Response(null, { status: 204 }); // at-least-once
  */
 export async function verifyWebhook(

@@ -15,7 +15,12 @@ import { redactDetails } from './redact-details';
  * @example
  * await db.transaction().execute(async (trx) => {
  *   await changeRole(trx, userId, 'admin');
- *   await appendAuditEvent(trx, { action: 'admin.user.set_role', actor, target: { type: 'user', id: userId }, outcome: 'success' });
+ *   await appendAuditEvent(trx, {
+ *     action: 'admin.user.set_role',
+ *     actor,
+ *     target: { type: 'user', id: userId },
+ *     outcome: 'success',
+ *   });
  * });
  */
 export async function appendAuditEvent(

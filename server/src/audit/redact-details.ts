@@ -2,7 +2,10 @@ import { CREDENTIAL_SHAPE } from '../crypto/credential-shape';
 
 const SECRET_KEY = /pass(word)?|token|secret|hash|key|code|authorization|cookie|otp|challenge/i;
 
-/** NUL and unpaired surrogates: PostgreSQL's jsonb refuses them, which would fail the caller's transaction. */
+/**
+ * NUL and unpaired surrogates: PostgreSQL's jsonb refuses them, which would
+ * fail the caller's transaction.
+ */
 // eslint-disable-next-line no-control-regex
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 

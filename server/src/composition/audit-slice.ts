@@ -8,9 +8,10 @@ import { withWebhookOutbox } from '../webhooks/webhook-outbox-sink';
 import type { Slice } from './slice';
 
 /**
- * The audit writer (queueing webhook deliveries for webhook events), and the aggregated refusals (refused uses of known key
- * ids, replayed tokens: one row per key, reason and minute, with a count),
- * written every minute and once more on close.
+ * The audit writer (queueing webhook deliveries for webhook events), and the
+ * aggregated refusals (refused uses of known key ids, replayed tokens: one row
+ * per key, reason and minute, with a count), written every minute and once
+ * more on close.
  */
 export function auditSlice(db: Kysely<Database>, log: Logger): Slice<AuditDeps> {
   // Audit events that are webhook events queue their deliveries in the same transaction.

@@ -89,7 +89,10 @@ const trustProxy = z.string().transform((raw, ctx) => {
   return { hops: 0, cidrs };
 });
 
-/** `WEBHOOK_ALLOW_HOSTS`: host names or IP literals, comma separated, lower-cased, brackets stripped. */
+/**
+ * `WEBHOOK_ALLOW_HOSTS`: host names or IP literals, comma separated,
+ * lower-cased, brackets stripped.
+ */
 const hostList = z.string().transform((raw, ctx) => {
   const hosts = raw
     .split(',')

@@ -176,7 +176,10 @@ export interface WebhookEndpointsTable {
   event_types: string[];
   /** Key-ring ciphertext (aad `webhook:<id>`). */
   secret: string;
-  /** Key-ring ciphertext (aad `webhook:<id>:previous`), valid until `previous_secret_expires_at`. */
+  /**
+   * Key-ring ciphertext (aad `webhook:<id>:previous`), valid until
+   * `previous_secret_expires_at`.
+   */
   previous_secret: string | null;
   previous_secret_expires_at: Date | null;
   status: Generated<'active' | 'disabled' | 'failing'>;

@@ -119,7 +119,9 @@ function expandIpv6(address: string): number[] | undefined {
   if (dotted?.[1]) {
     const parts = dotted[1].split('.').map(Number);
     const [a = 0, b = 0, c = 0, d = 0] = parts;
-    text = `${text.slice(0, -dotted[1].length)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+    const high = ((a << 8) | b).toString(16);
+    const low = ((c << 8) | d).toString(16);
+    text = `${text.slice(0, -dotted[1].length)}${high}:${low}`;
   }
   const [left = '', right] = text.split('::');
   const l = left ? left.split(':') : [];

@@ -3,7 +3,10 @@ import { AppError } from '../pipeline/app-error';
 
 /** Where a page ends: the last row's sort key, exact to the microsecond PostgreSQL keeps. */
 export interface DeliveryCursor {
-  /** `created_at` as `YYYY-MM-DDTHH:MM:SS.ffffffZ` (a JavaScript Date would drop the microseconds and skip rows). */
+  /**
+   * `created_at` as `YYYY-MM-DDTHH:MM:SS.ffffffZ` (a JavaScript Date would
+   * drop the microseconds and skip rows).
+   */
   readonly createdAt: string;
   readonly id: string;
 }

@@ -31,7 +31,10 @@ export async function notifyEndpointFailing(
     const id = await enqueueMail(trx, mail, 'webhook_failing', {
       to: admin.email,
       subject: `A webhook endpoint of ${org?.name ?? 'your organization'} is failing`,
-      text: `Deliveries to ${endpoint.url} (endpoint ${endpoint.id}) failed for 3 days and were given up; the endpoint is marked failing. Fix the receiver, then re-enable it with webhooks.update and redeliver what it missed with webhooks.redeliver.`,
+      text:
+        `Deliveries to ${endpoint.url} (endpoint ${endpoint.id}) failed for 3 days and were ` +
+        'given up; the endpoint is marked failing. Fix the receiver, then re-enable it with ' +
+        'webhooks.update and redeliver what it missed with webhooks.redeliver.',
     });
     if (id) sent++;
   }

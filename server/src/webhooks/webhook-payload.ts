@@ -1,6 +1,9 @@
 import { redactDetails } from '../audit/redact-details';
 
-/** The largest payload stored and sent; an event's `data` beyond it is dropped (`truncated: true`). */
+/**
+ * The largest payload stored and sent; an event's `data` beyond it is dropped
+ * (`truncated: true`).
+ */
 export const MAX_WEBHOOK_PAYLOAD_BYTES = 16 * 1024;
 
 /** What a receiver gets as the request body (docs/webhooks.md). */

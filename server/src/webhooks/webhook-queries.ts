@@ -222,7 +222,8 @@ export function findDelivery(db: Db, orgId: string, id: string): Promise<Deliver
 }
 
 /** `created_at` to the microsecond, for the page cursor. */
-const createdAtExact = sql<string>`to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+const createdAtExact = sql<string>`to_char(created_at at time zone 'UTC',
+  'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 /** A page of an endpoint's deliveries, newest first, after the keyset position (limit + 1 rows). */
 export function listDeliveries(

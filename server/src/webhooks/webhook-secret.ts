@@ -28,7 +28,10 @@ export function sealWebhookSecret(
   return cipher.encrypt(secret, aad);
 }
 
-/** The secrets an endpoint signs with now: the current one, and the previous while its grace lasts. */
+/**
+ * The secrets an endpoint signs with now: the current one, and the previous
+ * while its grace lasts.
+ */
 export function openWebhookSecrets(
   cipher: PayloadCipher,
   row: {

@@ -71,7 +71,10 @@ export const WebhookEndpoint = z.strictObject({
   url: z.string(),
   description: z.string().nullable(),
   eventTypes: z.array(EventType),
-  /** `failing`: deliveries were given up after retrying for 3 days; the org's admins were mailed. */
+  /**
+   * `failing`: deliveries were given up after retrying for 3 days; the org's
+   * admins were mailed.
+   */
   status: z.enum(['active', 'disabled', 'failing']),
   rotationGraceUntil: IsoDate.nullable(),
   createdAt: IsoDate,

@@ -42,11 +42,13 @@ export const adminCommand: CliCommand = {
   name: 'admin',
   usage: 'admin create|promote --email <email> [--name <name>]',
   summary: 'create an administrator, or promote an existing account (audited)',
-  help: `create    create a verified account with the global admin role. On a terminal
+  help:
+    `create    create a verified account with the global admin role. On a terminal
           the password is prompted for twice without echo; otherwise it is the
           first line of standard input (never a command-line argument), and must
           pass the password policy:
-            printf '%s\\n' "$ADMIN_PASSWORD" | npx -y pnpm@10 gatehouse admin create --email ops@example.com
+            printf '%s\\n' "$ADMIN_PASSWORD" | npx -y pnpm@10 gatehouse admin create ` +
+    `--email ops@example.com
 promote   give an existing account the global admin role and sign it out
           everywhere (its privileges changed):
             npx -y pnpm@10 gatehouse admin promote --email ops@example.com
