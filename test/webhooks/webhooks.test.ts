@@ -11,6 +11,7 @@ import { TEST_DATABASE_URL } from '../support/test-env';
 import { refusal } from '../support/trpc-test-client';
 import { memberOf } from '../support/two-orgs';
 import { startReceiver, type ReceivedWebhook } from './receiver';
+import { EFFECT_WAIT_MS } from '../support/deadlines';
 
 // Two instances on one database need PostgreSQL; PGlite is one process's.
 const KIND = TEST_DATABASE_URL ? 'postgres' : 'pglite';
@@ -304,6 +305,18 @@ describe('webhooks', () => {
       for (let i = 0; i < 5; i++)
         await alice.trpc.webhooks.sendTest.mutate({ orgId, id: endpoint.id });
       await receiver.waitFor(5);
+      // The receiver has the requests before the worker records their answers: wait for those.
+      const deadline = Date.now() + EFFECT_WAIT_MS;
+      for (;;) {
+        const { deliveries } = await alice.trpc.webhooks.listDeliveries.query({
+          orgId,
+          endpointId: endpoint.id,
+          limit: 10,
+        });
+        if (deliveries.filter((d) => d.status === 'succeeded').length === 5) break;
+        if (Date.now() > deadline) throw new Error('the five deliveries were never recorded');
+        await new Promise((r) => setTimeout(r, 50));
+      }
       const first = await alice.trpc.webhooks.listDeliveries.query({
         orgId,
         endpointId: endpoint.id,
@@ -365,7 +378,7 @@ describe('webhooks: giving up, host names, restarts', () => {
         eventTypes: ['project.created'],
       });
       await alice.trpc.projects.create.mutate({ orgId, name: 'doomed' });
-      const notice = await mail.waitFor('fail-alice@example.com', /is failing/, 10_000);
+      const notice = await mail.waitFor('fail-alice@example.com', /is failing/, EFFECT_WAIT_MS);
       expect(notice.text).toContain(endpoint.id);
       const [listed] = (await alice.trpc.webhooks.list.query({ orgId })).endpoints;
       expect(listed?.status).toBe('failing');
