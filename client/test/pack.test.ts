@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PACKAGE_TEST_MS } from '../../test/support/deadlines';
 
 const run = promisify(execFile);
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -101,7 +102,7 @@ describe('the packed @gatehouse/client in a project without the server', () => {
     await writeFile(join(project, 'bad.ts'), BAD);
     await writeFile(join(project, 'tsconfig.good.json'), tsconfig('good.ts'));
     await writeFile(join(project, 'tsconfig.bad.json'), tsconfig('bad.ts'));
-  }, 180_000);
+  }, PACKAGE_TEST_MS);
 
   afterAll(async () => {
     if (work) await rm(work, { recursive: true, force: true });
@@ -122,19 +123,27 @@ describe('the packed @gatehouse/client in a project without the server', () => {
     expect(dts).not.toMatch(/@gatehouse\/(server|shared)|kysely|pino|ioredis/);
   });
 
-  it('compiles a correct sample', async () => {
-    const result = await tsc(project, 'tsconfig.good.json');
-    expect(result.output).toBe('');
-    expect(result.code).toBe(0);
-  }, 60_000);
+  it(
+    'compiles a correct sample',
+    async () => {
+      const result = await tsc(project, 'tsconfig.good.json');
+      expect(result.output).toBe('');
+      expect(result.code).toBe(0);
+    },
+    PACKAGE_TEST_MS,
+  );
 
-  it('refuses a sample that passes a wrong input type', async () => {
-    const result = await tsc(project, 'tsconfig.bad.json');
-    expect(result.code).not.toBe(0);
-    expect(result.output).toMatch(
-      /bad\.ts\(5,\d+\): error TS2322: Type 'number' is not assignable to type 'string'/,
-    );
-  }, 60_000);
+  it(
+    'refuses a sample that passes a wrong input type',
+    async () => {
+      const result = await tsc(project, 'tsconfig.bad.json');
+      expect(result.code).not.toBe(0);
+      expect(result.output).toMatch(
+        /bad\.ts\(5,\d+\): error TS2322: Type 'number' is not assignable to type 'string'/,
+      );
+    },
+    PACKAGE_TEST_MS,
+  );
 
   it('loads at runtime without any server code', async () => {
     const script =

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT, spawnServer, type SpawnedServer } from '../support/spawn-server';
+import { PACKAGE_TEST_MS } from '../support/deadlines';
 
 const run = promisify(execFile);
 const README = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
@@ -45,47 +46,51 @@ describe('README examples run as written (against a fresh server)', () => {
   const pointAt = (code: string, s: SpawnedServer): string =>
     code.replaceAll('http://127.0.0.1:3000', s.url);
 
-  it('README "Use from a frontend" runs and type-checks with the sdk:pack tarball', async () => {
-    const s = await start();
-    const steps = readmeSteps();
-    // 1. npx -y pnpm@10 sdk:pack, in the checkout: the last line it prints is the install command.
-    const packed = await run('npx', ['-y', 'pnpm@10', 'sdk:pack'], { cwd: REPO_ROOT });
-    const install = /npm install (\S+\.tgz)\s*$/.exec(packed.stdout)?.[1];
-    expect(install, packed.stdout).toMatch(/\/dist\/sdk\/gatehouse-client-[\d.]+\.tgz$/);
-    // 2. A scratch project outside the repository.
-    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-readme-frontend-'));
-    try {
-      for (const step of steps.project) await run('bash', ['-c', step], { cwd: dir });
-      await run(
-        'npm',
-        [
-          'install',
-          '--no-audit',
-          '--no-fund',
-          '--loglevel=error',
-          install!,
-          'tsx@4',
-          'typescript@5.9',
-          '@types/node@20',
-        ],
-        { cwd: dir },
-      );
-      writeFileSync(join(dir, 'example.ts'), pointAt(example('frontend'), s));
-      // 3. The README's type-check, then its run command.
-      const tsc = await run('bash', ['-c', steps.typecheck], { cwd: dir }).catch(
-        (err: { stdout?: string }) => ({ stdout: `FAILED\n${err.stdout ?? ''}` }),
-      );
-      expect(tsc.stdout).toBe('');
-      const { stdout } = await run('bash', ['-c', steps.run], { cwd: dir });
-      expect(stdout.split('\n').filter(Boolean)).toEqual([
-        'signed_in',
-        'ada@example.com',
-        'INVALID_CREDENTIALS 401',
-      ]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 240_000);
+  it(
+    'README "Use from a frontend" runs and type-checks with the sdk:pack tarball',
+    async () => {
+      const s = await start();
+      const steps = readmeSteps();
+      // 1. npx -y pnpm@10 sdk:pack, in the checkout: the last line it prints is the install command.
+      const packed = await run('npx', ['-y', 'pnpm@10', 'sdk:pack'], { cwd: REPO_ROOT });
+      const install = /npm install (\S+\.tgz)\s*$/.exec(packed.stdout)?.[1];
+      expect(install, packed.stdout).toMatch(/\/dist\/sdk\/gatehouse-client-[\d.]+\.tgz$/);
+      // 2. A scratch project outside the repository.
+      const dir = mkdtempSync(join(tmpdir(), 'gatehouse-readme-frontend-'));
+      try {
+        for (const step of steps.project) await run('bash', ['-c', step], { cwd: dir });
+        await run(
+          'npm',
+          [
+            'install',
+            '--no-audit',
+            '--no-fund',
+            '--loglevel=error',
+            install!,
+            'tsx@4',
+            'typescript@5.9',
+            '@types/node@20',
+          ],
+          { cwd: dir },
+        );
+        writeFileSync(join(dir, 'example.ts'), pointAt(example('frontend'), s));
+        // 3. The README's type-check, then its run command.
+        const tsc = await run('bash', ['-c', steps.typecheck], { cwd: dir }).catch(
+          (err: { stdout?: string }) => ({ stdout: `FAILED\n${err.stdout ?? ''}` }),
+        );
+        expect(tsc.stdout).toBe('');
+        const { stdout } = await run('bash', ['-c', steps.run], { cwd: dir });
+        expect(stdout.split('\n').filter(Boolean)).toEqual([
+          'signed_in',
+          'ada@example.com',
+          'INVALID_CREDENTIALS 401',
+        ]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    PACKAGE_TEST_MS,
+  );
 
   it('"Use from Python" (standard library)', async () => {
     const s = await start();

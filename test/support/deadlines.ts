@@ -9,3 +9,6 @@ export const PROCESS_START_MS = 100_000;
 
 /** An effect to appear: a mail in the capture, a log line, a row. */
 export const EFFECT_WAIT_MS = 30_000;
+
+/** A test that packs the SDK, installs it into a scratch project and type-checks there. */
+export const PACKAGE_TEST_MS = 600_000;
