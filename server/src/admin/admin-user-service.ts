@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../app-deps';
 import { AppError } from '../pipeline/app-error';
 import { getUser, listUsers } from './admin-user-queries';
-import { decodeCursor, encodeCursor } from './keyset-cursor';
+import { decodeCursor, encodeCursor } from '../db/keyset-cursor';
 import { toAdminUser } from './to-admin-user';
 
 /** What reading users needs. */

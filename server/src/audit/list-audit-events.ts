@@ -1,7 +1,7 @@
 import type { AuditEvent, AuditListInput } from '@gatehouse/shared';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { decodeCursor, encodeCursor } from '../admin/keyset-cursor';
+import { decodeCursor, encodeCursor } from '../db/keyset-cursor';
 import type { Database } from '../db/database';
 
 /** An audit row id as the cursor carries it: a positive PostgreSQL bigint, in decimal. */

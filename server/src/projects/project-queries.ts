@@ -1,6 +1,6 @@
 import { sql, type DeleteResult, type Selectable, type Transaction } from 'kysely';
 import type { Database, ProjectsTable } from '../db/database';
-import type { ProjectCursor } from './project-cursor';
+import type { CreatedAtCursor } from '../db/created-at-cursor';
 
 type Trx = Transaction<Database>;
 
@@ -66,7 +66,7 @@ export function listProjects(
   options: {
     orgId: string;
     nameContains: string | undefined;
-    after: ProjectCursor | undefined;
+    after: CreatedAtCursor | undefined;
     limit: number;
   },
 ): Promise<(ProjectRow & { created_at_exact: string })[]> {

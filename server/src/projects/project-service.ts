@@ -3,7 +3,7 @@ import { AppError } from '../pipeline/app-error';
 import type { Context } from '../pipeline/context';
 import type { Principal } from '../pipeline/principal';
 import type { Tenant } from '../pipeline/tenant-scope';
-import { decodeProjectCursor, encodeProjectCursor } from './project-cursor';
+import { decodeCreatedAtCursor, encodeCreatedAtCursor } from '../db/created-at-cursor';
 import { canDeleteProject, canEditProject } from './project-policy';
 import {
   deleteProject,
@@ -50,7 +50,7 @@ export async function listProjectPage(
   ctx: ProjectContext,
   input: { nameContains?: string | undefined; cursor?: string | undefined; limit: number },
 ): Promise<{ projects: Project[]; nextCursor: string | null }> {
-  const after = input.cursor !== undefined ? decodeProjectCursor(input.cursor) : undefined;
+  const after = input.cursor !== undefined ? decodeCreatedAtCursor(input.cursor) : undefined;
   const rows = await listProjects(ctx.tenant.db, {
     orgId: ctx.tenant.orgId,
     nameContains: input.nameContains,
@@ -63,7 +63,7 @@ export async function listProjectPage(
     projects: page.map(toProject),
     nextCursor:
       rows.length > input.limit && last
-        ? encodeProjectCursor({ createdAt: last.created_at_exact, id: last.id })
+        ? encodeCreatedAtCursor({ createdAt: last.created_at_exact, id: last.id })
         : null,
   };
 }

@@ -1,6 +1,6 @@
 import { sql, type DeleteResult, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Database, WebhookDeliveriesTable, WebhookEndpointsTable } from '../db/database';
-import type { DeliveryCursor } from './delivery-cursor';
+import type { CreatedAtCursor } from '../db/created-at-cursor';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -228,7 +228,7 @@ const createdAtExact = sql<string>`to_char(created_at at time zone 'UTC',
 /** A page of an endpoint's deliveries, newest first, after the keyset position (limit + 1 rows). */
 export function listDeliveries(
   db: Db,
-  options: { orgId: string; endpointId: string; after: DeliveryCursor | undefined; limit: number },
+  options: { orgId: string; endpointId: string; after: CreatedAtCursor | undefined; limit: number },
 ): Promise<(DeliveryRow & { created_at_exact: string })[]> {
   let q = db
     .selectFrom('webhook_deliveries')

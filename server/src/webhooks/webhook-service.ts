@@ -11,7 +11,7 @@ import type { AuditAction } from '../audit/audit-actions';
 import type { Context } from '../pipeline/context';
 import type { Principal } from '../pipeline/principal';
 import type { Tenant } from '../pipeline/tenant-scope';
-import { decodeDeliveryCursor, encodeDeliveryCursor } from './delivery-cursor';
+import { decodeCreatedAtCursor, encodeCreatedAtCursor } from '../db/created-at-cursor';
 import { toWebhookDelivery, toWebhookEndpoint } from './to-webhook';
 import { assertDestinationAllowed, assertEndpointRoom } from './webhook-policy';
 import { renderWebhookPayload } from './webhook-payload';
@@ -188,7 +188,7 @@ export async function listEndpointDeliveries(
 ): Promise<{ deliveries: WebhookDelivery[]; nextCursor: string | null }> {
   const { db, orgId } = ctx.tenant;
   if (!(await findEndpoint(db, orgId, input.endpointId))) throw NOT_FOUND();
-  const after = input.cursor !== undefined ? decodeDeliveryCursor(input.cursor) : undefined;
+  const after = input.cursor !== undefined ? decodeCreatedAtCursor(input.cursor) : undefined;
   const rows = await listDeliveries(db, {
     orgId,
     endpointId: input.endpointId,
@@ -201,7 +201,7 @@ export async function listEndpointDeliveries(
     deliveries: page.map(toWebhookDelivery),
     nextCursor:
       rows.length > input.limit && last
-        ? encodeDeliveryCursor({ createdAt: last.created_at_exact, id: last.id })
+        ? encodeCreatedAtCursor({ createdAt: last.created_at_exact, id: last.id })
         : null,
   };
 }

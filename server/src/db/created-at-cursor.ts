@@ -1,8 +1,12 @@
 import { z } from 'zod';
-import { AppError } from '../pipeline/app-error';
+import { decodeCursor, encodeCursor } from './keyset-cursor';
 
-/** Where a page ends: the last row's sort key, exact to the microsecond PostgreSQL keeps. */
-export interface ProjectCursor {
+/**
+ * Where a page ends, for lists ordered by `(created_at, id)` (projects,
+ * webhook deliveries): the last row's sort key, exact to the microsecond
+ * PostgreSQL keeps.
+ */
+export interface CreatedAtCursor {
   /**
    * `created_at` as `YYYY-MM-DDTHH:MM:SS.ffffffZ` (a JavaScript Date would drop the microseconds
    * and skip rows).
@@ -22,17 +26,12 @@ const ExactTimestamp = z
 const Position = z.tuple([ExactTimestamp, z.uuid()]);
 
 /** The opaque cursor callers hand back: base64url JSON of the sort key. */
-export function encodeProjectCursor(position: ProjectCursor): string {
-  return Buffer.from(JSON.stringify([position.createdAt, position.id])).toString('base64url');
+export function encodeCreatedAtCursor(position: CreatedAtCursor): string {
+  return encodeCursor([position.createdAt, position.id]);
 }
 
 /** Reads a cursor back; anything forged or garbled is a validation error, never SQL. */
-export function decodeProjectCursor(cursor: string): ProjectCursor {
-  let parsed: z.infer<typeof Position>;
-  try {
-    parsed = Position.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-  } catch {
-    throw new AppError('VALIDATION_FAILED', { message: 'Malformed cursor' });
-  }
-  return { createdAt: parsed[0], id: parsed[1] };
+export function decodeCreatedAtCursor(cursor: string): CreatedAtCursor {
+  const [createdAt, id] = decodeCursor(cursor, Position);
+  return { createdAt, id };
 }
