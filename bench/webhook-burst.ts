@@ -114,7 +114,8 @@ async function main(): Promise<void> {
       max: lags.at(-1) ?? 0,
       load: loadavg()[0] ?? 0,
     };
-    console.log(JSON.stringify(row));
+    // The result line on stdout (progress goes to stderr), for scripts that read it.
+    process.stdout.write(`${JSON.stringify(row)}\n`);
     if (process.argv.includes('--write')) {
       const m = machineInfo();
       const ms = (n: number): string => n.toFixed(0);
