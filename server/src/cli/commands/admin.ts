@@ -1,10 +1,8 @@
 import { Email } from '@gatehouse/shared';
-import { sql } from 'kysely';
-import { appendAuditEvent } from '../../audit/audit-writer';
+import { createAdminFromCli, promoteToAdminFromCli } from '../../admin/cli-admin';
 import { createPasswordHasher } from '../../auth/password-hasher';
 import { passwordProblem } from '../../auth/password-policy';
 import { passwordProblemMessage } from '../../auth/password-problem-message';
-import { insertUser } from '../../auth/user-queries';
 import { createDatabase } from '../../db/create-database';
 import { migrationStatus } from '../../db/migrator';
 import { isTerminal, type CliCommand, type CliIo } from '../cli-command';
@@ -17,9 +15,6 @@ function option(args: readonly string[], name: string): string | undefined {
   const inline = args.find((a) => a.startsWith(`${name}=`));
   return inline?.slice(name.length + 1);
 }
-
-/** The CLI acts as the system, on behalf of whoever runs it on the host. */
-const CLI_ACTOR = { type: 'system', id: null } as const;
 
 /** A password from a terminal prompt (twice, no echo) or the first line of piped standard input. */
 async function readPassword(io: CliIo): Promise<string | undefined> {
@@ -97,80 +92,33 @@ database, stop the server first: one process at a time may open it.`,
         return 1;
       }
       if (action === 'promote') {
-        const result = await database.db.transaction().execute(async (trx) => {
-          const user = await trx
-            .selectFrom('users')
-            .select(['id', 'role'])
-            .where('email', '=', email)
-            .executeTakeFirst();
-          if (!user) return 'missing' as const;
-          if (user.role === 'admin') return 'already' as const;
-          await trx.updateTable('users').set({ role: 'admin' }).where('id', '=', user.id).execute();
-          // Privileges changed: its sessions are signed out (a running server drops cached copies
-          // within its cache TTL).
-          const revoked = await trx
-            .deleteFrom('sessions')
-            .where('user_id', '=', user.id)
-            .executeTakeFirst();
-          await appendAuditEvent(trx, {
-            action: 'admin.cli.promote',
-            actor: CLI_ACTOR,
-            target: { type: 'user', id: user.id },
-            outcome: 'success',
-            details: {
-              from: user.role,
-              to: 'admin',
-              sessionsRevoked: Number(revoked.numDeletedRows),
-            },
-          });
-          return user.id;
-        });
-        if (result === 'missing') {
+        const result = await promoteToAdminFromCli(database.db, email);
+        if (result.outcome === 'missing') {
           io.err(
             `gatehouse admin: no account has the email ${email}; ` +
               `create it with \`admin create --email ${email}\`\n`,
           );
           return 1;
         }
-        if (result === 'already') {
+        if (result.outcome === 'already') {
           io.out(`${email} is already an administrator\n`);
           return 0;
         }
-        io.out(`promoted ${email} (${result}) to admin; its sessions were signed out\n`);
+        io.out(`promoted ${email} (${result.userId}) to admin; its sessions were signed out\n`);
         return 0;
       }
       const hasher = await createPasswordHasher({ concurrency: 1 });
       const passwordHash = await hasher.hash(password ?? '');
-      const created = await database.db.transaction().execute(async (trx) => {
-        const user = await insertUser(trx, {
-          email,
-          name: option(args, '--name') ?? null,
-          passwordHash,
-          role: 'admin',
-        });
-        if (!user) return undefined;
-        await trx
-          .updateTable('users')
-          .set({ email_verified_at: sql`now()` })
-          .where('id', '=', user.id)
-          .execute();
-        await appendAuditEvent(trx, {
-          action: 'admin.cli.create',
-          actor: CLI_ACTOR,
-          target: { type: 'user', id: user.id },
-          outcome: 'success',
-          details: { role: 'admin' },
-        });
-        return user;
-      });
-      if (!created) {
+      const name = option(args, '--name') ?? null;
+      const createdId = await createAdminFromCli(database.db, { email, name, passwordHash });
+      if (createdId === undefined) {
         io.err(
           `gatehouse admin: an account with email ${email} already exists; ` +
             `make it an administrator with \`admin promote --email ${email}\`\n`,
         );
         return 1;
       }
-      io.out(`created admin ${email} (${created.id})\n`);
+      io.out(`created admin ${email} (${createdId})\n`);
       return 0;
     } finally {
       await database.destroy();
