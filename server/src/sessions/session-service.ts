@@ -1,23 +1,16 @@
-import { constantTimeEqual } from '../crypto/random-token';
 import { SessionCache } from './session-cache';
 import {
   deleteSession,
   deleteUserSession,
   deleteUserSessions,
-  findSessionWithUser,
   insertSession,
   listUserSessions,
   markSessionReauthenticated,
-  touchSession,
 } from './session-queries';
-import { mintSessionToken, parseSessionToken } from './session-token';
-import type {
-  SessionListItem,
-  SessionService,
-  SessionServiceOptions,
-  ValidatedSession,
-} from './session-types';
-import { toSessionListItem, toValidatedSession } from './to-session';
+import { mintSessionToken } from './session-token';
+import type { SessionListItem, SessionService, SessionServiceOptions } from './session-types';
+import { toSessionListItem } from './to-session';
+import { validateSession } from './validate-session';
 
 export type {
   SessionListItem,
@@ -25,8 +18,6 @@ export type {
   SessionServiceOptions,
   ValidatedSession,
 } from './session-types';
-
-const HOUR = 3_600_000;
 
 /**
  * Lucia-style sessions over the database: SHA-256 of the secret stored,
@@ -58,38 +49,11 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
     return { token: minted.token, session: toSessionListItem(row, idleMs) };
   }
 
-  async function validate(token: string): Promise<ValidatedSession | undefined> {
-    const parsed = parseSessionToken(token);
-    if (!parsed) return undefined;
-    const t = now();
-    const cached = cache.get(parsed.id, t.getTime());
-    if (cached) {
-      if (!constantTimeEqual(cached.secretHash, parsed.secretHash)) return undefined;
-      if (cached.session.expiresAt > t) return cached.session;
-      cache.evict(parsed.id);
-    }
-    const row = await findSessionWithUser(db, parsed.id);
-    if (!row) return undefined;
-    const stored = Buffer.from(row.secret_hash);
-    if (!constantTimeEqual(stored, parsed.secretHash)) return undefined;
-    let session = toValidatedSession(row, idleMs);
-    if (session.expiresAt <= t || row.locked_at !== null) {
-      await deleteSession(db, row.id);
-      cache.evict(row.id);
-      return undefined;
-    }
-    // Record use at most once an hour: a busy session costs no write per request.
-    if (t.getTime() - session.lastUsedAt.getTime() >= HOUR) {
-      await touchSession(db, row.id, t);
-      session = toValidatedSession({ ...row, last_used_at: t }, idleMs);
-    }
-    cache.set(session, stored, t.getTime());
-    return session;
-  }
+  const validation = { db, cache, idleMs, now };
 
   return {
     create,
-    validate,
+    validate: (token) => validateSession(validation, token),
 
     async revokeOwn(userId, sessionId) {
       const result = await deleteUserSession(db, userId, sessionId);
