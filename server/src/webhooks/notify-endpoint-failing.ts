@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely';
 import type { Database } from '../db/database';
 import { enqueueMail, type MailDeps } from '../mail/enqueue-mail';
 import { setTenantSettings } from '../pipeline/tenant-scope';
+import { findOrgName, listOrgAdminEmails } from './webhook-delivery-queries';
 
 /**
  * Mails the org's owners and admins that an endpoint is failing, through the
@@ -14,18 +15,8 @@ export async function notifyEndpointFailing(
   endpoint: { id: string; orgId: string; url: string },
 ): Promise<number> {
   await setTenantSettings(trx, '', [endpoint.orgId]);
-  const admins = await trx
-    .selectFrom('memberships')
-    .innerJoin('users', 'users.id', 'memberships.user_id')
-    .select(['users.email'])
-    .where('memberships.org_id', '=', endpoint.orgId)
-    .where('memberships.role', 'in', ['owner', 'admin'])
-    .execute();
-  const org = await trx
-    .selectFrom('orgs')
-    .select('name')
-    .where('id', '=', endpoint.orgId)
-    .executeTakeFirst();
+  const admins = await listOrgAdminEmails(trx, endpoint.orgId);
+  const org = await findOrgName(trx, endpoint.orgId);
   let sent = 0;
   for (const admin of admins) {
     const id = await enqueueMail(trx, mail, 'webhook_failing', {

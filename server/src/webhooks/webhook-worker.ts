@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
@@ -9,6 +9,18 @@ import { securityEvent } from '../observability/security-events';
 import { notifyEndpointFailing } from './notify-endpoint-failing';
 import { retryDelayMs } from './retry-schedule';
 import type { AttemptOutcome, WebhookClient } from './webhook-client';
+import {
+  countInflightDeliveries,
+  findClaimedDeliveries,
+  leaseDeliveries,
+  lockDueDeliveries,
+  lockEndpointsForClaim,
+  markDeliverySucceeded,
+  markEndpointFailing,
+  markEndpointHealthy,
+  recordFailedAttempt,
+  type ClaimedDeliveryRow,
+} from './webhook-delivery-queries';
 import { openWebhookSecrets } from './webhook-secret';
 import { signWebhook } from './webhook-signature';
 
@@ -25,19 +37,7 @@ export interface WebhookWorker {
 
 const BATCH = 100;
 
-interface Claimed {
-  readonly id: string;
-  readonly org_id: string;
-  readonly endpoint_id: string;
-  readonly event_id: string;
-  readonly payload: string;
-  readonly attempts: number;
-  readonly created_at: Date;
-  readonly url: string;
-  readonly endpoint_status: 'active' | 'disabled' | 'failing';
-  readonly secret: string;
-  readonly previous_secret: string | null;
-  readonly previous_secret_expires_at: Date | null;
+interface Claimed extends ClaimedDeliveryRow {
   readonly lease_token: string;
 }
 
@@ -72,42 +72,13 @@ export function createWebhookWorker(options: {
 
   const claim = (): Promise<Claimed[]> =>
     db.transaction().execute(async (trx) => {
-      const due = await trx
-        .selectFrom('webhook_deliveries')
-        .select(['id', 'endpoint_id'])
-        .where('status', '=', 'pending')
-        .where('next_attempt_at', '<=', sql<Date>`now()`)
-        .where((eb) =>
-          eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', sql<Date>`now()`)]),
-        )
-        .where('endpoint_id', 'in', (eb) =>
-          eb.selectFrom('webhook_endpoints').select('id').where('status', '<>', 'disabled'),
-        )
-        .orderBy('next_attempt_at')
-        .limit(BATCH)
-        .forUpdate()
-        .skipLocked()
-        .execute();
+      const due = await lockDueDeliveries(trx, BATCH);
       if (due.length === 0) return [];
       const endpointIds = [...new Set(due.map((d) => d.endpoint_id))];
-      // Whoever holds an endpoint's row claims for it; the others skip it this round.
-      const locked = await trx
-        .selectFrom('webhook_endpoints')
-        .select('id')
-        .where('id', 'in', endpointIds)
-        .forNoKeyUpdate()
-        .skipLocked()
-        .execute();
+      const locked = await lockEndpointsForClaim(trx, endpointIds);
       if (locked.length === 0) return [];
       const lockedIds = locked.map((e) => e.id);
-      const inflight = await trx
-        .selectFrom('webhook_deliveries')
-        .select(['endpoint_id', (eb) => eb.fn.countAll<string>().as('n')])
-        .where('endpoint_id', 'in', lockedIds)
-        .where('status', '=', 'pending')
-        .where('lease_until', '>', sql<Date>`now()`)
-        .groupBy('endpoint_id')
-        .execute();
+      const inflight = await countInflightDeliveries(trx, lockedIds);
       const room = new Map(lockedIds.map((id) => [id, settings.concurrencyPerEndpoint]));
       for (const r of inflight)
         room.set(r.endpoint_id, (room.get(r.endpoint_id) ?? 0) - Number(r.n));
@@ -120,33 +91,8 @@ export function createWebhookWorker(options: {
       }
       if (picked.length === 0) return [];
       const token = randomUUID();
-      await trx
-        .updateTable('webhook_deliveries')
-        .set({
-          lease_until: sql`now() + make_interval(secs => ${leaseMs / 1000})`,
-          lease_token: token,
-        })
-        .where('id', 'in', picked)
-        .execute();
-      const rows = await trx
-        .selectFrom('webhook_deliveries as d')
-        .innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
-        .select([
-          'd.id',
-          'd.org_id',
-          'd.endpoint_id',
-          'd.event_id',
-          'd.payload',
-          'd.attempts',
-          'd.created_at',
-          'e.url',
-          'e.status as endpoint_status',
-          'e.secret',
-          'e.previous_secret',
-          'e.previous_secret_expires_at',
-        ])
-        .where('d.id', 'in', picked)
-        .execute();
+      await leaseDeliveries(trx, picked, token, leaseMs);
+      const rows = await findClaimedDeliveries(trx, picked);
       return rows.map((r) => ({ ...r, lease_token: token }));
     });
 
@@ -156,29 +102,13 @@ export function createWebhookWorker(options: {
     const lastStatus = outcome.ok ? outcome.status : (outcome.status ?? null);
     if (outcome.ok) {
       await db.transaction().execute(async (trx) => {
-        await trx
-          .updateTable('webhook_deliveries')
-          .set({
-            status: 'succeeded',
-            attempts,
-            delivered_at: sql`now()`,
-            last_attempt_at: sql`now()`,
-            last_status: lastStatus,
-            last_error: null,
-            lease_until: null,
-            lease_token: null,
-          })
-          .where('id', '=', row.id)
-          .where('lease_token', '=', row.lease_token)
-          .execute();
-        // A receiver that answers again is healthy again.
-        if (row.endpoint_status === 'failing')
-          await trx
-            .updateTable('webhook_endpoints')
-            .set({ status: 'active', updated_at: sql`now()` })
-            .where('id', '=', row.endpoint_id)
-            .where('status', '=', 'failing')
-            .execute();
+        await markDeliverySucceeded(trx, {
+          id: row.id,
+          leaseToken: row.lease_token,
+          attempts,
+          lastStatus,
+        });
+        if (row.endpoint_status === 'failing') await markEndpointHealthy(trx, row.endpoint_id);
       });
       return 'succeeded';
     }
@@ -199,30 +129,17 @@ export function createWebhookWorker(options: {
     const giveUp = Date.now() + delay > new Date(row.created_at).getTime() + settings.retryForMs;
     let mailed = false;
     await db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('webhook_deliveries')
-        .set({
-          ...(giveUp
-            ? { status: 'failed' as const }
-            : { next_attempt_at: sql`now() + make_interval(secs => ${delay / 1000})` }),
-          attempts,
-          last_attempt_at: sql`now()`,
-          last_status: lastStatus,
-          last_error: lastError,
-          lease_until: null,
-          lease_token: null,
-        })
-        .where('id', '=', row.id)
-        .where('lease_token', '=', row.lease_token)
-        .execute();
+      await recordFailedAttempt(trx, {
+        id: row.id,
+        leaseToken: row.lease_token,
+        attempts,
+        lastStatus,
+        lastError,
+        giveUp,
+        delayMs: delay,
+      });
       if (!giveUp) return;
-      const flipped = await trx
-        .updateTable('webhook_endpoints')
-        .set({ status: 'failing', updated_at: sql`now()` })
-        .where('id', '=', row.endpoint_id)
-        .where('status', '=', 'active')
-        .returning('id')
-        .executeTakeFirst();
+      const flipped = await markEndpointFailing(trx, row.endpoint_id);
       // Mailed once, when the endpoint turns failing (not for every given-up event).
       if (flipped)
         mailed =
