@@ -129,7 +129,8 @@ export function writeSoak(file: string, result: SoakResult, database: string): v
   const secondHalf = rss.slice(Math.ceil(rss.length / 2));
   const avg = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
   const section = [
-    `\`pnpm bench --soak\` on ${new Date().toISOString()} (${database}): \`auth.me\` with a session cookie at half the measured capacity.`,
+    `\`pnpm bench --soak\` on ${new Date().toISOString()} (${database}): ` +
+      '`auth.me` with a session cookie at half the measured capacity.',
     '',
     '| | |',
     '|---|---|',
@@ -139,8 +140,10 @@ export function writeSoak(file: string, result: SoakResult, database: string): v
     `| requests | ${result.requests} |`,
     `| non-2xx answers | ${result.non2xx} |`,
     `| transport errors | ${result.errors} |`,
-    `| RSS first / max / last | ${rss[0]?.toFixed(0)} / ${Math.max(...rss).toFixed(0)} / ${rss.at(-1)?.toFixed(0)} MB |`,
-    `| RSS mean, first half → second half | ${avg(firstHalf).toFixed(0)} → ${avg(secondHalf).toFixed(0)} MB |`,
+    `| RSS first / max / last | ${rss[0]?.toFixed(0)} / ${Math.max(...rss).toFixed(0)} / ` +
+      `${rss.at(-1)?.toFixed(0)} MB |`,
+    '| RSS mean, first half → second half | ' +
+      `${avg(firstHalf).toFixed(0)} → ${avg(secondHalf).toFixed(0)} MB |`,
     `| open files first / max / last | ${fds[0]} / ${Math.max(...fds)} / ${fds.at(-1)} |`,
   ].join('\n');
   writeSection(file, 'Soak', section);

@@ -123,15 +123,29 @@ async function main(): Promise<void> {
         join(fileURLToPath(new URL('.', import.meta.url)), 'RESULTS.md'),
         'Webhook burst',
         [
-          `\`npx tsx bench/webhook-burst.ts --write\`, ${m.date}, commit ${m.commit}, ${m.cpu}, ${m.cores} cores, Node ${m.node}, PostgreSQL (a fresh database); 1-minute load average ${row.load.toFixed(1)} at the end (the machine is shared).`,
+          `\`npx tsx bench/webhook-burst.ts --write\`, ${m.date}, commit ${m.commit}, ` +
+            `${m.cpu}, ${m.cores} cores, Node ${m.node}, PostgreSQL (a fresh database); ` +
+            `1-minute load average ${row.load.toFixed(1)} at the end (the machine is shared).`,
           '',
-          `${EVENTS.toLocaleString('en')} \`project.created\` events, each committed in its own transaction through the real audit sink by ${WRITERS} writers at once, to one endpoint on a loopback receiver answering 204; default worker settings (\`WEBHOOK_POLL_MS=1000\`, \`WEBHOOK_CONCURRENCY_PER_ENDPOINT=4\`), one instance. Lag: from an event's commit to its arrival at the receiver.`,
+          `${EVENTS.toLocaleString('en')} \`project.created\` events, each committed in its ` +
+            `own transaction through the real audit sink by ${WRITERS} writers at once, ` +
+            'to one endpoint on a loopback receiver answering 204; default worker settings ' +
+            '(`WEBHOOK_POLL_MS=1000`, `WEBHOOK_CONCURRENCY_PER_ENDPOINT=4`), one instance. ' +
+            "Lag: from an event's commit to its arrival at the receiver.",
           '',
-          'Read with the load average: on this shared machine the 1,000 commits alone took most of the run (the audit chain head serializes them), and delivery kept pace a few seconds behind: each worker round claims at most 4 rows for the one endpoint, posts them, and records each outcome in its own transaction before claiming again, so one endpoint gets at most 4 attempts per round trip of that cycle. Several endpoints, or instances, deliver in parallel.',
+          'Read with the load average: on this shared machine the 1,000 commits alone took ' +
+            'most of the run (the audit chain head serializes them), and delivery kept pace ' +
+            'a few seconds behind: each worker round claims at most 4 rows for the one ' +
+            'endpoint, posts them, and records each outcome in its own transaction before ' +
+            'claiming again, so one endpoint gets at most 4 attempts per round trip of that ' +
+            'cycle. Several endpoints, or instances, deliver in parallel.',
           '',
-          '| events | delivered | duplicates | commits done | all delivered | delivered/s | lag p50 ms | lag p99 ms | lag max ms |',
+          '| events | delivered | duplicates | commits done | all delivered | delivered/s ' +
+            '| lag p50 ms | lag p99 ms | lag max ms |',
           '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-          `| ${row.events} | ${row.delivered} | ${row.duplicates} | ${row.commitSeconds.toFixed(2)} s | ${row.totalSeconds.toFixed(2)} s | ${row.perSecond.toFixed(0)} | ${ms(row.p50)} | ${ms(row.p99)} | ${ms(row.max)} |`,
+          `| ${row.events} | ${row.delivered} | ${row.duplicates} | ` +
+            `${row.commitSeconds.toFixed(2)} s | ${row.totalSeconds.toFixed(2)} s | ` +
+            `${row.perSecond.toFixed(0)} | ${ms(row.p50)} | ${ms(row.p99)} | ${ms(row.max)} |`,
         ].join('\n'),
       );
     }

@@ -78,7 +78,13 @@ async function claim(pgBase: string, redisBase: string): Promise<void> {
     throw new Error(`no empty Redis database (1-15) at ${redisBase}`);
   }
   process.stdout.write(
-    `CI_PG_URL='${pgUrl.toString()}'\nCI_PG_NAME='${name}'\nCI_REDIS_URL='${redisUrl}'\nCI_REDIS_TOKEN='${token}'\n`,
+    [
+      `CI_PG_URL='${pgUrl.toString()}'`,
+      `CI_PG_NAME='${name}'`,
+      `CI_REDIS_URL='${redisUrl}'`,
+      `CI_REDIS_TOKEN='${token}'`,
+      '',
+    ].join('\n'),
   );
 }
 
@@ -104,7 +110,8 @@ else if (command === 'release' && args.length === 4)
   await release(args[0]!, args[1]!, args[2]!, args[3]!);
 else {
   process.stderr.write(
-    'usage: ci-services.ts claim <postgres url> <redis url> | release <postgres url> <name> <redis url> <token>\n',
+    'usage: ci-services.ts claim <postgres url> <redis url> | ' +
+      'release <postgres url> <name> <redis url> <token>\n',
   );
   process.exit(2);
 }

@@ -97,26 +97,39 @@ async function main(): Promise<void> {
         series: [...series].sort((a, b) => b[1] - a[1]).slice(0, 8),
       };
     });
+    type DrawnPanel = (typeof panels)[number];
+    const rowHtml = ([k, v]: DrawnPanel['series'][number], max: number): string =>
+      `<div class="row"><div class="l">${k || '(all)'}</div>` +
+      `<div class="b" style="width:${Math.max(2, (v / max) * 45)}%"></div>` +
+      `<div class="v">${Number.isInteger(v) ? v : v.toPrecision(3)}</div></div>`;
+    const panelHtml = (p: DrawnPanel): string => {
+      const max = Math.max(1, ...p.series.map(([, v]) => v));
+      const rows = p.series.map((s) => rowHtml(s, max)).join('');
+      const { x, y, w, h } = p.gridPos;
+      const place =
+        `left:${(x / 24) * 100}%;top:${y * 34}px;` +
+        `width:${(w / 24) * 100}%;height:${h * 34 - 6}px`;
+      return (
+        `<div class="panel" style="${place}"><div class="t">${p.title}</div>` +
+        `<div class="m">${p.metric}</div>${rows}</div>`
+      );
+    };
+    const when = new Date().toISOString().slice(0, 16);
+    const heading = `<h1>Gatehouse — ${when}Z, scraped from a running server</h1>`;
+    const grid = `<div class="grid">${panels.map(panelHtml).join('')}</div>`;
     const html = `<!doctype html><html><head><style>
       body{margin:0;background:#111217;font:12px Inter,Helvetica,Arial,sans-serif;color:#ccccdc}
       h1{font-size:16px;font-weight:500;margin:12px 16px}
       .grid{position:relative;margin:0 8px;height:${32 * 34}px}
-      .panel{position:absolute;background:#181b1f;border:1px solid #2c3235;border-radius:2px;box-sizing:border-box;padding:8px 10px;overflow:hidden}
-      .t{font-weight:500;color:#fff;margin-bottom:6px}.m{color:#8e8e9a;font-size:10px;margin-bottom:6px}
-      .row{display:flex;align-items:center;margin:3px 0}.l{width:38%;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
-      .b{height:12px;background:#73bf69;margin-right:6px}.v{color:#fff}
-    </style></head><body><h1>Gatehouse — ${new Date().toISOString().slice(0, 16)}Z, scraped from a running server</h1><div class="grid">${panels
-      .map((p) => {
-        const max = Math.max(1, ...p.series.map(([, v]) => v));
-        const rows = p.series
-          .map(
-            ([k, v]) =>
-              `<div class="row"><div class="l">${k || '(all)'}</div><div class="b" style="width:${Math.max(2, (v / max) * 45)}%"></div><div class="v">${Number.isInteger(v) ? v : v.toPrecision(3)}</div></div>`,
-          )
-          .join('');
-        return `<div class="panel" style="left:${(p.gridPos.x / 24) * 100}%;top:${p.gridPos.y * 34}px;width:${(p.gridPos.w / 24) * 100}%;height:${p.gridPos.h * 34 - 6}px"><div class="t">${p.title}</div><div class="m">${p.metric}</div>${rows}</div>`;
-      })
-      .join('')}</div></body></html>`;
+      .panel{position:absolute;background:#181b1f;border:1px solid #2c3235;border-radius:2px;
+        box-sizing:border-box;padding:8px 10px;overflow:hidden}
+      .t{font-weight:500;color:#fff;margin-bottom:6px}
+      .m{color:#8e8e9a;font-size:10px;margin-bottom:6px}
+      .row{display:flex;align-items:center;margin:3px 0}
+      .l{width:38%;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+      .b{height:12px;background:#73bf69;margin-right:6px}
+      .v{color:#fff}
+    </style></head><body>${heading}${grid}</body></html>`;
     const browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       args: [

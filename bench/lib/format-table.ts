@@ -17,10 +17,17 @@ export function formatTable(rows: readonly Measurement[]): string {
     let target = '';
     if (r.target !== undefined && base) {
       const share = rps / base;
-      target = `≥ ${pct(r.target)} of ${r.baseline === 'raw-select' ? 'raw+SELECT' : 'raw'}: ${share >= r.target ? 'met' : `missed (${pct(share)})`}`;
+      const baseName = r.baseline === 'raw-select' ? 'raw+SELECT' : 'raw';
+      const verdict = share >= r.target ? 'met' : `missed (${pct(share)})`;
+      target = `≥ ${pct(r.target)} of ${baseName}: ${verdict}`;
     }
     const failures = r.result.failures > 0 ? ` ⚠ ${r.result.failures} failed` : '';
-    return `| ${r.id} | ${r.title}${failures} | ${num(rps)} | ${num(rps * r.callsPerRequest)} | ${ms(r.result.p50Ms)} | ${ms(r.result.p99Ms)} | ${raw ? pct(rps / raw) : ''} | ${rawSelect ? pct(rps / rawSelect) : ''} | ${target} |`;
+    const vsRaw = raw ? pct(rps / raw) : '';
+    const vsRawSelect = rawSelect ? pct(rps / rawSelect) : '';
+    return (
+      `| ${r.id} | ${r.title}${failures} | ${num(rps)} | ${num(rps * r.callsPerRequest)} | ` +
+      `${ms(r.result.p50Ms)} | ${ms(r.result.p99Ms)} | ${vsRaw} | ${vsRawSelect} | ${target} |`
+    );
   });
   return [header, rule, ...lines].join('\n');
 }

@@ -56,20 +56,30 @@ export async function runWrk(options: RunWrkOptions): Promise<WrkResult> {
       'local threads = {}',
       'setup = function(thread) table.insert(threads, thread) end',
       'init = function(args) statuses = {} end',
-      'response = function(status, headers, body) statuses[status] = (statuses[status] or 0) + 1 end',
+      'response = function(status, headers, body)',
+      '  statuses[status] = (statuses[status] or 0) + 1',
+      'end',
     );
   }
   lines.push(
     'done = function(summary, latency, requests)',
     '  local e = summary.errors',
-    '  io.write(string.format("BENCH_JSON {\\"requests\\":%d,\\"durationUs\\":%d,\\"p50Us\\":%d,\\"p99Us\\":%d,\\"failures\\":%d}\\n",',
-    '    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), e.connect + e.read + e.write + e.status + e.timeout))',
+    '  local failures = e.connect + e.read + e.write + e.status + e.timeout',
+    '  io.write(string.format(',
+    '    "BENCH_JSON {\\"requests\\":%d,\\"durationUs\\":%d," ..',
+    '      "\\"p50Us\\":%d,\\"p99Us\\":%d,\\"failures\\":%d}\\n",',
+    '    summary.requests, summary.duration,',
+    '    latency:percentile(50), latency:percentile(99), failures))',
     ...(options.countStatuses
       ? [
           '  local total = {}',
-          '  for _, t in ipairs(threads) do for k, v in pairs(t:get("statuses")) do total[k] = (total[k] or 0) + v end end',
+          '  for _, t in ipairs(threads) do',
+          '    for k, v in pairs(t:get("statuses")) do total[k] = (total[k] or 0) + v end',
+          '  end',
           '  local parts = {}',
-          '  for k, v in pairs(total) do table.insert(parts, string.format("\\"%d\\":%d", k, v)) end',
+          '  for k, v in pairs(total) do',
+          '    table.insert(parts, string.format("\\"%d\\":%d", k, v))',
+          '  end',
           '  io.write("BENCH_STATUSES {" .. table.concat(parts, ",") .. "}\\n")',
         ]
       : []),

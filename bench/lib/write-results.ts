@@ -28,22 +28,38 @@ export function writeResults(
   notes: readonly string[],
   extra: ExtraSections,
 ): void {
-  const body = `| | |
-|---|---|
-| date | ${machine.date} |
-| commit | ${machine.commit} |
-| machine | ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, ${machine.os} |
-| Node | ${machine.node} |
-| load | ${machine.wrk}: \`wrk -t1 -c${options.connections} -d${options.durationSeconds}s\` on loopback, after a 3 s warm-up per target |
-| database | ${options.database === 'embedded' ? 'embedded PGlite (each process its own)' : 'PostgreSQL, a fresh database for the run'} |
-
-${formatTable(rows)}
-
-- **raw**: \`node:http\` answering a fixed JSON body. **raw-select**: \`node:http\` plus one primary-key \`SELECT\` through the bare driver on the same kind of database.
-- **ref-stock** / **ref-ours**: the app router with the server's real dependencies and createContext behind tRPC's standalone adapter, and behind Gatehouse's trpc-endpoint; neither has the front door (headers, CORS, rate limits, access log).
-- **Numbered rows** are the issue's scenarios against the real server process: the whole front door and pipeline, an access-log line per request at \`LOG_LEVEL=info\` to a file. **2b** is a second server process on the same database with \`SESSION_CACHE=false\`.
-- calls/s = req/s × procedure calls per request. Ratios are of req/s.
-${notes.map((n) => `- ${n}`).join('\n')}
-${extra.flood ? `\n### 6. Sign-in flood\n\n${extra.flood}\n` : ''}${extra.rows ? `\n### 7. Table sizes\n\n${extra.rows}\n` : ''}`;
+  const load =
+    `${machine.wrk}: \`wrk -t1 -c${options.connections} -d${options.durationSeconds}s\` ` +
+    'on loopback, after a 3 s warm-up per target';
+  const database =
+    options.database === 'embedded'
+      ? 'embedded PGlite (each process its own)'
+      : 'PostgreSQL, a fresh database for the run';
+  const flood = extra.flood ? `\n### 6. Sign-in flood\n\n${extra.flood}\n` : '';
+  const tableSizes = extra.rows ? `\n### 7. Table sizes\n\n${extra.rows}\n` : '';
+  const body = [
+    '| | |',
+    '|---|---|',
+    `| date | ${machine.date} |`,
+    `| commit | ${machine.commit} |`,
+    `| machine | ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, ${machine.os} |`,
+    `| Node | ${machine.node} |`,
+    `| load | ${load} |`,
+    `| database | ${database} |`,
+    '',
+    formatTable(rows),
+    '',
+    '- **raw**: `node:http` answering a fixed JSON body. **raw-select**: `node:http` plus one ' +
+      'primary-key `SELECT` through the bare driver on the same kind of database.',
+    "- **ref-stock** / **ref-ours**: the app router with the server's real dependencies and " +
+      "createContext behind tRPC's standalone adapter, and behind Gatehouse's trpc-endpoint; " +
+      'neither has the front door (headers, CORS, rate limits, access log).',
+    "- **Numbered rows** are the issue's scenarios against the real server process: the whole " +
+      'front door and pipeline, an access-log line per request at `LOG_LEVEL=info` to a file. ' +
+      '**2b** is a second server process on the same database with `SESSION_CACHE=false`.',
+    '- calls/s = req/s × procedure calls per request. Ratios are of req/s.',
+    notes.map((n) => `- ${n}`).join('\n'),
+    flood + tableSizes,
+  ].join('\n');
   writeSection(file, sectionHeading(machine, options.database), body);
 }

@@ -27,7 +27,8 @@ export async function growTables(
   try {
     await client.query(
       `insert into users (email, password_hash)
-       select 'filler-' || g || '@bench.invalid', 'not a usable hash' from generate_series(1, $1::int) g
+       select 'filler-' || g || '@bench.invalid', 'not a usable hash'
+       from generate_series(1, $1::int) g
        on conflict (email) do nothing`,
       [FILLER_USERS],
     );
@@ -37,7 +38,10 @@ export async function growTables(
     const sessions = await count('select count(*)::text as n from sessions');
     if (sessions < rows) {
       await client.query(
-        `with filler as (select id, row_number() over (order by id) - 1 as i from users where email like 'filler-%@bench.invalid')
+        `with filler as (
+           select id, row_number() over (order by id) - 1 as i
+           from users where email like 'filler-%@bench.invalid'
+         )
          insert into sessions (id, secret_hash, user_id, expires_at)
          select 'benchfill' || g, sha256(('bench ' || g)::bytea), f.id, now() + interval '1 day'
          from generate_series($1::int + 1, $2::int) g join filler f on f.i = g % $3::int`,
@@ -50,7 +54,8 @@ export async function growTables(
     if (projects < rows) {
       await client.query(
         `insert into projects (org_id, name, created_at, updated_at)
-         select $1::uuid, 'filler project ' || g, now() - g * interval '1 second', now() - g * interval '1 second'
+         select $1::uuid, 'filler project ' || g,
+                now() - g * interval '1 second', now() - g * interval '1 second'
          from generate_series($2::int + 1, $3::int) g`,
         [orgId, projects, rows],
       );
@@ -60,8 +65,11 @@ export async function growTables(
     const audit = await count('select count(*)::text as n from audit_events');
     if (audit < rows) {
       await client.query(
-        `insert into audit_events (id, occurred_at, actor_type, actor_id, action, org_id, outcome, details, prev_hash, hash)
-         select nextval('audit_events_id_seq'), now() - g * interval '1 second', 'system', null, 'bench.filler', $1, 'success', '{}'::jsonb,
+        `insert into audit_events
+           (id, occurred_at, actor_type, actor_id, action, org_id, outcome, details,
+            prev_hash, hash)
+         select nextval('audit_events_id_seq'), now() - g * interval '1 second',
+                'system', null, 'bench.filler', $1, 'success', '{}'::jsonb,
                 sha256(('prev ' || g)::bytea), sha256(('hash ' || g)::bytea)
          from generate_series(1, $2::int - $3::int) g`,
         [orgId, rows, audit],

@@ -11,18 +11,33 @@ const run = promisify(execFile);
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 const GOOD = `
-import { createGatehouseClient, isGatehouseError, SignUpInput, REASONS, type RouterOutputs } from '@gatehouse/client';
+import {
+  createGatehouseClient,
+  isGatehouseError,
+  SignUpInput,
+  REASONS,
+  type RouterOutputs,
+} from '@gatehouse/client';
 
-const client = createGatehouseClient({ url: 'https://api.example.com', credentials: 'cookie', timeoutMs: 5000 });
+const client = createGatehouseClient({
+  url: 'https://api.example.com',
+  credentials: 'cookie',
+  timeoutMs: 5000,
+});
 
 export async function main(): Promise<string> {
   try {
     const v: RouterOutputs['system']['version'] = await client.system.version.query();
-    await client.auth.signUp.mutate({ email: 'a@example.com', password: 'a long enough passphrase' });
+    await client.auth.signUp.mutate({
+      email: 'a@example.com',
+      password: 'a long enough passphrase',
+    });
     const parsed = SignUpInput.safeParse({ email: 'a@example.com', password: 'short' });
     return parsed.success ? v.version : REASONS[0];
   } catch (err) {
-    if (isGatehouseError(err, 'INVALID_CREDENTIALS', 'RATE_LIMITED')) return err.reason + (err.requestId ?? '');
+    if (isGatehouseError(err, 'INVALID_CREDENTIALS', 'RATE_LIMITED')) {
+      return err.reason + (err.requestId ?? '');
+    }
     throw err;
   }
 }
@@ -30,8 +45,8 @@ export async function main(): Promise<string> {
 
 const BAD = `
 import { createGatehouseClient } from '@gatehouse/client';
-
-const client = createGatehouseClient({ url: 'https://api.example.com', credentials: { apiKey: 'key' } });
+const url = 'https://api.example.com';
+const client = createGatehouseClient({ url, credentials: { apiKey: 'key' } });
 export const call = client.auth.signIn.mutate({ email: 42, password: 'x' });
 `;
 
@@ -146,8 +161,11 @@ describe('the packed @gatehouse/client in a project without the server', () => {
   );
 
   it('loads at runtime without any server code', async () => {
-    const script =
-      "const m = await import('@gatehouse/client'); console.log(typeof m.createGatehouseClient, m.REASONS.length > 0, m.MAX_BATCH_ITEMS, typeof m.SignUpInput.safeParse);";
+    const script = [
+      "const m = await import('@gatehouse/client');",
+      'console.log(typeof m.createGatehouseClient, m.REASONS.length > 0, m.MAX_BATCH_ITEMS,',
+      '  typeof m.SignUpInput.safeParse);',
+    ].join('\n');
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
       cwd: project,
     });

@@ -51,7 +51,8 @@ describe('README examples run as written (against a fresh server)', () => {
     async () => {
       const s = await start();
       const steps = readmeSteps();
-      // 1. npx -y pnpm@10 sdk:pack, in the checkout: the last line it prints is the install command.
+      // 1. npx -y pnpm@10 sdk:pack, in the checkout: the last line it prints is the
+      //    install command.
       const packed = await run('npx', ['-y', 'pnpm@10', 'sdk:pack'], { cwd: REPO_ROOT });
       const install = /npm install (\S+\.tgz)\s*$/.exec(packed.stdout)?.[1];
       expect(install, packed.stdout).toMatch(/\/dist\/sdk\/gatehouse-client-[\d.]+\.tgz$/);

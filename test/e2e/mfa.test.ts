@@ -247,7 +247,10 @@ describe.each(DATABASE_KINDS)('multi-factor authentication (%s)', (kind) => {
     if (t.database.url) {
       const env = {
         DATABASE_URL: t.database.url,
-        GATEHOUSE_ENCRYPTION_KEYS: `k2:${fresh.key.toString('base64')},${old.id}:${old.key.toString('base64')}`,
+        GATEHOUSE_ENCRYPTION_KEYS: [
+          `k2:${fresh.key.toString('base64')}`,
+          `${old.id}:${old.key.toString('base64')}`,
+        ].join(','),
       };
       const cli = await runCli(['keys', 'reencrypt'], env);
       expect(cli.stdout).toContain('mfa_totp.secret:');

@@ -216,10 +216,9 @@ describe.each(DATABASE_KINDS)('organizations and projects (%s)', (kind) => {
     // JavaScript dates hold milliseconds; PostgreSQL keeps microseconds. Five rows 100 µs apart
     // share one millisecond.
     for (let i = 1; i <= 5; i++) {
-      await sql`insert into projects (org_id, owner_id, name, created_at) values (${orgA},
-        ${alice.userId}, ${`micro ${i}`}, ${`2020-01-01T00:00:00.123${i}00Z`}::timestamptz)`.execute(
-        db(),
-      );
+      await sql`insert into projects (org_id, owner_id, name, created_at)
+        values (${orgA}, ${alice.userId}, ${`micro ${i}`},
+          ${`2020-01-01T00:00:00.123${i}00Z`}::timestamptz)`.execute(db());
     }
     const seen: string[] = [];
     let cursor: string | undefined;

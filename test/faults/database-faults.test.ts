@@ -107,7 +107,8 @@ describe.runIf(postgresBinDir() !== undefined || IN_CI)(
       await client.connect();
       try {
         const { rowCount } = await client.query(
-          "select pg_terminate_backend(pid) from pg_stat_activity where datname = 'postgres' and pid <> pg_backend_pid() and backend_type = 'client backend'",
+          "select pg_terminate_backend(pid) from pg_stat_activity where datname = 'postgres' " +
+            "and pid <> pg_backend_pid() and backend_type = 'client backend'",
         );
         expect(rowCount).toBeGreaterThan(0);
       } finally {

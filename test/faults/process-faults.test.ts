@@ -70,12 +70,12 @@ describe('process faults (embedded database)', () => {
           await fetch(`${tenant.server.url}/trpc/auth.me`, { headers: { cookie: tenant.cookie } })
         ).status,
       });
+      const listInput = encodeURIComponent(JSON.stringify({ orgId: tenant.orgId }));
       const list = async (): Promise<Outcome> => ({
         status: (
-          await fetch(
-            `${tenant.server.url}/trpc/projects.list?input=${encodeURIComponent(JSON.stringify({ orgId: tenant.orgId }))}`,
-            { headers: { 'x-api-key': tenant.apiKey } },
-          )
+          await fetch(`${tenant.server.url}/trpc/projects.list?input=${listInput}`, {
+            headers: { 'x-api-key': tenant.apiKey },
+          })
         ).status,
       });
       const stop = new AbortController();

@@ -25,10 +25,18 @@ import { postgresBinDir, startThrowawayCluster, type Cluster } from './throwaway
  */
 const PROBE = `
 const http = require('node:http');
-const url = process.argv[1]; const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+const url = process.argv[1];
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 const samples = []; let stop = false;
 process.stdin.on('data', () => { stop = true; });
-const once = () => new Promise((resolve) => { const t0 = performance.now(); http.get(url, { agent }, (res) => { res.resume(); res.on('end', () => resolve([performance.timeOrigin + t0, performance.now() - t0, res.statusCode])); }).on('error', () => resolve([performance.timeOrigin + t0, Infinity, 0])); });
+const once = () => new Promise((resolve) => {
+  const t0 = performance.now();
+  http.get(url, { agent }, (res) => {
+    res.resume();
+    res.on('end', () =>
+      resolve([performance.timeOrigin + t0, performance.now() - t0, res.statusCode]));
+  }).on('error', () => resolve([performance.timeOrigin + t0, Infinity, 0]));
+});
 (async () => {
   for (let i = 0; i < 20; i++) await once();
   process.stdout.write('warm\\n');
@@ -47,9 +55,19 @@ const FLOOD = `
 const net = require('node:net');
 const [port, n] = [Number(process.argv[1]), Number(process.argv[2])];
 const sockets = []; let open = 0; let round = 0; let answers = [];
-const request = (i) => { const body = JSON.stringify({ email: 'flood-' + round + '-' + i + '@example.com', password: 'not the right password' }); return 'POST /trpc/auth.signIn HTTP/1.1\\r\\nhost: 127.0.0.1\\r\\ncontent-type: application/json\\r\\ncontent-length: ' + Buffer.byteLength(body) + '\\r\\n\\r\\n' + body; };
+const request = (i) => {
+  const body = JSON.stringify({
+    email: 'flood-' + round + '-' + i + '@example.com',
+    password: 'not the right password',
+  });
+  return 'POST /trpc/auth.signIn HTTP/1.1\\r\\nhost: 127.0.0.1\\r\\n' +
+    'content-type: application/json\\r\\ncontent-length: ' + Buffer.byteLength(body) +
+    '\\r\\n\\r\\n' + body;
+};
 for (let i = 0; i < n; i++) {
-  const socket = net.connect(port, '127.0.0.1', () => { if (++open === n) process.stdout.write('ready\\n'); });
+  const socket = net.connect(port, '127.0.0.1', () => {
+    if (++open === n) process.stdout.write('ready\\n');
+  });
   let raw = '';
   socket.on('data', (chunk) => {
     raw += chunk.toString();
@@ -61,11 +79,17 @@ for (let i = 0; i < n; i++) {
     const retryAfter = /\\r\\nretry-after: ([^\\r]+)/i.exec(head)?.[1] ?? null;
     raw = '';
     answers.push([status, JSON.parse(body).error?.data?.reason, retryAfter]);
-    if (answers.length === n) { process.stdout.write(JSON.stringify(answers) + '\\n'); answers = []; }
+    if (answers.length === n) {
+      process.stdout.write(JSON.stringify(answers) + '\\n');
+      answers = [];
+    }
   });
   sockets.push(socket);
 }
-require('node:readline').createInterface({ input: process.stdin }).on('line', () => { round++; for (let i = 0; i < n; i++) sockets[i].write(request(i)); });
+require('node:readline').createInterface({ input: process.stdin }).on('line', () => {
+  round++;
+  for (let i = 0; i < n; i++) sockets[i].write(request(i));
+});
 `;
 
 /**

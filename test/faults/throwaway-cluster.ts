@@ -68,7 +68,10 @@ export async function startThrowawayCluster(): Promise<Cluster> {
     throw err;
   }
   const port = await freePort();
-  const opts = `-p ${port} -c listen_addresses=127.0.0.1 -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
+  const opts = [
+    `-p ${port} -c listen_addresses=127.0.0.1 -k ${dir}`,
+    '-c fsync=off -c synchronous_commit=off -c full_page_writes=off',
+  ].join(' ');
   const ctl = (action: string, extra: string[] = []): Promise<void> =>
     as('pg_ctl', [
       '-D',

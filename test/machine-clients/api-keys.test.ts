@@ -14,6 +14,7 @@ import { twoOrgs, type TwoOrgs } from '../support/two-orgs';
 
 const run = promisify(execFile);
 const inAYear = () => new Date(Date.now() + 300 * 86_400_000).toISOString();
+const encodeInput = (input: unknown): string => encodeURIComponent(JSON.stringify(input));
 
 describe('API key format', () => {
   it('has prefix, id, 256-bit secret, checksum; bad checksum: no db read', async () => {
@@ -61,10 +62,9 @@ describe.each(DATABASE_KINDS)('API keys over HTTP (%s)', (kind) => {
     method: 'GET' | 'POST' = 'GET',
   ) =>
     method === 'GET'
-      ? fetch(
-          `${t.url}/trpc/${path}${input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`}`,
-          { headers },
-        )
+      ? fetch(`${t.url}/trpc/${path}${input === undefined ? '' : `?input=${encodeInput(input)}`}`, {
+          headers,
+        })
       : fetch(`${t.url}/trpc/${path}`, {
           method: 'POST',
           headers: { ...headers, 'content-type': 'application/json' },
@@ -92,7 +92,7 @@ describe.each(DATABASE_KINDS)('API keys over HTTP (%s)', (kind) => {
     expect((await call('projects.list', { 'x-api-key': key }, input)).status).toBe(200);
     for (const param of ['api_key', 'apikey', 'key', 'token']) {
       const res = await fetch(
-        `${t.url}/trpc/projects.list?input=${encodeURIComponent(JSON.stringify(input))}&${param}=${key}`,
+        `${t.url}/trpc/projects.list?input=${encodeInput(input)}&${param}=${key}`,
       );
       expect(res.status).toBe(400);
       const body = (await res.json()) as { error: { message: string; data: { reason: string } } };

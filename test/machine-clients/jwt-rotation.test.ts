@@ -52,11 +52,12 @@ describe.each(DATABASE_KINDS)('JWT signing key rotation (%s)', (kind) => {
     expect(res.status).toBe(200);
     return ((await res.json()) as { access_token: string }).access_token;
   };
-  const list = (jwt: string) =>
-    fetch(
-      `${t.url}/trpc/projects.list?input=${encodeURIComponent(JSON.stringify({ orgId: cast.orgA }))}`,
-      { headers: { authorization: `Bearer ${jwt}` } },
-    );
+  const list = (jwt: string) => {
+    const input = encodeURIComponent(JSON.stringify({ orgId: cast.orgA }));
+    return fetch(`${t.url}/trpc/projects.list?input=${input}`, {
+      headers: { authorization: `Bearer ${jwt}` },
+    });
+  };
   const jwks = async () =>
     (await (await fetch(`${t.url}/.well-known/jwks.json`)).json()) as JSONWebKeySet;
 

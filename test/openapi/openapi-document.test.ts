@@ -220,12 +220,10 @@ describe('the OpenAPI document', () => {
         ? { cookie: options.cookie, origin: t.url }
         : {};
       const sendInput = required.length > 0 || options.input !== undefined;
+      const query = sendInput ? `?input=${encodeURIComponent(JSON.stringify(input))}` : '';
       const res =
         method === 'get'
-          ? await fetch(
-              `${t.url}${path}${sendInput ? `?input=${encodeURIComponent(JSON.stringify(input))}` : ''}`,
-              { headers },
-            )
+          ? await fetch(`${t.url}${path}${query}`, { headers })
           : await fetch(`${t.url}${path}`, {
               method: 'POST',
               headers: { ...headers, 'content-type': 'application/json' },

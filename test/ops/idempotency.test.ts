@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { canonicalJson } from '../../server/src/audit/canonical-json';
-import { purgeExpiredIdempotencyKeys } from '../../server/src/idempotency/purge-expired-idempotency-keys';
+import * as idempotencyPurge from '../../server/src/idempotency/purge-expired-idempotency-keys';
 import { useTestApp } from '../support/use-test-app';
 import { DATABASE_KINDS } from '../support/test-env';
 import { twoOrgs, type TwoOrgs } from '../support/two-orgs';
@@ -152,7 +152,7 @@ describe.each(DATABASE_KINDS)('Idempotency-Key on mutations (%s)', (kind) => {
       .execute();
     await sql`update idempotency_keys set created_at = now() - interval '25 hours' where key =
       'key-sweep-old'`.execute(db);
-    expect(await purgeExpiredIdempotencyKeys(db)).toBeGreaterThanOrEqual(1);
+    expect(await idempotencyPurge.purgeExpiredIdempotencyKeys(db)).toBeGreaterThanOrEqual(1);
     const keys = (
       await db
         .selectFrom('idempotency_keys')

@@ -82,6 +82,7 @@ describe('supply chain', () => {
     expect(workspaceList('ignoredBuiltDependencies')).toEqual(['@scarf/scarf']);
     const unexpected = [...withScripts].filter((n) => !allowed.has(n) && !blocked.has(n));
     expect(unexpected).toEqual([]);
-    expect([...withScripts].some((n) => blocked.has(n))).toBe(true); // e.g. swagger-ui-dist's telemetry postinstall
+    // e.g. swagger-ui-dist's telemetry postinstall
+    expect([...withScripts].some((n) => blocked.has(n))).toBe(true);
   });
 });

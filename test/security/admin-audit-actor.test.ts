@@ -78,7 +78,7 @@ describe.each(DATABASE_KINDS)('attack: admin acts of a key audited as its user (
       .orderBy('id')
       .execute();
 
-  it('lock and unlock by a user:manage key are recorded as actor_type api_key, the key id', async () => {
+  it('lock and unlock by a user:manage key record actor_type api_key and the key id', async () => {
     const target = await signInUser(t.url, `actor-target-${kind}@example.com`);
     const locked = await mutate(t.url, 'admin.users.lock', { id: target.userId }, key.key);
     expect(locked.status).toBe(200);

@@ -191,7 +191,10 @@ function open(port: number): Promise<Socket> {
 
 function signInRequest(email: string): string {
   const body = JSON.stringify({ email, password: 'not the right password' });
-  return `POST /trpc/auth.signIn HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+  return (
+    'POST /trpc/auth.signIn HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n' +
+    `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+  );
 }
 
 /** Writes one raw HTTP request and reads its whole response. */

@@ -77,7 +77,7 @@ describe.each(DATABASE_KINDS)('audit actor of API key acts (%s)', (kind) => {
     return rows.map((r) => ({ type: r.actor_type, id: r.actor_id }));
   }
 
-  it('sessions.revoke, sessions.revokeOthers and apiKeys.revoke by a key name the key', async () => {
+  it('sessions.revoke, sessions.revokeOthers, apiKeys.revoke by a key name the key', async () => {
     const email = `audit-actor-${kind}@example.com`;
     const dana = await signInUser(t.url, email);
     // A second device: the session the key revokes by id.

@@ -23,10 +23,10 @@ export function createMailCapture(): MailCapture {
       for (;;) {
         const found = messages.find((m) => m.to === to && subject.test(m.subject));
         if (found) return found;
-        if (Date.now() > deadline)
-          throw new Error(
-            `no mail to ${to} matching ${String(subject)}; got: ${messages.map((m) => `${m.to}: ${m.subject}`).join(', ')}`,
-          );
+        if (Date.now() > deadline) {
+          const got = messages.map((m) => `${m.to}: ${m.subject}`).join(', ');
+          throw new Error(`no mail to ${to} matching ${String(subject)}; got: ${got}`);
+        }
         await new Promise((r) => setTimeout(r, 25));
       }
     },

@@ -52,7 +52,7 @@ describe('App.close() closes every listener it opened', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('the HTTPS, metrics and plain-HTTP redirect listeners all refuse connections after close', async () => {
+  it('HTTPS, metrics and HTTP-redirect listeners all refuse connections after close', async () => {
     const apiPort = t.app.server.address() as net.AddressInfo;
     const metrics = t.app.metricsAddress();
     const redirect = t.app.redirectAddress();

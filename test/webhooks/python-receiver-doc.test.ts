@@ -31,7 +31,8 @@ describe('docs/webhooks.md Python receiver runs as written', () => {
   it('verifies a real delivery and refuses a forged one', async () => {
     const alice = await signInUser(t.url, 'python-doc@example.com');
     const orgId = (await alice.trpc.orgs.create.mutate({ name: 'python org' })).id;
-    // The endpoint needs the secret before the receiver starts: register, then point it at the port.
+    // The endpoint needs the secret before the receiver starts: register, then point it
+    // at the port.
     const created = await alice.trpc.webhooks.create.mutate({
       orgId,
       url: 'http://127.0.0.1:9/placeholder',

@@ -7,7 +7,7 @@ import { generateWebhookSecret } from '../../server/src/webhooks/webhook-secret'
 const body = JSON.stringify({ id: 'evt', type: 'project.created', orgId: 'o' });
 
 describe('verifyWebhook (client SDK)', () => {
-  it('accepts what the standardwebhooks library signs, from a Headers object or a record', async () => {
+  it('accepts what the standardwebhooks library signs, from Headers or a record', async () => {
     const secret = generateWebhookSecret();
     const id = 'msg_2KWPBgLlAfxdpx2AI54pPJ85f4W';
     const now = new Date();
@@ -21,7 +21,7 @@ describe('verifyWebhook (client SDK)', () => {
     expect((await verifyWebhook(body, new Headers(record), secret)).type).toBe('project.created');
   });
 
-  it("the server's signatures verify with both libraries; during rotation either secret passes", async () => {
+  it('both libraries verify server signatures; during rotation either secret passes', async () => {
     const oldSecret = generateWebhookSecret();
     const newSecret = generateWebhookSecret();
     const ts = Math.floor(Date.now() / 1000);

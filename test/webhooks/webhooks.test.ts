@@ -50,7 +50,7 @@ describe('webhooks', () => {
     return { alice, orgId, endpoint: created.endpoint, secret: created.secret };
   }
 
-  it('delivers every event type of the closed list once, signed per Standard Webhooks', async () => {
+  it('delivers each event type of the closed list once, signed per Standard Webhooks', async () => {
     const receiver = await startReceiver();
     try {
       const { alice, orgId, endpoint, secret } = await ownerWithEndpoint('all', receiver.url);
@@ -198,7 +198,7 @@ describe('webhooks', () => {
     }
   });
 
-  it("another org's endpoint or delivery is NOT_FOUND; members are FORBIDDEN; nothing changes", async () => {
+  it("another org's endpoint or delivery: NOT_FOUND; members: FORBIDDEN; no change", async () => {
     const receiver = await startReceiver();
     try {
       const { alice, orgId, endpoint } = await ownerWithEndpoint('bola', receiver.url, [
@@ -244,7 +244,7 @@ describe('webhooks', () => {
     }
   });
 
-  it("row-level security: a tenant transaction sees only its orgs' endpoints and deliveries", async () => {
+  it("RLS: a tenant transaction sees only its orgs' endpoints and deliveries", async () => {
     const { alice, orgId, endpoint } = await ownerWithEndpoint('rls', 'http://127.0.0.1:9/x', [
       'project.created',
     ]);
@@ -343,7 +343,7 @@ describe('webhooks', () => {
     }
   });
 
-  it('keeps at most WEBHOOK_CONCURRENCY_PER_ENDPOINT attempts in flight to one endpoint', async () => {
+  it('keeps at most WEBHOOK_CONCURRENCY_PER_ENDPOINT attempts in flight per endpoint', async () => {
     const receiver = await startReceiver(
       () => new Promise<number>((r) => setTimeout(() => r(200), 150)),
     );
@@ -361,7 +361,7 @@ describe('webhooks', () => {
 });
 
 describe('webhooks: giving up, host names, restarts', () => {
-  it('gives up after WEBHOOK_RETRY_FOR_SECONDS, marks the endpoint failing, mails the admins once', async () => {
+  it('gives up after WEBHOOK_RETRY_FOR_SECONDS: endpoint failing, admins mailed once', async () => {
     const mail = createMailCapture();
     const t = await startTestApp(
       KIND,
@@ -400,7 +400,7 @@ describe('webhooks: giving up, host names, restarts', () => {
     }
   });
 
-  it('refuses a host name that resolves to loopback without the allowlist, counted as refused', async () => {
+  it('refuses a name resolving to loopback without the allowlist, counted as refused', async () => {
     const receiver = await startReceiver();
     const t = await startTestApp(
       KIND,
@@ -438,7 +438,7 @@ describe('webhooks: giving up, host names, restarts', () => {
     }
   });
 
-  it('an event committed by an instance that never delivered it is delivered by another instance', async () => {
+  it('another instance delivers an event committed by one that never delivered it', async () => {
     const database: TestDatabase = await createTestDatabase(KIND);
     const receiver = await startReceiver();
     // The first instance's worker never polls: as if it died right after the commit.

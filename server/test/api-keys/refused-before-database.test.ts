@@ -106,7 +106,8 @@ describe.each(DATABASE_KINDS)('refused before any database read (%s)', (kind) =>
   it('a key with a wrong checksum or shape: 401 API_KEY_INVALID, either header', async () => {
     const { key } = mintApiKey();
     const badSum = `${key.slice(0, -1)}${key.at(-1) === 'a' ? 'b' : 'a'}`;
-    const flipped = `${realKey.key.slice(0, 30)}${realKey.key[30] === 'a' ? 'b' : 'a'}${realKey.key.slice(31)}`;
+    const real = realKey.key;
+    const flipped = `${real.slice(0, 30)}${real[30] === 'a' ? 'b' : 'a'}${real.slice(31)}`;
     for (const presented of [badSum, flipped, 'gth_live_short', `${key}x`]) {
       for (const headers of [
         { authorization: `Bearer ${presented}` },

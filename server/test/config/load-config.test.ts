@@ -109,7 +109,10 @@ describe('loadConfig', () => {
       DATABASE_URL: 'postgres://db/gatehouse',
       METRICS_TOKEN: 'x'.repeat(40),
       CORS_ORIGINS: 'https://app.example.com',
-      GATEHOUSE_ENCRYPTION_KEYS: `k2:${Buffer.alloc(32, 7).toString('base64')},k1:${Buffer.alloc(32, 3).toString('base64')}`,
+      GATEHOUSE_ENCRYPTION_KEYS: [
+        `k2:${Buffer.alloc(32, 7).toString('base64')}`,
+        `k1:${Buffer.alloc(32, 3).toString('base64')}`,
+      ].join(','),
     });
     expect(result.ok).toBe(true);
     if (!result.ok) return;

@@ -8,7 +8,7 @@ import { createContextFactory } from '../../src/http/create-context-factory';
 import { resolveRequestId } from '../../src/http/request-id';
 import type { RequestState } from '../../src/http/request-state';
 import { createTrpcRequestHooks } from '../../src/http/trpc-request-hooks';
-import { createTrpcProtocolHandler } from '../../src/http/trpc-protocol/create-trpc-protocol-handler';
+import * as trpcProtocol from '../../src/http/trpc-protocol/create-trpc-protocol-handler';
 import { closeApp, testConfig } from '../../../test/support/test-app';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 import { onAbortSeen, protocolTestRouter as testRouter } from './protocol-test-router';
@@ -264,7 +264,7 @@ describe('tRPC protocol: our handler answers as tRPC’s official adapter', () =
 
     // Our handler without the front door, for the rules the front door
     // answers first (tRPC's own maxBatchSize, HEAD).
-    const handle = createTrpcProtocolHandler({ router: testRouter, maxBatchSize: 10 });
+    const handle = trpcProtocol.createTrpcProtocolHandler({ router: testRouter, maxBatchSize: 10 });
     bareServer = http.createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://x');
       const text = url.searchParams.get('input');

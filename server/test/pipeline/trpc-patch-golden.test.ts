@@ -46,7 +46,7 @@ describe('the installed @trpc/server', () => {
 });
 
 describe('input merge across several .input() calls', () => {
-  it('merges the parsed objects, in order, with the later parser winning a shared key', async () => {
+  it('merges the parsed objects in order, the later parser winning a shared key', async () => {
     const proc = t.procedure
       .input(z.object({ a: z.string(), n: z.string().transform((s) => `first:${s}`) }))
       .input(z.object({ b: z.number(), n: z.string().transform((s) => `second:${s}`) }))
@@ -108,7 +108,8 @@ describe('input merge across several .input() calls', () => {
   it('lets a non-object parse result replace the input instead of merging', async () => {
     const proc = t.procedure
       .input(z.object({ a: z.string() }))
-      // tRPC's types refuse a non-object after an object parser; the runtime rule is what is pinned.
+      // tRPC's types refuse a non-object after an object parser; the runtime rule is what
+      // is pinned.
       .input(z.unknown().transform(() => 42) as unknown as z.ZodType<{ a?: string }>)
       .query(({ input }) => input as unknown);
     const caller = t.createCallerFactory(t.router({ proc }))(ctx());

@@ -104,7 +104,7 @@ describe('webhook delivery client: SSRF rules', () => {
     expect(target.requests.length).toBe(before);
   });
 
-  it('refuses a host name that resolves to loopback (stub resolver), without connecting', async () => {
+  it('refuses a host name resolving to loopback (stub resolver), without connecting', async () => {
     const resolve = stubResolver({ 'evil.test': ['127.0.0.1'] });
     const outcome = await strict(resolve).send(`http://evil.test:${target.port}/`, {}, BODY);
     expect(outcome).toMatchObject({
@@ -115,13 +115,13 @@ describe('webhook delivery client: SSRF rules', () => {
     expect(target.requests).toHaveLength(0);
   });
 
-  it('refuses a name with one public and one private address (every address is checked)', async () => {
+  it('refuses a name with a public and a private address (every address is checked)', async () => {
     const resolve = stubResolver({ 'mixed.test': ['93.184.215.14', '10.1.2.3'] });
     const outcome = await strict(resolve).send('http://mixed.test/', {}, BODY);
     expect(refusal(outcome)).toBe('private');
   });
 
-  it('refuses a name that does not resolve, and non-http schemes and credentials in the URL', async () => {
+  it('refuses an unresolvable name, and non-http schemes and credentials in the URL', async () => {
     expect(refusal(await strict().send('http://nowhere.test/', {}, BODY))).toBe('dns_failed');
     expect(refusal(await strict().send('file:///etc/passwd', {}, BODY))).toBe('scheme_not_allowed');
     expect(refusal(await strict().send('gopher://x.test/', {}, BODY))).toBe('scheme_not_allowed');
@@ -143,7 +143,7 @@ describe('webhook delivery client: SSRF rules', () => {
     expect(target.requests).toHaveLength(0);
   });
 
-  it('an allowlisted host reaches loopback; metadata stays refused even when allowlisted', async () => {
+  it('an allowlisted host reaches loopback; metadata is refused even if allowlisted', async () => {
     const client = createWebhookClient({
       rules: { requireHttps: false, allowHosts: ['127.0.0.1', '169.254.169.254'] },
       limits: LIMITS,
@@ -157,7 +157,7 @@ describe('webhook delivery client: SSRF rules', () => {
     );
   });
 
-  it('resolves once and connects to the checked address, Host still the name (no rebinding)', async () => {
+  it('resolves once, connects to the checked IP, Host still the name (no rebinding)', async () => {
     const resolve = stubResolver({ 'hooks.test': ['127.0.0.1'] });
     const client = createWebhookClient({
       rules: { requireHttps: false, allowHosts: ['hooks.test'] },

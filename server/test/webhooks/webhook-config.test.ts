@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config';
 
 describe('webhook configuration', () => {
-  it('parses WEBHOOK_ALLOW_HOSTS (lower-cased, brackets stripped) and requires https in production only', () => {
+  it('parses WEBHOOK_ALLOW_HOSTS (lowercased, brackets stripped); https only in production', () => {
     const dev = loadConfig({ WEBHOOK_ALLOW_HOSTS: 'Hooks.Internal , [::1],127.0.0.1' });
     expect(dev.ok && dev.config.webhooks).toMatchObject({
       allowHosts: ['hooks.internal', '::1', '127.0.0.1'],
