@@ -1,20 +1,43 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, spawnServer } from '../support/spawn-server';
 import { PROCESS_START_MS } from '../support/deadlines';
+import { cleanUpOnExit } from '../support/kill-on-exit';
 
 const HAS_SCRIPT = spawnSync('script', ['--version']).status === 0;
+
+/** The first child of a process (Linux), or undefined. */
+function childOf(pid: number): number | undefined {
+  try {
+    const first = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ')[0];
+    return first ? Number(first) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Runs the server in development under `script(1)` (a pseudo-terminal) until it logs "listening".
  */
-async function firstLinesOnATerminal(dataDir: string): Promise<string> {
+async function firstLinesOnATerminal(
+  dataDir: string,
+): Promise<{ out: string; serverPid: number | undefined }> {
   const child = spawn(
     'script',
-    ['-qfec', `"${process.execPath}" --import tsx server/src/main.ts`, '/dev/null'],
+    // `exec`: the server replaces script's shell, so it is script's one child.
+    ['-qfec', `exec "${process.execPath}" --import tsx server/src/main.ts`, '/dev/null'],
     {
       cwd: REPO_ROOT,
       env: {
@@ -33,6 +56,18 @@ async function firstLinesOnATerminal(dataDir: string): Promise<string> {
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise((resolve) => child.once('exit', resolve));
+  let serverPid: number | undefined;
+  let forget = (): void => {};
+  const findServer = (): void => {
+    if (serverPid !== undefined || child.pid === undefined) return;
+    const pid = childOf(child.pid);
+    if (pid === undefined) return;
+    serverPid = pid;
+    // If this worker dies before the finally below, the server dies with it.
+    forget = cleanUpOnExit(() => {
+      if (isRunning(pid)) process.kill(pid, 'SIGKILL');
+    });
+  };
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
@@ -46,12 +81,29 @@ async function firstLinesOnATerminal(dataDir: string): Promise<string> {
         }
       });
     });
-    return out;
+    findServer();
+    return { out, serverPid };
   } finally {
-    // The whole group: script(1) and the server under it.
-    if (child.pid !== undefined) process.kill(-child.pid, 'SIGINT');
+    // Found even when "listening" never came (the server may be up and silent).
+    findServer();
+    // The server first, by its own pid: it runs in the terminal's session, not in script's
+    // process group, and it handles SIGHUP (certificate reload), so closing the terminal alone
+    // can leave it running.
+    if (serverPid !== undefined) await stopProcess(serverPid);
+    forget();
+    // Then script(1) itself.
+    if (child.pid !== undefined && isRunning(child.pid)) process.kill(-child.pid, 'SIGINT');
     await exited;
   }
+}
+
+/** SIGTERM (the server's graceful stop), then SIGKILL if it is still there after 10 s. */
+async function stopProcess(pid: number): Promise<void> {
+  if (!isRunning(pid)) return;
+  process.kill(pid, 'SIGTERM');
+  for (let waited = 0; waited < 10_000 && isRunning(pid); waited += 50)
+    await new Promise((r) => setTimeout(r, 50));
+  if (isRunning(pid)) process.kill(pid, 'SIGKILL');
 }
 
 describe('development logs', () => {
@@ -59,7 +111,10 @@ describe('development logs', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it.runIf(HAS_SCRIPT)('are pretty on a terminal (one readable line, no JSON)', async () => {
-    const out = await firstLinesOnATerminal(join(dir, 'tty'));
+    const { out, serverPid } = await firstLinesOnATerminal(join(dir, 'tty'));
+    // The server under the terminal is stopped too, not left running once script(1) is gone.
+    expect(serverPid).toBeTypeOf('number');
+    expect(isRunning(serverPid ?? 0)).toBe(false);
     const line = out.split(/\r?\n/).find((l) => l.includes('listening')) ?? '';
     expect(line).not.toMatch(/^\s*\{/);
     expect(line).toMatch(/INFO/);
