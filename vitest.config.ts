@@ -16,7 +16,11 @@ export default defineConfig({
       'test/**/*.test.ts',
     ],
     exclude: ['**/node_modules/**', 'test/faults/**'],
-    globalSetup: ['test/support/global-setup.ts', 'test/support/pglite-snapshot-setup.ts'],
+    globalSetup: [
+      'test/support/global-setup.ts',
+      'test/support/pglite-snapshot-setup.ts',
+      'test/support/orphan-check.ts',
+    ],
     setupFiles: ['test/support/stop-leftover-processes.ts'],
     testTimeout: 120_000,
     hookTimeout: 180_000,

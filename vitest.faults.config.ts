@@ -8,7 +8,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/faults/**/*.test.ts'],
-    globalSetup: ['test/support/global-setup.ts'],
+    globalSetup: ['test/support/global-setup.ts', 'test/support/orphan-check.ts'],
     setupFiles: ['test/support/stop-leftover-processes.ts'],
     fileParallelism: false,
     testTimeout: 180_000,
