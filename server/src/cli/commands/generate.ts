@@ -2,8 +2,7 @@ import { FIELD_TYPES_HELP } from '../../generator/field-spec';
 import { generateResource } from '../../generator/generate-resource';
 import type { CliCommand } from '../cli-command';
 
-const USAGE =
-  'generate resource <name> [--fields "<spec>"] [--owned] [--plural <word>] [--dry-run]';
+const USAGE = 'generate resource <name> [options]';
 
 const HELP = `Writes an org-scoped resource in the layout of server/src/projects/
 (docs/building-a-feature.md):
