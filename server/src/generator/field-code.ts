@@ -1,4 +1,4 @@
-import { INT_MAX, INT_MIN, type Field } from './field-spec';
+import { INT_MAX, INT_MIN, type Field, type FieldKind } from './field-spec';
 
 /** How one field appears in each generated file. */
 
@@ -32,20 +32,20 @@ export function inputZodOf(field: Field): string {
   }
 }
 
+/** Per kind: the output schema, the selected TypeScript type and the column type. */
+const KINDS: Readonly<Record<FieldKind, { output: string; rowType: string; column: string }>> = {
+  string: { output: 'z.string()', rowType: 'string', column: 'text' },
+  text: { output: 'z.string()', rowType: 'string', column: 'text' },
+  int: { output: 'z.number().int()', rowType: 'number', column: 'integer' },
+  boolean: { output: 'z.boolean()', rowType: 'boolean', column: 'boolean' },
+  date: { output: 'z.iso.date()', rowType: 'string', column: 'date' },
+  datetime: { output: 'IsoDate', rowType: 'Date', column: 'timestamptz' },
+  enum: { output: '', rowType: '', column: 'text' },
+};
+
 /** The zod schema of the value in the output (nullable when optional). */
 export function outputZodOf(field: Field): string {
-  const base =
-    field.kind === 'enum'
-      ? schemaConstOf(field)
-      : field.kind === 'string' || field.kind === 'text'
-        ? 'z.string()'
-        : field.kind === 'int'
-          ? 'z.number().int()'
-          : field.kind === 'boolean'
-            ? 'z.boolean()'
-            : field.kind === 'date'
-              ? 'z.iso.date()'
-              : 'IsoDate';
+  const base = field.kind === 'enum' ? schemaConstOf(field) : KINDS[field.kind].output;
   return field.optional ? `${base}.nullable()` : base;
 }
 
@@ -54,13 +54,7 @@ export function rowTypeOf(field: Field): string {
   const base =
     field.kind === 'enum'
       ? (field.values ?? []).map((v) => `'${v}'`).join(' | ')
-      : field.kind === 'int'
-        ? 'number'
-        : field.kind === 'boolean'
-          ? 'boolean'
-          : field.kind === 'datetime'
-            ? 'Date'
-            : 'string';
+      : KINDS[field.kind].rowType;
   return field.optional ? `${base} | null` : base;
 }
 
@@ -87,16 +81,7 @@ function sqlLiteral(value: string | number | boolean): string {
 /** The column in the migration: type, null-ness, default and the schema's bounds as a check. */
 export function migrationColumnOf(field: Field): string {
   const c = field.column;
-  const type =
-    field.kind === 'int'
-      ? 'integer'
-      : field.kind === 'boolean'
-        ? 'boolean'
-        : field.kind === 'date'
-          ? 'date'
-          : field.kind === 'datetime'
-            ? 'timestamptz'
-            : 'text';
+  const type = KINDS[field.kind].column;
   const parts: string[] = [];
   if (!field.optional) parts.push('.notNull()');
   if (field.defaultValue !== undefined) parts.push(`.defaultTo(${sqlLiteral(field.defaultValue)})`);
