@@ -164,6 +164,22 @@ describe('gatehouse generate resource, in a copy of the checkout', () => {
     PACKAGE_TEST_MS,
   );
 
+  it(
+    'the OpenAPI document serves the new procedures with no other step',
+    async () => {
+      const { stdout } = await run(
+        process.execPath,
+        ['--import', 'tsx', 'server/src/cli/main.ts', 'openapi'],
+        { cwd: copy.root, maxBuffer: 64 * 1024 * 1024 },
+      );
+      const paths = Object.keys((JSON.parse(stdout) as { paths: object }).paths);
+      for (const api of ['invoices', 'labels'])
+        for (const p of ['create', 'get', 'list', 'update', 'delete'])
+          expect(paths).toContain(`/trpc/${api}.${p}`);
+    },
+    PACKAGE_TEST_MS,
+  );
+
   it('left the real checkout as it was', async () => {
     expect(await gitStatus()).toBe(realStatus);
   });
