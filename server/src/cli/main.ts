@@ -2,6 +2,7 @@ import { loadConfig, readEnvironment, type Config } from '../config';
 import { createLogger } from '../observability/create-logger';
 import { adminCommand } from './commands/admin';
 import { auditCommand } from './commands/audit';
+import { generateCommand } from './commands/generate';
 import { jwtCommand } from './commands/jwt';
 import { keysCommand } from './commands/keys';
 import { openapiCommand } from './commands/openapi';
@@ -20,6 +21,7 @@ const COMMANDS: readonly CliCommand[] = [
   proceduresCommand,
   openapiCommand,
   jwtCommand,
+  generateCommand,
 ];
 
 function help(): string {

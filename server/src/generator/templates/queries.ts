@@ -1,0 +1,183 @@
+import { rowTypeOf } from '../field-code';
+import { headerOf, type Resource } from '../resource';
+
+/** `server/src/<plural>/<name>-queries.ts`: every statement, each taking the org. */
+export function queriesFile(r: Resource): string {
+  const n = r.names;
+  const plain = r.fields.filter((f) => f.kind !== 'date');
+  const dates = r.fields.filter((f) => f.kind === 'date');
+  const columns = ['id', 'org_id', 'owner_id', ...plain.map((f) => f.column)];
+  const dateSelects = dates.map(
+    (f) => `  sql<${rowTypeOf(f)}>\`to_char(${f.column}, 'YYYY-MM-DD')\`.as('${f.column}'),`,
+  );
+  const rowFields = r.fields.map((f) => `  ${f.column}: ${rowTypeOf(f)};`);
+  const insertValues = r.fields.map((f) => `      ${f.column}: row.${f.name},`);
+  const insertTypes = r.fields.map(
+    (f) =>
+      `    ${f.name}${f.defaultValue !== undefined ? '?' : ''}: ` +
+      `${rowTypeOf(f).replace('Date', 'string')}` +
+      `${f.defaultValue !== undefined ? ' | undefined' : ''};`,
+  );
+  const patchTypes = r.fields.map(
+    (f) => `    ${f.name}?: ${rowTypeOf(f).replace('Date', 'string')} | undefined;`,
+  );
+  const patchSets = r.fields.map(
+    (f) => `      ...(patch.${f.name} !== undefined ? { ${f.column}: patch.${f.name} } : {}),`,
+  );
+  const s = r.search;
+  return `${headerOf(r)}
+import { sql, type DeleteResult, type SelectQueryBuilder, type Transaction } from 'kysely';
+import type { CreatedAtCursor } from '../db/created-at-cursor';
+import type { Database } from '../db/database';
+
+type Trx = Transaction<Database>;
+
+/** A ${n.words} as the queries return it. */
+export interface ${n.pascal}Row {
+  id: string;
+  org_id: string;
+  owner_id: string | null;
+${rowFields.join('\n')}
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** What every statement selects or returns${dates.length > 0 ? ' (dates as text)' : ''}. */
+const SELECTION = [
+${columns.map((c) => `  '${c}',`).join('\n')}
+${dateSelects.join('\n')}${dateSelects.length > 0 ? '\n' : ''}  'version',
+  'created_at',
+  'updated_at',
+] as const;
+
+// Every query takes the org: an id alone never finds a row, even for a caller in several orgs.
+
+export function find${n.pascal}(
+  db: Trx,
+  orgId: string,
+  id: string,
+): Promise<${n.pascal}Row | undefined> {
+  return db
+    .selectFrom('${n.table}')
+    .select(SELECTION)
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export function insert${n.pascal}(
+  db: Trx,
+  row: {
+    orgId: string;
+    ownerId: string;
+${insertTypes.join('\n')}
+  },
+): Promise<${n.pascal}Row> {
+  return db
+    .insertInto('${n.table}')
+    .values({
+      org_id: row.orgId,
+      owner_id: row.ownerId,
+${insertValues.join('\n')}
+    })
+    .returning(SELECTION)
+    .executeTakeFirstOrThrow();
+}
+${
+  s
+    ? `
+/** Escapes LIKE metacharacters so a filter matches literally. */
+function likeLiteral(text: string): string {
+  return \`%\${text.replace(/[\\\\%_]/g, (c) => \`\\\\\${c}\`)}%\`;
+}
+`
+    : ''
+}
+/** \`created_at\` to the microsecond for the page cursor (a JavaScript Date keeps milliseconds). */
+const createdAtExact = sql<string>\`to_char(
+  created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'
+)\`;
+
+export interface List${n.pascalPlural}Options {
+  orgId: string;
+${s ? `  ${s.name}Contains: string | undefined;\n` : ''}  after: CreatedAtCursor | undefined;
+  limit: number;
+}
+
+/**
+ * The page query, newest first after the (created_at, id) keyset position: no OFFSET, no
+ * COUNT; one row more than asked tells whether another page exists. Exported so a test can
+ * EXPLAIN it.
+ */
+export function list${n.pascalPlural}Query(
+  db: Trx,
+  options: List${n.pascalPlural}Options,
+): SelectQueryBuilder<Database, '${n.table}', ${n.pascal}Row & { created_at_exact: string }> {
+  let q = db
+    .selectFrom('${n.table}')
+    .select(SELECTION)
+    .select(createdAtExact.as('created_at_exact'))
+    .where('org_id', '=', options.orgId);
+${
+  s
+    ? `  if (options.${s.name}Contains !== undefined)
+    q = q.where('${s.column}', 'ilike', likeLiteral(options.${s.name}Contains));
+`
+    : ''
+}  if (options.after) {
+    const createdAt = sql<Date>\`cast(\${options.after.createdAt} as timestamptz)\`;
+    const id = options.after.id;
+    q = q.where((eb) =>
+      eb.or([
+        eb('created_at', '<', createdAt),
+        eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)]),
+      ]),
+    );
+  }
+  return q
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(options.limit + 1);
+}
+
+export function list${n.pascalPlural}(
+  db: Trx,
+  options: List${n.pascalPlural}Options,
+): Promise<(${n.pascal}Row & { created_at_exact: string })[]> {
+  return list${n.pascalPlural}Query(db, options).execute();
+}
+
+/** Applies a change only at the expected version; undefined when stale or gone. */
+export function update${n.pascal}AtVersion(
+  db: Trx,
+  orgId: string,
+  id: string,
+  version: number,
+  patch: {
+${patchTypes.join('\n')}
+  },
+): Promise<${n.pascal}Row | undefined> {
+  return db
+    .updateTable('${n.table}')
+    .set({
+${patchSets.join('\n')}
+      version: sql\`version + 1\`,
+      updated_at: sql\`now()\`,
+    })
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .returning(SELECTION)
+    .executeTakeFirst();
+}
+
+export function delete${n.pascal}(db: Trx, orgId: string, id: string): Promise<DeleteResult> {
+  return db
+    .deleteFrom('${n.table}')
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+`;
+}

@@ -1,0 +1,17 @@
+import { tableTypeOf } from '../field-code';
+import type { Resource } from '../resource';
+
+/** The Kysely interface of the table, inserted into server/src/db/database.ts. */
+export function tableInterfaceOf(r: Resource): string {
+  const fields = r.fields.map((f) => `  ${f.column}: ${tableTypeOf(f)};`);
+  return `export interface ${r.names.pascalPlural}Table {
+  id: Generated<string>;
+  org_id: string;
+  owner_id: string | null;
+${fields.join('\n')}
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+`;
+}
