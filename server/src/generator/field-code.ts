@@ -132,7 +132,8 @@ export function bulkSqlOf(field: Field): string {
   switch (field.kind) {
     case 'string':
     case 'text':
-      return `rpad('r' || g, ${Math.max(field.min ?? 0, 1)}, 'x')`;
+      // At least min characters (padded with x), at most max.
+      return `left('r' || g || repeat('x', ${field.min ?? 0}), ${field.max ?? 200})`;
     case 'int': {
       const min = field.min ?? INT_MIN;
       const max = field.max ?? INT_MAX;

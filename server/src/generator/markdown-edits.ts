@@ -27,21 +27,23 @@ export function addSortedTableRows(
   return lines.join('\n');
 }
 
-/** Appends `, \`permission\`` to the second cell of the row whose first cell is `first`. */
+/**
+ * Appends each permission (with its note, if any) to the end of the second cell of the row whose
+ * first cell is `first`, unless the row names it already.
+ */
 export function appendToTableCell(
   text: string,
   first: string,
-  additions: readonly string[],
+  additions: readonly { permission: string; note?: string }[],
 ): string {
   return text
     .split('\n')
     .map((line) => {
-      const m = new RegExp(`^\\| ${first} \\| (.*?)( \\(\\[|\\s\\|$)`).exec(line);
-      if (!m) return line;
-      const missing = additions.filter((a) => !line.includes(`\`${a}\``));
+      if (!line.startsWith(`| ${first} | `) || !line.endsWith(' |')) return line;
+      const missing = additions.filter((a) => !line.includes(`\`${a.permission}\``));
       if (missing.length === 0) return line;
-      const cut = (m.index ?? 0) + `| ${first} | `.length + (m[1] ?? '').length;
-      return `${line.slice(0, cut)}${missing.map((a) => `, \`${a}\``).join('')}${line.slice(cut)}`;
+      const added = missing.map((a) => `, \`${a.permission}\`${a.note ? ` (${a.note})` : ''}`);
+      return `${line.slice(0, -2)}${added.join('')} |`;
     })
     .join('\n');
 }

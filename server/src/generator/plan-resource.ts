@@ -160,17 +160,19 @@ export async function planResource(
       'docs/audit-log.md',
       (t) =>
         addSortedTableRows(t, '| action | recorded when |', [
-          { name: a.create, meaning: `a ${n.words} was created` },
-          { name: a.delete, meaning: `a ${n.words} was deleted` },
-          { name: a.update, meaning: `a ${n.words} was changed` },
+          { name: a.create, meaning: `${n.aWords} was created` },
+          { name: a.delete, meaning: `${n.aWords} was deleted` },
+          { name: a.update, meaning: `${n.aWords} was changed` },
         ]),
     ],
     [
       'docs/authorization.md',
       (t) => {
-        let out = appendToTableCell(t, 'viewer', [p.read]);
-        out = appendToTableCell(out, 'member', [p.write]);
-        return p.writeAny ? appendToTableCell(out, 'admin', [p.writeAny]) : out;
+        let out = appendToTableCell(t, 'viewer', [{ permission: p.read }]);
+        out = appendToTableCell(out, 'member', [
+          { permission: p.write, ...(p.writeAny ? { note: `own ${n.wordsPlural}` } : {}) },
+        ]);
+        return p.writeAny ? appendToTableCell(out, 'admin', [{ permission: p.writeAny }]) : out;
       },
     ],
     [
@@ -193,6 +195,7 @@ export async function planResource(
             ROUTER,
             t,
             `import { ${n.camelPlural}Router } from './${n.kebabPlural}/${n.kebabPlural}-router';`,
+            { sorted: true },
           ),
           'appRouter',
           [{ key: n.camelPlural, value: `${n.camelPlural}Router` }],

@@ -23,6 +23,8 @@ export interface ResourceNames {
   readonly pascalPlural: string;
   /** `purchase order`, for messages and summaries. */
   readonly words: string;
+  /** `a purchase order`, `an invoice` */
+  readonly aWords: string;
   readonly wordsPlural: string;
 }
 
@@ -115,6 +117,7 @@ export function resourceNames(singular: string, plural?: string): ResourceNames 
     pascal: pascalOf(singular),
     pascalPlural: pascalOf(kebabPlural),
     words: singular.replace(/-/g, ' '),
+    aWords: `${/^[aeiou]/.test(singular) ? 'an' : 'a'} ${singular.replace(/-/g, ' ')}`,
     wordsPlural: kebabPlural.replace(/-/g, ' '),
   };
 }

@@ -31,8 +31,11 @@ export interface SourceEdits {
     name: string,
     entries: readonly { key: string; value: string }[],
   ): string;
-  /** Adds an import (or re-export) statement after the last one, unless its module is there. */
-  addImport(file: string, text: string, statement: string): string;
+  /**
+   * Adds an import (or re-export) statement, unless its module is imported already: after the
+   * last one, or with `sorted` in module order among the imports that are in order at the end.
+   */
+  addImport(file: string, text: string, statement: string, options?: { sorted?: boolean }): string;
   /** Adds `member` to `interface name`, and `declaration` before it, unless they are there. */
   addInterfaceMember(
     file: string,
@@ -137,14 +140,29 @@ export function sourceEdits(ts: typeof TypeScript): SourceEdits {
   }
 
   /** Adds an import (or re-export) statement after the last one, unless the same one is there. */
-  function addImport(file: string, text: string, statement: string): string {
+  function addImport(
+    file: string,
+    text: string,
+    statement: string,
+    options: { sorted?: boolean } = {},
+  ): string {
     const source = parse(file, text);
     const moduleOf = (s: string): string | undefined => /from '([^']+)'/.exec(s)?.[1];
     const wanted = moduleOf(statement);
     const imports = source.statements.filter(
       (s) => ts.isImportDeclaration(s) || (ts.isExportDeclaration(s) && s.moduleSpecifier),
     );
-    if (imports.some((s) => moduleOf(s.getText(source)) === wanted)) return text;
+    const modules = imports.map((s) => moduleOf(s.getText(source)) ?? '');
+    if (wanted === undefined || modules.includes(wanted)) return text;
+    if (options.sorted) {
+      // Before the first later module from which the rest of the list is in order.
+      const at = modules.findIndex(
+        (m, i) =>
+          m > wanted && modules.slice(i).every((x, j, rest) => j === 0 || rest[j - 1]! <= x),
+      );
+      const before = imports[at];
+      if (before) return splice(text, before.getStart(source), `${statement}\n`);
+    }
     const last = imports[imports.length - 1];
     return last ? splice(text, last.getEnd(), `\n${statement}`) : `${statement}\n${text}`;
   }

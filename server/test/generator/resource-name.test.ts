@@ -13,9 +13,11 @@ describe('resource names', () => {
       pascal: 'PurchaseOrder',
       pascalPlural: 'PurchaseOrders',
       words: 'purchase order',
+      aWords: 'a purchase order',
       wordsPlural: 'purchase orders',
     });
     expect(resourceNames('person', 'people').table).toBe('people');
+    expect(resourceNames('invoice').aWords).toBe('an invoice');
   });
 
   it('pluralizes the regular English cases', () => {

@@ -30,6 +30,31 @@ describe('edits of the closed lists', () => {
     expect(edits.addImport('i.ts', out, "import { b } from './b';")).toBe(out);
   });
 
+  it('with sorted, places an import in module order among the ordered tail', () => {
+    const text = [
+      "import { router } from './pipeline/trpc';",
+      "import { a } from './admin/a';",
+      "import { m } from './mfa/m';",
+      "import { s } from './system/s';",
+      '',
+    ].join('\n');
+    const out = edits.addImport('r.ts', text, "import { i } from './invoices/i';", {
+      sorted: true,
+    });
+    expect(out.split('\n').map((l) => /'\.\/(\w+)/.exec(l)?.[1])).toEqual([
+      'pipeline',
+      'admin',
+      'invoices',
+      'mfa',
+      'system',
+      undefined,
+    ]);
+    const last = edits.addImport('r.ts', text, "import { w } from './webhooks/w';", {
+      sorted: true,
+    });
+    expect(last.trimEnd().endsWith("import { w } from './webhooks/w';")).toBe(true);
+  });
+
   it('adds an interface and a member of another, once', () => {
     const text = 'export interface Database {\n  a: A;\n}\n';
     const decl = { name: 'BTable', text: 'export interface BTable {\n  id: string;\n}\n' };
@@ -60,12 +85,14 @@ describe('edits of the closed lists', () => {
     expect(out).toContain('| `a.x` | one |\n| `b.x` | two |\n| `c.x` | three |');
     expect(addSortedTableRows(out, '| action | recorded when |', rows)).toBe(out);
     const roles = '| viewer | `org:read` |\n| admin | member + `x` ([w](w.md)) |';
-    const granted = appendToTableCell(appendToTableCell(roles, 'viewer', ['i:read']), 'admin', [
-      'i:any',
-    ]);
-    expect(granted).toBe(
-      '| viewer | `org:read`, `i:read` |\n| admin | member + `x`, `i:any` ([w](w.md)) |',
+    const granted = appendToTableCell(
+      appendToTableCell(roles, 'viewer', [{ permission: 'i:read' }]),
+      'admin',
+      [{ permission: 'i:any', note: 'all' }],
     );
-    expect(appendToTableCell(granted, 'viewer', ['i:read'])).toBe(granted);
+    expect(granted).toBe(
+      '| viewer | `org:read`, `i:read` |\n| admin | member + `x` ([w](w.md)), `i:any` (all) |',
+    );
+    expect(appendToTableCell(granted, 'viewer', [{ permission: 'i:read' }])).toBe(granted);
   });
 });

@@ -21,7 +21,7 @@ export interface ${n.pascal}Caller {
 }
 
 /**
- * Who may change a ${n.words}, as a pure function of the caller and the loaded row:
+ * Who may change ${n.aWords}, as a pure function of the caller and the loaded row:
  * ${rule}.
  */
 export function canEdit${n.pascal}(

@@ -37,7 +37,7 @@ ${wrapComment(
  */
 export const ${n.camelPlural}Router = router({
   create: orgProcedure
-    .meta({ permission: '${p.write}', summary: 'Create a ${n.words} in an organization' })
+    .meta({ permission: '${p.write}', summary: 'Create ${n.aWords} in an organization' })
     .input(Create${n.pascal}Input)
     .output(${n.pascal})
     .mutation(({ ctx, input }) => create${n.pascal}(ctx, input)),
@@ -54,13 +54,13 @@ export const ${n.camelPlural}Router = router({
   update: orgProcedure
     .meta({
       permission: '${p.write}',
-      summary: 'Change a ${n.words} at a known version (CONFLICT when stale)',
+      summary: 'Change ${n.aWords} at a known version (CONFLICT when stale)',
     })
     .input(Update${n.pascal}Input)
     .output(${n.pascal})
     .mutation(({ ctx, input }) => update${n.pascal}(ctx, input)),
   delete: orgProcedure
-    .meta({ permission: '${p.write}', summary: 'Delete a ${n.words}' })
+    .meta({ permission: '${p.write}', summary: 'Delete ${n.aWords}' })
     .input(${n.pascal}Ref)
     .output(Ok)
     .mutation(({ ctx, input }) => remove${n.pascal}(ctx, input.id)),

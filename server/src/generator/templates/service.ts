@@ -92,7 +92,7 @@ ${s ? `    ${s.name}Contains: input.${s.name}Contains,\n` : ''}    after,
 }
 
 /**
- * Changes a ${n.words} at the version the caller read. The policy runs on the loaded row; a
+ * Changes ${n.aWords} at the version the caller read. The policy runs on the loaded row; a
  * stale version answers CONFLICT and changes nothing.
  */
 export async function update${n.pascal}(
