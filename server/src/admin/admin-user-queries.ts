@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/database';
+import { containsPattern } from '../db/like-pattern';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -32,11 +33,6 @@ const COLUMNS = [
   'created_at',
 ] as const;
 
-/** Escapes LIKE metacharacters so a search for `50%_off` matches literally. */
-export function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
 /** One page of users ordered by email (unique), after `afterEmail`; keyset, no OFFSET, no COUNT. */
 export function listUsers(
   db: Db,
@@ -48,7 +44,7 @@ export function listUsers(
     .orderBy('email')
     .limit(options.limit + 1);
   if (options.emailContains !== undefined)
-    q = q.where('email', 'like', `%${escapeLike(options.emailContains.toLowerCase())}%`);
+    q = q.where('email', 'like', containsPattern(options.emailContains.toLowerCase()));
   if (options.afterEmail !== undefined) q = q.where('email', '>', options.afterEmail);
   return q.execute();
 }

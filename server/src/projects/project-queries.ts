@@ -1,6 +1,8 @@
 import { sql, type DeleteResult, type Selectable, type Transaction } from 'kysely';
 import type { Database, ProjectsTable } from '../db/database';
 import type { CreatedAtCursor } from '../db/created-at-cursor';
+import { createdAtExact, createdAtPage } from '../db/created-at-page';
+import { containsPattern } from '../db/like-pattern';
 
 type Trx = Transaction<Database>;
 
@@ -45,18 +47,6 @@ export function insertProject(
     .executeTakeFirstOrThrow();
 }
 
-/** Escapes LIKE metacharacters so a filter matches literally. */
-function likeLiteral(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
-/**
- * `created_at` to the microsecond, for the page cursor (a JavaScript Date keeps only milliseconds).
- */
-const createdAtExact = sql<string>`to_char(
-  created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'
-)`;
-
 /**
  * A page newest-first, after the (created_at, id) keyset position: no
  * OFFSET, no COUNT; one row more than asked tells whether another page exists.
@@ -76,22 +66,8 @@ export function listProjects(
     .select(createdAtExact.as('created_at_exact'))
     .where('org_id', '=', options.orgId);
   if (options.nameContains !== undefined)
-    q = q.where('name', 'ilike', likeLiteral(options.nameContains));
-  if (options.after) {
-    const createdAt = sql<Date>`cast(${options.after.createdAt} as timestamptz)`;
-    const id = options.after.id;
-    q = q.where((eb) =>
-      eb.or([
-        eb('created_at', '<', createdAt),
-        eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)]),
-      ]),
-    );
-  }
-  return q
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(options.limit + 1)
-    .execute();
+    q = q.where('name', 'ilike', containsPattern(options.nameContains));
+  return createdAtPage(q, options.after, options.limit).execute();
 }
 
 /**

@@ -1,6 +1,7 @@
 import { sql, type DeleteResult, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Database, WebhookDeliveriesTable, WebhookEndpointsTable } from '../db/database';
 import type { CreatedAtCursor } from '../db/created-at-cursor';
+import { createdAtExact, createdAtPage } from '../db/created-at-page';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -221,34 +222,16 @@ export function findDelivery(db: Db, orgId: string, id: string): Promise<Deliver
     .executeTakeFirst();
 }
 
-/** `created_at` to the microsecond, for the page cursor. */
-const createdAtExact = sql<string>`to_char(created_at at time zone 'UTC',
-  'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-
 /** A page of an endpoint's deliveries, newest first, after the keyset position (limit + 1 rows). */
 export function listDeliveries(
   db: Db,
   options: { orgId: string; endpointId: string; after: CreatedAtCursor | undefined; limit: number },
 ): Promise<(DeliveryRow & { created_at_exact: string })[]> {
-  let q = db
+  const q = db
     .selectFrom('webhook_deliveries')
     .select(DELIVERY_COLUMNS)
     .select(createdAtExact.as('created_at_exact'))
     .where('org_id', '=', options.orgId)
     .where('endpoint_id', '=', options.endpointId);
-  if (options.after) {
-    const createdAt = sql<Date>`cast(${options.after.createdAt} as timestamptz)`;
-    const id = options.after.id;
-    q = q.where((eb) =>
-      eb.or([
-        eb('created_at', '<', createdAt),
-        eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)]),
-      ]),
-    );
-  }
-  return q
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(options.limit + 1)
-    .execute();
+  return createdAtPage(q, options.after, options.limit).execute();
 }

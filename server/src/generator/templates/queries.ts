@@ -25,10 +25,12 @@ export function queriesFile(r: Resource): string {
     (f) => `      ...(patch.${f.name} !== undefined ? { ${f.column}: patch.${f.name} } : {}),`,
   );
   const s = r.search;
+  const likeImport = "\nimport { containsPattern } from '../db/like-pattern';";
   return `${headerOf(r)}
 import { sql, type DeleteResult, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type { CreatedAtCursor } from '../db/created-at-cursor';
-import type { Database } from '../db/database';
+import { createdAtExact, createdAtPage } from '../db/created-at-page';
+import type { Database } from '../db/database';${s ? likeImport : ''}
 
 type Trx = Transaction<Database>;
 
@@ -84,21 +86,6 @@ ${insertValues.join('\n')}
     .returning(SELECTION)
     .executeTakeFirstOrThrow();
 }
-${
-  s
-    ? `
-/** Escapes LIKE metacharacters so a filter matches literally. */
-function likeLiteral(text: string): string {
-  return \`%\${text.replace(/[\\\\%_]/g, (c) => \`\\\\\${c}\`)}%\`;
-}
-`
-    : ''
-}
-/** \`created_at\` to the microsecond for the page cursor (a JavaScript Date keeps milliseconds). */
-const createdAtExact = sql<string>\`to_char(
-  created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'
-)\`;
-
 export interface List${n.pascalPlural}Options {
   orgId: string;
 ${s ? `  ${s.name}Contains: string | undefined;\n` : ''}  after: CreatedAtCursor | undefined;
@@ -106,15 +93,14 @@ ${s ? `  ${s.name}Contains: string | undefined;\n` : ''}  after: CreatedAtCursor
 }
 
 /**
- * The page query, newest first after the (created_at, id) keyset position: no OFFSET, no
- * COUNT; one row more than asked tells whether another page exists. Exported so a test can
- * EXPLAIN it.
+ * The page query, newest first after the (created_at, id) keyset position (limit + 1 rows,
+ * db/created-at-page.ts). Exported so a test can EXPLAIN it.
  */
 export function list${n.pascalPlural}Query(
   db: Trx,
   options: List${n.pascalPlural}Options,
 ): SelectQueryBuilder<Database, '${n.table}', ${n.pascal}Row & { created_at_exact: string }> {
-  let q = db
+  ${s ? 'let' : 'const'} q = db
     .selectFrom('${n.table}')
     .select(SELECTION)
     .select(createdAtExact.as('created_at_exact'))
@@ -122,23 +108,10 @@ export function list${n.pascalPlural}Query(
 ${
   s
     ? `  if (options.${s.name}Contains !== undefined)
-    q = q.where('${s.column}', 'ilike', likeLiteral(options.${s.name}Contains));
+    q = q.where('${s.column}', 'ilike', containsPattern(options.${s.name}Contains));
 `
     : ''
-}  if (options.after) {
-    const createdAt = sql<Date>\`cast(\${options.after.createdAt} as timestamptz)\`;
-    const id = options.after.id;
-    q = q.where((eb) =>
-      eb.or([
-        eb('created_at', '<', createdAt),
-        eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)]),
-      ]),
-    );
-  }
-  return q
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(options.limit + 1);
+}  return createdAtPage(q, options.after, options.limit);
 }
 
 export function list${n.pascalPlural}(
