@@ -9,6 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_TEST_MS } from '../support/deadlines';
 import { copyRepo, type RepoCopy } from '../support/repo-copy';
 import { REPO_ROOT } from '../support/spawn-server';
+import { commandLineOf } from '../../server/src/cli/commands/generate';
+import { generateResource } from '../../server/src/generator/generate-resource';
+import type { ResourceRequest } from '../../server/src/generator/plan-resource';
 
 const run = promisify(execFile);
 
@@ -25,6 +28,43 @@ const LABEL = [
   '--fields',
   'label:string(..40), note:text?, pinned:boolean=false, remindAt:datetime?, weight:int(0..100)',
 ];
+
+// The same two, as requests to the generator in this process (the header names the command).
+const INVOICE_REQUEST: ResourceRequest = {
+  name: 'invoice',
+  owned: true,
+  fields: INVOICE[4],
+  commandLine: commandLineOf(INVOICE),
+};
+const LABEL_REQUEST: ResourceRequest = {
+  name: 'label',
+  owned: false,
+  fields: LABEL[3],
+  commandLine: commandLineOf(LABEL),
+};
+
+const READS_A_LIST =
+  /\b(ORG_ROLE_PERMISSIONS|GLOBAL_ROLE_PERMISSIONS|PERMISSIONS|AUDIT_ACTIONS|ORG_KEY_SCOPES)\b/;
+
+/** The test files outside the generator's own that read a list the generator extends. */
+function closedListReaders(root: string): string[] {
+  const readers: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(join(root, dir))) {
+      const path = `${dir}/${entry}`;
+      if (entry === 'node_modules' || path === 'test/generator' || path === 'test/resources')
+        continue;
+      if (statSync(join(root, path)).isDirectory()) walk(path);
+      else if (
+        entry.endsWith('.test.ts') &&
+        READS_A_LIST.test(readFileSync(join(root, path), 'utf8'))
+      )
+        readers.push(path);
+    }
+  };
+  for (const dir of ['server/test', 'shared', 'client/test', 'test']) walk(dir);
+  return readers;
+}
 
 /** A digest of every file under the copy's source folders, to tell whether anything changed. */
 function digest(root: string): string {
@@ -52,6 +92,10 @@ describe('gatehouse generate resource, in a copy of the checkout', () => {
     run(process.execPath, ['--import', 'tsx', 'server/src/cli/main.ts', 'generate', ...args], {
       cwd: copy.root,
     });
+  const generate = (
+    request: Partial<ResourceRequest> & { name: string; owned: boolean },
+    dryRun: boolean,
+  ) => generateResource(copy.root, { commandLine: 'test', ...request }, { dryRun });
   const tool = (bin: string, args: readonly string[], timeout = PACKAGE_TEST_MS) =>
     run(join(copy.root, 'node_modules/.bin', bin), args, {
       cwd: copy.root,
@@ -74,13 +118,20 @@ describe('gatehouse generate resource, in a copy of the checkout', () => {
       expect(first.stdout).toMatch(/^update +shared\/src\/permissions\.ts$/m);
       await cli(LABEL);
       const before = digest(copy.root);
-      const again = await cli(INVOICE);
-      expect(again.stdout).toContain('nothing to do: the resource is generated already');
-      expect(again.stdout).not.toMatch(/^(create|update) /m);
+      // The rest in this process (the command's output format is shown above).
+      const again = await generate(INVOICE_REQUEST, false);
+      expect(again).toMatchObject({ ok: true, written: false });
+      if (!again.ok) throw new Error(again.problem);
+      expect(again.plan.filter((f) => f.action !== 'unchanged')).toEqual([]);
       expect(digest(copy.root)).toBe(before);
-      const dry = await cli(['resource', 'receipt', '--dry-run']);
-      expect(dry.stdout).toMatch(/^create +server\/src\/receipts\/receipts-router\.ts$/m);
-      expect(dry.stdout).toContain('dry run: nothing was written');
+      const dry = await generate({ name: 'receipt', owned: false }, true);
+      if (!dry.ok) throw new Error(dry.problem);
+      expect(dry.plan).toContainEqual(
+        expect.objectContaining({
+          path: 'server/src/receipts/receipts-router.ts',
+          action: 'create',
+        }),
+      );
       expect(existsSync(join(copy.root, 'server/src/receipts'))).toBe(false);
       expect(digest(copy.root)).toBe(before);
       const perms = readFileSync(join(copy.root, 'shared/src/permissions.ts'), 'utf8');
@@ -95,27 +146,22 @@ describe('gatehouse generate resource, in a copy of the checkout', () => {
     'refuses names that are taken or reserved, and an edited file, writing nothing',
     async () => {
       const before = digest(copy.root);
-      const refused = async (args: string[]): Promise<string> => {
-        const e = await cli(args).then(
-          () => undefined,
-          (err: unknown) => err as { code: number; stderr: string },
-        );
-        expect(e?.code, args.join(' ')).toBe(1);
-        return e?.stderr ?? '';
+      const refused = async (request: Partial<ResourceRequest>): Promise<string> => {
+        const result = await generate({ name: 'x', owned: false, ...request }, false);
+        expect(result.ok, JSON.stringify(request)).toBe(false);
+        return result.ok ? '' : result.problem;
       };
-      expect(await refused(['resource', 'project'])).toMatch(
-        /server\/src\/projects\/ is an existing/,
-      );
-      expect(await refused(['resource', 'select'])).toMatch(/SQL reserved word/);
-      expect(await refused(['resource', 'webhook-endpoint'])).toMatch(
+      expect(await refused({ name: 'project' })).toMatch(/server\/src\/projects\/ is an existing/);
+      expect(await refused({ name: 'select' })).toMatch(/SQL reserved word/);
+      expect(await refused({ name: 'webhook-endpoint' })).toMatch(
         /collides with the table `webhook_endpoints`/,
       );
-      expect(await refused(['resource', 'note', '--fields', 'x:money'])).toMatch(/unknown type/);
+      expect(await refused({ name: 'note', fields: 'x:money' })).toMatch(/unknown type/);
       // A generated file the team edited is theirs: a second run stops instead of overwriting.
       const policy = join(copy.root, 'server/src/labels/label-policy.ts');
       const edited = `${readFileSync(policy, 'utf8')}// edited\n`;
       writeFileSync(policy, edited);
-      expect(await refused(LABEL)).toMatch(/label-policy\.ts exists and differs/);
+      expect(await refused(LABEL_REQUEST)).toMatch(/label-policy\.ts exists and differs/);
       expect(readFileSync(policy, 'utf8')).toBe(edited);
       writeFileSync(policy, edited.replace('// edited\n', ''));
       expect(digest(copy.root)).toBe(before);
@@ -149,14 +195,13 @@ describe('gatehouse generate resource, in a copy of the checkout', () => {
       ];
       await tool('eslint', ['--max-warnings', '0', ...generated, ...edited]);
       await tool('prettier', ['--check', ...generated, ...edited]);
-      // The generated tests on every database this run has, and every test that reads the
-      // closed lists: the server's unit tests (role tables, key scopes), the documented lists,
-      // the procedure table.
+      // The generated tests on every database this run has, and every test that reads a
+      // closed list the generator extends (role tables, permissions, key scopes, audit actions)
+      // or renders from the router (the procedure table).
       const tests = await tool('vitest', [
         'run',
         'test/resources',
-        'server/test',
-        'test/docs/closed-lists-docs.test.ts',
+        ...closedListReaders(copy.root),
         'test/security/api9-improper-inventory-management.test.ts',
       ]);
       // eslint-disable-next-line no-control-regex

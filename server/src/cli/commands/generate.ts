@@ -72,6 +72,14 @@ function quote(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `"${arg.replace(/(["\\$`])/g, '\\$1')}"`;
 }
 
+/** The command as the generated files' header records it (`--dry-run` left out). */
+export function commandLineOf(args: readonly string[]): string {
+  return `gatehouse generate ${args
+    .filter((a) => a !== '--dry-run')
+    .map(quote)
+    .join(' ')}`;
+}
+
 /** `gatehouse generate resource <name> …` */
 export const generateCommand: CliCommand = {
   name: 'generate',
@@ -84,10 +92,7 @@ export const generateCommand: CliCommand = {
       io.err(`gatehouse generate: ${parsed}\nUsage: npx -y pnpm@10 gatehouse ${USAGE}\n`);
       return 2;
     }
-    const commandLine = `gatehouse generate ${args
-      .filter((a) => a !== '--dry-run')
-      .map(quote)
-      .join(' ')}`;
+    const commandLine = commandLineOf(args);
     const result = await generateResource(
       process.cwd(),
       {
