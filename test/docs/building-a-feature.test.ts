@@ -1,10 +1,9 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyRepo, type RepoCopy } from '../support/repo-copy';
+import { copyRepo, fileHashes, plain, type RepoCopy } from '../support/repo-copy';
 import { REPO_ROOT } from '../support/spawn-server';
 import { IN_CI, REDIS_URL, TEST_DATABASE_URL } from '../support/test-env';
 
@@ -149,31 +148,6 @@ function testsAt(source: string, lineNumbers: readonly number[]): string[] {
   return names;
 }
 
-/** Each file of a tree (not node_modules, the scratch folder or data) with a hash of its bytes. */
-function treeOf(root: string): Map<string, string> {
-  const skip = new Set(['node_modules', '.git', '.gatehouse', 'dist', 'test/artifacts']);
-  const files = new Map<string, string>();
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
-      const path = dir === '' ? entry.name : `${dir}/${entry.name}`;
-      if (skip.has(entry.name) || skip.has(path)) continue;
-      if (entry.isDirectory()) walk(path);
-      else if (entry.isFile())
-        files.set(
-          path,
-          createHash('sha256')
-            .update(readFileSync(join(root, path)))
-            .digest('hex'),
-        );
-    }
-  };
-  walk('');
-  return files;
-}
-
-const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
-const plain = (text: string): string => text.replace(ANSI, '');
-
 interface Ran {
   ok: boolean;
   output: string;
@@ -221,7 +195,7 @@ describe(`${GUIDE} applies, block by block, to a copy of the checkout`, () => {
   beforeAll(async () => {
     statusBefore = (await runIn(REPO_ROOT, ['git', 'status', '--porcelain'], BASE_ENV)).output;
     copy = copyRepo('gatehouse-guide');
-    before = treeOf(copy.root);
+    before = fileHashes(copy.root);
   });
   afterAll(() => {
     copy?.remove();
@@ -261,7 +235,7 @@ describe(`${GUIDE} applies, block by block, to a copy of the checkout`, () => {
           expect(ran.ok, `${where}: the patch does not apply\n${ran.output}`).toBe(true);
         }
       }
-      const after = treeOf(root());
+      const after = fileHashes(root());
       const removed = [...before.keys()].filter((path) => !after.has(path));
       expect(removed, 'the guide removes no file').toEqual([]);
       touched = [...after].filter(([path, hash]) => before.get(path) !== hash).map(([p]) => p);

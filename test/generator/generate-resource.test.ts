@@ -1,13 +1,12 @@
 // The generator's CI proof: two resources generated into a copy of the checkout type-check,
 // lint and format clean, and their generated tests pass there; the real tree is untouched.
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_TEST_MS } from '../support/deadlines';
-import { copyRepo, type RepoCopy } from '../support/repo-copy';
+import { copyRepo, fileHashes, plain, type RepoCopy } from '../support/repo-copy';
 import { REPO_ROOT } from '../support/spawn-server';
 import { commandLineOf } from '../../server/src/cli/commands/generate';
 import { generateResource } from '../../server/src/generator/generate-resource';
@@ -66,19 +65,9 @@ function closedListReaders(root: string): string[] {
   return readers;
 }
 
-/** A digest of every file under the copy's source folders, to tell whether anything changed. */
+/** One digest of the copy's files, to tell whether anything changed. */
 function digest(root: string): string {
-  const hash = createHash('sha256');
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir).sort()) {
-      if (entry === 'node_modules') continue;
-      const path = join(dir, entry);
-      if (statSync(path).isDirectory()) walk(path);
-      else hash.update(relative(root, path)).update(readFileSync(path));
-    }
-  };
-  for (const dir of ['server', 'shared', 'migrations', 'test', 'docs']) walk(join(root, dir));
-  return hash.digest('hex');
+  return JSON.stringify([...fileHashes(root)].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
 async function gitStatus(): Promise<string> {
@@ -204,8 +193,7 @@ describe('gatehouse generate resource, in a copy of the checkout', () => {
         ...closedListReaders(copy.root),
         'test/security/api9-improper-inventory-management.test.ts',
       ]);
-      // eslint-disable-next-line no-control-regex
-      const summary = tests.stdout.replace(/\x1b\[[0-9;]*m/g, '');
+      const summary = plain(tests.stdout);
       expect(summary).toMatch(/Test Files +(\d+) passed \(\1\)/);
       expect(summary).not.toMatch(/failed/);
     },

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   copyFileSync,
   existsSync,
@@ -6,6 +7,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   readlinkSync,
   realpathSync,
   rmSync,
@@ -69,4 +71,36 @@ export function copyRepo(prefix: string): RepoCopy {
     if (existsSync(modules)) mirrorNodeModules(modules, join(root, pkg, 'node_modules'));
   }
   return { root, remove: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/**
+ * Each file of a tree (not node_modules, .git, data, build output or test artifacts) with a hash
+ * of its bytes: compare two to tell what a step created, changed or left alone.
+ */
+export function fileHashes(root: string): Map<string, string> {
+  const skip = new Set(['node_modules', '.git', '.gatehouse', 'dist', 'test/artifacts']);
+  const files = new Map<string, string>();
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
+      const path = dir === '' ? entry.name : `${dir}/${entry.name}`;
+      if (skip.has(entry.name) || skip.has(path)) continue;
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isFile())
+        files.set(
+          path,
+          createHash('sha256')
+            .update(readFileSync(join(root, path)))
+            .digest('hex'),
+        );
+    }
+  };
+  walk('');
+  return files;
+}
+
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+
+/** A child's output without terminal colour codes. */
+export function plain(text: string): string {
+  return text.replace(ANSI, '');
 }
