@@ -195,6 +195,8 @@ describe('webhook delivery client: SSRF rules', () => {
   it('reads at most maxResponseBytes of a 10 MB answer and hangs up', async () => {
     let written = 0;
     let aborted = false;
+    let closed: () => void = () => undefined;
+    const hungUp = new Promise<void>((resolve) => (closed = resolve));
     const big = await receiver((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/plain' });
       const chunk = Buffer.alloc(64 * 1024, 'x');
@@ -210,6 +212,7 @@ describe('webhook delivery client: SSRF rules', () => {
       };
       res.once('close', () => {
         aborted = !res.writableFinished;
+        closed();
       });
       pump();
     });
@@ -222,7 +225,8 @@ describe('webhook delivery client: SSRF rules', () => {
       const outcome = await client.send(`http://127.0.0.1:${big.port}/`, {}, BODY);
       expect(outcome.ok).toBe(true);
       if (outcome.ok) expect(outcome.body.length).toBe(LIMITS.maxResponseBytes);
-      await new Promise((r) => setTimeout(r, 100));
+      // The receiver's side closes once the client's hang-up reaches it (no fixed wait).
+      await hungUp;
       // The client hung up long before 10 MB crossed the socket.
       expect(aborted).toBe(true);
       expect(written).toBeLessThan(10 * 1024 * 1024);
