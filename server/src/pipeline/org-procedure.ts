@@ -6,10 +6,9 @@ import { ORG_ROLE_PERMISSIONS } from '../orgs/org-roles';
 import { AppError } from './app-error';
 import { passesOrgMfa } from './passes-org-mfa';
 import { procedure } from './procedure';
+import { rollbackUnlessOk } from './rollback-unless-ok';
 import { enterTenantScope, setTenantSettings, type Tenant } from './tenant-scope';
 import type { MiddlewareResult } from './trpc-internals';
-
-const ROLLBACK = Symbol('rollback');
 
 /**
  * The org-scoped step: the input's `orgId` must be one of the caller's orgs
@@ -39,44 +38,38 @@ export const orgProcedure = procedure.input(OrgScopeInput).use(async function en
     tenant: Tenant,
   ): Promise<MiddlewareResult<{ tenant: Tenant; audit: RequestAudit }>> =>
     next({ ctx: { tenant, audit: ctx.audit.inOrg(input.orgId) } });
-  let result: Awaited<ReturnType<typeof proceed>> | undefined;
   let denied: { reason: 'NOT_FOUND' | 'FORBIDDEN'; orgRole: string | null } | undefined;
-  try {
-    await deps.db.transaction().execute(async (trx) => {
-      await setTenantSettings(trx, principal.userId, []);
-      const memberships = await membershipsOf(trx, principal.userId);
-      const membership = memberships.find((m) => m.org_id === input.orgId);
-      if (!membership) {
-        denied = { reason: 'NOT_FOUND', orgRole: null };
-        return;
-      }
-      const orgPermissions = ORG_ROLE_PERMISSIONS[membership.role];
-      if (!orgPermissions.has(permission)) {
-        denied = { reason: 'FORBIDDEN', orgRole: membership.role };
-        return;
-      }
-      if (membership.require_mfa && !(await passesOrgMfa(trx, principal))) {
-        throw new AppError('MFA_REQUIRED_BY_ORG', {
-          message: 'This organization requires two-factor authentication',
-        });
-      }
-      const orgIds =
-        principal.orgId !== undefined ? [principal.orgId] : memberships.map((m) => m.org_id);
-      await enterTenantScope(trx, principal.userId, orgIds);
-      const permissions = new Set([...orgPermissions].filter((p) => principal.permissions.has(p)));
-      const tenant: Tenant = {
-        db: trx,
-        orgId: input.orgId,
-        role: membership.role,
-        permissions,
-        requireMfa: membership.require_mfa,
-      };
-      result = await proceed(tenant);
-      if (!result.ok) throw ROLLBACK;
-    });
-  } catch (err) {
-    if (err !== ROLLBACK) throw err;
-  }
+  const result = await rollbackUnlessOk(deps.db, async (trx) => {
+    await setTenantSettings(trx, principal.userId, []);
+    const memberships = await membershipsOf(trx, principal.userId);
+    const membership = memberships.find((m) => m.org_id === input.orgId);
+    if (!membership) {
+      denied = { reason: 'NOT_FOUND', orgRole: null };
+      return undefined;
+    }
+    const orgPermissions = ORG_ROLE_PERMISSIONS[membership.role];
+    if (!orgPermissions.has(permission)) {
+      denied = { reason: 'FORBIDDEN', orgRole: membership.role };
+      return undefined;
+    }
+    if (membership.require_mfa && !(await passesOrgMfa(trx, principal))) {
+      throw new AppError('MFA_REQUIRED_BY_ORG', {
+        message: 'This organization requires two-factor authentication',
+      });
+    }
+    const orgIds =
+      principal.orgId !== undefined ? [principal.orgId] : memberships.map((m) => m.org_id);
+    await enterTenantScope(trx, principal.userId, orgIds);
+    const permissions = new Set([...orgPermissions].filter((p) => principal.permissions.has(p)));
+    const tenant: Tenant = {
+      db: trx,
+      orgId: input.orgId,
+      role: membership.role,
+      permissions,
+      requireMfa: membership.require_mfa,
+    };
+    return proceed(tenant);
+  });
   // Recorded outside the rolled-back transaction so the record survives the refusal.
   const recordDenial = async (cause: Record<string, unknown>): Promise<void> => {
     deps.metrics.authzDenied(permission);
