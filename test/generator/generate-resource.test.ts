@@ -1,5 +1,6 @@
-// The generator's CI proof: two resources generated into a copy of the checkout type-check,
-// lint and format clean, and their generated tests pass there; the real tree is untouched.
+// The generator's CI proof: an owned and a shared org resource, and a personal one, generated
+// into a copy of the checkout type-check, lint and format clean, and their generated tests pass
+// there; the real tree is untouched.
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,6 +28,7 @@ const LABEL = [
   '--fields',
   'label:string(..40), note:text?, pinned:boolean=false, remindAt:datetime?, weight:int(0..100)',
 ];
+const NOTE = ['resource', 'note', '--no-org', '--fields', 'title:string(1..200), body:text?'];
 
 // The same two, as requests to the generator in this process (the header names the command).
 const INVOICE_REQUEST: ResourceRequest = {
@@ -99,13 +101,15 @@ describe('gatehouse generate resource, in a copy of the checkout', () => {
   afterAll(() => copy?.remove());
 
   it(
-    'writes an owned and a shared resource, and says nothing to do the second time',
+    'writes owned, shared and personal resources, and says nothing to do the second time',
     async () => {
       const first = await cli(INVOICE);
       expect(first.stdout).toMatch(/^create +server\/src\/invoices\/invoice-policy\.ts$/m);
       expect(first.stdout).toMatch(/^create +migrations\/\d{4}_invoices\.ts$/m);
       expect(first.stdout).toMatch(/^update +shared\/src\/permissions\.ts$/m);
       await cli(LABEL);
+      const personal = await cli(NOTE);
+      expect(personal.stdout).not.toMatch(/org-roles\.ts/);
       const before = digest(copy.root);
       // The rest in this process (the command's output format is shown above).
       const again = await generate(INVOICE_REQUEST, false);
@@ -127,6 +131,11 @@ describe('gatehouse generate resource, in a copy of the checkout', () => {
       for (const p of ['invoice:read', 'invoice:write', 'invoice:write:any', 'label:write'])
         expect(perms.split(`'${p}'`)).toHaveLength(2); // exactly once
       expect(perms).not.toContain("'label:write:any'");
+      // A personal resource's permissions are the global user role's, never an org role's.
+      const orgRoles = readFileSync(join(copy.root, 'server/src/orgs/org-roles.ts'), 'utf8');
+      const userRole = readFileSync(join(copy.root, 'server/src/pipeline/global-roles.ts'), 'utf8');
+      expect(orgRoles).not.toContain("'note:");
+      expect(userRole).toContain("'note:read'");
     },
     PACKAGE_TEST_MS,
   );
@@ -145,7 +154,10 @@ describe('gatehouse generate resource, in a copy of the checkout', () => {
       expect(await refused({ name: 'webhook-endpoint' })).toMatch(
         /collides with the table `webhook_endpoints`/,
       );
-      expect(await refused({ name: 'note', fields: 'x:money' })).toMatch(/unknown type/);
+      expect(await refused({ name: 'memo', fields: 'x:money' })).toMatch(/unknown type/);
+      expect(await refused({ name: 'memo', owned: true, personal: true })).toMatch(
+        /--owned and --no-org do not go together/,
+      );
       // A generated file the team edited is theirs: a second run stops instead of overwriting.
       const policy = join(copy.root, 'server/src/labels/label-policy.ts');
       const edited = `${readFileSync(policy, 'utf8')}// edited\n`;
@@ -165,11 +177,13 @@ describe('gatehouse generate resource, in a copy of the checkout', () => {
       const generated = [
         'server/src/invoices',
         'server/src/labels',
+        'server/src/notes',
         'shared/src/schemas/invoices.ts',
         'shared/src/schemas/labels.ts',
+        'shared/src/schemas/notes.ts',
         'test/resources',
         ...readdirSync(join(copy.root, 'migrations'))
-          .filter((f) => /_(invoices|labels)\.ts$/.test(f))
+          .filter((f) => /_(invoices|labels|notes)\.ts$/.test(f))
           .map((f) => `migrations/${f}`),
       ];
       const edited = [
@@ -209,7 +223,7 @@ describe('gatehouse generate resource, in a copy of the checkout', () => {
         { cwd: copy.root, maxBuffer: 64 * 1024 * 1024 },
       );
       const paths = Object.keys((JSON.parse(stdout) as { paths: object }).paths);
-      for (const api of ['invoices', 'labels'])
+      for (const api of ['invoices', 'labels', 'notes'])
         for (const p of ['create', 'get', 'list', 'update', 'delete'])
           expect(paths).toContain(`/trpc/${api}.${p}`);
     },

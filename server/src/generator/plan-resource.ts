@@ -21,6 +21,8 @@ export interface ResourceRequest {
   readonly plural?: string | undefined;
   readonly fields?: string | undefined;
   readonly owned: boolean;
+  /** \`--no-org\`: rows belong to one user, outside every org. */
+  readonly personal?: boolean | undefined;
   readonly commandLine: string;
 }
 
@@ -44,12 +46,18 @@ const MIGRATIONS_INDEX = 'migrations/index.ts';
 
 /** The resource the request describes, refused with a reason when its name is taken. */
 export function resourceOf(request: ResourceRequest): Resource {
+  const personal = request.personal === true;
+  if (personal && request.owned)
+    throw new ResourceNameError(
+      '--owned and --no-org do not go together: a personal row is always its owner’s alone',
+    );
   const names = resourceNames(request.name, request.plural);
   const fields = parseFields(request.fields);
   return {
     names,
     fields,
     owned: request.owned,
+    personal,
     search: searchFieldOf(fields),
     commandLine: request.commandLine,
   };
@@ -104,6 +112,52 @@ function migrationNameOf(root: string, r: Resource): string {
   return `${String(last + 1).padStart(4, '0')}_${r.names.table}`;
 }
 
+type Edit = [path: string, edit: (text: string) => string];
+
+/**
+ * Where the resource's permissions are granted and documented: an org resource's in the org
+ * role table (viewers read, members write, with --owned admins write any); a personal one's
+ * only through the global `user` role (global-roles.ts), listed in its own table.
+ */
+function roleEdits(r: Resource, edits: SourceEdits): Edit[] {
+  const p = permissionsOf(r);
+  if (r.personal)
+    return [
+      [
+        'docs/authorization.md',
+        (t) =>
+          addSortedTableRows(t, '| personal table | permissions |', [
+            { name: r.names.table, meaning: `\`${p.read}\`, \`${p.write}\`` },
+          ]),
+      ],
+    ];
+  return [
+    [
+      'server/src/orgs/org-roles.ts',
+      (t) => {
+        let out = edits.addToStringArray('org-roles.ts', t, 'VIEWER', [p.read]);
+        out = edits.addToStringArray('org-roles.ts', out, 'MEMBER', [p.write]);
+        return p.writeAny
+          ? edits.addToStringArray('org-roles.ts', out, 'ADMIN', [p.writeAny])
+          : out;
+      },
+    ],
+    [
+      'docs/authorization.md',
+      (t) => {
+        let out = appendToTableCell(t, 'viewer', [{ permission: p.read }]);
+        out = appendToTableCell(out, 'member', [
+          {
+            permission: p.write,
+            ...(p.writeAny ? { note: `own ${r.names.wordsPlural}` } : {}),
+          },
+        ]);
+        return p.writeAny ? appendToTableCell(out, 'admin', [{ permission: p.writeAny }]) : out;
+      },
+    ],
+  ];
+}
+
 /** Every file the resource needs, new and edited, formatted, compared with what is there. */
 export async function planResource(
   root: string,
@@ -127,22 +181,19 @@ export async function planResource(
     [`test/resources/${n.kebabPlural}.test.ts`, resourceTestFile(r)],
   ];
   const permissions = [p.read, p.write, ...(p.writeAny ? [p.writeAny] : [])];
-  const edited: [string, (text: string) => string][] = [
+  const edited: Edit[] = [
     [PERMISSIONS, (t) => edits.addToStringArray(PERMISSIONS, t, 'PERMISSIONS', permissions)],
     [
       'server/src/pipeline/global-roles.ts',
-      (t) => edits.addToStringArray('global-roles.ts', t, 'USER', permissions),
+      (t) =>
+        edits.addToStringArray(
+          'global-roles.ts',
+          t,
+          r.personal ? 'PERSONAL_PERMISSIONS' : 'USER',
+          permissions,
+        ),
     ],
-    [
-      'server/src/orgs/org-roles.ts',
-      (t) => {
-        let out = edits.addToStringArray('org-roles.ts', t, 'VIEWER', [p.read]);
-        out = edits.addToStringArray('org-roles.ts', out, 'MEMBER', [p.write]);
-        return p.writeAny
-          ? edits.addToStringArray('org-roles.ts', out, 'ADMIN', [p.writeAny])
-          : out;
-      },
-    ],
+    ...roleEdits(r, edits),
     [
       'server/src/audit/audit-actions.ts',
       (t) =>
@@ -164,16 +215,6 @@ export async function planResource(
           { name: a.delete, meaning: `${n.aWords} was deleted` },
           { name: a.update, meaning: `${n.aWords} was changed` },
         ]),
-    ],
-    [
-      'docs/authorization.md',
-      (t) => {
-        let out = appendToTableCell(t, 'viewer', [{ permission: p.read }]);
-        out = appendToTableCell(out, 'member', [
-          { permission: p.write, ...(p.writeAny ? { note: `own ${n.wordsPlural}` } : {}) },
-        ]);
-        return p.writeAny ? appendToTableCell(out, 'admin', [{ permission: p.writeAny }]) : out;
-      },
     ],
     [
       DATABASE,

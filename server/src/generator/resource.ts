@@ -8,6 +8,8 @@ export interface Resource {
   readonly fields: readonly Field[];
   /** `--owned`: members change only their own rows; `<name>:write:any` changes all. */
   readonly owned: boolean;
+  /** \`--no-org\`: each row is one user's own, outside every org, visible to its owner only. */
+  readonly personal: boolean;
   /** The first required string field: the list filters on it by substring. */
   readonly search: Field | undefined;
   /** The command line that made it, written into every generated file's header. */
@@ -22,6 +24,17 @@ export function permissionsOf(r: Resource): { read: string; write: string; write
     write: `${p}:write`,
     ...(r.owned ? { writeAny: `${p}:write:any` } : {}),
   };
+}
+
+/** What scopes every query: the org, or for a personal resource the owner. */
+export function scopeOf(r: Resource): {
+  column: 'org_id' | 'owner_id';
+  param: 'orgId' | 'ownerId';
+  ctx: 'tenant' | 'personal';
+} {
+  return r.personal
+    ? { column: 'owner_id', param: 'ownerId', ctx: 'personal' }
+    : { column: 'org_id', param: 'orgId', ctx: 'tenant' };
 }
 
 /** The audit actions the resource adds to the closed list. */

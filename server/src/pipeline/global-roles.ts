@@ -6,6 +6,13 @@ import type { GlobalRole } from './principal';
  * `member:*`, `org:manage`) appear here because any user may hold them in an
  * org; the org-scoped step then checks the caller's role in that org.
  */
+/**
+ * The permissions of personal resources (`gatehouse generate resource <name> --no-org`), on
+ * each user's own rows: every user holds them and no org role does, so a key bound to an org
+ * never carries them.
+ */
+export const PERSONAL_PERMISSIONS: readonly Permission[] = [];
+
 const USER: readonly Permission[] = [
   'self:read',
   'self:write',
@@ -21,6 +28,7 @@ const USER: readonly Permission[] = [
   'project:write:any',
   'project:delete',
   'webhook:manage',
+  ...PERSONAL_PERMISSIONS,
 ];
 
 const ADMIN: readonly Permission[] = [...USER, 'user:read', 'user:manage', 'audit:read'];

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { mintApiKey, parseApiKey } from '../../src/api-keys/api-key-token';
 import { ORG_KEY_SCOPES } from '../../src/api-keys/org-key-scopes';
 import { ORG_ROLE_PERMISSIONS } from '../../src/orgs/org-roles';
+import { PERSONAL_PERMISSIONS } from '../../src/pipeline/global-roles';
 import { credentialInQuery } from '../../src/http/credential-in-query';
 
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
@@ -132,7 +133,11 @@ describe('org-bound key scopes', () => {
     expect(scopes.filter((p) => p !== 'self:read' && !ORG_ROLE_PERMISSIONS.owner.has(p))).toEqual(
       [],
     );
-    const outside = PERMISSIONS.filter((p) => !ORG_KEY_SCOPES.has(p));
+    // Personal resources' permissions act outside every org by design (generated, --no-org).
+    expect(PERSONAL_PERMISSIONS.filter((p) => ORG_KEY_SCOPES.has(p))).toEqual([]);
+    const outside = PERMISSIONS.filter(
+      (p) => !ORG_KEY_SCOPES.has(p) && !PERSONAL_PERMISSIONS.includes(p),
+    );
     expect(outside).toEqual([
       'self:write',
       'session:manage',

@@ -4,8 +4,8 @@ import type { CliCommand } from '../cli-command';
 
 const USAGE = 'generate resource <name> [options]';
 
-const HELP = `Writes an org-scoped resource in the layout of server/src/projects/
-(docs/building-a-feature.md):
+const HELP = `Writes an org-scoped (with --no-org, a personal) resource in the layout of
+server/src/projects/ (docs/building-a-feature.md):
   shared/src/schemas/<plural>.ts            input and output schemas (strict, bounded)
   server/src/<plural>/                      router, service, policy, queries, mapper
   migrations/NNNN_<plural>.ts               the table, its page index, row-level security, down
@@ -23,6 +23,9 @@ Options:
   --fields "<spec>"   comma-separated fields (default "name:string(1..200)")
   --owned             members change only the rows they created; admins and owners change all
                       (without it every member with <name>:write changes any row of the org)
+  --no-org            rows belong to one user, not an org: no orgId, no org roles; each user
+                      sees and changes only their own (every user holds <name>:read and
+                      <name>:write, which a key may narrow; a key bound to an org reaches none)
   --plural <word>     the plural, when the English rule gets it wrong
   --dry-run           print what would be written; write nothing
 
@@ -41,6 +44,7 @@ interface Parsed {
   fields?: string;
   plural?: string;
   owned: boolean;
+  personal: boolean;
   dryRun: boolean;
 }
 
@@ -48,7 +52,7 @@ function parse(args: readonly string[]): Parsed | string {
   const [kind, name, ...rest] = args;
   if (kind !== 'resource') return 'expected "resource" (the one thing it generates)';
   if (name === undefined || name.startsWith('-')) return 'expected the resource name';
-  const parsed: Parsed = { name, owned: false, dryRun: false };
+  const parsed: Parsed = { name, owned: false, personal: false, dryRun: false };
   for (let i = 0; i < rest.length; i += 1) {
     const arg = rest[i];
     const value = (): string | undefined => {
@@ -57,6 +61,7 @@ function parse(args: readonly string[]): Parsed | string {
       return v === undefined || v.startsWith('--') ? undefined : v;
     };
     if (arg === '--owned') parsed.owned = true;
+    else if (arg === '--no-org') parsed.personal = true;
     else if (arg === '--dry-run') parsed.dryRun = true;
     else if (arg === '--fields' || arg === '--plural') {
       const v = value();
@@ -84,7 +89,7 @@ export function commandLineOf(args: readonly string[]): string {
 export const generateCommand: CliCommand = {
   name: 'generate',
   usage: USAGE,
-  summary: 'write a new org-scoped resource with its migration and security tests',
+  summary: 'write a new org-scoped or personal resource with its migration and security tests',
   help: HELP,
   async run(args, { io }) {
     const parsed = parse(args);
@@ -100,6 +105,7 @@ export const generateCommand: CliCommand = {
         plural: parsed.plural,
         fields: parsed.fields,
         owned: parsed.owned,
+        personal: parsed.personal,
         commandLine,
       },
       { dryRun: parsed.dryRun },

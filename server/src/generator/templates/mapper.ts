@@ -17,8 +17,7 @@ import type { ${n.pascal}Row } from './${n.kebab}-queries';
 export function to${n.pascal}(row: ${n.pascal}Row): ${n.pascal} {
   return {
     id: row.id,
-    orgId: row.org_id,
-    ownerId: row.owner_id,
+${r.personal ? '' : '    orgId: row.org_id,\n'}    ownerId: row.owner_id,
 ${fields.join('\n')}
     version: row.version,
     createdAt: new Date(row.created_at).toISOString(),

@@ -4,17 +4,22 @@ import { headerOf, permissionsOf, type Resource } from '../resource';
 export function policyFile(r: Resource): string {
   const n = r.names;
   const p = permissionsOf(r);
-  const body = r.owned
-    ? `  if (caller.permissions.has('${p.writeAny}')) return true;
+  const body = r.personal
+    ? `  return caller.permissions.has('${p.write}') && row.owner_id === caller.userId;`
+    : r.owned
+      ? `  if (caller.permissions.has('${p.writeAny}')) return true;
   return caller.permissions.has('${p.write}') && row.owner_id === caller.userId;`
-    : `  return caller.permissions.has('${p.write}');`;
-  const rule = r.owned
-    ? `members change their own (\`${p.write}\`), org admins and owners all (\`${p.writeAny}\`)`
-    : `anyone whose org role grants \`${p.write}\``;
+      : `  return caller.permissions.has('${p.write}');`;
+  const rule = r.personal
+    ? `only its owner, and only with \`${p.write}\` (a key scoped to \`${p.read}\` reads only)`
+    : r.owned
+      ? `members change their own (\`${p.write}\`), org admins and owners all (\`${p.writeAny}\`)`
+      : `anyone whose org role grants \`${p.write}\``;
+  const grants = r.personal ? 'their role and key grant' : 'their org role grants';
   return `${headerOf(r)}
 import type { Permission } from '@gatehouse/shared';
 
-/** The caller as the policy sees them: who they are and what their org role grants. */
+/** The caller as the policy sees them: who they are and what ${grants}. */
 export interface ${n.pascal}Caller {
   userId: string;
   permissions: ReadonlySet<Permission>;
@@ -28,7 +33,7 @@ export function canEdit${n.pascal}(
   caller: ${n.pascal}Caller,
   row: { owner_id: string | null },
 ): boolean {
-${body}${r.owned ? '' : '\n  void row;'}
+${body}${r.owned || r.personal ? '' : '\n  void row;'}
 }
 
 /** Deleting follows editing. */

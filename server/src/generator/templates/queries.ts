@@ -1,12 +1,14 @@
 import { rowTypeOf } from '../field-code';
-import { headerOf, type Resource } from '../resource';
+import { headerOf, scopeOf, type Resource } from '../resource';
 
-/** `server/src/<plural>/<name>-queries.ts`: every statement, each taking the org. */
+/** `server/src/<plural>/<name>-queries.ts`: every statement, each taking the org (or owner). */
 export function queriesFile(r: Resource): string {
   const n = r.names;
   const plain = r.fields.filter((f) => f.kind !== 'date');
   const dates = r.fields.filter((f) => f.kind === 'date');
-  const columns = ['id', 'org_id', 'owner_id', ...plain.map((f) => f.column)];
+  const sc = scopeOf(r);
+  const ownership = r.personal ? ['owner_id'] : ['org_id', 'owner_id'];
+  const columns = ['id', ...ownership, ...plain.map((f) => f.column)];
   const dateSelects = dates.map(
     (f) => `  sql<${rowTypeOf(f)}>\`to_char(${f.column}, 'YYYY-MM-DD')\`.as('${f.column}'),`,
   );
@@ -25,6 +27,9 @@ export function queriesFile(r: Resource): string {
     (f) => `      ...(patch.${f.name} !== undefined ? { ${f.column}: patch.${f.name} } : {}),`,
   );
   const s = r.search;
+  const every = r.personal
+    ? "owner: an id alone never finds a row, not even as the tables' owner"
+    : 'org: an id alone never finds a row, even for a caller in several orgs';
   const likeImport = "\nimport { containsPattern } from '../db/like-pattern';";
   return `${headerOf(r)}
 import { sql, type DeleteResult, type SelectQueryBuilder, type Transaction } from 'kysely';
@@ -37,8 +42,7 @@ type Trx = Transaction<Database>;
 /** A ${n.words} as the queries return it. */
 export interface ${n.pascal}Row {
   id: string;
-  org_id: string;
-  owner_id: string | null;
+${r.personal ? '  owner_id: string;' : '  org_id: string;\n  owner_id: string | null;'}
 ${rowFields.join('\n')}
   version: number;
   created_at: Date;
@@ -53,17 +57,17 @@ ${dateSelects.join('\n')}${dateSelects.length > 0 ? '\n' : ''}  'version',
   'updated_at',
 ] as const;
 
-// Every query takes the org: an id alone never finds a row, even for a caller in several orgs.
+// Every query takes the ${every}.
 
 export function find${n.pascal}(
   db: Trx,
-  orgId: string,
+  ${sc.param}: string,
   id: string,
 ): Promise<${n.pascal}Row | undefined> {
   return db
     .selectFrom('${n.table}')
     .select(SELECTION)
-    .where('org_id', '=', orgId)
+    .where('${sc.column}', '=', ${sc.param})
     .where('id', '=', id)
     .executeTakeFirst();
 }
@@ -71,23 +75,21 @@ export function find${n.pascal}(
 export function insert${n.pascal}(
   db: Trx,
   row: {
-    orgId: string;
-    ownerId: string;
+${r.personal ? '' : '    orgId: string;\n'}    ownerId: string;
 ${insertTypes.join('\n')}
   },
 ): Promise<${n.pascal}Row> {
   return db
     .insertInto('${n.table}')
     .values({
-      org_id: row.orgId,
-      owner_id: row.ownerId,
+${r.personal ? '' : '      org_id: row.orgId,\n'}      owner_id: row.ownerId,
 ${insertValues.join('\n')}
     })
     .returning(SELECTION)
     .executeTakeFirstOrThrow();
 }
 export interface List${n.pascalPlural}Options {
-  orgId: string;
+  ${sc.param}: string;
 ${s ? `  ${s.name}Contains: string | undefined;\n` : ''}  after: CreatedAtCursor | undefined;
   limit: number;
 }
@@ -104,7 +106,7 @@ export function list${n.pascalPlural}Query(
     .selectFrom('${n.table}')
     .select(SELECTION)
     .select(createdAtExact.as('created_at_exact'))
-    .where('org_id', '=', options.orgId);
+    .where('${sc.column}', '=', options.${sc.param});
 ${
   s
     ? `  if (options.${s.name}Contains !== undefined)
@@ -124,7 +126,7 @@ export function list${n.pascalPlural}(
 /** Applies a change only at the expected version; undefined when stale or gone. */
 export function update${n.pascal}AtVersion(
   db: Trx,
-  orgId: string,
+  ${sc.param}: string,
   id: string,
   version: number,
   patch: {
@@ -138,17 +140,21 @@ ${patchSets.join('\n')}
       version: sql\`version + 1\`,
       updated_at: sql\`now()\`,
     })
-    .where('org_id', '=', orgId)
+    .where('${sc.column}', '=', ${sc.param})
     .where('id', '=', id)
     .where('version', '=', version)
     .returning(SELECTION)
     .executeTakeFirst();
 }
 
-export function delete${n.pascal}(db: Trx, orgId: string, id: string): Promise<DeleteResult> {
+export function delete${n.pascal}(
+  db: Trx,
+  ${sc.param}: string,
+  id: string,
+): Promise<DeleteResult> {
   return db
     .deleteFrom('${n.table}')
-    .where('org_id', '=', orgId)
+    .where('${sc.column}', '=', ${sc.param})
     .where('id', '=', id)
     .executeTakeFirst();
 }

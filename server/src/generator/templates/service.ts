@@ -1,6 +1,6 @@
-import { auditActionsOf, headerOf, type Resource } from '../resource';
+import { auditActionsOf, headerOf, scopeOf, type Resource } from '../resource';
 
-/** `server/src/<plural>/<name>-service.ts`: each procedure's work, in the tenant transaction. */
+/** `server/src/<plural>/<name>-service.ts`: each procedure's work, in the scoped transaction. */
 export function serviceFile(r: Resource): string {
   const n = r.names;
   const a = auditActionsOf(r);
@@ -11,6 +11,18 @@ export function serviceFile(r: Resource): string {
       : `    ${f.name}: input.${f.name},`,
   );
   const s = r.search;
+  const sc = scopeOf(r);
+  const c = sc.ctx;
+  const scopeValue = r.personal ? 'ctx.personal.userId' : 'ctx.tenant.orgId';
+  const destructure = r.personal ? '{ db, userId: ownerId }' : '{ db, orgId }';
+  const scopeType = r.personal ? 'Personal' : 'Tenant';
+  const whose = r.personal ? "caller's" : "org's";
+  const scopeImport = r.personal
+    ? "import type { Personal } from '../pipeline/user-procedure';"
+    : "import type { Tenant } from '../pipeline/tenant-scope';";
+  const owner = r.personal
+    ? '    ownerId: ctx.personal.userId,'
+    : '    orgId: ctx.tenant.orgId,\n    ownerId: ctx.principal.userId,';
   return `${headerOf(r)}
 import type {
   Create${n.pascal}Input,
@@ -24,7 +36,7 @@ import { decodeCreatedAtCursor, encodeCreatedAtCursor } from '../db/created-at-c
 import { AppError } from '../pipeline/app-error';
 import type { Context } from '../pipeline/context';
 import type { Principal } from '../pipeline/principal';
-import type { Tenant } from '../pipeline/tenant-scope';
+${scopeImport}
 import {
   canDelete${n.pascal},
   canEdit${n.pascal},
@@ -39,44 +51,43 @@ import {
 } from './${n.kebab}-queries';
 import { to${n.pascal} } from './to-${n.kebab}';
 
-/** What every ${n.words} operation receives: the caller and their tenant transaction. */
-export type ${n.pascal}Context = Context & { principal: Principal; tenant: Tenant };
+/** What every ${n.words} operation receives: the caller and their scoped transaction. */
+export type ${n.pascal}Context = Context & { principal: Principal; ${c}: ${scopeType} };
 
 const NOT_FOUND = (): AppError => new AppError('NOT_FOUND', { message: 'No such ${n.words}' });
 
 function caller(ctx: ${n.pascal}Context): ${n.pascal}Caller {
-  return { userId: ctx.principal.userId, permissions: ctx.tenant.permissions };
+  return { userId: ctx.principal.userId, permissions: ctx.${c}.permissions };
 }
 
 export async function create${n.pascal}(
   ctx: ${n.pascal}Context,
   input: Create${n.pascal}Input,
 ): Promise<${n.pascal}> {
-  const row = await insert${n.pascal}(ctx.tenant.db, {
-    orgId: ctx.tenant.orgId,
-    ownerId: ctx.principal.userId,
+  const row = await insert${n.pascal}(ctx.${c}.db, {
+${owner}
 ${insert.join('\n')}
   });
-  await ctx.audit.record(ctx.tenant.db, '${a.create}', {
+  await ctx.audit.record(ctx.${c}.db, '${a.create}', {
     target: { type: '${n.snake}', id: row.id },
   });
   return to${n.pascal}(row);
 }
 
 export async function get${n.pascal}(ctx: ${n.pascal}Context, id: string): Promise<${n.pascal}> {
-  const row = await find${n.pascal}(ctx.tenant.db, ctx.tenant.orgId, id);
+  const row = await find${n.pascal}(ctx.${c}.db, ${scopeValue}, id);
   if (!row) throw NOT_FOUND();
   return to${n.pascal}(row);
 }
 
-/** A page of the org's ${n.wordsPlural}, newest first; \`nextCursor\` is null on the last page. */
+/** A page of the ${whose} ${n.wordsPlural}, newest first; \`nextCursor\` is null on the last. */
 export async function list${n.pascal}Page(
   ctx: ${n.pascal}Context,
   input: List${n.pascalPlural}Input & { limit: number },
 ): Promise<${n.pascal}Page> {
   const after = input.cursor !== undefined ? decodeCreatedAtCursor(input.cursor) : undefined;
-  const rows = await list${n.pascalPlural}(ctx.tenant.db, {
-    orgId: ctx.tenant.orgId,
+  const rows = await list${n.pascalPlural}(ctx.${c}.db, {
+    ${sc.param}: ${scopeValue},
 ${s ? `    ${s.name}Contains: input.${s.name}Contains,\n` : ''}    after,
     limit: input.limit,
   });
@@ -99,12 +110,18 @@ export async function update${n.pascal}(
   ctx: ${n.pascal}Context,
   input: Update${n.pascal}Input,
 ): Promise<${n.pascal}> {
-  const { db, orgId } = ctx.tenant;
-  const current = await find${n.pascal}(db, orgId, input.id);
+  const ${destructure} = ctx.${c};
+  const current = await find${n.pascal}(db, ${sc.param}, input.id);
   if (!current) throw NOT_FOUND();
   if (!canEdit${n.pascal}(caller(ctx), current))
     throw new AppError('FORBIDDEN', { message: 'You may not change this ${n.words}' });
-  const updated = await update${n.pascal}AtVersion(db, orgId, input.id, input.version, input.patch);
+  const updated = await update${n.pascal}AtVersion(
+    db,
+    ${sc.param},
+    input.id,
+    input.version,
+    input.patch,
+  );
   if (!updated)
     throw new AppError('CONFLICT', {
       message: \`The ${n.words} changed since version \${input.version}; reload it and retry\`,
@@ -117,12 +134,12 @@ export async function update${n.pascal}(
 }
 
 export async function remove${n.pascal}(ctx: ${n.pascal}Context, id: string): Promise<Ok> {
-  const { db, orgId } = ctx.tenant;
-  const current = await find${n.pascal}(db, orgId, id);
+  const ${destructure} = ctx.${c};
+  const current = await find${n.pascal}(db, ${sc.param}, id);
   if (!current) throw NOT_FOUND();
   if (!canDelete${n.pascal}(caller(ctx), current))
     throw new AppError('FORBIDDEN', { message: 'You may not delete this ${n.words}' });
-  await delete${n.pascal}(db, orgId, id);
+  await delete${n.pascal}(db, ${sc.param}, id);
   await ctx.audit.record(db, '${a.delete}', { target: { type: '${n.snake}', id } });
   return { ok: true };
 }

@@ -17,26 +17,31 @@ export function sharedSchemaFile(r: Resource): string {
     ? `  /** Case-insensitive substring of \`${r.search.name}\` (matched literally). */
   ${r.search.name}Contains: z.string().trim().min(1).max(200).optional(),\n`
     : '';
+  const org = r.personal ? '' : '  orgId: z.uuid(),\n';
+  const ownership = r.personal
+    ? `  /** The user whose it is: always the caller. */
+  ownerId: z.uuid(),`
+    : `  orgId: z.uuid(),
+  /** The member who created it (null once their account is gone). */
+  ownerId: z.uuid().nullable(),`;
   return `${headerOf(r)}
 import { z } from 'zod';
 import { Cursor, IsoDate } from './common';
 
 ${consts.join('\n')}
 
-export const ${n.pascal}Ref = z.strictObject({ orgId: z.uuid(), id: z.uuid() });
+export const ${n.pascal}Ref = z.strictObject({ ${org.trim()} id: z.uuid() });
 export type ${n.pascal}Ref = z.infer<typeof ${n.pascal}Ref>;
 
 /** What a caller may set: the schema is the allow-list (\`ownerId\`, \`version\` are refused). */
 export const Create${n.pascal}Input = z.strictObject({
-  orgId: z.uuid(),
-${create.join('\n')}
+${org}${create.join('\n')}
 });
 export type Create${n.pascal}Input = z.infer<typeof Create${n.pascal}Input>;
 
 /** A change at the version the caller read; a stale version answers CONFLICT. */
 export const Update${n.pascal}Input = z.strictObject({
-  orgId: z.uuid(),
-  id: z.uuid(),
+${org}  id: z.uuid(),
   version: z.number().int().positive(),
   patch: z.strictObject({
 ${patch.join('\n')}
@@ -45,17 +50,14 @@ ${patch.join('\n')}
 export type Update${n.pascal}Input = z.infer<typeof Update${n.pascal}Input>;
 
 export const List${n.pascalPlural}Input = z.strictObject({
-  orgId: z.uuid(),
-${search}  cursor: Cursor.optional(),
+${org}${search}  cursor: Cursor.optional(),
   limit: z.number().int().min(1).max(100).default(20),
 });
 export type List${n.pascalPlural}Input = z.input<typeof List${n.pascalPlural}Input>;
 
 export const ${n.pascal} = z.strictObject({
   id: z.uuid(),
-  orgId: z.uuid(),
-  /** The member who created it (null once their account is gone). */
-  ownerId: z.uuid().nullable(),
+${ownership}
 ${output.join('\n')}
   version: z.number().int(),
   createdAt: IsoDate,

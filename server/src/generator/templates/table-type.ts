@@ -6,8 +6,7 @@ export function tableInterfaceOf(r: Resource): string {
   const fields = r.fields.map((f) => `  ${f.column}: ${tableTypeOf(f)};`);
   return `export interface ${r.names.pascalPlural}Table {
   id: Generated<string>;
-  org_id: string;
-  owner_id: string | null;
+${r.personal ? '  owner_id: string;' : '  org_id: string;\n  owner_id: string | null;'}
 ${fields.join('\n')}
   version: Generated<number>;
   created_at: CreatedAt;
