@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { measureBaselines } from './lib/baseline-round';
 import { parseBenchOptions, type BenchOptions } from './lib/bench-options';
+import { closeBenchMail } from './lib/bench-mail';
 import { prepareRun } from './lib/bench-run';
 import { benchTargets } from './lib/bench-targets';
 import { FLOOD_ID, measureFlood } from './lib/flood-round';
@@ -34,6 +35,7 @@ async function main(options: BenchOptions): Promise<void> {
   } finally {
     await targets.stopAll();
     await run.database.drop();
+    await closeBenchMail();
   }
   reportResults(run, RESULTS_FILE);
   rmSync(run.workDir, { recursive: true, force: true });

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BenchDatabase, createBenchDatabase } from './bench-database';
+import { benchMail } from './bench-mail';
 import type { BenchOptions } from './bench-options';
 import { ensureNode } from './ensure-node';
 import { ensureWrk } from './ensure-wrk';
@@ -39,7 +40,7 @@ export async function prepareRun(options: BenchOptions): Promise<BenchRun> {
     execPath,
     workDir,
     database,
-    env: serverEnv(database, workDir),
+    env: { ...serverEnv(database, workDir), SMTP_URL: (await benchMail()).url },
     wanted: (id) => options.only.length === 0 || options.only.some((o) => id.includes(o)),
     rows: [],
     extra: {},

@@ -8,16 +8,22 @@ const ms = (x: number): string => x.toFixed(2);
 export function formatTable(rows: readonly Measurement[]): string {
   const raw = rows.find((r) => r.id === 'raw')?.result.requestsPerSecond;
   const rawSelect = rows.find((r) => r.id === 'raw-select')?.result.requestsPerSecond;
+  const floor = rows.find((r) => r.id === 'tenant-floor')?.result.requestsPerSecond;
+  const baseOf = (r: Measurement): { rps: number | undefined; name: string } =>
+    r.baseline === 'raw-select'
+      ? { rps: rawSelect, name: 'raw+SELECT' }
+      : r.baseline === 'tenant-floor'
+        ? { rps: floor, name: 'the tenant-page floor' }
+        : { rps: raw, name: 'raw' };
   const header =
     '| # | what | req/s | calls/s | p50 ms | p99 ms | vs raw | vs raw+SELECT | target |';
   const rule = '|---|---|---:|---:|---:|---:|---:|---:|---|';
   const lines = rows.map((r) => {
     const rps = r.result.requestsPerSecond;
-    const base = r.baseline === 'raw-select' ? rawSelect : raw;
+    const { rps: base, name: baseName } = baseOf(r);
     let target = '';
     if (r.target !== undefined && base) {
       const share = rps / base;
-      const baseName = r.baseline === 'raw-select' ? 'raw+SELECT' : 'raw';
       const verdict = share >= r.target ? 'met' : `missed (${pct(share)})`;
       target = `≥ ${pct(r.target)} of ${baseName}: ${verdict}`;
     }

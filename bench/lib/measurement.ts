@@ -8,6 +8,6 @@ export interface Measurement {
   readonly result: WrkResult;
   readonly callsPerRequest: number;
   /** For scenarios: the baseline the target is a share of. */
-  readonly baseline?: 'raw' | 'raw-select';
+  readonly baseline?: 'raw' | 'raw-select' | 'tenant-floor';
   readonly target?: number;
 }

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { SCENARIOS } from '../scenarios';
+import { seedTenant } from '../scenarios/seed-tenant';
 import type { ScenarioContext } from '../scenarios/scenario';
 import type { BenchRun } from './bench-run';
 import type { BenchTargets } from './bench-targets';
@@ -42,8 +43,10 @@ export async function measureScenarios(
     });
     return noCache;
   };
-  for (const scenario of SCENARIOS) {
-    if (!run.wanted(scenario.id)) continue;
+  const wanted = SCENARIOS.filter((s) => run.wanted(s.id));
+  if (wanted.some((s) => s.baseline === 'tenant-floor') && run.database.url)
+    await measureTenantFloor(run, targets, gatehouse);
+  for (const scenario of wanted) {
     if (scenario.server === 'session-cache-off' && run.database.kind === 'embedded') {
       log(`skipping ${scenario.id}: a second server cannot share an embedded database`);
       continue;
@@ -69,6 +72,38 @@ export async function measureScenarios(
       result: await targets.measure(server, request),
     });
   }
+}
+
+/**
+ * The floor the org-scoped scenarios are a share of: the seeded tenant's page through the bare
+ * driver in three round trips (targets/tenant-page-floor-server.ts), same database and rows.
+ */
+async function measureTenantFloor(
+  run: BenchRun,
+  targets: BenchTargets,
+  gatehouse: Target,
+): Promise<void> {
+  const tenant = await seedTenant(gatehouse.url);
+  await targets.measureProcess(
+    {
+      name: 'tenant-floor',
+      script: 'bench/targets/tenant-page-floor-server.ts',
+      env: {
+        DATABASE_URL: run.database.url ?? '',
+        BENCH_USER_ID: tenant.userId,
+        BENCH_ORG_ID: tenant.orgId,
+      },
+      logFile: join(run.workDir, 'tenant-floor.log'),
+      readyPath: '/',
+    },
+    { method: 'GET', path: '/' },
+    {
+      id: 'tenant-floor',
+      title: 'floor: node:http + pg, a tenant page in 3 round trips (BEGIN+settings, page, COMMIT)',
+      kind: 'baseline',
+      callsPerRequest: 1,
+    },
+  );
 }
 
 function safeJson(text: string): unknown {

@@ -26,6 +26,8 @@ export interface SpawnTargetOptions {
   readonly readyPath: string;
   /** The Node.js binary (default: the bench's own). */
   readonly execPath?: string;
+  /** Flags for Node.js itself, before the script (`--cpu-prof`, which NODE_OPTIONS refuses). */
+  readonly nodeArgs?: readonly string[];
 }
 
 /**
@@ -37,7 +39,7 @@ export async function spawnTarget(options: SpawnTargetOptions): Promise<Target> 
   const log = openSync(options.logFile, 'a');
   const child: ChildProcess = spawn(
     options.execPath ?? process.execPath,
-    ['--import', 'tsx', options.script, ...(options.args ?? [])],
+    [...(options.nodeArgs ?? []), '--import', 'tsx', options.script, ...(options.args ?? [])],
     {
       cwd: REPO_ROOT,
       env: {

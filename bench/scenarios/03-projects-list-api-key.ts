@@ -5,7 +5,8 @@ import { seedTenant } from './seed-tenant';
 export const projectsListApiKey: Scenario = {
   id: '3-projects-list-key',
   title: 'projects.list (page of 20) with an API key',
-  baseline: 'raw-select',
+  baseline: 'tenant-floor',
+  target: 0.6,
   callsPerRequest: 1,
   prepare: async (ctx) => {
     const t = await seedTenant(ctx.gatehouseUrl);

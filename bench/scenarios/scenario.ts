@@ -18,7 +18,7 @@ export interface Scenario {
   readonly id: string;
   readonly title: string;
   /** The baseline the target is a share of. */
-  readonly baseline: 'raw' | 'raw-select';
+  readonly baseline: 'raw' | 'raw-select' | 'tenant-floor';
   /** The target as a share of that baseline, if it sets one. */
   readonly target?: number;
   /**

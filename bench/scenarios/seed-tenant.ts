@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { benchMail } from '../lib/bench-mail';
 
 /**
  * One signed-in user with an org of 25 projects and a read/write API key, seeded over HTTP once per
@@ -6,6 +7,7 @@ import { randomBytes } from 'node:crypto';
  */
 export interface SeededTenant {
   readonly cookie: string;
+  readonly userId: string;
   readonly orgId: string;
   readonly apiKey: string;
   readonly apiKeyId: string;
@@ -42,6 +44,9 @@ async function seed(url: string): Promise<SeededTenant> {
     password: 'a long benchmark passphrase',
   };
   await post('auth.signUp', credentials);
+  // Orgs and keys need a verified address: follow the link the server mailed.
+  const token = await (await benchMail()).tokenFor(credentials.email, 30_000);
+  await post('auth.verifyEmail', { token });
   const { res } = await post('auth.signIn', credentials);
   const cookie = (res.headers.getSetCookie()[0] ?? '').split(';')[0] ?? '';
   const org = await post<{ id: string }>('orgs.create', { name: 'Bench' }, { cookie });
@@ -60,5 +65,14 @@ async function seed(url: string): Promise<SeededTenant> {
       { orgId: org.data.id, name: `project ${i}` },
       { authorization: `Bearer ${key.data.key}` },
     );
-  return { cookie, orgId: org.data.id, apiKey: key.data.key, apiKeyId: key.data.apiKey.id };
+  const me = await fetch(`${url}/trpc/auth.me`, { headers: { cookie } });
+  const userId = ((await me.json()) as { result: { data: { user: { id: string } } } }).result.data
+    .user.id;
+  return {
+    cookie,
+    userId,
+    orgId: org.data.id,
+    apiKey: key.data.key,
+    apiKeyId: key.data.apiKey.id,
+  };
 }
