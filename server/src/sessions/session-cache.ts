@@ -12,11 +12,15 @@ export interface SessionCacheEntry {
  * The in-process cache of validated sessions. It serves an entry only while
  * it is younger than `ttlMs` and the revocation bus is connected (a missed
  * revocation must not be served from memory), and drops entries the moment
- * any instance publishes their revocation.
+ * any instance publishes their revocation. A database read that began before
+ * an eviction is not stored (`stamp`): it may hold what the revocation just
+ * removed, and would otherwise be served until the TTL.
  */
 export class SessionCache {
   private readonly entries = new Map<string, SessionCacheEntry>();
   private readonly byUser = new Map<string, Set<string>>();
+  /** Bumped by every eviction: a read that began before one may not be stored. */
+  private evictions = 0;
 
   constructor(
     private readonly bus: RevocationBus,
@@ -40,9 +44,14 @@ export class SessionCache {
     return entry;
   }
 
-  /** Stores a session (no-op while the cache is disabled). */
-  set(session: ValidatedSession, secretHash: Buffer, nowMs: number): void {
-    if (!this.enabled()) return;
+  /** Taken before reading a session from the database, and handed to `set`. */
+  stamp(): number {
+    return this.evictions;
+  }
+
+  /** Stores a session read since `stamp` (no-op while disabled, or after an eviction since). */
+  set(session: ValidatedSession, secretHash: Buffer, nowMs: number, stamp: number): void {
+    if (!this.enabled() || stamp !== this.evictions) return;
     this.entries.set(session.id, { session, secretHash, cachedAt: nowMs });
     let ids = this.byUser.get(session.userId);
     if (!ids) this.byUser.set(session.userId, (ids = new Set()));
@@ -50,6 +59,7 @@ export class SessionCache {
   }
 
   evict(id: string): void {
+    this.evictions += 1;
     const entry = this.entries.get(id);
     if (!entry) return;
     this.entries.delete(id);
@@ -57,6 +67,7 @@ export class SessionCache {
   }
 
   evictUser(userId: string): void {
+    this.evictions += 1;
     for (const id of this.byUser.get(userId) ?? []) this.entries.delete(id);
     this.byUser.delete(userId);
   }

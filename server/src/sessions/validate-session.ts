@@ -37,6 +37,7 @@ export async function validateSession(
     if (cached.session.expiresAt > t) return cached.session;
     cache.evict(parsed.id);
   }
+  const stamp = cache.stamp();
   const row = await findSessionWithUser(db, parsed.id);
   if (!row) return undefined;
   const stored = Buffer.from(row.secret_hash);
@@ -51,6 +52,6 @@ export async function validateSession(
     await touchSession(db, row.id, t);
     session = toValidatedSession({ ...row, last_used_at: t }, idleMs);
   }
-  cache.set(session, stored, t.getTime());
+  cache.set(session, stored, t.getTime(), stamp);
   return session;
 }
