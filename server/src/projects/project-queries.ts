@@ -1,7 +1,8 @@
-import { sql, type DeleteResult, type Selectable, type Transaction } from 'kysely';
-import type { Database, ProjectsTable } from '../db/database';
+import { sql, type DeleteResult, type Transaction } from 'kysely';
+import type { Database } from '../db/database';
 import type { CreatedAtCursor } from '../db/created-at-cursor';
 import { createdAtExact, createdAtPage } from '../db/created-at-page';
+import { isoTimestamp } from '../db/iso-timestamp';
 import { containsPattern } from '../db/like-pattern';
 
 type Trx = Transaction<Database>;
@@ -13,12 +14,22 @@ const COLUMNS = [
   'name',
   'description',
   'version',
-  'created_at',
-  'updated_at',
+  // Not aliased to the columns' own names: ORDER BY created_at must mean the column.
+  isoTimestamp('created_at').as('created_iso'),
+  isoTimestamp('updated_at').as('updated_iso'),
 ] as const;
 
-/** A project as stored. */
-export type ProjectRow = Pick<Selectable<ProjectsTable>, (typeof COLUMNS)[number]>;
+/** A project as the queries return it (timestamps as the API's ISO strings). */
+export interface ProjectRow {
+  readonly id: string;
+  readonly org_id: string;
+  readonly owner_id: string | null;
+  readonly name: string;
+  readonly description: string | null;
+  readonly version: number;
+  readonly created_iso: string;
+  readonly updated_iso: string;
+}
 
 // Every query takes the org: a project id alone never finds a row.
 

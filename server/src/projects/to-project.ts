@@ -10,7 +10,7 @@ export function toProject(row: ProjectRow): Project {
     name: row.name,
     description: row.description,
     version: row.version,
-    createdAt: new Date(row.created_at).toISOString(),
-    updatedAt: new Date(row.updated_at).toISOString(),
+    createdAt: row.created_iso,
+    updatedAt: row.updated_iso,
   };
 }
