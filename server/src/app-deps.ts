@@ -1,3 +1,4 @@
+import type { MembershipCache } from './orgs/membership-cache';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Config } from './config';
@@ -89,10 +90,28 @@ export interface CredentialDeps {
   /** Stops live JWTs of a revoked key without a database read per call (oauth/). */
   readonly tokenRevocations: TokenRevocations;
   /**
+   * Tells every instance (this one first) that these keys changed (a rotation, a revocation):
+   * their cached copies are dropped (api-keys/api-key-cache.ts).
+   */
+  readonly apiKeysChanged: (ids: readonly string[]) => Promise<void>;
+  /**
    * Revokes a session token, API key or access token that was exposed (sent
    * over plain HTTP, or in a URL).
    */
   readonly exposedCredentialRevoker: ExposedCredentialRevoker;
+}
+
+/** Who belongs to which org, cached per caller (composition/memberships-slice.ts). */
+export interface MembershipDeps {
+  readonly membershipCache: MembershipCache;
+  /**
+   * Tells every instance (this one first) that memberships changed: these users', or every
+   * member's of these orgs. Called after the change's transaction committed.
+   */
+  readonly membershipsChanged: (change: {
+    readonly userIds?: readonly string[];
+    readonly orgIds?: readonly string[];
+  }) => Promise<void>;
 }
 
 /** Request budgets (composition/rate-limit-slice.ts). */
@@ -116,4 +135,5 @@ export interface AppDeps
     SessionDeps,
     AuthDeps,
     CredentialDeps,
+    MembershipDeps,
     RateLimitDeps {}

@@ -18,6 +18,7 @@ import { authSlice } from './composition/auth-slice';
 import { busSlice } from './composition/bus-slice';
 import { databaseSlice } from './composition/database-slice';
 import { httpSlice } from './composition/http-slice';
+import { membershipsSlice } from './composition/memberships-slice';
 import { machineClientsSlice } from './composition/machine-clients-slice';
 import { mailSlice } from './composition/mail-slice';
 import { rateLimitSlice } from './composition/rate-limit-slice';
@@ -126,7 +127,19 @@ async function compose(
   const sessions = slices.add(sessionsSlice(config, database, { redis }, bus));
   const auth = slices.add(await authSlice(config, { redis }));
   const { credentials, oauth } = slices.add(
-    await machineClientsSlice({ config, log, keyRing, bus, database, audit, sessions }),
+    await machineClientsSlice({
+      config,
+      log,
+      keyRing,
+      bus,
+      hasRedis: redis !== undefined,
+      database,
+      audit,
+      sessions,
+    }),
+  );
+  const memberships = slices.add(
+    membershipsSlice(config, database.database.kind, redis !== undefined, bus),
   );
   const rateLimits = slices.add(rateLimitSlice(config, log));
   slices.add(retentionSlice(database.db, log));
@@ -143,6 +156,7 @@ async function compose(
     ...sessions,
     ...auth,
     ...credentials,
+    ...memberships,
     ...rateLimits,
   };
   const servers = slices.add(httpSlice(deps, served, oauth));

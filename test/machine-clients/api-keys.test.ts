@@ -314,7 +314,9 @@ describe.each(DATABASE_KINDS)('API keys over HTTP (%s)', (kind) => {
     });
     const h = { authorization: `Bearer ${key}` };
     expect((await call('admin.users.list', h, {})).status).toBe(200);
-    await db().updateTable('users').set({ role: 'user' }).where('id', '=', admin.userId).execute();
+    // Demoted the way the product does it (which tells every instance's key cache).
+    const other = await signInUser(t.url, 'keys-admin-2@example.com', { db: db(), admin: true });
+    await other.trpc.admin.users.setRole.mutate({ id: admin.userId, role: 'user' });
     expect((await call('admin.users.list', h, {})).status).toBe(403);
   });
 

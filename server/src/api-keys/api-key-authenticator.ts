@@ -7,6 +7,7 @@ import type { AuditSink } from '../pipeline/audit-sink';
 import type { Authenticator } from '../pipeline/authenticator';
 import { permissionsOfRole } from '../pipeline/global-roles';
 import type { Principal } from '../pipeline/principal';
+import type { ApiKeyCache } from './api-key-cache';
 import { findKeyWithOwner, touchKey } from './api-key-queries';
 import { apiKeySecretMatches } from './api-key-secret-matches';
 import { looksLikeApiKey, parseApiKey } from './api-key-token';
@@ -34,13 +35,20 @@ export function presentedApiKey(
  * once a minute per key. Refused uses of a known key id are audited
  * aggregated (`refusals`): one row per key, reason and window, with a count,
  * so forged secrets cannot make the audit log grow without bound.
+ *
+ * With a `cache`, a key that passed every check is served from memory for its
+ * next calls (api-key-cache.ts: short-lived, dropped through the revocation
+ * bus); a presented secret that does not match the cached row reads the row
+ * again (another instance may have rotated it) before it is refused.
  */
 export function createApiKeyAuthenticator(deps: {
   db: Kysely<Database>;
   audit: AuditSink;
   log: Logger;
   refusals?: AggregatedAudit;
+  cache?: ApiKeyCache;
 }): Authenticator {
+  const { cache } = deps;
   const lastTouched = new Map<string, number>();
   const refusals =
     deps.refusals ?? createAggregatedAudit({ audit: deps.audit, db: deps.db, windowMs: MINUTE });
@@ -66,15 +74,22 @@ export function createApiKeyAuthenticator(deps: {
     if (presented === undefined) return undefined;
     const parsed = parseApiKey(presented);
     if (!parsed) return { error: 'API_KEY_INVALID' };
-    const row = await findKeyWithOwner(deps.db, parsed.id);
-    if (!row) return { error: 'API_KEY_INVALID' };
     const now = Date.now();
+    let cached = cache?.get(parsed.id, now);
+    if (cached && !apiKeySecretMatches(cached, parsed.secretHash, now)) {
+      cache?.evict(cached.id);
+      cached = undefined;
+    }
+    const stamp = cache?.stamp() ?? 0;
+    const row = cached ?? (await findKeyWithOwner(deps.db, parsed.id));
+    if (!row) return { error: 'API_KEY_INVALID' };
     if (!apiKeySecretMatches(row, parsed.secretHash, now))
       return deny(row.id, 'wrong secret', req.ip, req.requestId);
     if (row.revoked_at !== null) return deny(row.id, 'revoked', req.ip, req.requestId);
     if (new Date(row.expires_at).getTime() <= now)
       return deny(row.id, 'expired', req.ip, req.requestId);
     if (row.locked_at !== null) return deny(row.id, 'owner locked', req.ip, req.requestId);
+    if (!cached) cache?.set(row, now, stamp);
 
     if (now - (lastTouched.get(row.id) ?? 0) >= MINUTE) {
       lastTouched.set(row.id, now);

@@ -19,7 +19,7 @@ import { toApiKeyInfo } from './to-api-key-info';
 export interface ApiKeyContext {
   readonly principal: Principal;
   readonly audit: RequestAudit;
-  readonly deps: Pick<AppDeps, 'db' | 'config' | 'tokenRevocations'>;
+  readonly deps: Pick<AppDeps, 'db' | 'config' | 'tokenRevocations' | 'apiKeysChanged'>;
 }
 
 /** A key just minted: the full secret (shown once) and its public view. */
@@ -81,8 +81,9 @@ export async function revokeApiKey(ctx: ApiKeyContext, id: string): Promise<Ok> 
     if (!(await revokeUserKey(trx, principal.userId, id))) throw NOT_FOUND();
     await ctx.audit.record(trx, 'api_key.revoke', { target: { type: 'api_key', id } });
   });
-  // Its live JWTs stop here at once and on every instance through the revocation bus.
+  // Its live JWTs and cached copies stop here at once and on every instance through the bus.
   await deps.tokenRevocations?.keysRevoked([id]);
+  await deps.apiKeysChanged([id]);
   return { ok: true };
 }
 
@@ -122,5 +123,7 @@ export async function rotateApiKey(
     return findUserKey(trx, principal.userId, id);
   });
   if (!row) throw new AppError('INTERNAL');
+  // Cached copies hold the old secret hashes: every instance reads the key again.
+  await deps.apiKeysChanged([id]);
   return { key: minted.key, apiKey: toApiKeyInfo(row) };
 }

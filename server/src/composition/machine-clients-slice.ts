@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { AuditDeps, CredentialDeps, DatabaseDeps, SessionDeps } from '../app-deps';
 import { createApiKeyAuthenticator } from '../api-keys/api-key-authenticator';
+import { ApiKeyCache } from '../api-keys/api-key-cache';
 import { createExposedApiKeyRevoker } from '../api-keys/exposed-api-key-revoker';
 import { publicBaseUrl } from '../auth/base-url';
 import type { Config } from '../config';
@@ -15,6 +16,7 @@ import type { Authenticator } from '../pipeline/authenticator';
 import { createSessionAuthenticator } from '../sessions/session-authenticator';
 import { combineRevokers, createExposedSessionRevoker } from '../sessions/exposed-session-revoker';
 import type { RevocationBus } from '../sessions/revocation-bus';
+import { credentialCacheTtlMs } from './credential-cache-ttl';
 import type { Slice } from './slice';
 
 /** What the OAuth token endpoint and JWKS route are built from (http-slice.ts). */
@@ -36,6 +38,8 @@ export async function machineClientsSlice(options: {
   readonly log: Logger;
   readonly keyRing: KeyRing;
   readonly bus: RevocationBus;
+  /** Whether revocations reach the other instances at once (Redis pub/sub). */
+  readonly hasRedis: boolean;
   readonly database: DatabaseDeps;
   readonly audit: AuditDeps;
   readonly sessions: SessionDeps;
@@ -44,7 +48,11 @@ export async function machineClientsSlice(options: {
   const { db } = options.database;
   const { audit, auditRefusals: refusals } = options.audit;
   const { sessions } = options.sessions;
-  const apiKeys = createApiKeyAuthenticator({ db, audit, log, refusals });
+  const cache = new ApiKeyCache(
+    bus,
+    credentialCacheTtlMs(config, options.database.database.kind, options.hasRedis),
+  );
+  const apiKeys = createApiKeyAuthenticator({ db, audit, log, refusals, cache });
   const keys = await loadSigningKeys({
     db,
     ring: options.keyRing,
@@ -77,6 +85,7 @@ export async function machineClientsSlice(options: {
       basicAuthRefusal,
     ],
     tokenRevocations,
+    apiKeysChanged: (ids) => bus.publish({ apiKeyIds: ids }),
     exposedCredentialRevoker: combineRevokers([
       createExposedSessionRevoker({ sessions, audit, db }),
       createExposedApiKeyRevoker({ db, audit, tokenRevocations }),

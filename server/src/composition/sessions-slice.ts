@@ -2,24 +2,17 @@ import type { DatabaseDeps, RedisDeps, SessionDeps } from '../app-deps';
 import type { Config } from '../config';
 import type { RevocationBus } from '../sessions/revocation-bus';
 import { createSessionService } from '../sessions/session-service';
+import { credentialCacheTtlMs } from './credential-cache-ttl';
 import type { Slice } from './slice';
 
-/**
- * The session service. Cached sessions are safe only while revocations reach
- * every instance at once: pub/sub with Redis, or a single process on the
- * embedded database (10 s cache); otherwise 1 s.
- */
+/** The session service, its cache as long as credentialCacheTtlMs allows. */
 export function sessionsSlice(
   config: Config,
   { database, db }: DatabaseDeps,
   { redis }: RedisDeps,
   bus: RevocationBus,
 ): Slice<SessionDeps> {
-  const cacheTtlMs = !config.auth.sessionCache
-    ? 0
-    : redis || database.kind === 'pglite'
-      ? 10_000
-      : 1_000;
+  const cacheTtlMs = credentialCacheTtlMs(config, database.kind, redis !== undefined);
   const sessions = createSessionService({
     db,
     idleMs: config.auth.sessionIdleMs,

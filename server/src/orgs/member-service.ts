@@ -114,7 +114,7 @@ export async function acceptInvitation(
   token: string,
 ): Promise<{ orgId: string; role: OrgRole }> {
   const { deps, principal } = ctx;
-  return deps.db.transaction().execute(async (trx) => {
+  const joined = await deps.db.transaction().execute(async (trx) => {
     const used = await consumeOneTimeToken(trx, 'org_invitation', token);
     if (!used.ok || used.data['email'] !== principal.email)
       throw new AppError('TOKEN_INVALID', {
@@ -130,6 +130,8 @@ export async function acceptInvitation(
     });
     return { orgId, role };
   });
+  await deps.membershipsChanged({ userIds: [principal.userId] });
+  return joined;
 }
 
 /**
@@ -150,6 +152,7 @@ export async function setMemberRole(
     LAST_OWNER: 'The last owner cannot be demoted',
   });
   await updateMembershipRole(db, orgId, input.userId, input.role);
+  ctx.tenant.afterCommit(() => ctx.deps.membershipsChanged({ userIds: [input.userId] }));
   const change = { from: target.role, to: input.role };
   await ctx.audit.record(db, 'org.member.set_role', {
     target: { type: 'user', id: input.userId },
@@ -176,6 +179,7 @@ export async function removeMember(ctx: OrgMemberCaller, userId: string): Promis
     LAST_OWNER: 'The last owner cannot be removed',
   });
   await deleteMembership(db, orgId, userId);
+  ctx.tenant.afterCommit(() => ctx.deps.membershipsChanged({ userIds: [userId] }));
   await ctx.audit.record(db, 'org.member.remove', {
     target: { type: 'user', id: userId },
     details: { role: target.role },
@@ -190,6 +194,8 @@ export async function leaveOrg(ctx: OrgMemberCaller): Promise<Ok> {
     LAST_OWNER: 'The last owner cannot leave; transfer ownership first',
   });
   await deleteMembership(db, orgId, ctx.principal.userId);
+  const leaver = ctx.principal.userId;
+  ctx.tenant.afterCommit(() => ctx.deps.membershipsChanged({ userIds: [leaver] }));
   await ctx.audit.record(db, 'org.member.leave', {
     target: { type: 'user', id: ctx.principal.userId },
   });

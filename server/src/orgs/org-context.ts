@@ -5,7 +5,8 @@ import type { Tenant } from '../pipeline/tenant-scope';
 
 /** A signed-in caller outside any org: who they are, what they may reach, and their recorder. */
 export interface OrgCaller<D extends keyof AppDeps = 'db'> {
-  readonly deps: Pick<AppDeps, D>;
+  /** Every org change announces itself (membershipsChanged) after it commits. */
+  readonly deps: Pick<AppDeps, D | 'membershipsChanged'>;
   readonly principal: Principal;
   readonly audit: RequestAudit;
 }
@@ -15,7 +16,7 @@ export interface OrgCaller<D extends keyof AppDeps = 'db'> {
  * already bound to the org (pipeline/org-procedure.ts).
  */
 export interface OrgMemberCaller<D extends keyof AppDeps = never> {
-  readonly deps: Pick<AppDeps, D>;
+  readonly deps: Pick<AppDeps, D | 'membershipsChanged'>;
   readonly principal: Principal;
   readonly audit: RequestAudit;
   readonly tenant: Tenant;

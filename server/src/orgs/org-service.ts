@@ -20,6 +20,7 @@ export async function createOrg(ctx: OrgCaller, name: string): Promise<Org> {
     await ctx.audit.inOrg(id).record(trx, 'org.create', { target: { type: 'org', id } });
     return row;
   });
+  await deps.membershipsChanged({ userIds: [principal.userId] });
   return toOrg(org, 'owner');
 }
 
@@ -51,6 +52,9 @@ export async function updateOrg(
   const { db, orgId, role } = ctx.tenant;
   const row = await updateOrgRow(db, orgId, patch);
   if (!row) throw NOT_FOUND();
+  // Each member's cached memberships carry the org's MFA rule.
+  if (patch.requireMfa !== undefined)
+    ctx.tenant.afterCommit(() => ctx.deps.membershipsChanged({ orgIds: [orgId] }));
   await ctx.audit.record(db, 'org.update', {
     target: { type: 'org', id: orgId },
     details: { name: patch.name, requireMfa: patch.requireMfa },

@@ -1,7 +1,10 @@
 import type { RequestAudit } from '../audit/request-audit';
 import type { Permission } from '@gatehouse/shared';
 import { z } from 'zod';
-import { membershipsOf } from '../orgs/membership-queries';
+import type { Transaction } from 'kysely';
+import type { Database } from '../db/database';
+import type { MembershipCache } from '../orgs/membership-cache';
+import { membershipsOf, type MembershipOfRow } from '../orgs/membership-queries';
 import { ORG_ROLE_PERMISSIONS } from '../orgs/org-roles';
 import { AppError } from './app-error';
 import { passesOrgMfa } from './passes-org-mfa';
@@ -18,6 +21,25 @@ import type { MiddlewareResult } from './trpc-internals';
  * in one transaction as `gatehouse_app`, with row-level security scoped to
  * the caller's orgs; an error rolls everything back.
  */
+/**
+ * The caller's memberships: from the cache (membership-cache.ts) when it holds them, so the
+ * call spends no statement on them; else read under the caller's own settings, and cached.
+ */
+async function callerMemberships(
+  cache: MembershipCache,
+  trx: Transaction<Database>,
+  userId: string,
+): Promise<readonly MembershipOfRow[]> {
+  const now = Date.now();
+  const cached = cache.get(userId, now);
+  if (cached) return cached;
+  const stamp = cache.stamp();
+  await setTenantSettings(trx, userId, []);
+  const rows = await membershipsOf(trx, userId);
+  cache.set(userId, rows, now, stamp);
+  return rows;
+}
+
 /** The input every org-scoped procedure starts with (the procedure table recognises them by it). */
 export const OrgScopeInput = z.object({ orgId: z.uuid() });
 
@@ -39,9 +61,9 @@ export const orgProcedure = procedure.input(OrgScopeInput).use(async function en
   ): Promise<MiddlewareResult<{ tenant: Tenant; audit: RequestAudit }>> =>
     next({ ctx: { tenant, audit: ctx.audit.inOrg(input.orgId) } });
   let denied: { reason: 'NOT_FOUND' | 'FORBIDDEN'; orgRole: string | null } | undefined;
+  const committed: (() => Promise<void>)[] = [];
   const result = await rollbackUnlessOk(deps.db, async (trx) => {
-    await setTenantSettings(trx, principal.userId, []);
-    const memberships = await membershipsOf(trx, principal.userId);
+    const memberships = await callerMemberships(deps.membershipCache, trx, principal.userId);
     const membership = memberships.find((m) => m.org_id === input.orgId);
     if (!membership) {
       denied = { reason: 'NOT_FOUND', orgRole: null };
@@ -67,9 +89,13 @@ export const orgProcedure = procedure.input(OrgScopeInput).use(async function en
       role: membership.role,
       permissions,
       requireMfa: membership.require_mfa,
+      afterCommit: (effect) => {
+        committed.push(effect);
+      },
     };
     return proceed(tenant);
   });
+  if (result?.ok) for (const effect of committed) await effect();
   // Recorded outside the rolled-back transaction so the record survives the refusal.
   const recordDenial = async (cause: Record<string, unknown>): Promise<void> => {
     deps.metrics.authzDenied(permission);

@@ -13,6 +13,11 @@ export interface Tenant {
   /** The caller's permissions in this org (org role ∩ global/key permissions). */
   readonly permissions: ReadonlySet<Permission>;
   readonly requireMfa: boolean;
+  /**
+   * Runs `effect` once the transaction has committed (never when it rolls back): how a change
+   * is announced to other instances only when it is real (memberships, cached elsewhere).
+   */
+  afterCommit(effect: () => Promise<void>): void;
 }
 
 /** Tells the row-level-security policies who is asking (transaction-local settings). */

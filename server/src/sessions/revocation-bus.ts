@@ -1,10 +1,20 @@
 /**
- * A message that makes every instance drop cached sessions, or (`accessTokens`)
+ * A message that makes every instance drop cached sessions, or cached API keys
+ * (`apiKeyIds`; `userId` drops both for that user) or cached memberships
+ * (`memberships`), or (`accessTokens`)
  * refuse the live access tokens of a key or user issued up to `at` (ms).
  */
 export type RevocationMessage =
   | { readonly sessionIds: readonly string[] }
   | { readonly userId: string }
+  | { readonly apiKeyIds: readonly string[] }
+  | {
+      /** Memberships changed: these users', or every member's of these orgs. */
+      readonly memberships: {
+        readonly userIds?: readonly string[];
+        readonly orgIds?: readonly string[];
+      };
+    }
   | {
       readonly accessTokens: {
         readonly apiKeyId?: string;

@@ -101,6 +101,8 @@ describe.each(DATABASE_KINDS)('member service under a stale role (%s)', (kind) =
           role: believedRole,
           permissions: ORG_ROLE_PERMISSIONS[believedRole],
           requireMfa: false,
+          // The announcement is the pipeline's job; these tests call the service directly.
+          afterCommit: () => undefined,
         },
       };
       return act(ctx);
