@@ -5,7 +5,7 @@ export const systemVersion: Scenario = {
   id: '1-system-version',
   title: 'system.version (public, no database)',
   baseline: 'raw',
-  target: 0.45,
+  target: 0.35,
   callsPerRequest: 1,
   prepare: () => Promise.resolve({ method: 'GET', path: '/trpc/system.version' }),
   check: (status, body) =>

@@ -10,7 +10,7 @@ export const authMeNoCache: Scenario = {
   id: '2b-auth-me-no-cache',
   title: 'auth.me with a session cookie, session cache off (one query per call)',
   baseline: 'raw-select',
-  target: 0.6,
+  target: 0.45,
   server: 'session-cache-off',
   callsPerRequest: 1,
   prepare: async (ctx) => ({

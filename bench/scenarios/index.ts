@@ -2,6 +2,7 @@ import { systemVersion } from './01-system-version';
 import { authMeCookie } from './02-auth-me-cookie';
 import { authMeNoCache } from './02b-auth-me-no-cache';
 import { projectsListApiKey } from './03-projects-list-api-key';
+import { projectsListCookie } from './03b-projects-list-cookie';
 import { jwtBearer } from './04-jwt-bearer';
 import { batchOfFive } from './05-batch-of-five';
 import type { Scenario } from './scenario';
@@ -15,6 +16,7 @@ export const SCENARIOS: readonly Scenario[] = [
   authMeCookie,
   authMeNoCache,
   projectsListApiKey,
+  projectsListCookie,
   jwtBearer,
   batchOfFive,
 ];
