@@ -2,14 +2,10 @@
 // server process stops on another's cache through Redis pub/sub, within a second, before that
 // cache would have expired.
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UNLIMITED } from '../faults/fault-fixture';
-import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture';
-import { spawnServer, type SpawnedServer } from '../support/spawn-server';
-import { TEST_PASSWORD } from '../support/sign-in-user';
-import { createPostgresDatabase, dropPostgresDatabase } from '../support/test-database';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { SpawnedServer } from '../support/spawn-server';
 import { REDIS_URL, TEST_DATABASE_URL } from '../support/test-env';
+import { signedInOnA, useTwoInstances } from '../support/two-instances';
 
 /** How long an instance with Redis serves a key from memory (credentialCacheTtlMs). */
 const CACHE_TTL_MS = 10_000;
@@ -19,33 +15,7 @@ const REACH_MS = 1_000;
 describe.runIf(TEST_DATABASE_URL && REDIS_URL)(
   'API key revocation between two instances through Redis',
   () => {
-    const dbName = `gatehouse_key_revocation_${randomUUID().replaceAll('-', '')}`;
-    let a: SpawnedServer;
-    let b: SpawnedServer;
-    let db: pg.Client;
-    let smtp: SmtpCapture;
-    beforeAll(async () => {
-      const url = await createPostgresDatabase(dbName);
-      smtp = await startSmtpCapture();
-      const env = {
-        ...UNLIMITED,
-        DATABASE_URL: url,
-        REDIS_URL: REDIS_URL!,
-        REDIS_KEY_PREFIX: `gatehouse-test-${randomUUID()}`,
-        SMTP_URL: smtp.url,
-      };
-      a = await spawnServer(env, { args: ['--migrate'] });
-      b = await spawnServer(env);
-      db = new pg.Client({ connectionString: url });
-      await db.connect();
-    });
-    afterAll(async () => {
-      await db?.end();
-      await Promise.all([a?.stop(), b?.stop()]);
-      await smtp?.close();
-      await dropPostgresDatabase(dbName);
-    });
-
+    const pair = useTwoInstances('key_revocation');
     const call = async (
       server: SpawnedServer,
       path: string,
@@ -67,29 +37,10 @@ describe.runIf(TEST_DATABASE_URL && REDIS_URL)(
       await res.arrayBuffer();
       return res.status;
     };
-    /** A verified user (made an admin in the database when asked) signed in on A. */
-    const user = async (email: string, admin = false): Promise<{ cookie: string; id: string }> => {
-      expect((await call(a, 'auth.signUp', { email, password: TEST_PASSWORD }, {})).status).toBe(
-        200,
-      );
-      const token = await smtp.tokenFor(email);
-      expect((await call(a, 'auth.verifyEmail', { token }, {})).status).toBe(200);
-      if (admin) await db.query("update users set role = 'admin' where email = $1", [email]);
-      const res = await fetch(`${a.url}/trpc/auth.signIn`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', origin: a.url },
-        body: JSON.stringify({ email, password: TEST_PASSWORD }),
-      });
-      expect(res.status).toBe(200);
-      const cookie = (res.headers.getSetCookie()[0] ?? '').split(';')[0] ?? '';
-      const me = await fetch(`${a.url}/trpc/auth.me`, { headers: { cookie } });
-      const id = ((await me.json()) as { result: { data: { user: { id: string } } } }).result.data
-        .user.id;
-      return { cookie, id };
-    };
+    const user = (email: string, admin = false) => signedInOnA(pair, email, { admin });
     const keyOf = async (cookie: string): Promise<{ key: string; id: string }> => {
       const created = await call(
-        a,
+        pair.a,
         'apiKeys.create',
         {
           name: `k-${randomUUID().slice(0, 8)}`,
@@ -108,14 +59,14 @@ describe.runIf(TEST_DATABASE_URL && REDIS_URL)(
      * expires.
      */
     const refusedOnBAfter = async (key: string, act: () => Promise<void>): Promise<number> => {
-      expect(await meWith(b, key)).toBe(200);
+      expect(await meWith(pair.b, key)).toBe(200);
       const cachedBefore = Date.now();
       await act();
       const actedAt = Date.now();
-      let status = await meWith(b, key);
+      let status = await meWith(pair.b, key);
       while (status === 200 && Date.now() - cachedBefore < CACHE_TTL_MS) {
         await new Promise((r) => setTimeout(r, 10));
-        status = await meWith(b, key);
+        status = await meWith(pair.b, key);
       }
       expect(status).toBe(401);
       return Date.now() - actedAt;
@@ -131,9 +82,9 @@ describe.runIf(TEST_DATABASE_URL && REDIS_URL)(
       let cacheServes = false;
       for (let attempt = 0; attempt < 50 && !cacheServes; attempt++) {
         const probe = await keyOf(owner.cookie);
-        expect(await meWith(b, probe.key)).toBe(200);
-        await db.query('update api_keys set revoked_at = now() where id = $1', [probe.id]);
-        cacheServes = (await meWith(b, probe.key)) === 200;
+        expect(await meWith(pair.b, probe.key)).toBe(200);
+        await pair.db.query('update api_keys set revoked_at = now() where id = $1', [probe.id]);
+        cacheServes = (await meWith(pair.b, probe.key)) === 200;
         if (!cacheServes) await new Promise((r) => setTimeout(r, 100));
       }
       expect(cacheServes).toBe(true);
@@ -142,9 +93,9 @@ describe.runIf(TEST_DATABASE_URL && REDIS_URL)(
     it('a revocation on A stops the key cached on B within a second', async () => {
       const { key, id } = await keyOf(owner.cookie);
       const took = await refusedOnBAfter(key, async () => {
-        expect((await call(a, 'apiKeys.revoke', { id }, { cookie: owner.cookie })).status).toBe(
-          200,
-        );
+        expect(
+          (await call(pair.a, 'apiKeys.revoke', { id }, { cookie: owner.cookie })).status,
+        ).toBe(200);
       });
       expect(took).toBeLessThan(REACH_MS);
     });
@@ -154,7 +105,7 @@ describe.runIf(TEST_DATABASE_URL && REDIS_URL)(
       let rotated = '';
       const took = await refusedOnBAfter(key, async () => {
         const answer = await call(
-          a,
+          pair.a,
           'apiKeys.rotate',
           { id, graceSeconds: 0 },
           { cookie: owner.cookie },
@@ -163,7 +114,7 @@ describe.runIf(TEST_DATABASE_URL && REDIS_URL)(
         rotated = (answer.data as { key: string }).key;
       });
       expect(took).toBeLessThan(REACH_MS);
-      expect(await meWith(b, rotated)).toBe(200);
+      expect(await meWith(pair.b, rotated)).toBe(200);
     });
 
     it('locking the owner on A stops their keys cached on B within a second', async () => {
@@ -172,7 +123,7 @@ describe.runIf(TEST_DATABASE_URL && REDIS_URL)(
       const { key } = await keyOf(target.cookie);
       const took = await refusedOnBAfter(key, async () => {
         const locked = await call(
-          a,
+          pair.a,
           'admin.users.lock',
           { id: target.id },
           { cookie: admin.cookie },

@@ -2,14 +2,10 @@
 // rule made on one server process reaches another's cached memberships through Redis pub/sub
 // within a second, before that cache would have expired.
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UNLIMITED } from '../faults/fault-fixture';
-import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture';
-import { spawnServer, type SpawnedServer } from '../support/spawn-server';
-import { TEST_PASSWORD } from '../support/sign-in-user';
-import { createPostgresDatabase, dropPostgresDatabase } from '../support/test-database';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { SpawnedServer } from '../support/spawn-server';
 import { REDIS_URL, TEST_DATABASE_URL } from '../support/test-env';
+import { signedInOnA, useTwoInstances } from '../support/two-instances';
 
 /** How long an instance with Redis serves memberships from memory (credentialCacheTtlMs). */
 const CACHE_TTL_MS = 10_000;
@@ -18,33 +14,7 @@ const REACH_MS = 1_000;
 describe.runIf(TEST_DATABASE_URL && REDIS_URL)(
   'membership changes between two instances through Redis',
   () => {
-    const dbName = `gatehouse_memberships_${randomUUID().replaceAll('-', '')}`;
-    let a: SpawnedServer;
-    let b: SpawnedServer;
-    let db: pg.Client;
-    let smtp: SmtpCapture;
-    beforeAll(async () => {
-      const url = await createPostgresDatabase(dbName);
-      smtp = await startSmtpCapture();
-      const env = {
-        ...UNLIMITED,
-        DATABASE_URL: url,
-        REDIS_URL: REDIS_URL!,
-        REDIS_KEY_PREFIX: `gatehouse-test-${randomUUID()}`,
-        SMTP_URL: smtp.url,
-      };
-      a = await spawnServer(env, { args: ['--migrate'] });
-      b = await spawnServer(env);
-      db = new pg.Client({ connectionString: url });
-      await db.connect();
-    });
-    afterAll(async () => {
-      await db?.end();
-      await Promise.all([a?.stop(), b?.stop()]);
-      await smtp?.close();
-      await dropPostgresDatabase(dbName);
-    });
-
+    const pair = useTwoInstances('memberships');
     type Answer = { status: number; data: unknown; reason: string | undefined };
     const call = async (
       server: SpawnedServer,
@@ -65,26 +35,17 @@ describe.runIf(TEST_DATABASE_URL && REDIS_URL)(
       };
       return { status: res.status, data: json.result?.data, reason: json.error?.data?.reason };
     };
-    const user = async (email: string): Promise<{ cookie: string; id: string; email: string }> => {
-      expect((await call(a, 'auth.signUp', { email, password: TEST_PASSWORD }, '')).status).toBe(
-        200,
-      );
-      const token = await smtp.tokenFor(email);
-      expect((await call(a, 'auth.verifyEmail', { token }, '')).status).toBe(200);
-      const res = await fetch(`${a.url}/trpc/auth.signIn`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', origin: a.url },
-        body: JSON.stringify({ email, password: TEST_PASSWORD }),
-      });
-      const cookie = (res.headers.getSetCookie()[0] ?? '').split(';')[0] ?? '';
-      const me = await call(a, 'auth.me', {}, cookie, 'GET');
-      return { cookie, id: (me.data as { user: { id: string } }).user.id, email };
-    };
+    const user = (email: string) => signedInOnA(pair, email);
     /** On B: the member lists the org's projects (status), or creates one (`write`). */
     const onB = async (who: { cookie: string }, orgId: string, write = false): Promise<Answer> =>
       write
-        ? call(b, 'projects.create', { orgId, name: `p-${randomUUID().slice(0, 8)}` }, who.cookie)
-        : call(b, 'projects.list', { orgId, limit: 5 }, who.cookie, 'GET');
+        ? call(
+            pair.b,
+            'projects.create',
+            { orgId, name: `p-${randomUUID().slice(0, 8)}` },
+            who.cookie,
+          )
+        : call(pair.b, 'projects.list', { orgId, limit: 5 }, who.cookie, 'GET');
     /**
      * After `act` on A, how long until `changed` holds on B, which had just answered from its
      * cache: only the message can change B's answer before the entry expires.
@@ -110,19 +71,24 @@ describe.runIf(TEST_DATABASE_URL && REDIS_URL)(
     let orgId: string;
     /** Invites `email` and returns the token of the invitation mail (not an earlier one). */
     const invite = async (email: string, role: string): Promise<string> => {
-      const mailed = (): number => smtp.received.filter((m) => m.to.includes(email)).length;
+      const mailed = (): number => pair.smtp.received.filter((m) => m.to.includes(email)).length;
       const before = mailed();
-      const invited = await call(a, 'orgs.members.invite', { orgId, email, role }, owner.cookie);
+      const invited = await call(
+        pair.a,
+        'orgs.members.invite',
+        { orgId, email, role },
+        owner.cookie,
+      );
       expect(invited, JSON.stringify(invited)).toMatchObject({ status: 200 });
       for (let waited = 0; mailed() === before && waited < 10_000; waited += 20)
         await new Promise((resolve) => setTimeout(resolve, 20));
-      return smtp.tokenFor(email);
+      return pair.smtp.tokenFor(email);
     };
     beforeAll(async () => {
       owner = await user('memberships-owner@example.com');
       member = await user('memberships-member@example.com');
       orgId = (
-        (await call(a, 'orgs.create', { name: 'cached memberships' }, owner.cookie)).data as {
+        (await call(pair.a, 'orgs.create', { name: 'cached memberships' }, owner.cookie)).data as {
           id: string;
         }
       ).id;
@@ -131,9 +97,11 @@ describe.runIf(TEST_DATABASE_URL && REDIS_URL)(
     it('B answers from its cache: a membership deleted behind its back goes unseen', async () => {
       const probe = await user('memberships-probe@example.com');
       const token = await invite(probe.email, 'viewer');
-      expect((await call(a, 'orgs.invitations.accept', { token }, probe.cookie)).status).toBe(200);
+      expect((await call(pair.a, 'orgs.invitations.accept', { token }, probe.cookie)).status).toBe(
+        200,
+      );
       expect((await onB(probe, orgId)).status).toBe(200);
-      await db.query('delete from memberships where user_id = $1', [probe.id]);
+      await pair.db.query('delete from memberships where user_id = $1', [probe.id]);
       expect((await onB(probe, orgId)).status).toBe(200);
     });
 
@@ -142,7 +110,7 @@ describe.runIf(TEST_DATABASE_URL && REDIS_URL)(
       const token = await invite(member.email, 'member');
       const took = await reachesB(
         async () => {
-          const accepted = await call(a, 'orgs.invitations.accept', { token }, member.cookie);
+          const accepted = await call(pair.a, 'orgs.invitations.accept', { token }, member.cookie);
           expect(accepted.status).toBe(200);
         },
         async () => (await onB(member, orgId)).status === 200,
@@ -155,7 +123,7 @@ describe.runIf(TEST_DATABASE_URL && REDIS_URL)(
       const took = await reachesB(
         async () => {
           const set = await call(
-            a,
+            pair.a,
             'orgs.members.setRole',
             { orgId, userId: member.id, role: 'viewer' },
             owner.cookie,
@@ -172,7 +140,7 @@ describe.runIf(TEST_DATABASE_URL && REDIS_URL)(
       const took = await reachesB(
         async () => {
           const removed = await call(
-            a,
+            pair.a,
             'orgs.members.remove',
             { orgId, userId: member.id },
             owner.cookie,
@@ -188,7 +156,7 @@ describe.runIf(TEST_DATABASE_URL && REDIS_URL)(
       const took = await reachesB(
         async () => {
           const updated = await call(
-            a,
+            pair.a,
             'orgs.update',
             { orgId, patch: { requireMfa: true } },
             owner.cookie,

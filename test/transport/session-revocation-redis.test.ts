@@ -1,13 +1,10 @@
 // Session cache across instances: a revocation on one server process reaches
 // another's cache through Redis pub/sub, before that cache would have expired.
-import { randomUUID } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UNLIMITED } from '../faults/fault-fixture';
-import { spawnServer, type SpawnedServer } from '../support/spawn-server';
+import { describe, expect, it } from 'vitest';
+import type { SpawnedServer } from '../support/spawn-server';
 import { TEST_PASSWORD } from '../support/sign-in-user';
-import { createPostgresDatabase, dropPostgresDatabase } from '../support/test-database';
 import { REDIS_URL, TEST_DATABASE_URL } from '../support/test-env';
+import { useTwoInstances } from '../support/two-instances';
 
 /**
  * How long an instance with Redis serves a session from its cache (cacheTtlMs in
@@ -19,28 +16,7 @@ const SESSION_CACHE_TTL_MS = 10_000;
 describe.runIf(TEST_DATABASE_URL && REDIS_URL)(
   'session revocation between two instances through Redis',
   () => {
-    const dbName = `gatehouse_revocation_${randomUUID().replaceAll('-', '')}`;
-    let a: SpawnedServer;
-    let b: SpawnedServer;
-    let db: pg.Client;
-    beforeAll(async () => {
-      const url = await createPostgresDatabase(dbName);
-      const env = {
-        ...UNLIMITED,
-        DATABASE_URL: url,
-        REDIS_URL: REDIS_URL!,
-        REDIS_KEY_PREFIX: `gatehouse-test-${randomUUID()}`,
-      };
-      a = await spawnServer(env, { args: ['--migrate'] });
-      b = await spawnServer(env);
-      db = new pg.Client({ connectionString: url });
-      await db.connect();
-    });
-    afterAll(async () => {
-      await db?.end();
-      await Promise.all([a?.stop(), b?.stop()]);
-      await dropPostgresDatabase(dbName);
-    });
+    const pair = useTwoInstances('revocation');
 
     const post = (server: SpawnedServer, path: string, body: unknown, cookie?: string) =>
       fetch(`${server.url}/trpc/${path}`, {
@@ -58,7 +34,7 @@ describe.runIf(TEST_DATABASE_URL && REDIS_URL)(
       return res.status;
     };
     const signIn = async (email: string): Promise<string> => {
-      const res = await post(a, 'auth.signIn', { email, password: TEST_PASSWORD });
+      const res = await post(pair.a, 'auth.signIn', { email, password: TEST_PASSWORD });
       expect(res.status).toBe(200);
       return (res.headers.getSetCookie()[0] ?? '').split(';')[0] ?? '';
     };
@@ -66,7 +42,9 @@ describe.runIf(TEST_DATABASE_URL && REDIS_URL)(
 
     it('a sign-out on one instance stops the session cached on another (bus)', async () => {
       const email = 'two-instances@example.com';
-      expect((await post(a, 'auth.signUp', { email, password: TEST_PASSWORD })).status).toBe(200);
+      expect((await post(pair.a, 'auth.signUp', { email, password: TEST_PASSWORD })).status).toBe(
+        200,
+      );
 
       // First show that B serves sessions from its cache (its subscription is
       // up): a session deleted in the database behind B's back, with no message,
@@ -75,9 +53,9 @@ describe.runIf(TEST_DATABASE_URL && REDIS_URL)(
       let cacheServes = false;
       for (let attempt = 0; attempt < 50 && !cacheServes; attempt++) {
         const probe = await signIn(email);
-        expect(await me(b, probe)).toBe(200);
-        await db.query('delete from sessions where id = $1', [sessionId(probe)]);
-        cacheServes = (await me(b, probe)) === 200;
+        expect(await me(pair.b, probe)).toBe(200);
+        await pair.db.query('delete from sessions where id = $1', [sessionId(probe)]);
+        cacheServes = (await me(pair.b, probe)) === 200;
         if (!cacheServes) await new Promise((r) => setTimeout(r, 100));
       }
       expect(cacheServes).toBe(true);
@@ -85,15 +63,15 @@ describe.runIf(TEST_DATABASE_URL && REDIS_URL)(
       const cookie = await signIn(email);
       // B caches the session from this request on, for SESSION_CACHE_TTL_MS.
       const cachedBefore = Date.now();
-      expect(await me(b, cookie)).toBe(200);
-      expect((await post(a, 'auth.signOut', {}, cookie)).status).toBe(200);
+      expect(await me(pair.b, cookie)).toBe(200);
+      expect((await post(pair.a, 'auth.signOut', {}, cookie)).status).toBe(200);
       // Only the message can make B refuse while its entry is still fresh:
       // a 401 seen before the TTL ran out (counted from before B cached it)
       // proves it, however long the message took on this machine.
-      let status = await me(b, cookie);
+      let status = await me(pair.b, cookie);
       while (status === 200 && Date.now() - cachedBefore < SESSION_CACHE_TTL_MS) {
         await new Promise((r) => setTimeout(r, 20));
-        status = await me(b, cookie);
+        status = await me(pair.b, cookie);
       }
       const refusedAfter = Date.now() - cachedBefore;
       expect(status).toBe(401);

@@ -1,3 +1,4 @@
+import { RevocableCache } from './revocable-cache';
 import type { RevocationBus } from './revocation-bus';
 import type { ValidatedSession } from './session-types';
 
@@ -5,70 +6,46 @@ import type { ValidatedSession } from './session-types';
 export interface SessionCacheEntry {
   readonly session: ValidatedSession;
   readonly secretHash: Buffer;
-  readonly cachedAt: number;
 }
 
 /**
- * The in-process cache of validated sessions. It serves an entry only while
- * it is younger than `ttlMs` and the revocation bus is connected (a missed
- * revocation must not be served from memory), and drops entries the moment
- * any instance publishes their revocation. A database read that began before
- * an eviction is not stored (`stamp`): it may hold what the revocation just
- * removed, and would otherwise be served until the TTL.
+ * The in-process cache of validated sessions (revocable-cache.ts: short-lived, served only
+ * while the bus is up, no read stored that overlapped an eviction), dropped the moment any
+ * instance publishes their revocation: `sessionIds`, or `userId` for all of a user's.
  */
 export class SessionCache {
-  private readonly entries = new Map<string, SessionCacheEntry>();
-  private readonly byUser = new Map<string, Set<string>>();
-  /** Bumped by every eviction: a read that began before one may not be stored. */
-  private evictions = 0;
+  private readonly cache: RevocableCache<SessionCacheEntry>;
 
-  constructor(
-    private readonly bus: RevocationBus,
-    private readonly ttlMs: number,
-  ) {
+  constructor(bus: RevocationBus, ttlMs: number) {
+    this.cache = new RevocableCache(bus, ttlMs, (e) => [e.session.userId]);
     bus.subscribe((m) => {
-      if ('userId' in m) this.evictUser(m.userId);
-      else if ('sessionIds' in m) for (const id of m.sessionIds) this.evict(id);
+      if ('userId' in m) this.cache.evictGroup(m.userId);
+      else if ('sessionIds' in m) for (const id of m.sessionIds) this.cache.evict(id);
     });
   }
 
-  /** Whether entries may be stored and served now. */
   enabled(): boolean {
-    return this.ttlMs > 0 && this.bus.isConnected();
+    return this.cache.enabled();
   }
 
-  /** The fresh entry for a session id, if the cache is enabled and holds one. */
   get(id: string, nowMs: number): SessionCacheEntry | undefined {
-    const entry = this.entries.get(id);
-    if (!entry || !this.enabled() || nowMs - entry.cachedAt >= this.ttlMs) return undefined;
-    return entry;
+    return this.cache.get(id, nowMs);
   }
 
   /** Taken before reading a session from the database, and handed to `set`. */
   stamp(): number {
-    return this.evictions;
+    return this.cache.stamp();
   }
 
-  /** Stores a session read since `stamp` (no-op while disabled, or after an eviction since). */
   set(session: ValidatedSession, secretHash: Buffer, nowMs: number, stamp: number): void {
-    if (!this.enabled() || stamp !== this.evictions) return;
-    this.entries.set(session.id, { session, secretHash, cachedAt: nowMs });
-    let ids = this.byUser.get(session.userId);
-    if (!ids) this.byUser.set(session.userId, (ids = new Set()));
-    ids.add(session.id);
+    this.cache.set(session.id, { session, secretHash }, nowMs, stamp);
   }
 
   evict(id: string): void {
-    this.evictions += 1;
-    const entry = this.entries.get(id);
-    if (!entry) return;
-    this.entries.delete(id);
-    this.byUser.get(entry.session.userId)?.delete(id);
+    this.cache.evict(id);
   }
 
   evictUser(userId: string): void {
-    this.evictions += 1;
-    for (const id of this.byUser.get(userId) ?? []) this.entries.delete(id);
-    this.byUser.delete(userId);
+    this.cache.evictGroup(userId);
   }
 }
