@@ -7,6 +7,7 @@ import { prepareRun } from './lib/bench-run';
 import { benchTargets } from './lib/bench-targets';
 import { FLOOD_ID, measureFlood } from './lib/flood-round';
 import { reportResults } from './lib/report-results';
+import { measurePeers } from './lib/peer-round';
 import { measureScenarios } from './lib/scenario-round';
 import { runSoak } from './lib/soak-round';
 import { measureTableSizes, ROWS_ID } from './lib/table-sizes-round';
@@ -30,6 +31,7 @@ async function main(options: BenchOptions): Promise<void> {
     }
     await measureBaselines(run, targets);
     await measureScenarios(run, targets, gatehouse);
+    if (run.wanted('peer-')) await measurePeers(run, targets);
     if (run.wanted(ROWS_ID)) await measureTableSizes(run, targets, gatehouse);
     if (run.wanted(FLOOD_ID)) await measureFlood(run, targets, gatehouse);
   } finally {

@@ -27,6 +27,15 @@ export function formatTable(rows: readonly Measurement[]): string {
       const verdict = share >= r.target ? 'met' : `missed (${pct(share)})`;
       target = `≥ ${pct(r.target)} of ${baseName}: ${verdict}`;
     }
+    if (r.peer) {
+      const ours = rows.find((x) => x.id === r.peer?.gatehouse)?.result.requestsPerSecond;
+      if (ours) {
+        const times = ours / rps;
+        const verdict = times >= r.peer.atLeast ? 'met' : 'missed';
+        const ratio = `${times.toFixed(1)}× (≥ ${r.peer.atLeast}×: ${verdict})`;
+        target = `Gatehouse ${r.peer.gatehouse} = ${ratio}`;
+      }
+    }
     const failures = r.result.failures > 0 ? ` ⚠ ${r.result.failures} failed` : '';
     const vsRaw = raw ? pct(rps / raw) : '';
     const vsRawSelect = rawSelect ? pct(rps / rawSelect) : '';

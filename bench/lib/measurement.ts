@@ -10,4 +10,6 @@ export interface Measurement {
   /** For scenarios: the baseline the target is a share of. */
   readonly baseline?: 'raw' | 'raw-select' | 'tenant-floor';
   readonly target?: number;
+  /** For a peer: the Gatehouse row that must reach `atLeast` times its rate. */
+  readonly peer?: { readonly gatehouse: string; readonly atLeast: number };
 }
