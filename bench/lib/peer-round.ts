@@ -1,15 +1,17 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchRun } from './bench-run';
 import type { BenchTargets } from './bench-targets';
 import { log } from './log';
 import type { Target } from './spawn-target';
 
-/** The peer's version, from its package (what the table names). */
-async function betterAuthVersion(): Promise<string> {
-  const pkg = (await import('../peers/better-auth/node_modules/better-auth/package.json', {
-    with: { type: 'json' },
-  })) as { default: { version: string } };
-  return pkg.default.version;
+/** The peer's installed version, from its package (what the table names). */
+function betterAuthVersion(): string {
+  const file = new URL(
+    '../peers/better-auth/node_modules/better-auth/package.json',
+    import.meta.url,
+  );
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
 }
 
 /** Signs a user up on the peer and returns its session cookie. */
@@ -42,7 +44,7 @@ export async function measurePeers(run: BenchRun, targets: BenchTargets): Promis
     log('skipping the better-auth peer: it needs PostgreSQL');
     return;
   }
-  const version = await betterAuthVersion();
+  const version = betterAuthVersion();
   for (const cache of [false, true]) {
     const id = cache ? 'peer-ba-cookie-cache' : 'peer-ba';
     const target = await targets.start({

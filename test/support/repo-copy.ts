@@ -45,6 +45,13 @@ function mirrorNodeModules(from: string, to: string): void {
   }
 }
 
+/** The workspace's package folders, as pnpm-workspace.yaml lists them. */
+function workspacePackages(): string[] {
+  const text = readFileSync(join(REPO_ROOT, 'pnpm-workspace.yaml'), 'utf8');
+  const block = /^packages:\n((?:[ \t]+-[^\n]*\n)+)/m.exec(text)?.[1] ?? '';
+  return [...block.matchAll(/^[ \t]+-[ \t]+['"]?([^'"\n]+?)['"]?[ \t]*$/gm)].map((m) => m[1] ?? '');
+}
+
 /**
  * The tracked (and untracked, not ignored) files of the checkout copied into a temporary
  * folder, with every package's node_modules mirrored: generated code can be written,
@@ -66,7 +73,7 @@ export function copyRepo(prefix: string): RepoCopy {
     mkdirSync(dirname(join(root, file)), { recursive: true });
     copyFileSync(join(REPO_ROOT, file), join(root, file));
   }
-  for (const pkg of ['', 'server', 'client', 'shared', 'migrations', 'test', 'bench']) {
+  for (const pkg of ['', ...workspacePackages()]) {
     const modules = join(REPO_ROOT, pkg, 'node_modules');
     if (existsSync(modules)) mirrorNodeModules(modules, join(root, pkg, 'node_modules'));
   }
