@@ -7,6 +7,10 @@ import { prepareRun } from './lib/bench-run';
 import { benchTargets } from './lib/bench-targets';
 import { FLOOD_ID, measureFlood } from './lib/flood-round';
 import { reportResults } from './lib/report-results';
+import { loadavg } from 'node:os';
+import type { Measurement } from './lib/measurement';
+import { log } from './lib/log';
+import { medianRows } from './lib/median-rows';
 import { measurePeers } from './lib/peer-round';
 import { measureScenarios } from './lib/scenario-round';
 import { runSoak } from './lib/soak-round';
@@ -29,9 +33,24 @@ async function main(options: BenchOptions): Promise<void> {
     if (options.soakMinutes !== undefined) {
       return await runSoak(run, gatehouse, options.soakMinutes, RESULTS_FILE);
     }
-    await measureBaselines(run, targets);
-    await measureScenarios(run, targets, gatehouse);
-    if (run.wanted('peer-')) await measurePeers(run, targets);
+    // Interleaved rounds: every row once per round, so each ratio compares neighbours in time.
+    const rounds: Measurement[][] = [];
+    const loads: string[] = [];
+    for (let round = 1; round <= options.rounds; round++) {
+      const load = loadavg()[0] ?? 0;
+      loads.push(load.toFixed(2));
+      log(`round ${round} of ${options.rounds}, load average ${load.toFixed(2)}`);
+      const start = run.rows.length;
+      await measureBaselines(run, targets);
+      await measureScenarios(run, targets, gatehouse);
+      if (run.wanted('peer-')) await measurePeers(run, targets);
+      rounds.push(run.rows.splice(start));
+    }
+    const { rows, spread } = medianRows(rounds);
+    run.rows.push(...rows);
+    run.extra.rounds = `${spread}
+
+Load average (1 min) at each round's start: ${loads.join(', ')}.`;
     if (run.wanted(ROWS_ID)) await measureTableSizes(run, targets, gatehouse);
     if (run.wanted(FLOOD_ID)) await measureFlood(run, targets, gatehouse);
   } finally {

@@ -5,6 +5,8 @@ export interface BenchOptions {
   readonly write: boolean;
   readonly durationSeconds: number;
   readonly connections: number;
+  /** Interleaved rounds of the main table (each row once per round); medians are reported. */
+  readonly rounds: number;
   /** Only scenarios whose id contains one of these. */
   readonly only: readonly string[];
   /** Run the soak (a long steady load at half capacity) instead of the table; minutes. */
@@ -24,6 +26,8 @@ const HELP = `Usage: pnpm bench [-- options]
   --write                       write bench/RESULTS.md
   --duration <s>                seconds per measurement (default 10)
   --connections <n>             concurrent connections (default 50)
+  --rounds <n>                  interleaved rounds of the main table, A B C … A B C …;
+                                each row reports its median round (default 3)
   --only <id,...>               run only these scenarios
   --soak                        instead of the table: 10 minutes of steady load at half
                                 the measured capacity, watching status codes, RSS and open
@@ -41,6 +45,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   let write = false;
   let durationSeconds = 10;
   let connections = 50;
+  let rounds = 3;
   let only: string[] = [];
   let soakMinutes: number | undefined;
   let node: string | undefined;
@@ -62,13 +67,14 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       database = v as BenchOptions['database'];
     } else if (arg === '--duration') durationSeconds = positive(value(), fail);
     else if (arg === '--connections') connections = positive(value(), fail);
+    else if (arg === '--rounds') rounds = positive(value(), fail);
     else if (arg === '--only') only = value().split(',').filter(Boolean);
     else if (arg === '--soak') soakMinutes ??= 10;
     else if (arg === '--soak-minutes') soakMinutes = positive(value(), fail);
     else if (arg === '--node') node = value();
     else fail(`unknown option ${arg}`);
   }
-  return { database, write, durationSeconds, connections, only, soakMinutes, node };
+  return { database, write, durationSeconds, connections, rounds, only, soakMinutes, node };
 }
 
 function positive(text: string, fail: (m: string) => never): number {

@@ -24,7 +24,7 @@ export interface BenchRun {
   wanted(id: string): boolean;
   readonly rows: Measurement[];
   /** The sections after the main table: the sign-in flood and the table sizes. */
-  readonly extra: { flood?: string; rows?: string };
+  readonly extra: { flood?: string; rows?: string; rounds?: string };
 }
 
 /** Phase 1: wrk and Node.js at hand, a work directory and a fresh database. */

@@ -8,6 +8,7 @@ import { writeResults } from './write-results';
 /** Phase 4: the table on stdout and, with `--write`, bench/RESULTS.md. */
 export function reportResults(run: BenchRun, resultsFile: string): void {
   process.stdout.write(`\n${formatTable(run.rows)}\n\n`);
+  if (run.extra.rounds) process.stdout.write(`${run.extra.rounds}\n\n`);
   const notes = [
     run.database.kind === 'embedded'
       ? 'Embedded mode runs the server with GATEHOUSE_ENV=test: ' +

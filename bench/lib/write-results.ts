@@ -8,6 +8,8 @@ import { writeSection } from './results-file';
 export interface ExtraSections {
   readonly flood?: string;
   readonly rows?: string;
+  /** Each row's rate in every interleaved round, and the load at each round's start. */
+  readonly rounds?: string;
 }
 
 /** The section heading a run writes: one per Node.js major version and database. */
@@ -44,11 +46,14 @@ export function writeResults(
     `| commit | ${machine.commit} |`,
     `| machine | ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, ${machine.os} |`,
     `| Node | ${machine.node} |`,
-    `| load | ${load} |`,
+    `| load | ${load}; ${options.rounds} interleaved rounds, each row its median round |`,
     `| database | ${database} |`,
     '',
     formatTable(rows),
     '',
+    ...(extra.rounds ? [extra.rounds, ''] : []),
+    "- **tenant-floor**: `node:http` and the bare `pg` driver serving the seeded tenant's " +
+      'page in three round trips. **peer-ba**: better-auth `get-session` on the same database.',
     '- **raw**: `node:http` answering a fixed JSON body. **raw-select**: `node:http` plus one ' +
       'primary-key `SELECT` through the bare driver on the same kind of database.',
     "- **ref-stock** / **ref-ours**: the app router with the server's real dependencies and " +
