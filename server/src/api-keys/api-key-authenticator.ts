@@ -75,11 +75,10 @@ export function createApiKeyAuthenticator(deps: {
     const parsed = parseApiKey(presented);
     if (!parsed) return { error: 'API_KEY_INVALID' };
     const now = Date.now();
+    // A secret that does not open the cached row reads the row again (another instance may
+    // have rotated it); the entry stays for the real secret, so forged ones cannot thrash it.
     let cached = cache?.get(parsed.id, now);
-    if (cached && !apiKeySecretMatches(cached, parsed.secretHash, now)) {
-      cache?.evict(cached.id);
-      cached = undefined;
-    }
+    if (cached && !apiKeySecretMatches(cached, parsed.secretHash, now)) cached = undefined;
     const stamp = cache?.stamp() ?? 0;
     const row = cached ?? (await findKeyWithOwner(deps.db, parsed.id));
     if (!row) return { error: 'API_KEY_INVALID' };

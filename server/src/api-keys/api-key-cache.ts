@@ -46,8 +46,4 @@ export class ApiKeyCache {
   set(row: ApiKeyWithOwnerRow, nowMs: number, stamp: number): void {
     this.cache.set(row.id, row, nowMs, stamp);
   }
-
-  evict(id: string): void {
-    this.cache.evict(id);
-  }
 }
