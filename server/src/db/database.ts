@@ -18,6 +18,16 @@ export interface UsersTable {
     Date | string | null
   >;
   mfa_enabled_at: Date | null;
+  /** Why `locked_at` is set (0015): an admin lock, a ban, a review after "this wasn't me". */
+  lock_kind: 'admin' | 'ban' | 'review' | 'erased' | null;
+  /** A ban's written reason (shown to the admin, never to the user). */
+  lock_reason: string | null;
+  /** A ban's end: sign-in after it lifts the ban. */
+  lock_expires_at: Date | null;
+  locked_by: string | null;
+  /** The owner asked to delete the account; it is erased after this unless they sign in. */
+  deletion_due_at: Date | null;
+  erased_at: Date | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -207,6 +217,20 @@ export interface WebhookDeliveriesTable {
   created_at: CreatedAt;
 }
 
+export interface DataExportsTable {
+  id: Generated<string>;
+  user_id: string;
+  status: Generated<'pending' | 'ready' | 'fetched' | 'failed'>;
+  /** SHA-256 of the one-time download token, set when the document is ready. */
+  token_hash: Uint8Array | null;
+  /** The JSON document, sealed with the key ring. */
+  document: string | null;
+  created_at: CreatedAt;
+  ready_at: Date | null;
+  expires_at: Date | null;
+  fetched_at: Date | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -225,4 +249,5 @@ export interface Database {
   bootstrap_tokens: BootstrapTokensTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  data_exports: DataExportsTable;
 }
