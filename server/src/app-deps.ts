@@ -19,6 +19,7 @@ import type { Metrics } from './observability/metrics';
 import type { SignInAdmission } from './http/sign-in-admission';
 import type { TokenRevocations } from './oauth/token-revocations';
 import type { AggregatedAudit } from './audit/aggregated-audit';
+import type { AccountJobs } from './account/account-jobs';
 
 /** The process: configuration, logging, metrics, encryption at rest. */
 export interface CoreDeps {
@@ -114,6 +115,11 @@ export interface MembershipDeps {
   }) => Promise<void>;
 }
 
+/** Account work off the request path: exports and due erasures (composition/account-slice.ts). */
+export interface AccountDeps {
+  readonly accountJobs: AccountJobs;
+}
+
 /** Request budgets (composition/rate-limit-slice.ts). */
 export interface RateLimitDeps {
   /** Per-IP (front door), per-principal and per-class (pipeline) request budgets. */
@@ -136,4 +142,5 @@ export interface AppDeps
     AuthDeps,
     CredentialDeps,
     MembershipDeps,
-    RateLimitDeps {}
+    RateLimitDeps,
+    AccountDeps {}

@@ -1,4 +1,5 @@
 import { router } from './pipeline/trpc';
+import { accountRouter } from './account/account-router';
 import { adminRouter } from './admin/admin-router';
 import { apiKeysRouter } from './api-keys/api-keys-router';
 import { authRouter } from './auth/auth-router';
@@ -13,6 +14,7 @@ import { webhooksRouter } from './webhooks/webhooks-router';
 export const appRouter = router({
   system: systemRouter,
   auth: authRouter,
+  account: accountRouter,
   sessions: sessionsRouter,
   mfa: mfaRouter,
   admin: adminRouter,

@@ -13,6 +13,7 @@ import { createKeyRing } from './crypto/key-ring';
 import { createMetrics } from './observability/metrics';
 import { assertProcedurePolicies, listProcedures } from './pipeline/assert-procedure-policies';
 import { VERSION } from './version';
+import { accountSlice } from './composition/account-slice';
 import { auditSlice } from './composition/audit-slice';
 import { authSlice } from './composition/auth-slice';
 import { busSlice } from './composition/bus-slice';
@@ -49,6 +50,8 @@ export interface App {
   readonly deps: AppDeps;
   /** Delivers due webhooks now (tests and the bench; it also polls every WEBHOOK_POLL_MS). */
   deliverWebhooks(): Promise<number>;
+  /** Builds pending exports and erases due accounts now (tests; it also runs every minute). */
+  runAccountJobs(): Promise<{ exports: number; erased: number }>;
   readonly server: Server;
   readonly handler: RequestHandler;
   /** Opens the API listener, and the metrics and plain-HTTP redirect listeners when configured. */
@@ -143,7 +146,7 @@ async function compose(
   );
   const rateLimits = slices.add(rateLimitSlice(config, log));
   slices.add(retentionSlice(database.db, log));
-  const deps: AppDeps = {
+  const core: Omit<AppDeps, 'accountJobs'> = {
     config,
     log,
     version: VERSION,
@@ -159,10 +162,12 @@ async function compose(
     ...memberships,
     ...rateLimits,
   };
+  const deps: AppDeps = { ...core, accountJobs: slices.add(accountSlice(core)) };
   const servers = slices.add(httpSlice(deps, served, oauth));
   return {
     deps,
     deliverWebhooks: () => webhooks.runOnce(),
+    runAccountJobs: () => deps.accountJobs.runOnce(),
     ...servers,
     offerBootstrapLink: (address) => {
       const host = address.address.includes(':') ? `[${address.address}]` : address.address;

@@ -12,3 +12,4 @@ export * from './schemas/orgs';
 export * from './schemas/projects';
 export * from './schemas/api-keys';
 export * from './schemas/webhooks';
+export * from './schemas/account';

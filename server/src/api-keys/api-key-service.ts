@@ -1,6 +1,8 @@
 import type { ApiKeyInfo, CreateApiKeyInput, Ok } from '@gatehouse/shared';
 import type { AppDeps } from '../app-deps';
 import type { RequestAudit } from '../audit/request-audit';
+import { securityNoticeMails } from '../account/security-notice-mails';
+import { enqueueMail } from '../mail/enqueue-mail';
 import { AppError } from '../pipeline/app-error';
 import type { Principal } from '../pipeline/principal';
 import { assertExpiryAllowed, assertRequestableScopes, passedMfa } from './api-key-policy';
@@ -19,7 +21,10 @@ import { toApiKeyInfo } from './to-api-key-info';
 export interface ApiKeyContext {
   readonly principal: Principal;
   readonly audit: RequestAudit;
-  readonly deps: Pick<AppDeps, 'db' | 'config' | 'tokenRevocations' | 'apiKeysChanged'>;
+  readonly deps: Pick<
+    AppDeps,
+    'db' | 'config' | 'tokenRevocations' | 'apiKeysChanged' | 'keyRing' | 'mailCap' | 'outbox'
+  >;
 }
 
 /** A key just minted: the full secret (shown once) and its public view. */
@@ -64,7 +69,15 @@ export async function createApiKey(
       target: { type: 'api_key', id: minted.id },
       details: { scopes: input.scopes, expiresAt: input.expiresAt },
     });
+    const notice = { id: minted.id, name: input.name, expiresAt: input.expiresAt };
+    await enqueueMail(
+      trx,
+      deps,
+      'api_key_created',
+      securityNoticeMails.apiKeyCreated(principal.email, notice),
+    );
   });
+  deps.outbox.kick();
   const row = await findUserKey(deps.db, principal.userId, minted.id);
   if (!row) throw new AppError('INTERNAL');
   return { key: minted.key, apiKey: toApiKeyInfo(row) };

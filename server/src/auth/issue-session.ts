@@ -1,4 +1,6 @@
 import type { SignedIn } from '@gatehouse/shared';
+import { cancelPendingDeletion } from '../account/cancel-deletion';
+import { noticeNewDevice } from './new-device-notice';
 import type { Context } from '../pipeline/context';
 import { serializeSessionCookie } from '../sessions/session-cookie';
 import { publicUserFromRow } from './public-user';
@@ -17,6 +19,10 @@ export async function issueSession(
   authLevel: 'password' | 'mfa',
 ): Promise<SignedIn> {
   const { deps } = ctx;
+  // Signing in during a deletion's grace period keeps the account.
+  await cancelPendingDeletion(ctx, user);
+  // Before this sign-in's own audit row, which would make every account "seen before".
+  await noticeNewDevice(ctx, user);
   if (ctx.principal?.sessionId) await deps.sessions.revoke(ctx.principal.sessionId);
   const { token, session } = await deps.sessions.create(user.id, {
     ip: ctx.ip,

@@ -5,7 +5,13 @@ import { generateToken, sha256 } from '../crypto/random-token';
 type Db = Kysely<Database> | Transaction<Database>;
 
 export type TokenPurpose =
-  'password_reset' | 'email_verification' | 'org_invitation' | 'mfa_challenge';
+  | 'password_reset'
+  | 'email_verification'
+  | 'org_invitation'
+  | 'mfa_challenge'
+  | 'account_invite'
+  | 'email_change'
+  | 'email_change_revert';
 
 /** Mints a 256-bit single-use token; only its SHA-256 is stored. Returns the token to send. */
 export async function createOneTimeToken(

@@ -52,6 +52,8 @@ export interface Config {
     readonly sessionAbsoluteMs: number;
     readonly sessionCache: boolean;
     readonly stepUpWindowMs: number;
+    /** How long a requested account deletion waits (signing in cancels it); 0: erased at once. */
+    readonly deletionGraceMs: number;
     readonly argon2Concurrency: number;
     readonly loginMaxFailuresPerAccount: number;
     readonly loginMaxFailuresPerIp: number;

@@ -179,6 +179,7 @@ function toConfig(e: RawEnv): Config {
       sessionAbsoluteMs: e.SESSION_ABSOLUTE_TIMEOUT_HOURS * HOUR,
       sessionCache: e.SESSION_CACHE,
       stepUpWindowMs: e.STEP_UP_WINDOW_MINUTES * 60_000,
+      deletionGraceMs: e.ACCOUNT_DELETION_GRACE_DAYS * 24 * HOUR,
       argon2Concurrency: e.ARGON2_CONCURRENCY,
       loginMaxFailuresPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
       loginMaxFailuresPerIp: e.LOGIN_MAX_FAILURES_PER_IP,

@@ -1,3 +1,4 @@
+import { exportAad } from '../account/export-aad';
 import { mailAad } from '../mail/enqueue-mail';
 import { totpAad } from '../mfa/totp-secret';
 import { previousWebhookSecretAad, webhookSecretAad } from '../webhooks/webhook-secret';
@@ -28,4 +29,5 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
     column: 'previous_secret',
     aad: previousWebhookSecretAad,
   },
+  { table: 'data_exports', idColumn: 'id', column: 'document', aad: exportAad },
 ];

@@ -1,4 +1,6 @@
 import type { Ok, RecoveryCodes, TotpSetup } from '@gatehouse/shared';
+import { securityNoticeMails } from '../account/security-notice-mails';
+import { enqueueMail } from '../mail/enqueue-mail';
 import { AppError } from '../pipeline/app-error';
 import type { Context } from '../pipeline/context';
 import type { Principal } from '../pipeline/principal';
@@ -55,7 +57,9 @@ export async function confirmTotp(ctx: Authed, code: string): Promise<RecoveryCo
     await enableTotp(trx, principal.userId);
     await replaceRecoveryCodes(trx, principal.userId, codes.map(hashRecoveryCode));
     await ctx.audit.record(trx, 'mfa.enable', { target: { type: 'user', id: principal.userId } });
+    await enqueueMail(trx, deps, 'mfa_changed', securityNoticeMails.mfaEnabled(principal.email));
   });
+  deps.outbox.kick();
   // This session just proved the second factor.
   if (principal.sessionId) await deps.sessions.markReauthenticated(principal.sessionId, 'mfa');
   await deps.sessions.forgetUser(principal.userId);
@@ -68,7 +72,9 @@ export async function disableMfa(ctx: Authed): Promise<Ok> {
   await deps.db.transaction().execute(async (trx) => {
     await disableTotp(trx, principal.userId);
     await ctx.audit.record(trx, 'mfa.disable', { target: { type: 'user', id: principal.userId } });
+    await enqueueMail(trx, deps, 'mfa_changed', securityNoticeMails.mfaDisabled(principal.email));
   });
+  deps.outbox.kick();
   await deps.sessions.forgetUser(principal.userId);
   return { ok: true };
 }
