@@ -2,17 +2,30 @@ import {
   AdminUser,
   AdminUserListInput,
   AdminUserPage,
+  ApiKeyList,
   AuditListInput,
   AuditPage,
+  BanUserInput,
+  CreateUserInput,
+  Ok,
   RevokedCount,
+  SessionList,
   SetRoleInput,
+  UserApiKeyRef,
   UserRef,
+  DeleteUserInput,
+  UserDeleted,
 } from '@gatehouse/shared';
 import { listAuditEvents } from '../audit/list-audit-events';
+import { deleteUser } from './delete-user';
 import { procedure } from '../pipeline/procedure';
 import { router } from '../pipeline/trpc';
 import { getAdminUser, listUsersPage } from './admin-user-service';
+import { banUser, unbanUser } from './ban-user';
 import { lockUser, revokeUserSessions, setUserRole, unlockUser } from './change-user-access';
+import { createInvitedUser } from './create-invited-user';
+import { sendPasswordReset } from './send-password-reset';
+import { listApiKeysOfUser, listSessionsOfUser, revokeApiKeyOfUser } from './user-credentials';
 
 /** Role-gated administration (global `admin` role: user:read, user:manage, audit:read). */
 export const adminRouter = router({
@@ -31,6 +44,54 @@ export const adminRouter = router({
       .input(UserRef)
       .output(AdminUser)
       .query(({ ctx, input }) => getAdminUser(ctx, input.id)),
+    create: procedure
+      .meta({
+        permission: 'user:manage',
+        rate: 'admin',
+        stepUp: true,
+        summary:
+          'Create an account without a password and mail its owner an invitation ' +
+          '(a 7-day one-time link to auth.acceptInvite)',
+      })
+      .input(CreateUserInput)
+      .output(AdminUser)
+      .mutation(({ ctx, input }) => createInvitedUser(ctx, input)),
+    sendReset: procedure
+      .meta({
+        permission: 'user:manage',
+        rate: 'admin',
+        summary: 'Mail a user a password reset link (the admin never sees it)',
+      })
+      .input(UserRef)
+      .output(Ok)
+      .mutation(({ ctx, input }) => sendPasswordReset(ctx, input.id)),
+    listSessions: procedure
+      .meta({
+        permission: 'user:read',
+        rate: 'admin',
+        summary: "A user's live sessions (never their secrets)",
+      })
+      .input(UserRef)
+      .output(SessionList)
+      .query(({ ctx, input }) => listSessionsOfUser(ctx, input.id)),
+    listApiKeys: procedure
+      .meta({
+        permission: 'user:read',
+        rate: 'admin',
+        summary: "A user's API keys (never their secrets), with last use",
+      })
+      .input(UserRef)
+      .output(ApiKeyList)
+      .query(({ ctx, input }) => listApiKeysOfUser(ctx, input.id)),
+    revokeApiKey: procedure
+      .meta({
+        permission: 'user:manage',
+        rate: 'admin',
+        summary: "Revoke one of a user's API keys at once (on every instance)",
+      })
+      .input(UserApiKeyRef)
+      .output(Ok)
+      .mutation(({ ctx, input }) => revokeApiKeyOfUser(ctx, input)),
     setRole: procedure
       .meta({
         permission: 'user:manage',
@@ -59,6 +120,34 @@ export const adminRouter = router({
       .input(UserRef)
       .output(AdminUser)
       .mutation(({ ctx, input }) => unlockUser(ctx, input.id)),
+    ban: procedure
+      .meta({
+        permission: 'user:manage',
+        rate: 'admin',
+        summary:
+          'Ban an account with a reason and an optional end: a lock (sessions revoked, keys ' +
+          'stopped, sign-in ACCOUNT_BANNED) lifted when the end passes',
+      })
+      .input(BanUserInput)
+      .output(AdminUser)
+      .mutation(({ ctx, input }) => banUser(ctx, input)),
+    delete: procedure
+      .meta({
+        permission: 'user:manage',
+        rate: 'admin',
+        stepUp: true,
+        summary:
+          'Delete an account: erased now (immediately) or after the grace period; every ' +
+          "credential ends now; never the last admin or an org's only owner",
+      })
+      .input(DeleteUserInput)
+      .output(UserDeleted)
+      .mutation(({ ctx, input }) => deleteUser(ctx, input)),
+    unban: procedure
+      .meta({ permission: 'user:manage', rate: 'admin', summary: 'Lift a ban' })
+      .input(UserRef)
+      .output(AdminUser)
+      .mutation(({ ctx, input }) => unbanUser(ctx, input.id)),
     revokeSessions: procedure
       .meta({
         permission: 'user:manage',

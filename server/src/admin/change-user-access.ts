@@ -1,36 +1,14 @@
 import type { AdminUser } from '@gatehouse/shared';
-import type { AppDeps } from '../app-deps';
-import type { RequestAudit } from '../audit/request-audit';
 import { markUserTokensRevoked } from '../oauth/mark-user-tokens-revoked';
 import { AppError } from '../pipeline/app-error';
-import type { Principal } from '../pipeline/principal';
-import { isSelfLock, wouldLeaveNoAdmin } from './admin-policy';
-import { getUser, lockAdmins, setLocked, setRole } from './admin-user-queries';
+import { noSuchUser, type AccessChanger } from './access-changer';
+import { wouldLeaveNoAdmin } from './admin-policy';
+import { clearLock, getUser, lockAdmins, setRole } from './admin-user-queries';
+import { lockAccount } from './lock-account';
+import { revokeEverywhere } from './revoke-everywhere';
 import { toAdminUser } from './to-admin-user';
 
-/** An administrator (a session or a `user:manage` key) changing someone's access. */
-export interface AccessChanger {
-  readonly deps: Pick<AppDeps, 'db' | 'sessions' | 'tokenRevocations'>;
-  readonly principal: Principal;
-  /** Records as the real principal: a key's act is the key's, never its user's. */
-  readonly audit: RequestAudit;
-}
-
-const NO_SUCH_USER = (): AppError => new AppError('NOT_FOUND', { message: 'No such user' });
-
-async function revokeEverywhere(
-  ctx: AccessChanger,
-  userId: string,
-  cause: string,
-): Promise<number> {
-  const revoked = await ctx.deps.sessions.revokeAllForUser(userId);
-  await ctx.deps.sessions.forgetUser(userId);
-  await ctx.audit.record(ctx.deps.db, 'session.revoke_all', {
-    target: { type: 'user', id: userId },
-    details: { count: revoked, cause },
-  });
-  return revoked;
-}
+export type { AccessChanger } from './access-changer';
 
 /**
  * Changes a user's global role. The admin rows are locked for the
@@ -46,7 +24,7 @@ export async function setUserRole(
   const updated = await deps.db.transaction().execute(async (trx) => {
     const admins = await lockAdmins(trx);
     const target = await getUser(trx, input.id);
-    if (!target) throw NO_SUCH_USER();
+    if (!target) throw noSuchUser();
     if (target.role === input.role) return target;
     if (input.role !== 'admin' && wouldLeaveNoAdmin(admins, target))
       throw new AppError('LAST_ADMIN', {
@@ -73,40 +51,36 @@ export async function setUserRole(
 }
 
 /**
- * Locks an account: sign-in answers ACCOUNT_LOCKED, sessions are revoked, API
- * keys stop, and their live access tokens die at once (here, and on the
- * other instances through the revocation bus), also after an unlock.
+ * Locks an account (lock kind `admin`, no end; it replaces a ban's reason and
+ * end): sign-in answers ACCOUNT_LOCKED, sessions are revoked, API keys stop,
+ * and their live access tokens die at once (lock-account.ts).
  */
-export async function lockUser(ctx: AccessChanger, id: string): Promise<AdminUser> {
-  const { deps } = ctx;
-  if (isSelfLock(ctx.principal.userId, id))
-    throw new AppError('FORBIDDEN', { message: 'Administrators cannot lock their own account' });
-  const locked = await deps.db.transaction().execute(async (trx) => {
-    const admins = await lockAdmins(trx);
-    const target = await getUser(trx, id);
-    if (!target) throw NO_SUCH_USER();
-    if (wouldLeaveNoAdmin(admins, target))
-      throw new AppError('LAST_ADMIN', {
-        message: 'The last active administrator cannot be locked',
-      });
-    await setLocked(trx, id, true);
-    await markUserTokensRevoked(trx, id);
-    await ctx.audit.record(trx, 'admin.user.lock', { target: { type: 'user', id } });
-    return (await getUser(trx, id)) ?? target;
-  });
-  deps.tokenRevocations?.userTokensRevoked(id);
-  await revokeEverywhere(ctx, id, 'lock');
-  return toAdminUser(locked);
+export function lockUser(ctx: AccessChanger, id: string): Promise<AdminUser> {
+  return lockAccount(
+    ctx,
+    id,
+    { kind: 'admin', by: ctx.principal.userId },
+    { verb: 'lock', participle: 'locked', action: 'admin.user.lock' },
+  );
 }
 
+/**
+ * Unlocks an account whatever its lock (an admin lock, a ban, a review):
+ * every lock column is cleared. An erased account stays as it is.
+ */
 export async function unlockUser(ctx: AccessChanger, id: string): Promise<AdminUser> {
   const { deps } = ctx;
   const unlocked = await deps.db.transaction().execute(async (trx) => {
     const target = await getUser(trx, id);
-    if (!target) throw NO_SUCH_USER();
-    await setLocked(trx, id, false);
-    await ctx.audit.record(trx, 'admin.user.unlock', { target: { type: 'user', id } });
-    return { ...target, locked_at: null };
+    if (!target) throw noSuchUser();
+    if (target.lock_kind === 'erased')
+      throw new AppError('CONFLICT', { message: 'This account has been erased' });
+    await clearLock(trx, id);
+    await ctx.audit.record(trx, 'admin.user.unlock', {
+      target: { type: 'user', id },
+      details: { kind: target.lock_kind },
+    });
+    return (await getUser(trx, id)) ?? target;
   });
   await deps.sessions.forgetUser(id);
   return toAdminUser(unlocked);
@@ -116,6 +90,6 @@ export async function revokeUserSessions(
   ctx: AccessChanger,
   id: string,
 ): Promise<{ revoked: number }> {
-  if (!(await getUser(ctx.deps.db, id))) throw NO_SUCH_USER();
+  if (!(await getUser(ctx.deps.db, id))) throw noSuchUser();
   return { revoked: await revokeEverywhere(ctx, id, 'admin') };
 }

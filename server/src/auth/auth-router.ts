@@ -1,4 +1,5 @@
 import {
+  acceptInviteInputSchema,
   Accepted,
   bootstrapAdminInputSchema,
   BootstrapAdminResult,
@@ -17,6 +18,7 @@ import {
   VerifyMfaInput,
 } from '@gatehouse/shared';
 import { bootstrapAdmin } from '../admin/bootstrap-admin';
+import { acceptInvite } from './accept-invite';
 import { procedure, publicProcedure } from '../pipeline/procedure';
 import { router } from '../pipeline/trpc';
 import { changePassword } from './change-password';
@@ -126,6 +128,17 @@ export const authRouter = router({
     .input(VerifyEmailInput)
     .output(Ok)
     .mutation(({ ctx, input }) => verifyEmail(ctx, input)),
+  acceptInvite: publicProcedure
+    .meta({
+      public: true,
+      rate: 'auth',
+      summary:
+        'Set the first password of an account an administrator created, ' +
+        'from the invitation token (verifies the email)',
+    })
+    .input(acceptInviteInputSchema(FLOOR))
+    .output(Ok)
+    .mutation(({ ctx, input }) => acceptInvite(ctx, input)),
   bootstrapAdmin: publicProcedure
     .meta({
       public: true,

@@ -1,4 +1,6 @@
 import type { SignInInput, SignInResult } from '@gatehouse/shared';
+import { hasUsablePassword } from '../admin/no-password-hash';
+import { signInLockRefusal } from '../admin/sign-in-lock-refusal';
 import { AppError } from '../pipeline/app-error';
 import type { AuditActor } from '../pipeline/audit-sink';
 import type { Context } from '../pipeline/context';
@@ -47,7 +49,9 @@ export async function signIn(ctx: Context, input: SignInInput): Promise<SignInRe
   }
 
   const user = await findUserByEmail(deps.db, input.email);
-  const ok = await deps.passwords.verify(user?.password_hash, input.password, { lane });
+  // An invited account without a password yet costs the dummy hash's work, like an unknown email.
+  const stored = user && hasUsablePassword(user.password_hash) ? user.password_hash : undefined;
+  const ok = await deps.passwords.verify(stored, input.password, { lane });
   if (!user || !ok) {
     await budget.fail();
     const lockedOut = (await budget.blockedMs()) > 0;
@@ -60,13 +64,15 @@ export async function signIn(ctx: Context, input: SignInInput): Promise<SignInRe
     ctx.audit.security('auth.sign_in_failed', { knownAccount: user !== undefined, lockedOut });
     throw new AppError('INVALID_CREDENTIALS', { message: 'Email or password is incorrect' });
   }
-  if (user.locked_at !== null) {
+  // Only a proven password learns of a lock (never an oracle); a ban that ran out is lifted.
+  const refused = user.locked_at !== null ? await signInLockRefusal(ctx, user.id) : undefined;
+  if (refused) {
     await ctx.audit.record(deps.db, 'auth.sign_in', {
       actor: { type: 'user', id: user.id },
       outcome: 'denied',
-      details: { reason: 'ACCOUNT_LOCKED' },
+      details: { reason: refused.reason },
     });
-    throw new AppError('ACCOUNT_LOCKED', { message: 'This account is locked' });
+    throw refused;
   }
   if (deps.passwords.needsRehash(user.password_hash)) {
     await updatePasswordHash(deps.db, user.id, await deps.passwords.hash(input.password, { lane }));

@@ -6,7 +6,8 @@ import type { Slice } from './slice';
 
 /**
  * Expired sessions and tokens, old sent mail and idempotent responses past
- * 24 hours: each instance sweeps them hourly (indexed, batched deletes).
+ * 24 hours: each instance sweeps them hourly (indexed, batched deletes), and
+ * lifts the bans whose end has passed (db/retention-sweep.ts).
  */
 export function retentionSlice(db: Kysely<Database>, log: Logger): Slice<undefined> {
   const sweep = setInterval(() => void sweepRetention(db, log), 60 * 60_000);

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import { liftEndedBans } from '../admin/lift-ended-ban';
 import { purgeExpiredOneTimeTokens } from '../auth/purge-expired-one-time-tokens';
 import { purgeExpiredIdempotencyKeys } from '../idempotency/purge-expired-idempotency-keys';
 import { purgeSentMail } from '../mail/purge-sent-mail';
@@ -15,11 +16,14 @@ const PURGES: readonly {
   { table: 'one_time_tokens', purge: purgeExpiredOneTimeTokens },
   { table: 'mail_outbox', purge: purgeSentMail },
   { table: 'idempotency_keys', purge: purgeExpiredIdempotencyKeys },
+  // Not a delete: bans whose end passed are lifted (audited, actor system), counted here.
+  { table: 'expired_bans', purge: liftEndedBans },
 ];
 
 /**
  * Deletes what no longer serves anyone: expired sessions, one-time tokens a
- * day past expiry, mail sent a week ago, idempotent responses past 24 hours.
+ * day past expiry, mail sent a week ago, idempotent responses past 24 hours;
+ * and lifts bans whose end has passed (`expired_bans`).
  * Every instance runs it hourly; the deletes are indexed, batched and
  * idempotent, so instances sweeping at once only find less to do. A failing
  * purge is logged and the others still run. Returns rows deleted per table.

@@ -1,4 +1,5 @@
 import type { SignedIn, VerifyMfaInput } from '@gatehouse/shared';
+import { signInLockRefusal } from '../admin/sign-in-lock-refusal';
 import { issueSession } from '../auth/issue-session';
 import { loginBudget } from '../auth/login-budget';
 import { findUserById } from '../auth/user-queries';
@@ -38,8 +39,9 @@ export async function verifyMfa(ctx: Context, input: VerifyMfaInput): Promise<Si
   }
   if (!(await consumeMfaChallenge(ctx, input.challenge)))
     throw new AppError('TOKEN_INVALID', { message: 'The sign-in challenge was already used' });
-  if (user.locked_at !== null)
-    throw new AppError('ACCOUNT_LOCKED', { message: 'This account is locked' });
+  // ACCOUNT_BANNED (its end, never its reason) or ACCOUNT_LOCKED; a ban that ran out is lifted.
+  const refused = user.locked_at !== null ? await signInLockRefusal(ctx, user.id) : undefined;
+  if (refused) throw refused;
   await budget.succeed();
   return issueSession(ctx, user, 'mfa');
 }

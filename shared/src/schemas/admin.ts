@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
+import { Email, OneTimeToken } from './auth';
 import { Cursor, IsoDate } from './common';
+import { newPasswordSchema } from './password';
 
 const AdminUserListFilter = z.strictObject({
   /** Case-insensitive substring of the email. */
@@ -24,6 +26,17 @@ export const AdminUser = z.strictObject({
   emailVerified: z.boolean(),
   mfaEnabled: z.boolean(),
   lockedAt: IsoDate.nullable(),
+  /**
+   * Why the account is locked: an administrator's lock, a ban, a review after "this wasn't
+   * me", or an erased account; null when it is not locked.
+   */
+  lockKind: z.enum(['admin', 'ban', 'review', 'erased']).nullable(),
+  /** A ban's written reason (shown to administrators, never to the user). */
+  lockReason: z.string().nullable(),
+  /** When a ban ends by itself; null for a lock without an end. */
+  lockExpiresAt: IsoDate.nullable(),
+  /** The administrator who locked or banned the account (null for the system's locks). */
+  lockedBy: z.uuid().nullable(),
   createdAt: IsoDate,
 });
 export type AdminUser = z.infer<typeof AdminUser>;
@@ -35,6 +48,43 @@ export const AdminUserPage = z.strictObject({
 
 export const UserRef = z.strictObject({ id: z.uuid() });
 export const SetRoleInput = z.strictObject({ id: z.uuid(), role: z.enum(['user', 'admin']) });
+
+/**
+ * An account an administrator creates: the owner sets their own password through the mailed
+ * invitation (`auth.acceptInvite`); no password is ever given or shown here.
+ */
+export const CreateUserInput = z.strictObject({
+  email: Email,
+  name: z.string().trim().min(1).max(100).optional(),
+  role: z.enum(['user', 'admin']).default('user'),
+});
+export type CreateUserInput = z.input<typeof CreateUserInput>;
+
+/** A ban: a written reason (1–500 characters) and, optionally, when it ends (in the future). */
+export const BanUserInput = z.strictObject({
+  id: z.uuid(),
+  reason: z.string().trim().min(1).max(500),
+  expiresAt: IsoDate.optional(),
+});
+export type BanUserInput = z.infer<typeof BanUserInput>;
+
+/** One API key of one user, as an administrator names it. */
+export const UserApiKeyRef = z.strictObject({
+  userId: z.uuid(),
+  keyId: z.string().regex(/^[a-z2-7]{16}$/),
+});
+
+/**
+ * The invited owner's first password, with the token from the invitation mail; `minLength`
+ * follows the server's PASSWORD_MIN_LENGTH.
+ */
+export function acceptInviteInputSchema(
+  minLength?: number,
+): z.ZodObject<{ token: typeof OneTimeToken; password: z.ZodString }, z.core.$strict> {
+  return z.strictObject({ token: OneTimeToken, password: newPasswordSchema(minLength) });
+}
+export const AcceptInviteInput = acceptInviteInputSchema();
+export type AcceptInviteInput = z.infer<typeof AcceptInviteInput>;
 
 const AuditListFilter = z.strictObject({
   actorId: z.string().min(1).max(100).optional(),
@@ -71,3 +121,17 @@ export const AuditPage = z.strictObject({
   events: z.array(AuditEvent),
   nextCursor: Cursor.nullable(),
 });
+
+/** `admin.users.delete`: erase now (`immediately`), or after the grace period like self-service. */
+export const DeleteUserInput = z.strictObject({
+  id: z.uuid(),
+  immediately: z.boolean().default(false),
+});
+export type DeleteUserInput = z.infer<typeof DeleteUserInput>;
+
+export const UserDeleted = z.strictObject({
+  /** `erased`: done now; `scheduled`: erased at `deletionDueAt` unless the user signs in. */
+  status: z.enum(['erased', 'scheduled']),
+  deletionDueAt: IsoDate.nullable(),
+});
+export type UserDeleted = z.infer<typeof UserDeleted>;
