@@ -411,4 +411,36 @@ describe.each(DATABASE_KINDS)('account self-service (%s)', (kind) => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect((await user.trpc.account.get.query()).email).toBe('race-email-new@example.com');
   });
+
+  it('refuses the change, never drops the notice, once the old address is at its cap', async () => {
+    const user = await t.signIn('flooded@example.com');
+    // MAIL_PER_RECIPIENT_PER_HOUR (default 5) notices of this kind reach the address.
+    for (const n of [1, 2, 3, 4, 5])
+      await user.trpc.account.changeEmail.mutate({ newEmail: `junk-${n}@example.com` });
+    const refused = await refusal(
+      user.trpc.account.changeEmail.mutate({ newEmail: 'the-real-one@example.com' }),
+    );
+    expect(refused).toMatchObject({ reason: 'RECIPIENT_RATE_LIMITED', httpStatus: 429 });
+    // No link for the refused change exists, and its address got nothing.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(mail().messages.filter((m) => m.to === 'the-real-one@example.com')).toEqual([]);
+    const live = await t.db
+      .selectFrom('one_time_tokens')
+      .select(sql<string>`data->>'to'`.as('to'))
+      .where('user_id', '=', user.userId)
+      .where('purpose', '=', 'email_change')
+      .where('consumed_at', 'is', null)
+      .execute();
+    expect(live.map((r) => r.to)).toEqual(['junk-5@example.com']);
+  });
+
+  it('tells the caller when their verification mail is capped, rather than drop it', async () => {
+    const user = await t.signIn('resend-cap@example.com', { verified: false });
+    // The sign-up mail spent one of the five.
+    for (const _ of [1, 2, 3, 4]) await user.trpc.account.resendVerification.mutate();
+    expect(await refusal(user.trpc.account.resendVerification.mutate())).toMatchObject({
+      reason: 'RECIPIENT_RATE_LIMITED',
+      httpStatus: 429,
+    });
+  });
 });
