@@ -13,3 +13,4 @@ export * from './schemas/projects';
 export * from './schemas/api-keys';
 export * from './schemas/webhooks';
 export * from './schemas/account';
+export * from './schemas/email-sign-in';

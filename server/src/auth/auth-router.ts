@@ -21,6 +21,7 @@ import { bootstrapAdmin } from '../admin/bootstrap-admin';
 import { acceptInvite } from './accept-invite';
 import { procedure, publicProcedure } from '../pipeline/procedure';
 import { router } from '../pipeline/trpc';
+import { emailSignInRouter } from '../email-sign-in/email-sign-in-router';
 import { changePassword } from './change-password';
 import { reauthenticate } from '../mfa/reauthenticate';
 import { verifyMfa } from '../mfa/verify-mfa';
@@ -40,6 +41,7 @@ const FLOOR = 1;
 
 /** Accounts, passwords and the caller's own identity. */
 export const authRouter = router({
+  email: emailSignInRouter,
   signUp: publicProcedure
     .meta({
       public: true,

@@ -17,6 +17,8 @@ export async function issueSession(
   ctx: Context,
   user: UserRow,
   authLevel: 'password' | 'mfa',
+  /** How the first factor was proven (the audit row's `details.method`). */
+  method: 'password' | 'email_link' | 'email_code' = 'password',
 ): Promise<SignedIn> {
   const { deps } = ctx;
   // Signing in during a deletion's grace period keeps the account.
@@ -46,7 +48,7 @@ export async function issueSession(
   await ctx.audit.record(deps.db, 'auth.sign_in', {
     actor: { type: 'user', id: user.id },
     target: { type: 'session', id: session.id },
-    details: { authLevel },
+    details: { authLevel, method },
   });
   return {
     status: 'signed_in',

@@ -11,7 +11,8 @@ export type TokenPurpose =
   | 'mfa_challenge'
   | 'account_invite'
   | 'email_change'
-  | 'email_change_revert';
+  | 'email_change_revert'
+  | 'email_sign_in';
 
 /** Mints a 256-bit single-use token; only its SHA-256 is stored. Returns the token to send. */
 export async function createOneTimeToken(

@@ -1,0 +1,38 @@
+import type { SignInResult } from '@gatehouse/shared';
+import { signInLockRefusal } from '../admin/sign-in-lock-refusal';
+import { issueSession } from '../auth/issue-session';
+import { findUserById, markEmailVerified } from '../auth/user-queries';
+import { startMfaChallenge } from '../mfa/mfa-challenge';
+import { AppError } from '../pipeline/app-error';
+import type { Context } from '../pipeline/context';
+import { clearBinding } from './browser-binding';
+
+/**
+ * The end of an email sign-in whose token was just used: the mailbox is proven, so the address
+ * is verified; a locked or banned account is refused as at password sign-in; with a second
+ * factor enrolled the answer is the MFA challenge (the mail is one factor), else a session.
+ */
+export async function completeEmailSignIn(
+  ctx: Context,
+  userId: string,
+  method: 'email_link' | 'email_code',
+): Promise<SignInResult> {
+  const { deps } = ctx;
+  const user = await findUserById(deps.db, userId);
+  if (!user) throw new AppError('TOKEN_INVALID');
+  if (user.locked_at !== null) {
+    const refused = await signInLockRefusal(ctx, user.id);
+    if (refused) {
+      await ctx.audit.record(deps.db, 'auth.sign_in', {
+        actor: { type: 'user', id: user.id },
+        outcome: 'denied',
+        details: { reason: refused.reason, method },
+      });
+      throw refused;
+    }
+  }
+  if (user.email_verified_at === null) await markEmailVerified(deps.db, user.id);
+  ctx.response.appendCookie(clearBinding(ctx.secure));
+  if (user.mfa_enabled_at !== null) return startMfaChallenge(ctx, user.id);
+  return issueSession(ctx, { ...user, email_verified_at: new Date() }, 'password', method);
+}
