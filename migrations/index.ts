@@ -14,6 +14,7 @@ import * as m0012 from './0012_api_key_mfa_origin';
 import * as m0013 from './0013_bootstrap_token';
 import * as m0014 from './0014_webhooks';
 import * as m0015 from './0015_account_lifecycle';
+import * as m0016 from './0016_impersonation';
 
 /**
  * Every migration, by name, in order. Listed statically (rather than read from
@@ -35,4 +36,5 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0013_bootstrap_token': m0013,
   '0014_webhooks': m0014,
   '0015_account_lifecycle': m0015,
+  '0016_impersonation': m0016,
 });

@@ -21,4 +21,30 @@ export const adminMails = {
         'If you did not expect this, ignore this message.',
     };
   },
+  /**
+   * An administrator started impersonating the recipient: why, until when, and whether they may
+   * change anything; how to end it.
+   */
+  impersonation(
+    to: string,
+    baseUrl: string,
+    detail: { reason: string; expiresAt: Date; allowWrites: boolean },
+  ): MailMessage {
+    return {
+      to,
+      subject: 'An administrator is viewing your Gatehouse account',
+      text:
+        'A Gatehouse administrator started a support session as you, until ' +
+        `${detail.expiresAt.toISOString()}.\n\n` +
+        `Reason given: ${detail.reason}\n\n` +
+        (detail.allowWrites
+          ? 'They may make changes on your behalf. '
+          : 'They can look, but not change anything. ') +
+        'They can never change your password, email address or two-factor settings, create ' +
+        'API keys or delete your account. Everything they do is recorded in your name and ' +
+        'theirs.\n\n' +
+        'The session appears in your session list; revoking it there ends it at once:\n\n' +
+        `${baseUrl}/settings/sessions`,
+    };
+  },
 };

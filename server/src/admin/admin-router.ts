@@ -15,6 +15,11 @@ import {
   UserRef,
   DeleteUserInput,
   UserDeleted,
+  Impersonation,
+  ImpersonationList,
+  NoInput,
+  SessionRef,
+  StartImpersonationInput,
 } from '@gatehouse/shared';
 import { listAuditEvents } from '../audit/list-audit-events';
 import { deleteUser } from './delete-user';
@@ -24,6 +29,9 @@ import { getAdminUser, listUsersPage } from './admin-user-service';
 import { banUser, unbanUser } from './ban-user';
 import { lockUser, revokeUserSessions, setUserRole, unlockUser } from './change-user-access';
 import { createInvitedUser } from './create-invited-user';
+import { endCurrentImpersonation, revokeImpersonation } from './impersonation-end';
+import { listImpersonations } from './impersonation-list';
+import { startImpersonation } from './impersonation-start';
 import { sendPasswordReset } from './send-password-reset';
 import { listApiKeysOfUser, listSessionsOfUser, revokeApiKeyOfUser } from './user-credentials';
 
@@ -158,14 +166,58 @@ export const adminRouter = router({
       .output(RevokedCount)
       .mutation(({ ctx, input }) => revokeUserSessions(ctx, input.id)),
   }),
+  impersonation: router({
+    start: procedure
+      .meta({
+        permission: 'user:manage',
+        rate: 'admin',
+        stepUp: true,
+        summary:
+          'Act as a user for support: a written reason, a time limit (default 15 min, at most ' +
+          '60), read-only unless allowWrites; never an admin; the user is mailed; the session ' +
+          "cookie becomes the impersonation's",
+      })
+      .input(StartImpersonationInput)
+      .output(Impersonation)
+      .mutation(({ ctx, input }) => startImpersonation(ctx, input)),
+    end: procedure
+      .meta({
+        // Only from the impersonation session (which holds the user's permissions): the
+        // pipeline refuses every other caller.
+        permission: 'session:manage',
+        impersonationOnly: true,
+        summary: 'Impersonation sessions only: end this impersonation and sign the browser out',
+      })
+      .input(NoInput)
+      .output(Ok)
+      .mutation(({ ctx }) => endCurrentImpersonation(ctx)),
+    revoke: procedure
+      .meta({
+        permission: 'user:manage',
+        rate: 'admin',
+        summary: 'End any live impersonation by its session id (on every instance)',
+      })
+      .input(SessionRef)
+      .output(Ok)
+      .mutation(({ ctx, input }) => revokeImpersonation(ctx, input.id)),
+    list: procedure
+      .meta({
+        permission: 'user:read',
+        rate: 'admin',
+        summary: 'Every impersonation still within its time limit, newest first',
+      })
+      .input(NoInput)
+      .output(ImpersonationList)
+      .query(({ ctx }) => listImpersonations(ctx)),
+  }),
   audit: router({
     list: procedure
       .meta({
         permission: 'audit:read',
         rate: 'admin',
         summary:
-          'Audit events, newest first, filtered by actor, action, target, org and time; ' +
-          'cursor-paginated',
+          'Audit events, newest first, filtered by actor, action, target, org, time and ' +
+          'impersonation (onBehalfOf, impersonation); cursor-paginated',
       })
       .input(AuditListInput)
       .output(AuditPage)

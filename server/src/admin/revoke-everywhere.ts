@@ -1,9 +1,11 @@
 import type { AccessChanger } from './access-changer';
 
 /**
- * Deletes every session of the user and drops the cached copies on every
- * instance (sessions and the user's cached API keys), with one
- * `session.revoke_all` row naming the cause. Returns how many were revoked.
+ * Deletes every session of the user, and every impersonation the user holds
+ * as an administrator (session-queries.ts `deleteUserSessions`), and drops the
+ * cached copies on every instance (sessions, impersonations and the user's
+ * cached API keys), with one `session.revoke_all` row naming the cause.
+ * Returns how many were revoked.
  */
 export async function revokeEverywhere(
   ctx: AccessChanger,

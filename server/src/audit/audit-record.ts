@@ -15,6 +15,12 @@ export interface AuditRecord {
   readonly requestId: string | null;
   readonly outcome: string;
   readonly details: Record<string, unknown>;
+  /**
+   * The impersonated user (0016). Absent, not null, when there is none: canonical JSON drops
+   * undefined members, so every row without it (all rows written before 0016) hashes exactly
+   * as it did, and a row with it commits to it.
+   */
+  readonly onBehalfOf?: string;
 }
 
 /** hash = SHA-256(prev_hash || canonical JSON of the record). */
@@ -36,7 +42,9 @@ export function recordFromRow(row: {
   request_id: string | null;
   outcome: string;
   details: Record<string, unknown>;
+  on_behalf_of?: string | null;
 }): AuditRecord {
+  const onBehalfOf = row.on_behalf_of ?? null;
   return {
     id: String(row.id),
     occurredAt: new Date(row.occurred_at).toISOString(),
@@ -50,5 +58,6 @@ export function recordFromRow(row: {
     requestId: row.request_id,
     outcome: row.outcome,
     details: row.details,
+    ...(onBehalfOf !== null ? { onBehalfOf } : {}),
   };
 }

@@ -57,6 +57,7 @@ async function appendInTransaction(
     requestId: event.requestId ?? null,
     outcome: event.outcome,
     details: redactDetails(event.details),
+    ...(event.actor.onBehalfOf !== undefined ? { onBehalfOf: event.actor.onBehalfOf } : {}),
   };
   const prevHash = Buffer.from(head.last_hash);
   const hash = chainHash(prevHash, record);
@@ -75,6 +76,7 @@ async function appendInTransaction(
       request_id: record.requestId,
       outcome: record.outcome as AuditEventInput['outcome'],
       details: JSON.stringify(record.details),
+      on_behalf_of: record.onBehalfOf ?? null,
       prev_hash: prevHash,
       hash,
     })

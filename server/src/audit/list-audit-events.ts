@@ -13,7 +13,10 @@ const AuditPosition = z.tuple([
     .refine((s) => s.length < 19 || (s.length === 19 && s <= '9223372036854775807')),
 ]);
 
-/** Newest first, filtered; keyset-paginated by id (no OFFSET, no COUNT). */
+/**
+ * Newest first, filtered (`onBehalfOf` / `impersonation` find what administrators did as a
+ * user); keyset-paginated by id (no OFFSET, no COUNT).
+ */
 export async function listAuditEvents(
   db: Kysely<Database>,
   input: AuditListInput & { limit: number },
@@ -33,12 +36,16 @@ export async function listAuditEvents(
       'request_id',
       'outcome',
       'details',
+      'on_behalf_of',
     ]);
   if (input.actorId !== undefined) q = q.where('actor_id', '=', input.actorId);
   if (input.action !== undefined) q = q.where('action', '=', input.action);
   if (input.targetType !== undefined) q = q.where('target_type', '=', input.targetType);
   if (input.targetId !== undefined) q = q.where('target_id', '=', input.targetId);
   if (input.orgId !== undefined) q = q.where('org_id', '=', input.orgId);
+  if (input.onBehalfOf !== undefined) q = q.where('on_behalf_of', '=', input.onBehalfOf);
+  if (input.impersonation === true) q = q.where('on_behalf_of', 'is not', null);
+  if (input.impersonation === false) q = q.where('on_behalf_of', 'is', null);
   if (input.from !== undefined) q = q.where('occurred_at', '>=', new Date(input.from));
   if (input.to !== undefined) q = q.where('occurred_at', '<', new Date(input.to));
   if (input.cursor !== undefined)
@@ -63,6 +70,7 @@ export async function listAuditEvents(
       requestId: r.request_id,
       outcome: r.outcome,
       details: r.details,
+      onBehalfOf: r.on_behalf_of,
     })),
     nextCursor: rows.length > input.limit && last ? encodeCursor([String(last.id)]) : null,
   };

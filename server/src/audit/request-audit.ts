@@ -36,7 +36,9 @@ export interface AuditedRequest {
 /**
  * The request-scoped audit recorder, `ctx.audit`: the actor is always the
  * real principal (the API key for key and JWT callers, the user for
- * sessions), so no caller can record a key's act as its user's. The
+ * sessions), so no caller can record a key's act as its user's. During an
+ * impersonation the actor is the administrator and every row names the
+ * impersonated user in `on_behalf_of`. The
  * org-scoped step binds the org (`inOrg`), so rows of org procedures carry
  * it without the handler repeating it. A class, not closures: one small
  * object per request on the hot path.
@@ -50,7 +52,8 @@ export class RequestAudit {
   ) {}
 
   /**
-   * Who the request acts as: the key for key and JWT callers, else the
+   * Who the request acts as: the key for key and JWT callers, the
+   * administrator on behalf of the user for an impersonation, else the
    * user; anonymous without a principal.
    */
   get actor(): AuditActor {

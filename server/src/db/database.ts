@@ -43,6 +43,12 @@ export interface SessionsTable {
   expires_at: Date;
   ip: string | null;
   user_agent: string | null;
+  /** The administrator impersonating the user through this session (0016); else null. */
+  impersonator_id: string | null;
+  /** The administrator's written reason; set exactly when `impersonator_id` is. */
+  impersonation_reason: string | null;
+  /** Whether mutations were granted for this impersonation (read-only by default). */
+  impersonation_writes: Generated<boolean>;
 }
 
 export interface OneTimeTokensTable {
@@ -97,6 +103,8 @@ export interface AuditEventsTable {
   details: ColumnType<Record<string, unknown>, string, never>;
   prev_hash: Uint8Array;
   hash: Uint8Array;
+  /** The impersonated user, on a row written during an impersonation (0016); else null. */
+  on_behalf_of: ColumnType<string | null, string | null | undefined, never>;
 }
 
 export interface AuditChainHeadTable {
@@ -231,6 +239,19 @@ export interface DataExportsTable {
   fetched_at: Date | null;
 }
 
+export interface UserIdentitiesTable {
+  id: Generated<string>;
+  user_id: string;
+  /** The provider's id in IDENTITY_PROVIDERS. */
+  provider: string;
+  /** The provider's stable id of the person (`sub`, or GitHub's numeric id). */
+  subject: string;
+  email: string | null;
+  email_verified: Generated<boolean>;
+  created_at: CreatedAt;
+  last_used_at: Date | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -250,4 +271,5 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   data_exports: DataExportsTable;
+  user_identities: UserIdentitiesTable;
 }

@@ -6,6 +6,11 @@ import type { Database } from '../db/database';
 export interface AuditActor {
   readonly type: 'user' | 'api_key' | 'system' | 'anonymous';
   readonly id: string | null;
+  /**
+   * The user an administrator acted as (an impersonation): the row's `on_behalf_of`. The actor
+   * is then the administrator, so a row never hides who really acted.
+   */
+  readonly onBehalfOf?: string | undefined;
 }
 
 /** One security-relevant act, as features report it to the audit log. */
@@ -29,12 +34,22 @@ export interface AuditSink {
   append(db: Kysely<Database> | Transaction<Database>, event: AuditEventInput): Promise<void>;
 }
 
-/** The audit actor for a principal: the API key for key and token callers, else the user. */
+/**
+ * The audit actor for a principal: the API key for key and token callers, the administrator
+ * (on behalf of the user) for an impersonation, else the user.
+ */
 export function actorOf(
-  principal: { kind: string; userId: string; apiKeyId: string | undefined } | null,
+  principal: {
+    kind: string;
+    userId: string;
+    apiKeyId: string | undefined;
+    impersonation?: { readonly adminId: string } | undefined;
+  } | null,
 ): AuditActor {
   if (!principal) return { type: 'anonymous', id: null };
   if ((principal.kind === 'apiKey' || principal.kind === 'jwt') && principal.apiKeyId)
     return { type: 'api_key', id: principal.apiKeyId };
+  if (principal.impersonation)
+    return { type: 'user', id: principal.impersonation.adminId, onBehalfOf: principal.userId };
   return { type: 'user', id: principal.userId };
 }

@@ -15,6 +15,12 @@ interface MetaBase {
    * never stores such a response (a replay answers IDEMPOTENCY_SECRET_NOT_REPLAYED).
    */
   readonly returnsSecret?: true;
+  /**
+   * Only an impersonation session may call it, and it only ends that impersonation
+   * (`admin.impersonation.end`): every other caller gets FORBIDDEN, and a read-only
+   * impersonation may still call it although it is a mutation. Nothing else is exempt.
+   */
+  readonly impersonationOnly?: true;
   /** Requires a verified email address. */
   readonly requireVerifiedEmail?: boolean;
   /** Short description for the generated procedure table and OpenAPI. */

@@ -2,6 +2,17 @@ import type { Permission } from '@gatehouse/shared';
 
 export type GlobalRole = 'user' | 'admin';
 
+/**
+ * An administrator acting as the principal's user through an impersonation session: the
+ * principal is the user (their permissions, their data), the audit actor is the administrator.
+ */
+export interface PrincipalImpersonation {
+  readonly adminId: string;
+  /** Mutations were granted for this impersonation; step-up and secrets never are. */
+  readonly allowWrites: boolean;
+  readonly expiresAt: Date;
+}
+
 /** Who is calling, resolved once per request by the authenticators. */
 export interface Principal {
   readonly kind: 'session' | 'apiKey' | 'jwt';
@@ -20,4 +31,6 @@ export interface Principal {
   readonly authLevel: 'password' | 'mfa' | undefined;
   /** When the session last verified a password or second factor. */
   readonly reauthenticatedAt: Date | undefined;
+  /** Set when the session is an administrator's impersonation of this user. */
+  readonly impersonation?: PrincipalImpersonation | undefined;
 }

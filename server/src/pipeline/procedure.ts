@@ -2,6 +2,8 @@ import { enforceCallRate } from '../ratelimit/enforce-call-rate';
 import { withIdempotency } from '../idempotency/with-idempotency';
 import { isDatabaseUnavailable } from '../db/is-database-unavailable';
 import { AppError } from './app-error';
+import type { Context } from './context';
+import type { Meta } from './meta';
 import { baseProcedure, middleware } from './trpc';
 
 const BASIC_AUTH_MESSAGE =
@@ -50,6 +52,8 @@ const enforcePolicy = middleware(async function enforcePolicy({
   }
   if (meta.requireVerifiedEmail === true && !principal.emailVerified)
     throw new AppError('EMAIL_NOT_VERIFIED');
+  if (principal.impersonation || meta.impersonationOnly === true)
+    await enforceImpersonation(ctx, meta, type, path);
   if (meta.stepUp === true || meta.returnsSecret === true) {
     // Sensitive acts, and every act that mints or reveals a secret, need a
     // recent interactive proof; a key or token can never give one.
@@ -75,6 +79,47 @@ const enforcePolicy = middleware(async function enforcePolicy({
   }
   return unavailableAs503(await next({ ctx: { principal } }));
 });
+
+const IMPERSONATION_SENSITIVE_MESSAGE =
+  'Not while impersonating: step-up and secret-minting procedures are refused ' +
+  'even with the write grant';
+const IMPERSONATION_READ_ONLY_MESSAGE =
+  'This impersonation is read-only: mutations need the write grant at ' +
+  'admin.impersonation.start';
+
+/**
+ * What an administrator impersonating a user may do, decided here and never in a handler:
+ * queries, and mutations only with the write grant given when the impersonation started
+ * (`impersonationOnly` procedures always, so it can be ended); never a step-up or
+ * secret-minting procedure, with or without the grant (no key minted, no password, email or
+ * MFA changed, no account deleted as the user). An `impersonationOnly` procedure refuses every
+ * other caller. Each refusal is recorded as `authz.denied` (during an impersonation as the
+ * administrator on behalf of the user).
+ */
+async function enforceImpersonation(
+  ctx: Context,
+  meta: Meta,
+  type: string,
+  path: string,
+): Promise<void> {
+  const imp = ctx.principal?.impersonation;
+  const sensitive = meta.stepUp === true || meta.returnsSecret === true;
+  const write = type !== 'query' && meta.impersonationOnly !== true;
+  if (imp && !sensitive && (!write || imp.allowWrites)) return;
+  const refusal = !imp ? 'not_impersonating' : sensitive ? 'sensitive' : 'read_only';
+  const details = { procedure: path, permission: meta.permission, impersonation: refusal };
+  ctx.deps.metrics.authzDenied(meta.permission ?? 'unknown');
+  ctx.audit.security('authz.denied', details);
+  await ctx.deps.auditRefusals.refuse(ctx.audit, 'authz.denied', {
+    cause: `${path}|impersonation`,
+    details,
+  });
+  if (!imp)
+    throw new AppError('FORBIDDEN', { message: 'Only an impersonation session may do this' });
+  throw new AppError('IMPERSONATION_READ_ONLY', {
+    message: sensitive ? IMPERSONATION_SENSITIVE_MESSAGE : IMPERSONATION_READ_ONLY_MESSAGE,
+  });
+}
 
 /** The policy step for `public: true` procedures: rate only; the caller may be anonymous. */
 const enforcePublic = middleware(async function enforcePublic({ ctx, meta, type, next }) {

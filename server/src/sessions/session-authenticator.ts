@@ -4,8 +4,29 @@ import type { Principal } from '../pipeline/principal';
 import { readSessionCookie } from './session-cookie';
 import type { SessionService, ValidatedSession } from './session-types';
 
-/** The principal a valid session stands for. */
+/**
+ * The principal a valid session stands for. An impersonation is its user's principal, marked
+ * with the administrator; it never counts as a recent re-authentication and never as a second
+ * factor (the administrator proved neither of the user's).
+ */
 export function sessionPrincipal(session: ValidatedSession): Principal {
+  const imp = session.impersonation;
+  if (imp) {
+    return {
+      ...userPrincipal(session),
+      authLevel: 'password',
+      reauthenticatedAt: undefined,
+      impersonation: {
+        adminId: imp.adminId,
+        allowWrites: imp.allowWrites,
+        expiresAt: session.expiresAt,
+      },
+    };
+  }
+  return userPrincipal(session);
+}
+
+function userPrincipal(session: ValidatedSession): Principal {
   return {
     kind: 'session',
     userId: session.userId,

@@ -11,13 +11,18 @@ export interface SessionCacheEntry {
 /**
  * The in-process cache of validated sessions (revocable-cache.ts: short-lived, served only
  * while the bus is up, no read stored that overlapped an eviction), dropped the moment any
- * instance publishes their revocation: `sessionIds`, or `userId` for all of a user's.
+ * instance publishes their revocation: `sessionIds`, or `userId` for all of a user's (and the
+ * impersonations that user holds as an administrator).
  */
 export class SessionCache {
   private readonly cache: RevocableCache<SessionCacheEntry>;
 
   constructor(bus: RevocationBus, ttlMs: number) {
-    this.cache = new RevocableCache(bus, ttlMs, (e) => [e.session.userId]);
+    // An impersonation is dropped with its user's sessions and with its administrator's.
+    this.cache = new RevocableCache(bus, ttlMs, (e) => {
+      const admin = e.session.impersonation?.adminId;
+      return admin === undefined ? [e.session.userId] : [e.session.userId, admin];
+    });
     bus.subscribe((m) => {
       if ('userId' in m) this.cache.evictGroup(m.userId);
       else if ('sessionIds' in m) for (const id of m.sessionIds) this.cache.evict(id);

@@ -12,6 +12,9 @@ export interface SessionRow {
   readonly ip: string | null;
   readonly user_agent: string | null;
   readonly auth_level: 'password' | 'mfa';
+  readonly impersonator_id: string | null;
+  readonly impersonation_reason: string | null;
+  readonly impersonation_writes: boolean;
 }
 
 /** A session with its secret's hash and its user, as validation reads it. */
@@ -26,6 +29,9 @@ export interface SessionWithUserRow extends SessionRow {
   readonly locked_at: Date | null;
   readonly mfa_enabled_at: Date | null;
   readonly user_created_at: Date;
+  /** The impersonating administrator's role and lock, when the session is an impersonation. */
+  readonly impersonator_role: 'user' | 'admin' | null;
+  readonly impersonator_locked_at: Date | null;
 }
 
 const SESSION_COLUMNS = [
@@ -36,13 +42,20 @@ const SESSION_COLUMNS = [
   'ip',
   'user_agent',
   'auth_level',
+  'impersonator_id',
+  'impersonation_reason',
+  'impersonation_writes',
 ] as const;
 
-/** The session and its user in one indexed query (primary key join). */
+/**
+ * The session and its user in one indexed query (primary key joins); for an impersonation also
+ * the administrator's current role and lock.
+ */
 export function findSessionWithUser(db: Db, id: string): Promise<SessionWithUserRow | undefined> {
   return db
     .selectFrom('sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
+    .leftJoin('users as imp', 'imp.id', 's.impersonator_id')
     .select([
       's.id',
       's.secret_hash',
@@ -54,6 +67,9 @@ export function findSessionWithUser(db: Db, id: string): Promise<SessionWithUser
       's.expires_at',
       's.ip',
       's.user_agent',
+      's.impersonator_id',
+      's.impersonation_reason',
+      's.impersonation_writes',
       'u.email',
       'u.name',
       'u.role',
@@ -61,6 +77,8 @@ export function findSessionWithUser(db: Db, id: string): Promise<SessionWithUser
       'u.locked_at',
       'u.mfa_enabled_at',
       'u.created_at as user_created_at',
+      'imp.role as impersonator_role',
+      'imp.locked_at as impersonator_locked_at',
     ])
     .where('s.id', '=', id)
     .executeTakeFirst();
@@ -77,6 +95,8 @@ export function insertSession(
     expiresAt: Date;
     ip: string | null;
     userAgent: string | null;
+    /** An administrator's impersonation of `userId` (admin/impersonation-start.ts). */
+    impersonation?: { adminId: string; reason: string; allowWrites: boolean };
   },
 ): Promise<SessionRow> {
   return db
@@ -91,6 +111,13 @@ export function insertSession(
       expires_at: row.expiresAt,
       ip: row.ip,
       user_agent: row.userAgent,
+      ...(row.impersonation
+        ? {
+            impersonator_id: row.impersonation.adminId,
+            impersonation_reason: row.impersonation.reason,
+            impersonation_writes: row.impersonation.allowWrites,
+          }
+        : {}),
     })
     .returning(SESSION_COLUMNS)
     .executeTakeFirstOrThrow();
@@ -113,13 +140,19 @@ export function deleteUserSession(db: Db, userId: string, id: string): Promise<D
     .executeTakeFirst();
 }
 
-/** Deletes every session of a user, optionally keeping one; returns the deleted ids. */
+/**
+ * Deletes every session of a user, optionally keeping one, and every impersonation session the
+ * user holds as an administrator (whatever ends a user's access ends what they do as someone
+ * else); returns the deleted ids.
+ */
 export async function deleteUserSessions(
   db: Db,
   userId: string,
   exceptId?: string,
 ): Promise<string[]> {
-  let q = db.deleteFrom('sessions').where('user_id', '=', userId);
+  let q = db
+    .deleteFrom('sessions')
+    .where((eb) => eb.or([eb('user_id', '=', userId), eb('impersonator_id', '=', userId)]));
   if (exceptId !== undefined) q = q.where('id', '!=', exceptId);
   const rows = await q.returning('id').execute();
   return rows.map((r) => r.id);

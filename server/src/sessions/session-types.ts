@@ -2,6 +2,16 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
 import type { RevocationBus } from './revocation-bus';
 
+/**
+ * What marks a session as an administrator's impersonation of its user: who, why, and whether
+ * mutations were granted. Its `expiresAt` is the time limit (idle expiry does not apply).
+ */
+export interface SessionImpersonation {
+  readonly adminId: string;
+  readonly reason: string;
+  readonly allowWrites: boolean;
+}
+
 export interface ValidatedSession {
   readonly id: string;
   readonly userId: string;
@@ -13,6 +23,8 @@ export interface ValidatedSession {
   readonly expiresAt: Date;
   readonly ip: string | null;
   readonly userAgent: string | null;
+  /** Set when an administrator holds this session to impersonate its user. */
+  readonly impersonation: SessionImpersonation | null;
   readonly user: {
     readonly id: string;
     readonly email: string;
@@ -32,6 +44,7 @@ export interface SessionListItem {
   readonly ip: string | null;
   readonly userAgent: string | null;
   readonly authLevel: 'password' | 'mfa';
+  readonly impersonation: SessionImpersonation | null;
 }
 
 export interface SessionServiceOptions {
@@ -57,7 +70,10 @@ export interface SessionService {
   /** Revokes one session of a user (none of someone else's); whether one was removed. */
   revokeOwn(userId: string, sessionId: string): Promise<boolean>;
   revoke(sessionId: string): Promise<void>;
-  /** Revokes every session of a user, optionally keeping one. Returns the count. */
+  /**
+   * Revokes every session of a user, optionally keeping one, and every impersonation the user
+   * holds as an administrator. Returns the count.
+   */
   revokeAllForUser(userId: string, options?: { exceptId?: string }): Promise<number>;
   /** Drops cached copies of a user's sessions everywhere (after a change to the user). */
   forgetUser(userId: string): Promise<void>;

@@ -12,5 +12,14 @@ export function toSessionInfo(s: SessionListItem, currentId: string | undefined)
     userAgent: s.userAgent,
     authLevel: s.authLevel,
     current: s.id === currentId,
+    ...(s.impersonation
+      ? {
+          impersonation: {
+            adminId: s.impersonation.adminId,
+            reason: s.impersonation.reason,
+            allowWrites: s.impersonation.allowWrites,
+          },
+        }
+      : {}),
   };
 }

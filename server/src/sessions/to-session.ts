@@ -1,6 +1,16 @@
 import { sessionExpiresAt } from './session-expiry';
 import type { SessionRow, SessionWithUserRow } from './session-queries';
-import type { SessionListItem, ValidatedSession } from './session-types';
+import type { SessionImpersonation, SessionListItem, ValidatedSession } from './session-types';
+
+/** The impersonation a session row records, or null for an ordinary session. */
+export function impersonationOf(row: SessionRow): SessionImpersonation | null {
+  if (row.impersonator_id === null) return null;
+  return {
+    adminId: row.impersonator_id,
+    reason: row.impersonation_reason ?? '',
+    allowWrites: row.impersonation_writes,
+  };
+}
 
 /** A session row as its owner's list shows it. */
 export function toSessionListItem(row: SessionRow, idleMs: number): SessionListItem {
@@ -12,6 +22,7 @@ export function toSessionListItem(row: SessionRow, idleMs: number): SessionListI
     ip: row.ip,
     userAgent: row.user_agent,
     authLevel: row.auth_level,
+    impersonation: impersonationOf(row),
   };
 }
 
@@ -27,6 +38,7 @@ export function toValidatedSession(row: SessionWithUserRow, idleMs: number): Val
     expiresAt: sessionExpiresAt(row, idleMs),
     ip: row.ip,
     userAgent: row.user_agent,
+    impersonation: impersonationOf(row),
     user: {
       id: row.user_id,
       email: row.email,

@@ -92,6 +92,10 @@ const AuditListFilter = z.strictObject({
   targetType: z.string().min(1).max(50).optional(),
   targetId: z.string().min(1).max(100).optional(),
   orgId: z.string().min(1).max(100).optional(),
+  /** Rows written while an administrator impersonated this user. */
+  onBehalfOf: z.uuid().optional(),
+  /** true: only rows written during an impersonation; false: only the others. */
+  impersonation: z.boolean().optional(),
   from: IsoDate.optional(),
   to: IsoDate.optional(),
   cursor: Cursor.optional(),
@@ -114,6 +118,8 @@ export const AuditEvent = z.strictObject({
   requestId: z.string().nullable(),
   outcome: z.enum(['success', 'failure', 'denied']),
   details: z.record(z.string(), z.unknown()),
+  /** The impersonated user when `actorId` (an administrator) acted as them; else null. */
+  onBehalfOf: z.string().nullable(),
 });
 export type AuditEvent = z.infer<typeof AuditEvent>;
 
@@ -135,3 +141,31 @@ export const UserDeleted = z.strictObject({
   deletionDueAt: IsoDate.nullable(),
 });
 export type UserDeleted = z.infer<typeof UserDeleted>;
+
+/**
+ * `admin.impersonation.start`: whom, why (10–500 characters, recorded and mailed to the user),
+ * for how long (1–60 minutes, default 15) and whether mutations are granted (default false:
+ * read-only). Step-up procedures and secrets stay out of reach even with `allowWrites`.
+ */
+export const StartImpersonationInput = z.strictObject({
+  userId: z.uuid(),
+  reason: z.string().trim().min(10).max(500),
+  minutes: z.number().int().min(1).max(60).default(15),
+  allowWrites: z.boolean().default(false),
+});
+export type StartImpersonationInput = z.input<typeof StartImpersonationInput>;
+
+/** One impersonation: the session the administrator holds as the user (never its secret). */
+export const Impersonation = z.strictObject({
+  sessionId: z.string(),
+  userId: z.uuid(),
+  adminId: z.uuid(),
+  reason: z.string(),
+  allowWrites: z.boolean(),
+  startedAt: IsoDate,
+  /** The time limit: the session ends then, whatever the idle and absolute settings say. */
+  expiresAt: IsoDate,
+});
+export type Impersonation = z.infer<typeof Impersonation>;
+
+export const ImpersonationList = z.strictObject({ impersonations: z.array(Impersonation) });
