@@ -15,6 +15,7 @@ import * as m0013 from './0013_bootstrap_token';
 import * as m0014 from './0014_webhooks';
 import * as m0015 from './0015_account_lifecycle';
 import * as m0016 from './0016_impersonation';
+import * as m0017 from './0017_identities';
 
 /**
  * Every migration, by name, in order. Listed statically (rather than read from
@@ -37,4 +38,5 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0014_webhooks': m0014,
   '0015_account_lifecycle': m0015,
   '0016_impersonation': m0016,
+  '0017_identities': m0017,
 });

@@ -20,6 +20,7 @@ import type { SignInAdmission } from './http/sign-in-admission';
 import type { TokenRevocations } from './oauth/token-revocations';
 import type { AggregatedAudit } from './audit/aggregated-audit';
 import type { AccountJobs } from './account/account-jobs';
+import type { ProviderClient } from './identity-providers/provider-clients';
 
 /** The process: configuration, logging, metrics, encryption at rest. */
 export interface CoreDeps {
@@ -82,6 +83,8 @@ export interface AuthDeps {
   /** Signs and checks the device cookie of browsers that signed in before. */
   readonly deviceCookies: DeviceCookies;
   readonly resetLimits: { readonly email: AttemptLimiter; readonly ip: AttemptLimiter };
+  /** The configured identity providers (IDENTITY_PROVIDERS), by id. */
+  readonly identityProviders: ReadonlyMap<string, ProviderClient>;
 }
 
 /** Who is calling: sessions, API keys, JWTs (composition/machine-clients-slice.ts). */

@@ -14,3 +14,4 @@ export * from './schemas/api-keys';
 export * from './schemas/webhooks';
 export * from './schemas/account';
 export * from './schemas/email-sign-in';
+export * from './schemas/identity-providers';

@@ -50,6 +50,13 @@ export const REASONS = [
   'MFA_NOT_ENABLED',
   'REAUTH_REQUIRED',
   'MFA_REQUIRED_BY_ORG',
+  // identity providers (issue 20)
+  'IDP_STATE_INVALID',
+  'IDP_RESPONSE_INVALID',
+  'IDP_EMAIL_UNVERIFIED',
+  'IDP_EMAIL_DOMAIN_REFUSED',
+  'IDENTITY_ALREADY_LINKED',
+  'LAST_SIGN_IN_METHOD',
   // secret minting (issue 17 items 1, 2, 5)
   'SESSION_REQUIRED',
   // authorization and resources

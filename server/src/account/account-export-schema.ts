@@ -27,9 +27,10 @@ const doc = await client.account.downloadExport.mutate({ token });
 \`\`\`
 
 What it holds: the profile, the live sessions (address and client), the API keys' metadata
-(never a secret or hash), the org memberships, and the audit events the user acted in (as
-themselves or through one of their keys) or was the target of, newest first, at most 10,000
-(\`auditEventsTruncated\` says when there were more).
+(never a secret or hash), the linked identity-provider identities, the org memberships, and
+the audit events the user acted in (as themselves, through one of their keys, or through an
+administrator impersonating them: \`onBehalfOf\`) or was the target of, newest first, at
+most 10,000 (\`auditEventsTruncated\` says when there were more).
 
 ## JSON Schema
 

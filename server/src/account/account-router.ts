@@ -13,6 +13,7 @@ import {
 } from '@gatehouse/shared';
 import { procedure, publicProcedure } from '../pipeline/procedure';
 import { router } from '../pipeline/trpc';
+import { identitiesRouter } from '../identity-providers/identity-providers-router';
 import { changeEmail } from './change-email';
 import { confirmEmailChange } from './confirm-email-change';
 import { requestDeletion } from './request-deletion';
@@ -23,6 +24,7 @@ import { getProfile, updateProfile } from './update-profile';
 
 /** The caller's own account: profile, address, export and deletion (docs/account.md). */
 export const accountRouter = router({
+  identities: identitiesRouter,
   get: procedure
     .meta({ permission: 'self:read', summary: 'Your profile, and a pending deletion if any' })
     .input(NoInput)

@@ -48,6 +48,12 @@ export async function buildExport(
     .where('m.user_id', '=', userId)
     .orderBy('m.created_at')
     .execute();
+  const identities = await db
+    .selectFrom('user_identities')
+    .select(['provider', 'subject', 'email', 'created_at', 'last_used_at'])
+    .where('user_id', '=', userId)
+    .orderBy('created_at')
+    .execute();
   const keyIds = keys.map((k) => k.id);
   const events = await db
     .selectFrom('audit_events')
@@ -63,6 +69,7 @@ export async function buildExport(
       'ip',
       'outcome',
       'details',
+      'on_behalf_of',
     ])
     .where((eb) =>
       eb.or([
@@ -71,6 +78,7 @@ export async function buildExport(
           ? [eb.and([eb('actor_type', '=', 'api_key'), eb('actor_id', 'in', keyIds)])]
           : []),
         eb.and([eb('target_type', '=', 'user'), eb('target_id', '=', userId)]),
+        eb('on_behalf_of', '=', userId),
       ]),
     )
     .orderBy('id', 'desc')
@@ -100,6 +108,13 @@ export async function buildExport(
       authLevel: s.auth_level,
     })),
     apiKeys: keys.map(toApiKeyInfo),
+    identities: identities.map((i) => ({
+      provider: i.provider,
+      subject: i.subject,
+      email: i.email,
+      linkedAt: isoNow(i.created_at),
+      lastUsedAt: iso(i.last_used_at),
+    })),
     memberships: memberships.map((m) => ({
       orgId: m.org_id,
       orgName: m.name,
@@ -117,6 +132,7 @@ export async function buildExport(
       orgId: e.org_id,
       ip: e.ip,
       outcome: e.outcome,
+      onBehalfOf: e.on_behalf_of,
       details: e.details,
     })),
     auditEventsTruncated: events.length > EXPORT_AUDIT_LIMIT,

@@ -17,7 +17,8 @@ export type ErasureResult =
  *
  * - credentials end: sessions deleted, API keys revoked (their rows kept with the name
  *   scrubbed, so the revocation stays on record for the token checks), access tokens dead;
- * - second factors, one-time tokens (and org invitations mailed to the address), exports,
+ * - second factors, linked provider identities, one-time tokens (and org invitations mailed to
+ *   the address), exports,
  *   stored idempotent responses and mail to the address (sent or not) are deleted; the
  *   memberships end;
  * - the user row stays as a tombstone, so every reference (audit rows, projects' owner,
@@ -61,6 +62,7 @@ export async function eraseAccount(
     )
     .execute();
   await trx.deleteFrom('data_exports').where('user_id', '=', user.id).execute();
+  await trx.deleteFrom('user_identities').where('user_id', '=', user.id).execute();
   await trx.deleteFrom('idempotency_keys').where('principal', '=', `user:${user.id}`).execute();
   await trx
     .deleteFrom('mail_outbox')

@@ -43,6 +43,8 @@ export const AUDIT_ACTIONS = [
   'auth.sign_up',
   'auth.verify_email',
   'authz.denied',
+  'identity.link',
+  'identity.unlink',
   'mfa.disable',
   'mfa.enable',
   'mfa.recovery_code_use',

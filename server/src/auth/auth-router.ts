@@ -22,6 +22,7 @@ import { acceptInvite } from './accept-invite';
 import { procedure, publicProcedure } from '../pipeline/procedure';
 import { router } from '../pipeline/trpc';
 import { emailSignInRouter } from '../email-sign-in/email-sign-in-router';
+import { providersRouter } from '../identity-providers/identity-providers-router';
 import { changePassword } from './change-password';
 import { reauthenticate } from '../mfa/reauthenticate';
 import { verifyMfa } from '../mfa/verify-mfa';
@@ -42,6 +43,7 @@ const FLOOR = 1;
 /** Accounts, passwords and the caller's own identity. */
 export const authRouter = router({
   email: emailSignInRouter,
+  providers: providersRouter,
   signUp: publicProcedure
     .meta({
       public: true,

@@ -18,7 +18,7 @@ export async function issueSession(
   user: UserRow,
   authLevel: 'password' | 'mfa',
   /** How the first factor was proven (the audit row's `details.method`). */
-  method: 'password' | 'email_link' | 'email_code' = 'password',
+  method: 'password' | 'email_link' | 'email_code' | `idp:${string}` = 'password',
 ): Promise<SignedIn> {
   const { deps } = ctx;
   // Signing in during a deletion's grace period keeps the account.

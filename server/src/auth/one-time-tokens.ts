@@ -12,7 +12,9 @@ export type TokenPurpose =
   | 'account_invite'
   | 'email_change'
   | 'email_change_revert'
-  | 'email_sign_in';
+  | 'email_sign_in'
+  | 'oauth_state'
+  | 'identity_link';
 
 /** Mints a 256-bit single-use token; only its SHA-256 is stored. Returns the token to send. */
 export async function createOneTimeToken(

@@ -5,6 +5,7 @@ import { createDeviceCookies } from '../auth/device-cookie';
 import { createPasswordHasher } from '../auth/password-hasher';
 import type { Config } from '../config';
 import { createSignInAdmission } from '../http/sign-in-admission';
+import { createProviderClients } from '../identity-providers/provider-clients';
 import type { Slice } from './slice';
 
 /** The password hasher, sign-in admission, device cookies, and the sign-in and reset budgets. */
@@ -35,6 +36,7 @@ export async function authSlice(config: Config, { redis }: RedisDeps): Promise<S
       email: attempts('reset-email', config.auth.passwordResetPerEmailPerHour, 3600),
       ip: attempts('reset-ip', config.auth.passwordResetPerIpPerHour, 3600),
     },
+    identityProviders: createProviderClients(config.identityProviders),
   };
   return { deps, close: () => undefined };
 }

@@ -1,3 +1,5 @@
+import type { IdentityProviderConfig } from './identity-providers';
+
 /** The validated, frozen configuration every part of the server receives. */
 export interface Config {
   readonly env: 'development' | 'test' | 'production';
@@ -34,6 +36,8 @@ export interface Config {
     readonly dataDir: string;
   };
   readonly redisUrl: string | undefined;
+  /** Sign-in through identity providers (IDENTITY_PROVIDERS); empty: none. */
+  readonly identityProviders: readonly IdentityProviderConfig[];
   /** Prefix of every Redis key, so deployments (or test runs) sharing one Redis keep apart. */
   readonly redisKeyPrefix: string;
   /** Newest first; the first one encrypts, all of them decrypt. */

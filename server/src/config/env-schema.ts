@@ -192,6 +192,8 @@ export const EnvSchema = z.object({
   SESSION_CACHE: flag.default(true),
   STEP_UP_WINDOW_MINUTES: positiveInt.default(10),
   ACCOUNT_DELETION_GRACE_DAYS: wholeNumber(0, 90).default(7),
+  /** A JSON array of identity providers (config/identity-providers.ts). */
+  IDENTITY_PROVIDERS: z.string().optional(),
   API_KEY_MAX_DAYS: positiveInt.default(365),
   JWT_TTL_SECONDS: wholeNumber(1, 900).default(900),
   RATE_LIMIT_IP_PER_MINUTE: positiveInt.default(600),

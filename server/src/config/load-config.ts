@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Config } from './config';
 import { DEV_KEY_PREFIX, EnvSchema, type RawEnv } from './env-schema';
+import { readIdentityProviders } from './identity-providers';
 
 export type LoadConfigResult =
   | { readonly ok: true; readonly config: Config }
@@ -32,8 +33,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): L
   const parsed = EnvSchema.safeParse(cleaned);
   if (parsed.success) {
     const problems = crossChecks(parsed.data).map((p) => p.text);
+    const idps = readIdentityProviders(parsed.data.IDENTITY_PROVIDERS, cleaned, {
+      production: parsed.data.GATEHOUSE_ENV === 'production',
+      publicBaseUrl: publicBaseOf(parsed.data),
+    });
+    problems.push(...idps.problems);
     if (problems.length > 0) return { ok: false, problems };
-    return { ok: true, config: deepFreeze(toConfig(parsed.data)) };
+    return {
+      ok: true,
+      config: deepFreeze({ ...toConfig(parsed.data), identityProviders: idps.providers }),
+    };
   }
   // Name every problem at once: the production checks run too, on the
   // variables that did parse (the bad ones fall back to their defaults for
@@ -130,7 +139,13 @@ function crossChecks(e: RawEnv): CrossCheck[] {
   return problems;
 }
 
-function toConfig(e: RawEnv): Config {
+/** Where links and callbacks point: PUBLIC_URL, or this server's own address. */
+function publicBaseOf(e: RawEnv): string {
+  if (e.PUBLIC_URL) return e.PUBLIC_URL.replace(/\/+$/, '');
+  return `${e.TLS_CERT_FILE ? 'https' : 'http'}://${e.HOST}:${e.PORT}`;
+}
+
+function toConfig(e: RawEnv): Omit<Config, 'identityProviders'> {
   return {
     env: e.GATEHOUSE_ENV,
     isDev: e.GATEHOUSE_ENV === 'development',

@@ -5,7 +5,7 @@ import { findUserById, markEmailVerified } from '../auth/user-queries';
 import { startMfaChallenge } from '../mfa/mfa-challenge';
 import { AppError } from '../pipeline/app-error';
 import type { Context } from '../pipeline/context';
-import { clearBinding } from './browser-binding';
+import { clearBinding } from '../http/browser-binding';
 
 /**
  * The end of an email sign-in whose token was just used: the mailbox is proven, so the address
@@ -32,7 +32,7 @@ export async function completeEmailSignIn(
     }
   }
   if (user.email_verified_at === null) await markEmailVerified(deps.db, user.id);
-  ctx.response.appendCookie(clearBinding(ctx.secure));
+  ctx.response.appendCookie(clearBinding('email_sign_in', ctx.secure));
   if (user.mfa_enabled_at !== null) return startMfaChallenge(ctx, user.id);
   return issueSession(ctx, { ...user, email_verified_at: new Date() }, 'password', method);
 }

@@ -8,7 +8,7 @@ import { enqueueMail } from '../mail/enqueue-mail';
 import { AppError } from '../pipeline/app-error';
 import type { Context } from '../pipeline/context';
 import { ipRateKey } from '../ratelimit/ip-rate-key';
-import { bindBrowser } from './browser-binding';
+import { bindBrowser } from '../http/browser-binding';
 import { emailSignInMail } from './email-sign-in-mail';
 
 /** The link and the code work this long, once. */
@@ -43,7 +43,7 @@ export async function requestEmailSignIn(
       retryAfterSeconds: Math.ceil(retryMs / 1000),
     });
   }
-  const binding = bindBrowser(ctx.secure, EMAIL_SIGN_IN_TTL_MS / 1000);
+  const binding = bindBrowser('email_sign_in', ctx.secure, EMAIL_SIGN_IN_TTL_MS / 1000);
   ctx.response.appendCookie(binding.cookie);
   const { requestId, log } = ctx;
   setImmediate(() => {

@@ -4,7 +4,7 @@ import { findUserByEmail } from '../auth/user-queries';
 import { constantTimeEqual, sha256 } from '../crypto/random-token';
 import { AppError } from '../pipeline/app-error';
 import type { Context } from '../pipeline/context';
-import { boundBrowserHash } from './browser-binding';
+import { boundBrowserHash } from '../http/browser-binding';
 import { completeEmailSignIn } from './complete-email-sign-in';
 import { consumeByHash, liveTokenForBrowser, spendAttempt } from './email-sign-in-queries';
 
@@ -25,7 +25,7 @@ export async function signInWithCode(
   input: EmailCodeSignInInput,
 ): Promise<SignInResult> {
   const { deps } = ctx;
-  const browser = boundBrowserHash(ctx.headers.cookie, ctx.secure) ?? NO_BROWSER;
+  const browser = boundBrowserHash('email_sign_in', ctx.headers.cookie, ctx.secure) ?? NO_BROWSER;
   const user = await findUserByEmail(deps.db, input.email);
   // An unknown address or a missing cookie does the same reads as a wrong code: the time
   // taken says nothing about who has an account.

@@ -4,7 +4,7 @@ import { findUserById } from '../auth/user-queries';
 import { sha256 } from '../crypto/random-token';
 import { AppError } from '../pipeline/app-error';
 import type { Context } from '../pipeline/context';
-import { boundBrowserHash } from './browser-binding';
+import { boundBrowserHash } from '../http/browser-binding';
 import { completeEmailSignIn } from './complete-email-sign-in';
 import { consumeByHash } from './email-sign-in-queries';
 
@@ -22,7 +22,8 @@ export async function signInWithLink(
   const { deps } = ctx;
   const live = await peekOneTimeToken(deps.db, 'email_sign_in', input.token);
   if (!live.ok || live.userId === null) throw new AppError(live.ok ? 'TOKEN_INVALID' : live.reason);
-  const sameBrowser = boundBrowserHash(ctx.headers.cookie, ctx.secure) === live.data.browser;
+  const sameBrowser =
+    boundBrowserHash('email_sign_in', ctx.headers.cookie, ctx.secure) === live.data.browser;
   if (!sameBrowser && input.confirm !== true) {
     const user = await findUserById(deps.db, live.userId);
     if (!user) throw new AppError('TOKEN_INVALID');

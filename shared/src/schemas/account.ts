@@ -75,6 +75,16 @@ export const AccountExport = z.strictObject({
     }),
   ),
   apiKeys: z.array(ApiKeyInfo),
+  /** Identities at identity providers linked to the account. */
+  identities: z.array(
+    z.strictObject({
+      provider: z.string(),
+      subject: z.string(),
+      email: z.string().nullable(),
+      linkedAt: IsoDate,
+      lastUsedAt: IsoDate.nullable(),
+    }),
+  ),
   memberships: z.array(
     z.strictObject({
       orgId: z.uuid(),
@@ -83,7 +93,10 @@ export const AccountExport = z.strictObject({
       joinedAt: IsoDate,
     }),
   ),
-  /** The audit events the user is the actor or the target of, newest first (at most 10,000). */
+  /**
+   * The audit events the user is the actor, the target or the impersonated user of, newest first
+   * (at most 10,000).
+   */
   auditEvents: z.array(
     z.strictObject({
       id: z.string(),
@@ -96,6 +109,8 @@ export const AccountExport = z.strictObject({
       orgId: z.string().nullable(),
       ip: z.string().nullable(),
       outcome: z.string(),
+      /** Set when an administrator acted while impersonating the user (the actor). */
+      onBehalfOf: z.string().nullable(),
       details: z.record(z.string(), z.unknown()),
     }),
   ),
