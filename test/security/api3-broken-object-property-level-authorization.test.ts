@@ -24,6 +24,10 @@ const SHOWN_ONCE = new Set([
   'webhooks.create:secret',
   'webhooks.rotateSecret:secret',
   'auth.signIn:challenge',
+  // The same second-step challenge, from the other first factors.
+  'auth.email.signInWithCode:challenge',
+  'auth.email.signInWithLink:challenge',
+  'auth.providers.callback:challenge',
 ]);
 const SECRET_NAME = /pass(word)?|hash|secret|token|challenge|recovery|otp|^key$|cookie/i;
 

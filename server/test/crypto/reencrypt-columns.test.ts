@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ENCRYPTED_COLUMNS } from '../../src/crypto/encrypted-columns';
 import { createKeyRing, type KeyRing, type KeyRingKey } from '../../src/crypto/key-ring';
 import { reencryptColumns } from '../../src/crypto/reencrypt-columns';
+import { exportAad } from '../../src/account/export-aad';
 import { createAttemptLimiter } from '../../src/auth/attempt-limiter';
 import { enqueueMail, mailAad, type MailDeps } from '../../src/mail/enqueue-mail';
 import { savePendingTotp } from '../../src/mfa/mfa-queries';
@@ -37,6 +38,7 @@ const k2: KeyRingKey = { id: 'k_2', key: randomBytes(32) };
 const envKeys = (...keys: KeyRingKey[]): string =>
   keys.map((k) => `${k.id}:${k.key.toString('base64')}`).join(',');
 const MAILS = 23;
+const EXPORT_DOCUMENT = JSON.stringify({ format: 'gatehouse.account-export', version: 1 });
 
 interface Fixture {
   readonly t: TestDatabase;
@@ -91,6 +93,17 @@ function fixture(kind: DatabaseKind): Fixture {
         previous_secret_expires_at: new Date(Date.now() + 3_600_000),
       })
       .execute();
+    const exportId = randomUUID();
+    await db()
+      .insertInto('data_exports')
+      .values({
+        id: exportId,
+        user_id: userId,
+        status: 'ready',
+        document: old.encrypt(EXPORT_DOCUMENT, exportAad(exportId)),
+        expires_at: new Date(Date.now() + 3_600_000),
+      })
+      .execute();
   });
   afterEach(async () => t?.destroy());
   const f: Fixture = {
@@ -107,6 +120,9 @@ function fixture(kind: DatabaseKind): Fixture {
       ...(
         await db().selectFrom('webhook_endpoints').select(['secret', 'previous_secret']).execute()
       ).flatMap((r) => [r.secret, r.previous_secret ?? '']),
+      ...(await db().selectFrom('data_exports').select('document').execute()).map(
+        (r) => r.document ?? '',
+      ),
     ],
     readAllWith: async (ring) => {
       const mails = await db().selectFrom('mail_outbox').select(['id', 'payload']).execute();
@@ -130,6 +146,11 @@ function fixture(kind: DatabaseKind): Fixture {
         .where('id', '=', endpointId)
         .executeTakeFirstOrThrow();
       expect(openWebhookSecrets(ring, endpoint, new Date())).toEqual(webhookSecrets);
+      const exported = await db()
+        .selectFrom('data_exports')
+        .select(['id', 'document'])
+        .executeTakeFirstOrThrow();
+      expect(ring.decrypt(exported.document ?? '', exportAad(exported.id))).toBe(EXPORT_DOCUMENT);
     },
   };
   return f;
@@ -152,9 +173,10 @@ describe.each(DATABASE_KINDS)('keys reencrypt over every registered column (%s)'
       ['jwt_signing_keys.private_key', 1, 0],
       ['webhook_endpoints.secret', 1, 0],
       ['webhook_endpoints.previous_secret', 1, 0],
+      ['data_exports.document', 1, 0],
     ]);
     const after = await ciphertexts();
-    expect(after).toHaveLength(MAILS + 4);
+    expect(after).toHaveLength(MAILS + 5);
     expect(after.every((c) => c.startsWith('v1.k_2.'))).toBe(true);
     await readAllWith(createKeyRing([k2]));
     await expect(readAllWith(createKeyRing([k1]))).rejects.toThrow(/UNKNOWN_KEY/);
@@ -228,6 +250,7 @@ describe.runIf(DATABASE_KINDS.includes('postgres'))(
       expect(cli.stdout).toContain(`mail_outbox.payload: ${MAILS} re-encrypted\n`);
       expect(cli.stdout).toContain('mfa_totp.secret: 1 re-encrypted\n');
       expect(cli.stdout).toContain('jwt_signing_keys.private_key: 1 re-encrypted\n');
+      expect(cli.stdout).toContain('data_exports.document: 1 re-encrypted\n');
       expect(cli.stdout).toContain('all secrets now under key "k_2"');
       expect(cli.code).toBe(0);
       await f.readAllWith(createKeyRing([k2]));
