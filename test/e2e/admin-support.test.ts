@@ -321,6 +321,7 @@ describe.each(DATABASE_KINDS)('admin support tools (%s)', (kind) => {
         expect(Object.keys(s).sort()).toEqual(
           [
             'authLevel',
+            'authMethod',
             'createdAt',
             'current',
             'expiresAt',

@@ -37,7 +37,9 @@ describe.each(DATABASE_KINDS)('email sign-in: link and code (%s)', (kind) => {
     const { browser, token } = await ask('link-user@example.com');
     const signedIn = await browser.trpc.auth.email.signInWithLink.mutate({ token });
     expect(signedIn).toMatchObject({ status: 'signed_in', user: { id: user.userId } });
-    expect((await browser.trpc.auth.me.query()).user.emailVerified).toBe(true);
+    const me = await browser.trpc.auth.me.query();
+    expect(me.user.emailVerified).toBe(true);
+    expect(me.session).toMatchObject({ authMethod: 'email_link', authLevel: 'password' });
     expect(await refusal(browser.trpc.auth.email.signInWithLink.mutate({ token }))).toMatchObject({
       reason: 'TOKEN_INVALID',
       httpStatus: 400,
@@ -98,6 +100,7 @@ describe.each(DATABASE_KINDS)('email sign-in: link and code (%s)', (kind) => {
       code,
     });
     expect(signedIn.status).toBe('signed_in');
+    expect((await browser.trpc.auth.me.query()).session?.authMethod).toBe('email_code');
     // The code used the token up: the link no longer works either.
     expect(
       await refusal(t.client().trpc.auth.email.signInWithLink.mutate({ token })),

@@ -116,6 +116,9 @@ describe.each(DATABASE_KINDS)('identity providers (%s)', (kind) => {
     expect(result).toMatchObject({ status: 'signed_in', returnTo: '/welcome' });
     const me = await browser.trpc.auth.me.query();
     expect(me.user).toMatchObject({ email: `newcomer-${kind}@example.com`, emailVerified: true });
+    expect(me.session?.authMethod).toBe('idp:corp');
+    const listed2 = await browser.trpc.sessions.list.query();
+    expect(listed2.sessions.find((s) => s.current)?.authMethod).toBe('idp:corp');
     const again = t.client();
     const second = await again.trpc.auth.providers.callback.mutate({
       provider: 'corp',
@@ -231,7 +234,8 @@ describe.each(DATABASE_KINDS)('identity providers (%s)', (kind) => {
       ),
     ).toMatchObject({ reason: 'IDP_STATE_INVALID' });
     const altered = new URLSearchParams(params);
-    altered.set('state', `${(params.get('state') ?? '').slice(0, 42)}A`);
+    const original = params.get('state') ?? '';
+    altered.set('state', `${original.slice(0, 42)}${original.endsWith('A') ? 'B' : 'A'}`);
     expect(
       await refusal(
         browser.trpc.auth.providers.callback.mutate({

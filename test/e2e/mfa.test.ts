@@ -67,6 +67,7 @@ describe.each(DATABASE_KINDS)('multi-factor authentication (%s)', (kind) => {
     const me = await trpc.auth.me.query();
     expect(me.user.mfaEnabled).toBe(true);
     expect(me.session?.authLevel).toBe('mfa');
+    expect(me.session?.authMethod).toBe('password');
     expect(await refusal(trpc.mfa.totp.begin.mutate())).toMatchObject({
       reason: 'MFA_ALREADY_ENABLED',
     });

@@ -1,6 +1,7 @@
 import type { SignedIn } from '@gatehouse/shared';
 import { cancelPendingDeletion } from '../account/cancel-deletion';
 import { noticeNewDevice } from './new-device-notice';
+import type { FirstFactor } from '../mfa/mfa-challenge';
 import type { Context } from '../pipeline/context';
 import { serializeSessionCookie } from '../sessions/session-cookie';
 import { publicUserFromRow } from './public-user';
@@ -18,7 +19,7 @@ export async function issueSession(
   user: UserRow,
   authLevel: 'password' | 'mfa',
   /** How the first factor was proven (the audit row's `details.method`). */
-  method: 'password' | 'email_link' | 'email_code' | `idp:${string}` = 'password',
+  method: FirstFactor = 'password',
 ): Promise<SignedIn> {
   const { deps } = ctx;
   // Signing in during a deletion's grace period keeps the account.
@@ -30,6 +31,7 @@ export async function issueSession(
     ip: ctx.ip,
     userAgent: ctx.userAgent ?? null,
     authLevel,
+    authMethod: method,
   });
   ctx.response.appendCookie(
     serializeSessionCookie(token, {

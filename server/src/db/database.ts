@@ -37,6 +37,8 @@ export interface SessionsTable {
   secret_hash: Uint8Array;
   user_id: string;
   auth_level: Generated<'password' | 'mfa'>;
+  /** How the first factor was proven (0018): password, email_link, email_code, idp:<id>, … */
+  auth_method: Generated<string>;
   created_at: CreatedAt;
   last_used_at: Timestamp;
   reauthenticated_at: Timestamp;

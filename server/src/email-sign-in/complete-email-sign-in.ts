@@ -33,6 +33,6 @@ export async function completeEmailSignIn(
   }
   if (user.email_verified_at === null) await markEmailVerified(deps.db, user.id);
   ctx.response.appendCookie(clearBinding('email_sign_in', ctx.secure));
-  if (user.mfa_enabled_at !== null) return startMfaChallenge(ctx, user.id);
+  if (user.mfa_enabled_at !== null) return startMfaChallenge(ctx, user.id, method);
   return issueSession(ctx, { ...user, email_verified_at: new Date() }, 'password', method);
 }

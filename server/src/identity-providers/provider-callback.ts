@@ -174,7 +174,7 @@ async function signInLinked(
     const refusedLock = await signInLockRefusal(ctx, user.id);
     if (refusedLock) throw refusedLock;
   }
-  if (user.mfa_enabled_at !== null) return startMfaChallenge(ctx, user.id);
+  if (user.mfa_enabled_at !== null) return startMfaChallenge(ctx, user.id, `idp:${provider}`);
   return issueSession(ctx, user, 'password', `idp:${provider}`);
 }
 

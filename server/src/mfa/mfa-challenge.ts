@@ -1,6 +1,9 @@
 import { consumeOneTimeToken, createOneTimeToken, peekOneTimeToken } from '../auth/one-time-tokens';
 import type { Context } from '../pipeline/context';
 
+/** How a sign-in's first factor was proven (sessions.auth_method). */
+export type FirstFactor = 'password' | 'email_link' | 'email_code' | `idp:${string}`;
+
 export const CHALLENGE_TTL_MS = 5 * 60_000;
 
 /**
@@ -11,6 +14,8 @@ export const CHALLENGE_TTL_MS = 5 * 60_000;
 export async function startMfaChallenge(
   ctx: Context,
   userId: string,
+  /** The first factor just proven; the session the challenge leads to records it. */
+  method: FirstFactor = 'password',
 ): Promise<{ status: 'mfa_required'; challenge: string; expiresAt: string }> {
   const { deps } = ctx;
   // Taken before the row is written, so the expiry the caller is told is never later than the
@@ -18,11 +23,12 @@ export async function startMfaChallenge(
   const expiresAt = new Date(Date.now() + CHALLENGE_TTL_MS);
   const challenge = await createOneTimeToken(deps.db, 'mfa_challenge', userId, CHALLENGE_TTL_MS, {
     ip: ctx.ip,
+    method,
   });
   // No principal yet: the account whose password was just proven is the actor.
   await ctx.audit.record(deps.db, 'auth.sign_in', {
     actor: { type: 'user', id: userId },
-    details: { step: 'password', next: 'mfa' },
+    details: { step: method, next: 'mfa' },
   });
   return { status: 'mfa_required', challenge, expiresAt: expiresAt.toISOString() };
 }
@@ -31,11 +37,14 @@ export async function startMfaChallenge(
 export async function peekMfaChallenge(
   ctx: Context,
   challenge: string,
-): Promise<{ userId: string } | { reason: 'TOKEN_INVALID' | 'TOKEN_EXPIRED' }> {
+): Promise<
+  { userId: string; method: FirstFactor } | { reason: 'TOKEN_INVALID' | 'TOKEN_EXPIRED' }
+> {
   const found = await peekOneTimeToken(ctx.deps.db, 'mfa_challenge', challenge);
   if (!found.ok) return { reason: found.reason };
   if (found.userId === null) return { reason: 'TOKEN_INVALID' };
-  return { userId: found.userId };
+  const method = typeof found.data.method === 'string' ? found.data.method : 'password';
+  return { userId: found.userId, method: method as FirstFactor };
 }
 
 /** Uses the challenge up; false if someone else did first. */

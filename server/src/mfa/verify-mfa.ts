@@ -43,5 +43,5 @@ export async function verifyMfa(ctx: Context, input: VerifyMfaInput): Promise<Si
   const refused = user.locked_at !== null ? await signInLockRefusal(ctx, user.id) : undefined;
   if (refused) throw refused;
   await budget.succeed();
-  return issueSession(ctx, user, 'mfa');
+  return issueSession(ctx, user, 'mfa', found.method);
 }

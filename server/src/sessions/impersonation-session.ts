@@ -35,6 +35,7 @@ export async function insertImpersonationSession(
     secretHash: minted.secretHash,
     userId: input.userId,
     authLevel: 'password',
+    authMethod: 'impersonation',
     now: input.now,
     expiresAt: input.expiresAt,
     ip: input.ip,

@@ -12,6 +12,7 @@ export interface SessionRow {
   readonly ip: string | null;
   readonly user_agent: string | null;
   readonly auth_level: 'password' | 'mfa';
+  readonly auth_method: string;
   readonly impersonator_id: string | null;
   readonly impersonation_reason: string | null;
   readonly impersonation_writes: boolean;
@@ -42,6 +43,7 @@ const SESSION_COLUMNS = [
   'ip',
   'user_agent',
   'auth_level',
+  'auth_method',
   'impersonator_id',
   'impersonation_reason',
   'impersonation_writes',
@@ -61,6 +63,7 @@ export function findSessionWithUser(db: Db, id: string): Promise<SessionWithUser
       's.secret_hash',
       's.user_id',
       's.auth_level',
+      's.auth_method',
       's.created_at',
       's.last_used_at',
       's.reauthenticated_at',
@@ -91,6 +94,8 @@ export function insertSession(
     secretHash: Buffer;
     userId: string;
     authLevel: 'password' | 'mfa';
+    /** How the first factor was proven; default `password`. */
+    authMethod?: string;
     now: Date;
     expiresAt: Date;
     ip: string | null;
@@ -106,6 +111,7 @@ export function insertSession(
       secret_hash: row.secretHash,
       user_id: row.userId,
       auth_level: row.authLevel,
+      auth_method: row.authMethod ?? 'password',
       last_used_at: row.now,
       reauthenticated_at: row.now,
       expires_at: row.expiresAt,

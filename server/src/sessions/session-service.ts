@@ -32,7 +32,12 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
 
   async function create(
     userId: string,
-    meta: { ip: string | null; userAgent: string | null; authLevel?: 'password' | 'mfa' },
+    meta: {
+      ip: string | null;
+      userAgent: string | null;
+      authLevel?: 'password' | 'mfa';
+      authMethod?: string;
+    },
   ): Promise<{ token: string; session: SessionListItem }> {
     const minted = mintSessionToken();
     const t = now();
@@ -41,6 +46,7 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
       secretHash: minted.secretHash,
       userId,
       authLevel: meta.authLevel ?? 'password',
+      authMethod: meta.authMethod ?? 'password',
       now: t,
       expiresAt: new Date(t.getTime() + absoluteMs),
       ip: meta.ip,

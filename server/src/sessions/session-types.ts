@@ -16,6 +16,8 @@ export interface ValidatedSession {
   readonly id: string;
   readonly userId: string;
   readonly authLevel: 'password' | 'mfa';
+  /** How the first factor was proven: `password`, `email_link`, `email_code`, `idp:<id>`, … */
+  readonly authMethod: string;
   readonly createdAt: Date;
   readonly lastUsedAt: Date;
   readonly reauthenticatedAt: Date;
@@ -44,6 +46,7 @@ export interface SessionListItem {
   readonly ip: string | null;
   readonly userAgent: string | null;
   readonly authLevel: 'password' | 'mfa';
+  readonly authMethod: string;
   readonly impersonation: SessionImpersonation | null;
 }
 
@@ -60,7 +63,12 @@ export interface SessionServiceOptions {
 export interface SessionService {
   create(
     userId: string,
-    meta: { ip: string | null; userAgent: string | null; authLevel?: 'password' | 'mfa' },
+    meta: {
+      ip: string | null;
+      userAgent: string | null;
+      authLevel?: 'password' | 'mfa';
+      authMethod?: string;
+    },
   ): Promise<{ token: string; session: SessionListItem }>;
   /**
    * The session for a presented token, or undefined (malformed, unknown,

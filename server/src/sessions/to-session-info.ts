@@ -11,6 +11,7 @@ export function toSessionInfo(s: SessionListItem, currentId: string | undefined)
     ip: s.ip,
     userAgent: s.userAgent,
     authLevel: s.authLevel,
+    authMethod: s.authMethod,
     current: s.id === currentId,
     ...(s.impersonation
       ? {

@@ -22,6 +22,7 @@ export function toSessionListItem(row: SessionRow, idleMs: number): SessionListI
     ip: row.ip,
     userAgent: row.user_agent,
     authLevel: row.auth_level,
+    authMethod: row.auth_method,
     impersonation: impersonationOf(row),
   };
 }
@@ -32,6 +33,7 @@ export function toValidatedSession(row: SessionWithUserRow, idleMs: number): Val
     id: row.id,
     userId: row.user_id,
     authLevel: row.auth_level,
+    authMethod: row.auth_method,
     createdAt: new Date(row.created_at),
     lastUsedAt: new Date(row.last_used_at),
     reauthenticatedAt: new Date(row.reauthenticated_at),

@@ -22,6 +22,11 @@ export const SessionInfo = z.strictObject({
   ip: z.string().nullable(),
   userAgent: z.string().nullable(),
   authLevel: z.enum(['password', 'mfa']),
+  /**
+   * How the first factor was proven: `password`, `email_link`, `email_code`, `idp:<provider>`
+   * or `impersonation`.
+   */
+  authMethod: z.string(),
   current: z.boolean(),
   /** Present only on an impersonation (an ordinary session keeps its earlier shape). */
   impersonation: SessionImpersonation.optional(),
