@@ -50,6 +50,7 @@ export const REASONS = [
   'MFA_NOT_ENABLED',
   'REAUTH_REQUIRED',
   'MFA_REQUIRED_BY_ORG',
+  'SIGN_IN_METHOD_REQUIRED_BY_ORG',
   // identity providers (issue 20)
   'IDP_STATE_INVALID',
   'IDP_RESPONSE_INVALID',

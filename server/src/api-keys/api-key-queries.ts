@@ -118,6 +118,8 @@ export function insertKey(
     secretHash: Buffer;
     expiresAt: Date;
     createdWithMfa: boolean;
+    /** The creating session's sign-in method; default `password`. */
+    createdVia?: string;
   },
 ): Promise<InsertResult[]> {
   return db
@@ -131,6 +133,7 @@ export function insertKey(
       secret_hash: row.secretHash,
       expires_at: row.expiresAt,
       created_with_mfa: row.createdWithMfa,
+      created_via: row.createdVia ?? 'password',
     })
     .execute();
 }
@@ -143,11 +146,13 @@ export function keyMfaOrigin(
   db: Db,
   userId: string,
   id: string,
-): Promise<{ created_with_mfa: boolean; mfa_enabled_at: Date | null } | undefined> {
+): Promise<
+  { created_with_mfa: boolean; created_via: string; mfa_enabled_at: Date | null } | undefined
+> {
   return db
     .selectFrom('api_keys as k')
     .innerJoin('users as u', 'u.id', 'k.user_id')
-    .select(['k.created_with_mfa', 'u.mfa_enabled_at'])
+    .select(['k.created_with_mfa', 'k.created_via', 'u.mfa_enabled_at'])
     .where('k.id', '=', id)
     .where('k.user_id', '=', userId)
     .executeTakeFirst();
@@ -204,6 +209,8 @@ export async function rotateUserKey(
   secretHash: Buffer,
   graceUntil: Date,
   withMfa: boolean,
+  /** The rotating session's sign-in method: the new secret carries it. */
+  via: string,
 ): Promise<boolean> {
   const r = await db
     .updateTable('api_keys')
@@ -211,6 +218,7 @@ export async function rotateUserKey(
       previous_secret_hash: eb.ref('secret_hash'),
       previous_expires_at: graceUntil,
       secret_hash: secretHash,
+      created_via: via,
       ...(withMfa ? {} : { created_with_mfa: false }),
     }))
     .where('id', '=', id)

@@ -62,6 +62,7 @@ export async function createApiKey(
       secretHash: minted.secretHash,
       expiresAt,
       createdWithMfa: withMfa,
+      createdVia: principal.authMethod ?? 'password',
     });
     // The row belongs to the key's org when it is bound to one.
     const audit = input.orgId !== undefined ? ctx.audit.inOrg(input.orgId) : ctx.audit;
@@ -127,6 +128,7 @@ export async function rotateApiKey(
       minted.secretHash,
       graceUntil,
       withMfa,
+      principal.authMethod ?? 'password',
     );
     if (!rotated) throw NOT_FOUND();
     await ctx.audit.record(trx, 'api_key.rotate', {

@@ -121,6 +121,10 @@ export interface OrgsTable {
   id: Generated<string>;
   name: string;
   require_mfa: Generated<boolean>;
+  /** Members must sign in through this provider (0020). */
+  require_provider: string | null;
+  /** Members' addresses must be in this domain (0020). */
+  member_email_domain: string | null;
   created_by: string | null;
   created_at: CreatedAt;
 }
@@ -158,6 +162,8 @@ export interface ApiKeysTable {
   revoked_at: Date | null;
   /** Whether the creating session had passed two-factor authentication. */
   created_with_mfa: Generated<boolean>;
+  /** The creating session's sign-in method (sessions.auth_method), for org sign-in rules. */
+  created_via: Generated<string>;
 }
 
 export interface JwtSigningKeysTable {

@@ -8,6 +8,8 @@ export interface MembershipOfRow {
   readonly org_id: string;
   readonly role: OrgRole;
   readonly require_mfa: boolean;
+  readonly require_provider: string | null;
+  readonly member_email_domain: string | null;
   readonly name: string;
   readonly created_at: Date;
 }
@@ -33,7 +35,15 @@ export function membershipsOf(db: Db, userId: string): Promise<MembershipOfRow[]
   return db
     .selectFrom('memberships as m')
     .innerJoin('orgs as o', 'o.id', 'm.org_id')
-    .select(['m.org_id', 'm.role', 'o.require_mfa', 'o.name', 'o.created_at'])
+    .select([
+      'm.org_id',
+      'm.role',
+      'o.require_mfa',
+      'o.require_provider',
+      'o.member_email_domain',
+      'o.name',
+      'o.created_at',
+    ])
     .where('m.user_id', '=', userId)
     .orderBy('o.created_at')
     .orderBy('m.org_id')

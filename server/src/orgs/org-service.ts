@@ -4,7 +4,8 @@ import { AppError } from '../pipeline/app-error';
 import { enterTenantScope } from '../pipeline/tenant-scope';
 import { insertMembership, membershipsOf } from './membership-queries';
 import type { OrgCaller, OrgMemberCaller } from './org-context';
-import { findOrg, insertOrg, updateOrgRow } from './org-queries';
+import { missedOrgSignInRule } from '../pipeline/passes-org-sign-in';
+import { findOrg, insertOrg, updateOrgRow, type OrgPatch } from './org-queries';
 import { toOrg } from './to-org';
 
 const NOT_FOUND = (): AppError => new AppError('NOT_FOUND', { message: 'No such organization' });
@@ -44,20 +45,48 @@ export async function getOrg(ctx: OrgMemberCaller): Promise<Org> {
   return toOrg(row, ctx.tenant.role);
 }
 
-/** Renames the org or sets whether its members must use MFA. */
+/**
+ * Renames the org, or sets what its members must sign in with: MFA, an identity provider
+ * (one of IDENTITY_PROVIDERS), an email domain. A rule the caller's own credentials would not
+ * meet is refused (SIGN_IN_METHOD_REQUIRED_BY_ORG): nobody locks the org's managers out by
+ * accident.
+ */
 export async function updateOrg(
-  ctx: OrgMemberCaller,
-  patch: { name?: string | undefined; requireMfa?: boolean | undefined },
+  ctx: OrgMemberCaller<'identityProviders'>,
+  patch: OrgPatch,
 ): Promise<Org> {
   const { db, orgId, role } = ctx.tenant;
+  if (
+    typeof patch.requireProvider === 'string' &&
+    !ctx.deps.identityProviders.has(patch.requireProvider)
+  ) {
+    throw new AppError('VALIDATION_FAILED', {
+      message: 'No identity provider has that id',
+      issues: [{ path: 'patch.requireProvider', code: 'custom', reason: 'VALIDATION_FAILED' }],
+    });
+  }
   const row = await updateOrgRow(db, orgId, patch);
   if (!row) throw NOT_FOUND();
-  // Each member's cached memberships carry the org's MFA rule.
-  if (patch.requireMfa !== undefined)
+  if (await missedOrgSignInRule(db, ctx.principal, row)) {
+    throw new AppError('SIGN_IN_METHOD_REQUIRED_BY_ORG', {
+      message: 'Your own sign-in would not meet that rule; sign in the way it requires first',
+    });
+  }
+  // Each member's cached memberships carry the org's sign-in rules.
+  if (
+    patch.requireMfa !== undefined ||
+    patch.requireProvider !== undefined ||
+    patch.memberEmailDomain !== undefined
+  )
     ctx.tenant.afterCommit(() => ctx.deps.membershipsChanged({ orgIds: [orgId] }));
   await ctx.audit.record(db, 'org.update', {
     target: { type: 'org', id: orgId },
-    details: { name: patch.name, requireMfa: patch.requireMfa },
+    details: {
+      name: patch.name,
+      requireMfa: patch.requireMfa,
+      requireProvider: patch.requireProvider,
+      memberEmailDomain: patch.memberEmailDomain,
+    },
   });
   return toOrg(row, role);
 }

@@ -52,7 +52,9 @@ export const orgsRouter = router({
   update: orgProcedure
     .meta({
       permission: 'org:manage',
-      summary: 'Rename, or require two-factor authentication of every member',
+      summary:
+        'Rename, or set what members must sign in with: two-factor authentication, an ' +
+        'identity provider, an email domain',
     })
     .input(UpdateOrgInput)
     .output(Org)

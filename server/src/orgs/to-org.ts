@@ -8,6 +8,8 @@ export function toOrg(row: OrgRow, role: OrgRole): Org {
     id: row.id,
     name: row.name,
     requireMfa: row.require_mfa,
+    requireProvider: row.require_provider,
+    memberEmailDomain: row.member_email_domain,
     role,
     createdAt: new Date(row.created_at).toISOString(),
   };

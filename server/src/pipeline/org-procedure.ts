@@ -8,6 +8,7 @@ import { membershipsOf, type MembershipOfRow } from '../orgs/membership-queries'
 import { ORG_ROLE_PERMISSIONS } from '../orgs/org-roles';
 import { AppError } from './app-error';
 import { passesOrgMfa } from './passes-org-mfa';
+import { missedOrgSignInRule } from './passes-org-sign-in';
 import { procedure } from './procedure';
 import { rollbackUnlessOk } from './rollback-unless-ok';
 import { enterTenantScope, setTenantSettings, type Tenant } from './tenant-scope';
@@ -77,6 +78,18 @@ export const orgProcedure = procedure.input(OrgScopeInput).use(async function en
     if (membership.require_mfa && !(await passesOrgMfa(trx, principal))) {
       throw new AppError('MFA_REQUIRED_BY_ORG', {
         message: 'This organization requires two-factor authentication',
+      });
+    }
+    const missed =
+      membership.require_provider !== null || membership.member_email_domain !== null
+        ? await missedOrgSignInRule(trx, principal, membership)
+        : undefined;
+    if (missed !== undefined) {
+      throw new AppError('SIGN_IN_METHOD_REQUIRED_BY_ORG', {
+        message:
+          missed === 'domain'
+            ? `This organization admits addresses at ${membership.member_email_domain} only`
+            : `This organization requires signing in through ${membership.require_provider}`,
       });
     }
     const orgIds =

@@ -40,6 +40,7 @@ function userPrincipal(session: ValidatedSession): Principal {
     orgId: undefined,
     // A second factor since turned off no longer counts (an org requiring MFA refuses the session).
     authLevel: session.user.mfaEnabled ? session.authLevel : 'password',
+    authMethod: session.authMethod,
     reauthenticatedAt: session.reauthenticatedAt,
   };
 }

@@ -12,13 +12,34 @@ export const OrgRef = z.strictObject({ orgId: z.uuid() });
 export const CreateOrgInput = z.strictObject({ name: OrgName });
 export const UpdateOrgInput = z.strictObject({
   orgId: z.uuid(),
-  patch: z.strictObject({ name: OrgName.optional(), requireMfa: z.boolean().optional() }),
+  patch: z.strictObject({
+    name: OrgName.optional(),
+    requireMfa: z.boolean().optional(),
+    /** Members must sign in through this identity provider (an id from auth.providers.list). */
+    requireProvider: z
+      .string()
+      .regex(/^[a-z0-9-]{1,32}$/)
+      .nullable()
+      .optional(),
+    /** Members' addresses must be in this domain, e.g. `corp.example`. */
+    memberEmailDomain: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/)
+      .nullable()
+      .optional(),
+  }),
 });
 
 export const Org = z.strictObject({
   id: z.uuid(),
   name: z.string(),
   requireMfa: z.boolean(),
+  /** Members must sign in through this identity provider; null: any method. */
+  requireProvider: z.string().nullable(),
+  /** Members' addresses must be in this domain; null: any. */
+  memberEmailDomain: z.string().nullable(),
   /** The caller's role in it. */
   role: OrgRole,
   createdAt: IsoDate,
