@@ -405,4 +405,29 @@ describe.each(DATABASE_KINDS)('identity providers (%s)', (kind) => {
       await refusal(onlyVia.trpc.account.identities.unlink.mutate({ id: only.id })),
     ).toMatchObject({ reason: 'LAST_SIGN_IN_METHOD', httpStatus: 409 });
   });
+
+  it('erasure removes linked identities; the identity can then sign up afresh', async () => {
+    op.signInAs('newcomer');
+    const browser = t.client();
+    const first = await browser.trpc.auth.providers.callback.mutate({
+      provider: 'corp',
+      search: await through(browser, 'corp'),
+    });
+    if (first.status !== 'signed_in') throw new Error('expected a session');
+    const admin = await t.signIn(`idp-eraser-${kind}@example.com`, { admin: true });
+    await admin.trpc.admin.users.delete.mutate({ id: first.user.id, immediately: true });
+    const left = await t.db
+      .selectFrom('user_identities')
+      .select('id')
+      .where('user_id', '=', first.user.id)
+      .execute();
+    expect(left).toEqual([]);
+    const again = t.client();
+    const fresh = await again.trpc.auth.providers.callback.mutate({
+      provider: 'corp',
+      search: await through(again, 'corp'),
+    });
+    if (fresh.status !== 'signed_in') throw new Error('expected a session');
+    expect(fresh.user.id).not.toBe(first.user.id);
+  });
 });
