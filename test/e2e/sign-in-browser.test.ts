@@ -72,7 +72,7 @@ describe.runIf(existsSync(CHROMIUM) || IN_CI)('sign-in from a real browser page'
     const page = await open();
     expect(await resultOf(page)).toEqual({ ready: true });
     await page.evaluate(() =>
-      (window as unknown as { page: { signInWith(p: string): Promise<void> } }).page.signInWith(
+      (globalThis as unknown as { page: { signInWith(p: string): Promise<void> } }).page.signInWith(
         'corp',
       ),
     );
@@ -80,7 +80,9 @@ describe.runIf(existsSync(CHROMIUM) || IN_CI)('sign-in from a real browser page'
     expect(await resultOf(page)).toMatchObject({ status: 'signed_in', returnTo: '/signed-in' });
     const cookies = await page.context().cookies();
     expect(cookies.find((c) => c.name === 'gatehouse_session')?.httpOnly).toBe(true);
-    await page.evaluate(() => (window as unknown as { page: { me(): Promise<void> } }).page.me());
+    await page.evaluate(() =>
+      (globalThis as unknown as { page: { me(): Promise<void> } }).page.me(),
+    );
     await expect
       .poll(async () => page.locator('#result').textContent())
       .toContain('pat.browser@example.com');
@@ -97,9 +99,9 @@ describe.runIf(existsSync(CHROMIUM) || IN_CI)('sign-in from a real browser page'
     await resultOf(page);
     const seen = t.mail?.messages.length ?? 0;
     await page.evaluate(() =>
-      (window as unknown as { page: { requestLink(e: string): Promise<void> } }).page.requestLink(
-        'link.browser@example.com',
-      ),
+      (
+        globalThis as unknown as { page: { requestLink(e: string): Promise<void> } }
+      ).page.requestLink('link.browser@example.com'),
     );
     await expect
       .poll(() =>
@@ -125,7 +127,9 @@ describe.runIf(existsSync(CHROMIUM) || IN_CI)('sign-in from a real browser page'
     // Opened in the browser that asked: signed in.
     await page.goto(link?.[1] ?? '');
     expect(await resultOf(page)).toMatchObject({ status: 'signed_in' });
-    await page.evaluate(() => (window as unknown as { page: { me(): Promise<void> } }).page.me());
+    await page.evaluate(() =>
+      (globalThis as unknown as { page: { me(): Promise<void> } }).page.me(),
+    );
     await expect.poll(async () => page.locator('#result').textContent()).toContain('email_link');
     expect(pageErrors).toEqual([]);
   });

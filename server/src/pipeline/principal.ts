@@ -29,7 +29,7 @@ export interface Principal {
   /** For API keys and JWTs bound to one org. */
   readonly orgId: string | undefined;
   readonly authLevel: 'password' | 'mfa' | undefined;
-  /** Sessions: how the first factor was proven (`password`, `idp:<id>`, …; sessions.auth_method). */
+  /** Sessions: how the first factor was proven (`password`, `idp:<id>`, …; `auth_method`). */
   readonly authMethod?: string;
   /** When the session last verified a password or second factor. */
   readonly reauthenticatedAt: Date | undefined;

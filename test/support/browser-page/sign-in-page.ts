@@ -1,5 +1,14 @@
 import { createGatehouseClient } from '@gatehouse/client';
 
+// The few browser globals the page uses (the project's type-check has no DOM library).
+declare const location: {
+  origin: string;
+  search: string;
+  pathname: string;
+  assign(url: string): void;
+};
+declare const document: { getElementById(id: string): { textContent: string | null } | null };
+
 /**
  * The sign-in page of a frontend team, as docs/sign-in-methods.md shows it, bundled for the
  * browser tests (test/support/frontend-server.ts): the typed client against this origin, a
@@ -33,7 +42,7 @@ const page = {
     result({ email: me.user.email, authMethod: me.session?.authMethod });
   },
 };
-(window as unknown as { page: typeof page }).page = page;
+(globalThis as unknown as { page: typeof page }).page = page;
 
 async function land(): Promise<void> {
   const params = new URLSearchParams(location.search);
