@@ -17,6 +17,7 @@ import * as m0015 from './0015_account_lifecycle';
 import * as m0016 from './0016_impersonation';
 import * as m0017 from './0017_identities';
 import * as m0018 from './0018_session_auth_method';
+import * as m0019 from './0019_passkeys';
 import * as m0020 from './0020_org_sign_in_policy';
 
 /**
@@ -42,5 +43,6 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0016_impersonation': m0016,
   '0017_identities': m0017,
   '0018_session_auth_method': m0018,
+  '0019_passkeys': m0019,
   '0020_org_sign_in_policy': m0020,
 });

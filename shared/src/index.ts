@@ -15,3 +15,4 @@ export * from './schemas/webhooks';
 export * from './schemas/account';
 export * from './schemas/email-sign-in';
 export * from './schemas/identity-providers';
+export * from './schemas/passkeys';

@@ -28,6 +28,15 @@ const SHOWN_ONCE = new Set([
   'auth.email.signInWithCode:challenge',
   'auth.email.signInWithLink:challenge',
   'auth.providers.callback:challenge',
+  // WebAuthn options: a passkey challenge is a one-time token, shown once to the caller it is
+  // bound to (session or browser), and stored only as its hash.
+  'account.passkeys.registrationOptions:challenge',
+  'account.passkeys.reauthenticationOptions:challenge',
+  'auth.passkey.options:challenge',
+  // Not secrets, but named like one (`pass…`): lists of passkeys' metadata, whose own schema
+  // (PasskeyInfo, the export's entry) names no key, credential id or counter.
+  'account.passkeys.list:passkeys',
+  'account.downloadExport:passkeys',
 ]);
 const SECRET_NAME = /pass(word)?|hash|secret|token|challenge|recovery|otp|^key$|cookie/i;
 

@@ -14,6 +14,7 @@ import {
 import { procedure, publicProcedure } from '../pipeline/procedure';
 import { router } from '../pipeline/trpc';
 import { identitiesRouter } from '../identity-providers/identity-providers-router';
+import { accountPasskeysRouter } from '../passkeys/passkeys-router';
 import { changeEmail } from './change-email';
 import { confirmEmailChange } from './confirm-email-change';
 import { requestDeletion } from './request-deletion';
@@ -25,6 +26,7 @@ import { getProfile, updateProfile } from './update-profile';
 /** The caller's own account: profile, address, export and deletion (docs/account.md). */
 export const accountRouter = router({
   identities: identitiesRouter,
+  passkeys: accountPasskeysRouter,
   get: procedure
     .meta({ permission: 'self:read', summary: 'Your profile, and a pending deletion if any' })
     .input(NoInput)

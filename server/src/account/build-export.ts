@@ -12,9 +12,9 @@ const isoNow = (d: Date | string): string => new Date(d).toISOString();
 
 /**
  * Everything Gatehouse holds about one user, as the documented JSON (AccountExport in shared/,
- * docs/account-export.md): profile, sessions, API keys' metadata (never a secret or hash),
- * org memberships and the audit events they acted in or were the target of. Parsed by the
- * schema before it is sealed, so nothing the schema does not name can leave.
+ * docs/account-export.md): profile, sessions, API keys' and passkeys' metadata (never a
+ * secret, hash or key), org memberships and the audit events they acted in or were the target
+ * of. Parsed by the schema before it is sealed, so nothing the schema does not name can leave.
  */
 export async function buildExport(
   db: Kysely<Database> | Transaction<Database>,
@@ -51,6 +51,12 @@ export async function buildExport(
   const identities = await db
     .selectFrom('user_identities')
     .select(['provider', 'subject', 'email', 'created_at', 'last_used_at'])
+    .where('user_id', '=', userId)
+    .orderBy('created_at')
+    .execute();
+  const passkeys = await db
+    .selectFrom('passkeys')
+    .select(['name', 'device_type', 'backed_up', 'created_at', 'last_used_at'])
     .where('user_id', '=', userId)
     .orderBy('created_at')
     .execute();
@@ -114,6 +120,13 @@ export async function buildExport(
       email: i.email,
       linkedAt: isoNow(i.created_at),
       lastUsedAt: iso(i.last_used_at),
+    })),
+    passkeys: passkeys.map((p) => ({
+      name: p.name,
+      deviceType: p.device_type,
+      backedUp: p.backed_up,
+      createdAt: isoNow(p.created_at),
+      lastUsedAt: iso(p.last_used_at),
     })),
     memberships: memberships.map((m) => ({
       orgId: m.org_id,

@@ -63,6 +63,7 @@ export async function eraseAccount(
     .execute();
   await trx.deleteFrom('data_exports').where('user_id', '=', user.id).execute();
   await trx.deleteFrom('user_identities').where('user_id', '=', user.id).execute();
+  await trx.deleteFrom('passkeys').where('user_id', '=', user.id).execute();
   await trx.deleteFrom('idempotency_keys').where('principal', '=', `user:${user.id}`).execute();
   await trx
     .deleteFrom('mail_outbox')

@@ -21,8 +21,8 @@ export const securityNoticeMails = {
       to,
       subject: 'Two-factor authentication was turned off',
       text:
-        'Two-factor authentication was turned off for your Gatehouse account: signing in now ' +
-        `takes only the password. ${IF_NOT_YOU}`,
+        'The authenticator app (TOTP) was turned off for your Gatehouse account; unless a ' +
+        `passkey remains, signing in now takes only the first step. ${IF_NOT_YOU}`,
     };
   },
   apiKeyCreated(to: string, key: { id: string; name: string; expiresAt: string }): MailMessage {
@@ -32,6 +32,16 @@ export const securityNoticeMails = {
       text:
         `A new API key "${key.name}" (${key.id}) was created for your Gatehouse account; it ` +
         `expires ${key.expiresAt.slice(0, 10)}. If this was not you, revoke it and ` +
+        'reset your password.',
+    };
+  },
+  newPasskey(to: string, passkey: { name: string }): MailMessage {
+    return {
+      to,
+      subject: 'A new passkey was added',
+      text:
+        `A new passkey "${passkey.name}" was added to your Gatehouse account: it signs in ` +
+        'without a password. If this was not you, delete it in your security settings and ' +
         'reset your password.',
     };
   },

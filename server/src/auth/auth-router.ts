@@ -23,6 +23,7 @@ import { procedure, publicProcedure } from '../pipeline/procedure';
 import { router } from '../pipeline/trpc';
 import { emailSignInRouter } from '../email-sign-in/email-sign-in-router';
 import { providersRouter } from '../identity-providers/identity-providers-router';
+import { authPasskeyRouter } from '../passkeys/passkeys-router';
 import { changePassword } from './change-password';
 import { reauthenticate } from '../mfa/reauthenticate';
 import { verifyMfa } from '../mfa/verify-mfa';
@@ -44,6 +45,7 @@ const FLOOR = 1;
 export const authRouter = router({
   email: emailSignInRouter,
   providers: providersRouter,
+  passkey: authPasskeyRouter,
   signUp: publicProcedure
     .meta({
       public: true,

@@ -14,7 +14,9 @@ export type TokenPurpose =
   | 'email_change_revert'
   | 'email_sign_in'
   | 'oauth_state'
-  | 'identity_link';
+  | 'identity_link'
+  | 'passkey_registration'
+  | 'passkey_authentication';
 
 /** Mints a 256-bit single-use token; only its SHA-256 is stored. Returns the token to send. */
 export async function createOneTimeToken(

@@ -38,6 +38,15 @@ export interface Config {
   readonly redisUrl: string | undefined;
   /** Sign-in through identity providers (IDENTITY_PROVIDERS); empty: none. */
   readonly identityProviders: readonly IdentityProviderConfig[];
+  /**
+   * Passkeys (WebAuthn): the relying party (`rpId`, a host name; `rpName`, shown by the
+   * authenticator) and the exact origins whose pages may use them.
+   */
+  readonly webauthn: {
+    readonly rpId: string;
+    readonly rpName: string;
+    readonly origins: readonly string[];
+  };
   /** Prefix of every Redis key, so deployments (or test runs) sharing one Redis keep apart. */
   readonly redisKeyPrefix: string;
   /** Newest first; the first one encrypts, all of them decrypt. */

@@ -194,6 +194,14 @@ export const EnvSchema = z.object({
   ACCOUNT_DELETION_GRACE_DAYS: wholeNumber(0, 90).default(7),
   /** A JSON array of identity providers (config/identity-providers.ts). */
   IDENTITY_PROVIDERS: z.string().optional(),
+  /** Passkeys: the relying party's id (a host name: the site, or a parent domain of it). */
+  WEBAUTHN_RP_ID: z
+    .string()
+    .regex(/^[a-z0-9.-]{1,253}$/, 'must be a lowercase host name such as example.com')
+    .optional(),
+  WEBAUTHN_RP_NAME: z.string().min(1).max(64).default('Gatehouse'),
+  /** The exact origins whose pages may create and use passkeys. */
+  WEBAUTHN_ORIGINS: origins.optional(),
   API_KEY_MAX_DAYS: positiveInt.default(365),
   JWT_TTL_SECONDS: wholeNumber(1, 900).default(900),
   RATE_LIMIT_IP_PER_MINUTE: positiveInt.default(600),

@@ -145,6 +145,20 @@ function publicBaseOf(e: RawEnv): string {
   return `${e.TLS_CERT_FILE ? 'https' : 'http'}://${e.HOST}:${e.PORT}`;
 }
 
+/**
+ * Passkeys' relying party: WEBAUTHN_RP_ID, else PUBLIC_URL's host, else `localhost`; the
+ * origins: WEBAUTHN_ORIGINS, else PUBLIC_URL's origin, else this server's own.
+ */
+function webauthnOf(e: RawEnv): Config['webauthn'] {
+  const publicUrl = e.PUBLIC_URL ? new URL(e.PUBLIC_URL) : undefined;
+  const origins = e.WEBAUTHN_ORIGINS?.filter((o) => o !== '*') ?? [];
+  return {
+    rpId: e.WEBAUTHN_RP_ID ?? publicUrl?.hostname ?? 'localhost',
+    rpName: e.WEBAUTHN_RP_NAME,
+    origins: origins.length > 0 ? origins : [new URL(publicBaseOf(e)).origin],
+  };
+}
+
 function toConfig(e: RawEnv): Omit<Config, 'identityProviders'> {
   return {
     env: e.GATEHOUSE_ENV,
@@ -179,6 +193,7 @@ function toConfig(e: RawEnv): Omit<Config, 'identityProviders'> {
       dataDir: e.GATEHOUSE_DATA_DIR,
     },
     redisUrl: e.REDIS_URL,
+    webauthn: webauthnOf(e),
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     encryptionKeys: e.GATEHOUSE_ENCRYPTION_KEYS ?? [developmentKey()],
     logLevel: e.LOG_LEVEL,

@@ -260,6 +260,24 @@ export interface UserIdentitiesTable {
   last_used_at: Date | null;
 }
 
+/** A passkey (WebAuthn credential) of an account (migrations/0019_passkeys.ts). */
+export interface PasskeysTable {
+  id: Generated<string>;
+  user_id: string;
+  /** The credential id, base64url, as the authenticator names it in assertions. */
+  credential_id: string;
+  /** The COSE public key. */
+  public_key: Buffer;
+  /** The last signature counter seen (bigint: read as a string or a number, by driver). */
+  counter: ColumnType<string | number, number, number>;
+  transports: ColumnType<string[], string, string>;
+  device_type: 'singleDevice' | 'multiDevice';
+  backed_up: boolean;
+  name: string;
+  created_at: CreatedAt;
+  last_used_at: Date | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -280,4 +298,5 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   data_exports: DataExportsTable;
   user_identities: UserIdentitiesTable;
+  passkeys: PasskeysTable;
 }

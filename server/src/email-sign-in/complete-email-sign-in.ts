@@ -1,5 +1,5 @@
 import type { SignInResult } from '@gatehouse/shared';
-import { signInLockRefusal } from '../admin/sign-in-lock-refusal';
+import { refuseLockedSignIn } from '../auth/refuse-locked-sign-in';
 import { issueSession } from '../auth/issue-session';
 import { findUserById, markEmailVerified } from '../auth/user-queries';
 import { startMfaChallenge } from '../mfa/mfa-challenge';
@@ -20,17 +20,7 @@ export async function completeEmailSignIn(
   const { deps } = ctx;
   const user = await findUserById(deps.db, userId);
   if (!user) throw new AppError('TOKEN_INVALID');
-  if (user.locked_at !== null) {
-    const refused = await signInLockRefusal(ctx, user.id);
-    if (refused) {
-      await ctx.audit.record(deps.db, 'auth.sign_in', {
-        actor: { type: 'user', id: user.id },
-        outcome: 'denied',
-        details: { reason: refused.reason, method },
-      });
-      throw refused;
-    }
-  }
+  await refuseLockedSignIn(ctx, user, method);
   if (user.email_verified_at === null) await markEmailVerified(deps.db, user.id);
   ctx.response.appendCookie(clearBinding('email_sign_in', ctx.secure));
   if (user.mfa_enabled_at !== null) return startMfaChallenge(ctx, user.id, method);

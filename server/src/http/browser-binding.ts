@@ -3,8 +3,9 @@ import { generateToken, sha256 } from '../crypto/random-token';
 
 /**
  * A flow bound to the browser that started it (an email sign-in, an identity provider's
- * redirect) gives that browser a random 256-bit value in a short-lived HttpOnly cookie
- * (`__Host-gatehouse_<purpose>` over HTTPS); the flow's stored token keeps only its SHA-256.
+ * redirect, a passkey's challenge) gives that browser a random 256-bit value in a short-lived
+ * HttpOnly cookie (`__Host-gatehouse_<purpose>` over HTTPS); the flow's stored token keeps
+ * only its SHA-256.
  * Only that browser can finish the flow without being asked.
  */
 export interface BrowserBinding {
@@ -13,7 +14,7 @@ export interface BrowserBinding {
   readonly hash: string;
 }
 
-export type BindingPurpose = 'email_sign_in' | 'idp';
+export type BindingPurpose = 'email_sign_in' | 'idp' | 'passkey';
 
 const nameOf = (purpose: BindingPurpose, secure: boolean): string =>
   `${secure ? '__Host-' : ''}gatehouse_${purpose}`;

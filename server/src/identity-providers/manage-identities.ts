@@ -1,9 +1,8 @@
 import type { Ok } from '@gatehouse/shared';
-import { hasUsablePassword } from '../admin/no-password-hash';
+import { signInMethodsLeft } from '../account/sign-in-methods-left';
 import { sql } from 'kysely';
 import { consumeByHash } from '../email-sign-in/email-sign-in-queries';
 import { boundBrowserHash } from '../http/browser-binding';
-import { findUserById } from '../auth/user-queries';
 import { AppError } from '../pipeline/app-error';
 import type { Context } from '../pipeline/context';
 import type { Principal } from '../pipeline/principal';
@@ -87,24 +86,17 @@ export async function confirmLink(ctx: Caller): Promise<Ok> {
 
 /**
  * Unlinks one of the caller's identities (step-up). Refused when it is the last way to sign
- * in: no password of the account's own and no other identity (LAST_SIGN_IN_METHOD).
+ * in: no password of the account's own, no passkey and no other identity
+ * (LAST_SIGN_IN_METHOD; account/sign-in-methods-left.ts).
  */
 export async function unlinkIdentity(ctx: Caller, id: string): Promise<Ok> {
   const { deps, principal } = ctx;
   await deps.db.transaction().execute(async (trx) => {
-    // The user row locked: two concurrent unlinks cannot both pass the check.
-    await trx
-      .selectFrom('users')
-      .select('id')
-      .where('id', '=', principal.userId)
-      .forUpdate()
-      .execute();
-    const user = await findUserById(trx, principal.userId);
-    if (!user) throw new AppError('UNAUTHENTICATED');
+    const left = await signInMethodsLeft(trx, principal.userId, { identityId: id });
     const identities = await listIdentities(trx, principal.userId);
     const target = identities.find((i) => i.id === id);
     if (!target) throw new AppError('NOT_FOUND', { message: 'No such linked identity' });
-    if (!hasUsablePassword(user.password_hash) && identities.length === 1)
+    if (left === 0)
       throw new AppError('LAST_SIGN_IN_METHOD', {
         message: 'This is your only way to sign in: set a password or link another first',
       });

@@ -1,5 +1,5 @@
 import type { ProviderCallbackInput, ProviderCallbackResult } from '@gatehouse/shared';
-import { signInLockRefusal } from '../admin/sign-in-lock-refusal';
+import { refuseLockedSignIn } from '../auth/refuse-locked-sign-in';
 import { NO_PASSWORD_HASH } from '../admin/no-password-hash';
 import { issueSession } from '../auth/issue-session';
 import { consumeOneTimeToken, createOneTimeToken, peekOneTimeToken } from '../auth/one-time-tokens';
@@ -170,10 +170,7 @@ async function signInLinked(
 > {
   const user = await findUserById(ctx.deps.db, userId);
   if (!user) throw STATE_INVALID();
-  if (user.locked_at !== null) {
-    const refusedLock = await signInLockRefusal(ctx, user.id);
-    if (refusedLock) throw refusedLock;
-  }
+  await refuseLockedSignIn(ctx, user, `idp:${provider}`);
   if (user.mfa_enabled_at !== null) return startMfaChallenge(ctx, user.id, `idp:${provider}`);
   return issueSession(ctx, user, 'password', `idp:${provider}`);
 }

@@ -2,7 +2,7 @@ import { consumeOneTimeToken, createOneTimeToken, peekOneTimeToken } from '../au
 import type { Context } from '../pipeline/context';
 
 /** How a sign-in's first factor was proven (sessions.auth_method). */
-export type FirstFactor = 'password' | 'email_link' | 'email_code' | `idp:${string}`;
+export type FirstFactor = 'password' | 'email_link' | 'email_code' | 'passkey' | `idp:${string}`;
 
 export const CHALLENGE_TTL_MS = 5 * 60_000;
 

@@ -63,6 +63,7 @@ export async function enableTotp(db: Db, userId: string): Promise<void> {
     .execute();
 }
 
+/** Turns TOTP off; the account keeps MFA on while it holds a passkey (its other factor). */
 export async function disableTotp(db: Db, userId: string): Promise<void> {
   await db.deleteFrom('mfa_totp').where('user_id', '=', userId).execute();
   await db.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).execute();
@@ -70,6 +71,9 @@ export async function disableTotp(db: Db, userId: string): Promise<void> {
     .updateTable('users')
     .set({ mfa_enabled_at: null, updated_at: sql`now()` })
     .where('id', '=', userId)
+    .where((eb) =>
+      eb.not(eb.exists(eb.selectFrom('passkeys').select('id').where('user_id', '=', userId))),
+    )
     .execute();
 }
 
@@ -98,6 +102,15 @@ export async function wipeMfaEnrolledUnverified(db: Db, userId: string): Promise
     )
     .executeTakeFirst();
   if (!user) return false;
+  // Passkeys added before the address was (re)verified go too, before TOTP, so that MFA ends.
+  await db
+    .deleteFrom('passkeys')
+    .where('user_id', '=', userId)
+    .where(
+      sql<boolean>`created_at < coalesce(
+        (select email_verified_at from users where id = ${userId}), 'infinity'::timestamptz)`,
+    )
+    .execute();
   await disableTotp(db, userId);
   return true;
 }

@@ -5,10 +5,13 @@ import { AppError } from '../pipeline/app-error';
 import type { Context } from '../pipeline/context';
 import type { Principal } from '../pipeline/principal';
 import { checkSecondFactor } from './check-second-factor';
+import { checkPasskeyFactor } from './check-passkey-factor';
 
 /**
- * Step-up: the session proves the password or a second factor again, which
- * opens `stepUp` procedures for STEP_UP_WINDOW_MINUTES. Failures spend the
+ * Step-up: the session proves the password or a second factor (a TOTP code, or a
+ * passkey's assertion to `account.passkeys.reauthenticationOptions`) again, which
+ * opens `stepUp` procedures for STEP_UP_WINDOW_MINUTES; a second factor raises the
+ * session to level `mfa`. Failures spend the
  * sign-in budget (per account across addresses, or the trusted device's own).
  */
 export async function reauthenticate(
@@ -30,20 +33,23 @@ export async function reauthenticate(
       retryAfterSeconds: Math.ceil(blockedMs / 1000),
     });
 
+  const method = 'password' in input ? 'password' : 'passkey' in input ? 'passkey' : 'totp';
   const ok =
     'password' in input
       ? await deps.passwords.verify(user.password_hash, input.password, {
           lane: budget.trusted ? 'reserved' : 'shared',
         })
-      : await checkSecondFactor(ctx, user.id, { code: input.code });
+      : 'passkey' in input
+        ? await checkPasskeyFactor(ctx, user.id, input.passkey, { session: principal.sessionId })
+        : await checkSecondFactor(ctx, user.id, { code: input.code });
   await ctx.audit.record(deps.db, 'auth.reauthenticate', {
     target: { type: 'session', id: principal.sessionId },
     outcome: ok ? 'success' : 'failure',
-    details: { method: 'password' in input ? 'password' : 'totp' },
+    details: { method },
   });
   if (!ok) {
     await budget.fail();
-    throw new AppError('password' in input ? 'INVALID_CREDENTIALS' : 'MFA_INVALID_CODE');
+    throw new AppError(method === 'totp' ? 'MFA_INVALID_CODE' : 'INVALID_CREDENTIALS');
   }
   await deps.sessions.markReauthenticated(
     principal.sessionId,

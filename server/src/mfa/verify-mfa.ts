@@ -6,11 +6,13 @@ import { findUserById } from '../auth/user-queries';
 import { AppError } from '../pipeline/app-error';
 import type { Context } from '../pipeline/context';
 import { checkSecondFactor } from './check-second-factor';
+import { checkPasskeyFactor } from './check-passkey-factor';
 import { consumeMfaChallenge, peekMfaChallenge } from './mfa-challenge';
 
 /**
- * The second step of sign-in: a live challenge plus a TOTP or recovery code
- * issues a session at auth level `mfa`. Failures spend the same budget as
+ * The second step of sign-in: a live challenge plus a TOTP or recovery code, or
+ * a passkey's assertion to `auth.passkey.options({ mfaChallenge })`, issues a
+ * session at auth level `mfa`. Failures spend the same budget as
  * password failures (per account across addresses, or the trusted device's
  * own; see login-budget.ts); the challenge is used up only by success.
  */
@@ -31,11 +33,19 @@ export async function verifyMfa(ctx: Context, input: VerifyMfaInput): Promise<Si
       retryAfterSeconds: Math.ceil(blockedMs / 1000),
     });
 
-  const proof = 'code' in input ? { code: input.code } : { recoveryCode: input.recoveryCode };
   // No principal yet: the account whose password was just proven is the actor.
-  if (!(await checkSecondFactor(ctx, user.id, proof, { type: 'user', id: user.id }))) {
-    await budget.fail();
-    throw new AppError('MFA_INVALID_CODE', { message: 'The code is not valid' });
+  const actor = { type: 'user', id: user.id } as const;
+  if ('passkey' in input) {
+    if (!(await checkPasskeyFactor(ctx, user.id, input.passkey, { mfa: input.challenge }, actor))) {
+      await budget.fail();
+      throw new AppError('INVALID_CREDENTIALS', { message: 'The passkey could not be verified' });
+    }
+  } else {
+    const proof = 'code' in input ? { code: input.code } : { recoveryCode: input.recoveryCode };
+    if (!(await checkSecondFactor(ctx, user.id, proof, actor))) {
+      await budget.fail();
+      throw new AppError('MFA_INVALID_CODE', { message: 'The code is not valid' });
+    }
   }
   if (!(await consumeMfaChallenge(ctx, input.challenge)))
     throw new AppError('TOKEN_INVALID', { message: 'The sign-in challenge was already used' });

@@ -85,6 +85,16 @@ export const AccountExport = z.strictObject({
       lastUsedAt: IsoDate.nullable(),
     }),
   ),
+  /** The account's passkeys: their metadata (never the public key or credential id). */
+  passkeys: z.array(
+    z.strictObject({
+      name: z.string(),
+      deviceType: z.enum(['singleDevice', 'multiDevice']),
+      backedUp: z.boolean(),
+      createdAt: IsoDate,
+      lastUsedAt: IsoDate.nullable(),
+    }),
+  ),
   memberships: z.array(
     z.strictObject({
       orgId: z.uuid(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PasskeyAssertion } from './passkeys';
 
 /** A 6-digit TOTP code. */
 export const TotpCode = z.string().regex(/^[0-9]{6}$/);
@@ -28,11 +29,15 @@ export const MfaChallenge = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
 export const VerifyMfaInput = z.union([
   z.strictObject({ challenge: MfaChallenge, code: TotpCode }),
   z.strictObject({ challenge: MfaChallenge, recoveryCode: RecoveryCode }),
+  /** A passkey's assertion to `auth.passkey.options({ mfaChallenge })`'s challenge. */
+  z.strictObject({ challenge: MfaChallenge, passkey: PasskeyAssertion }),
 ]);
 export type VerifyMfaInput = z.infer<typeof VerifyMfaInput>;
 
 export const ReauthenticateInput = z.union([
   z.strictObject({ password: z.string().min(1).max(1024) }),
   z.strictObject({ code: TotpCode }),
+  /** A passkey's assertion to `account.passkeys.reauthenticationOptions`' challenge. */
+  z.strictObject({ passkey: PasskeyAssertion }),
 ]);
 export type ReauthenticateInput = z.infer<typeof ReauthenticateInput>;
