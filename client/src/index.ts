@@ -16,6 +16,12 @@ export type {
 export { MAX_BATCH_ITEMS, MAX_URL_LENGTH } from './batch-limits';
 export type { AppRouter } from './app-router';
 export type { RouterInputs, RouterOutputs } from './router-types';
+export {
+  reauthenticateWithPasskey,
+  registerPasskey,
+  signInWithPasskey,
+  verifyMfaWithPasskey,
+} from './passkeys';
 // Shared schemas, reasons and permissions, for client-side form validation.
 export * from '@gatehouse/shared';
 export {

@@ -39,8 +39,9 @@ describe('frontend examples in the docs', () => {
         const name = `${doc.replace(/[/.]/g, '_')}_${i}.ts`;
         // The client type only: the snippets' imports other than the client resolve as a
         // frontend's would, from the test package.
-        const imports = block.match(/^import .*$/gm) ?? [];
-        const body = block.replace(/^import .*$/gm, '');
+        const importRe = /^import\b[\s\S]*?\bfrom\s+['"][^'"]+['"];?$/gm;
+        const imports = block.match(importRe) ?? [];
+        const body = block.replace(importRe, '');
         writeFileSync(join(dir, name), `${imports.join('\n')}\n${PRELUDE}${body}\n`);
         files.push(name);
       });

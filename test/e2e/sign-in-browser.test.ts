@@ -133,4 +133,44 @@ describe.runIf(existsSync(CHROMIUM) || IN_CI)('sign-in from a real browser page'
     await expect.poll(async () => page.locator('#result').textContent()).toContain('email_link');
     expect(pageErrors).toEqual([]);
   });
+
+  it('registers a passkey and signs in with it through the SDK helpers', async () => {
+    await t.signIn('passkey.sdk@example.com');
+    const page = await open();
+    await resultOf(page);
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: {
+        protocol: 'ctap2',
+        transport: 'internal',
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+        automaticPresenceSimulation: true,
+      },
+    });
+    type PageApi = {
+      page: {
+        signInWithPassword(e: string, p: string): Promise<void>;
+        registerPasskey(n: string): Promise<void>;
+        signInWithPasskey(): Promise<void>;
+        me(): Promise<void>;
+      };
+    };
+    await page.evaluate(
+      ([email, password]) =>
+        (globalThis as unknown as PageApi).page.signInWithPassword(email ?? '', password ?? ''),
+      ['passkey.sdk@example.com', 'a long enough test passphrase'],
+    );
+    await expect.poll(async () => page.locator('#result').textContent()).toContain('signed_in');
+    await page.evaluate(() => (globalThis as unknown as PageApi).page.registerPasskey('Chromium'));
+    await expect.poll(async () => page.locator('#result').textContent()).toContain('"Chromium"');
+    await page.context().clearCookies();
+    await page.evaluate(() => (globalThis as unknown as PageApi).page.signInWithPasskey());
+    await expect.poll(async () => page.locator('#result').textContent()).toContain('signed_in');
+    await page.evaluate(() => (globalThis as unknown as PageApi).page.me());
+    await expect.poll(async () => page.locator('#result').textContent()).toContain('"passkey"');
+    expect(pageErrors).toEqual([]);
+  });
 });

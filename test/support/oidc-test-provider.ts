@@ -105,6 +105,7 @@ export async function startOidcTestProvider(options: {
       return { accountId: sub, claims: () => ({ sub, ...account }) };
     },
     cookies: { keys: ['oidc test provider cookie key'] },
+    ttl: { Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 600, IdToken: 600 },
   });
   holder.provider = provider;
   return {

@@ -1,4 +1,4 @@
-import { createGatehouseClient } from '@gatehouse/client';
+import { createGatehouseClient, registerPasskey, signInWithPasskey } from '@gatehouse/client';
 
 // The few browser globals the page uses (the project's type-check has no DOM library).
 declare const location: {
@@ -36,6 +36,15 @@ const page = {
   },
   async signInWithCode(email: string, code: string): Promise<void> {
     result(await client.auth.email.signInWithCode.mutate({ email, code }));
+  },
+  async signInWithPassword(email: string, password: string): Promise<void> {
+    result(await client.auth.signIn.mutate({ email, password }));
+  },
+  async registerPasskey(name: string): Promise<void> {
+    result(await registerPasskey(client, { name }));
+  },
+  async signInWithPasskey(): Promise<void> {
+    result(await signInWithPasskey(client));
   },
   async me(): Promise<void> {
     const me = await client.auth.me.query();
