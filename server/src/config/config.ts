@@ -9,6 +9,8 @@ export interface Config {
     readonly host: string;
     readonly port: number;
     readonly publicUrl: string | undefined;
+    /** Where links and callbacks point: PUBLIC_URL without a trailing slash, else our own. */
+    readonly baseUrl: string;
     readonly tls: { readonly certFile: string; readonly keyFile: string } | undefined;
     readonly redirectPort: number | undefined;
     readonly trustProxy: { readonly hops: number; readonly cidrs: readonly string[] } | undefined;

@@ -167,6 +167,7 @@ function toConfig(e: RawEnv): Omit<Config, 'identityProviders'> {
       host: e.HOST,
       port: e.PORT,
       publicUrl: e.PUBLIC_URL,
+      baseUrl: publicBaseOf(e),
       tls:
         e.TLS_CERT_FILE && e.TLS_KEY_FILE
           ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE }
